@@ -1,0 +1,57 @@
+#pragma once
+// The one interface every store backend implements (SQLite now, PostgreSQL later).
+// Daemons never call it per request: they read a Snapshot (snapshot.hpp).
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "shared/store/binding.hpp"
+
+namespace cusax::store {
+
+// Raised when the backend itself fails (cannot open, I/O error, schema too new, ...).
+struct StoreError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+class BindingStore {
+public:
+    virtual ~BindingStore() = default;
+
+    // Creates the schema or migrates an older one to the current version.
+    virtual void migrate() = 0;
+    virtual int schema_version() = 0;
+
+    // Adds one binding. Throws BindingError when its AOR, JID or a number is already bound.
+    virtual void add(const Binding& binding) = 0;
+    // Replaces the binding with the same AOR (or adds it). Throws BindingError on conflicts.
+    virtual void put(const Binding& binding) = 0;
+    // Returns false when there was no such AOR.
+    virtual bool remove(const std::string& aor) = 0;
+    virtual bool set_verification(const std::string& aor, Verification state) = 0;
+
+    virtual std::optional<Binding> find_by_aor(const std::string& aor) = 0;
+    virtual std::vector<Binding> load_all() = 0;
+
+    // All-or-nothing: either every binding is stored (each as put() would) or, on the first
+    // error, nothing is and the error is rethrown.
+    virtual void import(const std::vector<Binding>& bindings) = 0;
+
+    // A value that changes whenever any process commits a change to the bindings.
+    // Cheap enough to poll several times a second.
+    virtual std::uint64_t generation() = 0;
+};
+
+// Settings of the [store] section that choose and open a backend.
+struct StoreSettings {
+    std::string backend = "sqlite";  // "sqlite" (PostgreSQL comes later)
+    std::string path;                // sqlite: database file
+    int busy_timeout_ms = 5000;
+};
+
+// Opens (creating if needed) and migrates the configured store.
+std::unique_ptr<BindingStore> open_store(const StoreSettings& settings);
+
+}  // namespace cusax::store
