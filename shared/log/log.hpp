@@ -4,14 +4,17 @@
 //   log::event(log::Level::info, "call_info.inserted", "Call-Info added",
 //              {{"call_id", call_id}, {"aor", aor}, {"jid", jid}});
 //
-// Text:  2026-11-23T10:40:00.123Z info sip-proxy call_info.inserted call_id=abc aor=sip:a@b ... Call-Info added
-// JSON:  {"ts":"2026-11-23T10:40:00.123Z","level":"info","program":"sip-proxy","event":"call_info.inserted","call_id":"abc",...,"msg":"Call-Info added"}
+// Text:  2026-11-23T10:40:00.123Z info sip-proxy call_info.inserted call_id=abc aor=sip:a@b ...
+// Call-Info added JSON:
+// {"ts":"2026-11-23T10:40:00.123Z","level":"info","program":"sip-proxy","event":"call_info.inserted","call_id":"abc",...,"msg":"Call-Info
+// added"}
 //
 // Keys used across both daemons so an operator can follow one user: call_id (SIP Call-ID),
 // stanza_id (XMPP stanza id), peer (remote address or JID), aor, jid.
 #include <initializer_list>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -47,6 +50,8 @@ void setup_with_sink(const LogSettings& settings, std::shared_ptr<spdlog::sinks:
 bool enabled(Level level);
 void event(Level level, std::string_view event, std::string_view message,
            std::initializer_list<Field> fields = {});
+void event(Level level, std::string_view event, std::string_view message,
+           std::span<const Field> fields);
 void flush();
 
 // Defence in depth for secrets (component secret, TLS key passphrases, database passwords):
@@ -57,12 +62,12 @@ void register_secret(std::string secret);
 // per category, so a peer cannot fill a disk; the number suppressed is reported on the
 // next line that gets through.
 class RateLimitedLog {
-public:
+  public:
     RateLimitedLog(std::string category, int burst, int period_s);
     void event(Level level, std::string_view event, std::string_view message,
                std::initializer_list<Field> fields = {});
 
-private:
+  private:
     std::string category_;
     int burst_;
     int period_s_;
