@@ -1,0 +1,65 @@
+#include "shared/address/phone_number.hpp"
+
+#include "shared/address/message_text.hpp"
+#include "shared/address/uri_chars.hpp"
+
+namespace cusax::address {
+namespace {
+
+using chars::hex_value;
+using chars::is_digit;
+
+// ITU-T E.164 §6.1: at most 15 digits including the country code.
+constexpr std::size_t kMaxE164Digits = 15;
+
+// RFC 3966 §5.1.1 visual-separator, and the space people write (RFC 3966 §5.1.1 leaves it
+// out of URIs, but "+49 30 123" is the usual spelling and %20 decodes to it).
+constexpr bool is_visual_separator(char c) { return chars::is_one_of(c, "-.() "); }
+
+}  // namespace
+
+Parsed<std::string> normalise_subscriber(std::string_view text, bool decode_escapes) {
+    std::string number;
+    number.reserve(text.size());
+    bool global = false;
+    bool service_code = false;
+    std::size_t digits = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (c == '%' && decode_escapes) {
+            if (!chars::is_escape_at(text, i)) {
+                return Parsed<std::string>::fail("number has a '%' not followed by two hex digits");
+            }
+            c = static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+            i += 2;
+        }
+        if (is_visual_separator(c)) {
+            continue;
+        }
+        if (c == '+') {
+            if (!number.empty()) {
+                return Parsed<std::string>::fail("number has a '+' that is not at its start");
+            }
+            global = true;
+        } else if (is_digit(c)) {
+            ++digits;
+        } else if (c == '*' || c == '#') {
+            service_code = true;
+        } else {
+            return Parsed<std::string>::fail("number contains " + describe_char(c));
+        }
+        number += c;
+    }
+    if (digits == 0) {
+        return Parsed<std::string>::fail("number has no digits");
+    }
+    if (global && service_code) {
+        return Parsed<std::string>::fail("number is global ('+') but contains '*' or '#'");
+    }
+    if (global && digits > kMaxE164Digits) {
+        return Parsed<std::string>::fail("number has more than 15 digits after '+' (E.164)");
+    }
+    return Parsed<std::string>::ok(std::move(number));
+}
+
+}  // namespace cusax::address
