@@ -1,0 +1,83 @@
+#pragma once
+// Incremental parser for an XMPP stream (RFC 6120 §4, §11): expat, namespace-aware, fed bytes as
+// they arrive from the socket. Reports the stream header, each complete top-level stanza (a
+// child of <stream:stream>) as an XmlElement, and the end of the stream.
+//
+// It enforces what RFC 6120 §11.1 forbids (DTDs, entity declarations and references, comments,
+// processing instructions → restricted-xml), a byte limit per stanza (→ policy-violation, raised
+// before the stanza is held: input is fed to expat in pieces and the count checked after each),
+// and well-formedness (→ not-well-formed). Nothing is ever expanded.
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "xmpp-component/xml_element.hpp"
+
+namespace cusax::xmpp {
+
+// RFC 6120 §4.9.3 conditions the parser can raise.
+enum class StreamErrorCondition {
+    BadFormat,
+    InvalidNamespace,
+    NotWellFormed,
+    PolicyViolation,
+    RestrictedXml,
+};
+std::string_view to_string(StreamErrorCondition condition);
+
+struct StreamParseError {
+    StreamErrorCondition condition;
+    std::string detail;  // one line for the log: what and where (no stanza content)
+};
+
+struct StreamHeader {
+    std::string id;
+    std::string from;
+    std::string to;
+    std::string xmlns;  // the stream's default namespace
+};
+
+struct XmlStreamParserLimits {
+    std::size_t max_stanza_bytes = 64 * 1024;
+    std::size_t max_depth = 64;     // element nesting inside one stanza
+    std::size_t feed_piece = 4096;  // bytes handed to expat per call
+};
+
+class XmlStreamParser {
+  public:
+    struct Callbacks {
+        std::function<void(const StreamHeader&)> on_stream_open;
+        std::function<void(XmlElement&&)> on_stanza;
+        std::function<void()> on_stream_close;
+    };
+
+    XmlStreamParser(XmlStreamParserLimits limits, Callbacks callbacks);
+    ~XmlStreamParser();
+    XmlStreamParser(const XmlStreamParser&) = delete;
+    XmlStreamParser& operator=(const XmlStreamParser&) = delete;
+
+    // Feeds bytes; callbacks run from inside. Returns false once the stream is in error (see
+    // error()); later calls do nothing. Must not be called from a callback.
+    bool feed(std::string_view bytes);
+
+    const std::optional<StreamParseError>& error() const;
+    bool closed() const;  // </stream:stream> seen
+
+    // Bytes of the incomplete stanza (or markup between stanzas) held since the last complete
+    // top-level item: what max_stanza_bytes bounds.
+    std::size_t held_bytes() const;
+    // Memory expat itself has allocated now, and at most so far (tracked through its memory
+    // suite), for tests and counters.
+    std::size_t expat_allocated_bytes() const;
+    std::size_t expat_peak_allocated_bytes() const;
+
+    struct Impl;
+
+  private:
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cusax::xmpp
