@@ -2,6 +2,7 @@
 // A binding: one SIP address-of-record and one bare JID that belong to the same user.
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,5 +52,11 @@ struct BindingError : std::runtime_error {
 // Throws BindingError naming the field.
 Binding make_binding(std::string_view aor, std::string_view jid, std::string_view display_name,
                      const std::vector<PhoneNumber>& numbers, Verification verification);
+
+// The checks every store backend makes on every binding it writes, whoever built it: AOR
+// and JID present, no text that could break a SIP header or XML, each number present once
+// and marked voice and/or video. Cheap (no normalisation: that is make_binding's job).
+// Throws BindingError naming the field.
+void check_binding(const Binding& binding);
 
 }  // namespace cusax::store

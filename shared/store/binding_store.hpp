@@ -1,9 +1,11 @@
 #pragma once
 // The one interface every store backend implements (SQLite now, PostgreSQL later).
 // Daemons never call it per request: they read a Snapshot (snapshot.hpp).
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -16,8 +18,20 @@ struct StoreError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// Raised by import() for the binding it refused; caught as BindingError by callers that do
+// not care which one. `index` is 0-based into import()'s argument, so a caller reading a
+// file can name the line.
+struct ImportError : BindingError {
+    ImportError(std::size_t failed_index, const std::string& what)
+        : BindingError(what), index(failed_index) {}
+    std::size_t index;
+};
+
+// One connection to a store. Not thread-safe: each thread (a daemon's snapshot watcher,
+// cusaxctl) opens its own. AOR arguments are matched exactly, so pass them normalised
+// (make_binding / address::normalise_aor).
 class BindingStore {
-public:
+  public:
     virtual ~BindingStore() = default;
 
     // Creates the schema or migrates an older one to the current version.

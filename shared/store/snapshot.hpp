@@ -1,5 +1,7 @@
 #pragma once
 // An immutable in-memory view of all bindings, for look-ups on the hot path.
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -9,7 +11,7 @@
 namespace cusax::store {
 
 class Snapshot {
-public:
+  public:
     static std::shared_ptr<const Snapshot> build(std::vector<Binding> bindings,
                                                  std::uint64_t generation);
 
@@ -28,7 +30,7 @@ public:
     explicit Snapshot(std::unique_ptr<Impl> impl);
     ~Snapshot();
 
-private:
+  private:
     std::unique_ptr<Impl> impl_;
 };
 

@@ -11,7 +11,7 @@
 namespace cusax::store {
 
 class SnapshotWatcher {
-public:
+  public:
     using StoreFactory = std::function<std::unique_ptr<BindingStore>()>;
 
     // Loads the first snapshot synchronously: throws StoreError when the store cannot be
@@ -31,7 +31,7 @@ public:
 
     struct Impl;
 
-private:
+  private:
     std::unique_ptr<Impl> impl_;
 };
 

@@ -1,0 +1,101 @@
+#include "shared/store/binding.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "shared/address/jid.hpp"
+#include "shared/address/safe_text.hpp"
+#include "shared/address/sip_address.hpp"
+#include "shared/store/field_error.hpp"
+
+namespace cusax::store {
+
+std::string_view to_string(Verification v) {
+    switch (v) {
+        case Verification::Unverified:
+            return "unverified";
+        case Verification::Admin:
+            return "admin";
+        case Verification::Directory:
+            return "directory";
+    }
+    return "unverified";
+}
+
+std::optional<Verification> verification_from_string(std::string_view text) {
+    for (auto v : {Verification::Unverified, Verification::Admin, Verification::Directory}) {
+        if (to_string(v) == text) return v;
+    }
+    return std::nullopt;
+}
+
+bool is_verified(Verification v) {
+    // RFC 7081 §3.5: only a binding confirmed by trusted provisioning may be announced.
+    switch (v) {
+        case Verification::Admin:
+        case Verification::Directory:
+            return true;
+        case Verification::Unverified:
+            break;
+    }
+    return false;
+}
+
+Binding make_binding(std::string_view aor, std::string_view jid, std::string_view display_name,
+                     const std::vector<PhoneNumber>& numbers, Verification verification) {
+    Binding b;
+    auto parsed_aor = address::normalise_aor(aor);
+    if (!parsed_aor) throw BindingError(field_error("aor", aor, parsed_aor.error));
+    b.aor = std::move(*parsed_aor.value);
+
+    auto parsed_jid = address::normalise_bare_jid(jid);
+    if (!parsed_jid) throw BindingError(field_error("jid", jid, parsed_jid.error));
+    b.jid = std::move(*parsed_jid.value);
+
+    // The display name ends up in a SIP header and in XML: refuse what could break either.
+    if (auto why = address::unsafe_reason(display_name, address::kMaxDisplayNameLength);
+        !why.empty()) {
+        throw BindingError(field_error("display name", display_name, why));
+    }
+    b.display_name = std::string(display_name);
+
+    b.numbers.reserve(numbers.size());
+    for (const auto& n : numbers) {
+        auto parsed = address::normalise_number(n.number);
+        if (!parsed) throw BindingError(field_error("number", n.number, parsed.error));
+        if (!n.voice && !n.video) {
+            throw BindingError(field_error("number", n.number, "neither voice nor video"));
+        }
+        const bool repeated = std::any_of(b.numbers.begin(), b.numbers.end(),
+                                          [&](const auto& o) { return o.number == *parsed.value; });
+        if (repeated) throw BindingError(field_error("number", n.number, "listed twice"));
+        b.numbers.push_back(PhoneNumber{std::move(*parsed.value), n.voice, n.video});
+    }
+    b.verification = verification;
+    return b;
+}
+
+void check_binding(const Binding& b) {
+    const auto check = [](std::string_view field, std::string_view value, std::size_t max) {
+        if (auto why = address::unsafe_reason(value, max); !why.empty()) {
+            throw BindingError(field_error(field, value, why));
+        }
+    };
+    if (b.aor.empty()) throw BindingError("aor \"\": empty");
+    if (b.jid.empty()) throw BindingError("jid \"\": empty");
+    check("aor", b.aor, address::kMaxAddressLength);
+    check("jid", b.jid, address::kMaxAddressLength);
+    check("display name", b.display_name, address::kMaxDisplayNameLength);
+    for (auto it = b.numbers.begin(); it != b.numbers.end(); ++it) {
+        if (it->number.empty()) throw BindingError("number \"\": empty");
+        check("number", it->number, address::kMaxAddressLength);
+        if (!it->voice && !it->video) {
+            throw BindingError(field_error("number", it->number, "neither voice nor video"));
+        }
+        const bool repeated = std::any_of(
+            b.numbers.begin(), it, [&](const PhoneNumber& o) { return o.number == it->number; });
+        if (repeated) throw BindingError(field_error("number", it->number, "listed twice"));
+    }
+}
+
+}  // namespace cusax::store

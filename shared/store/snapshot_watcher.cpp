@@ -1,0 +1,187 @@
+#include "shared/store/snapshot_watcher.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "shared/log/log.hpp"
+
+namespace cusax::store {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// libstdc++ 12 has std::atomic<std::shared_ptr>; older ones only the free functions.
+#if defined(__cpp_lib_atomic_shared_ptr)
+class SnapshotSlot {
+  public:
+    std::shared_ptr<const Snapshot> load() const { return p_.load(std::memory_order_acquire); }
+    void store(std::shared_ptr<const Snapshot> s) {
+        p_.store(std::move(s), std::memory_order_release);
+    }
+
+  private:
+    std::atomic<std::shared_ptr<const Snapshot>> p_;
+};
+#else
+class SnapshotSlot {
+  public:
+    std::shared_ptr<const Snapshot> load() const { return std::atomic_load(&p_); }
+    void store(std::shared_ptr<const Snapshot> s) { std::atomic_store(&p_, std::move(s)); }
+
+  private:
+    std::shared_ptr<const Snapshot> p_;
+};
+#endif
+
+struct Loaded {
+    std::shared_ptr<const Snapshot> snapshot;
+    long long build_ms = 0;
+};
+
+// Generation first, then the rows: a change committed in between is in the rows and makes
+// the next poll see a new generation, so it costs one extra load, never a missed change.
+Loaded load(BindingStore& store) {
+    const auto started = Clock::now();
+    const auto generation = store.generation();
+    auto snapshot = Snapshot::build(store.load_all(), generation);
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+    return {std::move(snapshot), static_cast<long long>(ms)};
+}
+
+void log_published(const Loaded& loaded) {
+    log::event(log::Level::info, "store.snapshot_published", "bindings snapshot published",
+               {{"count", std::to_string(loaded.snapshot->size())},
+                {"generation", std::to_string(loaded.snapshot->generation())},
+                {"build_ms", std::to_string(loaded.build_ms)}});
+}
+
+}  // namespace
+
+struct SnapshotWatcher::Impl {
+    StoreFactory factory;
+    std::chrono::milliseconds interval;
+    SnapshotSlot current;
+
+    std::mutex mutex;  // guards stopping and callbacks
+    std::condition_variable wake;
+    bool stopping = false;
+    std::vector<std::function<void(const Snapshot&)>> callbacks;
+
+    // Used by the watcher thread only.
+    std::unique_ptr<BindingStore> store;
+    bool failing = false;
+
+    std::thread thread;
+
+    void run();
+    void poll();
+    void publish(const Loaded& loaded);
+    void failed(std::string_view error);
+};
+
+SnapshotWatcher::SnapshotWatcher(StoreFactory factory, std::chrono::milliseconds interval)
+    : impl_(std::make_unique<Impl>()) {
+    impl_->factory = std::move(factory);
+    impl_->interval = std::max(interval, std::chrono::milliseconds(1));
+    try {
+        impl_->store = impl_->factory();
+        if (!impl_->store) throw StoreError("the store factory returned no store");
+        const auto loaded = load(*impl_->store);
+        impl_->current.store(loaded.snapshot);
+        log_published(loaded);
+    } catch (const StoreError&) {
+        throw;
+    } catch (const std::exception& e) {
+        // A row the snapshot refuses (or anything else) at start is still "cannot read".
+        throw StoreError(std::string("cannot load the bindings: ") + e.what());
+    }
+    impl_->thread = std::thread([impl = impl_.get()] { impl->run(); });
+}
+
+SnapshotWatcher::~SnapshotWatcher() {
+    {
+        std::lock_guard lock(impl_->mutex);
+        impl_->stopping = true;
+    }
+    impl_->wake.notify_all();
+    if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+std::shared_ptr<const Snapshot> SnapshotWatcher::current() const { return impl_->current.load(); }
+
+void SnapshotWatcher::on_publish(std::function<void(const Snapshot&)> callback) {
+    std::lock_guard lock(impl_->mutex);
+    impl_->callbacks.push_back(std::move(callback));
+}
+
+void SnapshotWatcher::Impl::run() {
+    std::unique_lock lock(mutex);
+    while (!wake.wait_for(lock, interval, [this] { return stopping; })) {
+        lock.unlock();
+        poll();
+        lock.lock();
+    }
+}
+
+void SnapshotWatcher::Impl::poll() {
+    try {
+        // After a failure the connection is made anew: the file may have been replaced.
+        if (!store) {
+            store = factory();
+            if (!store) throw StoreError("the store factory returned no store");
+        }
+        const auto last = current.load()->generation();
+        // After a failure streak, reload whatever the generation says: the store may have
+        // been restored from a copy whose counter happens to match.
+        if (!failing && store->generation() == last) return;
+        const auto loaded = load(*store);
+        if (failing) {
+            failing = false;
+            log::event(log::Level::info, "store.refresh_recovered", "store readable again");
+        }
+        publish(loaded);
+    } catch (const std::exception& e) {
+        failed(e.what());
+    } catch (...) {
+        failed("unknown exception");
+    }
+}
+
+void SnapshotWatcher::Impl::failed(std::string_view error) {
+    store.reset();
+    if (failing) return;  // logged once per failure streak, not once per poll
+    failing = true;
+    const auto kept = current.load();
+    log::event(log::Level::warn, "store.refresh_failed",
+               "cannot refresh the bindings; keeping the last good snapshot",
+               {{"error", error},
+                {"count", std::to_string(kept->size())},
+                {"generation", std::to_string(kept->generation())}});
+}
+
+void SnapshotWatcher::Impl::publish(const Loaded& loaded) {
+    current.store(loaded.snapshot);
+    log_published(loaded);
+    std::vector<std::function<void(const Snapshot&)>> to_call;
+    {
+        std::lock_guard lock(mutex);
+        to_call = callbacks;  // a callback may register another without deadlock
+    }
+    for (const auto& callback : to_call) {
+        try {
+            callback(*loaded.snapshot);
+        } catch (const std::exception& e) {
+            log::event(log::Level::warn, "store.publish_callback_failed", e.what());
+        } catch (...) {
+            log::event(log::Level::warn, "store.publish_callback_failed", "unknown exception");
+        }
+    }
+}
+
+}  // namespace cusax::store

@@ -1,0 +1,99 @@
+#include "shared/store/sqlite_handles.hpp"
+
+#include <utility>
+
+namespace cusax::store::sqlite {
+
+Database::Database(std::string path) : path_(std::move(path)) {
+    sqlite3* raw = nullptr;
+    const int rc =
+        sqlite3_open_v2(path_.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    db_.reset(raw);  // sqlite3_open_v2 hands out a handle even on failure; it must be closed
+    if (rc != SQLITE_OK) {
+        if (!raw) throw SqliteError(rc, path_ + ": cannot open: " + sqlite3_errstr(rc));
+        fail(rc, "cannot open");
+    }
+    sqlite3_extended_result_codes(raw, 1);
+}
+
+void Database::exec(const char* sql) {
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db_.get(), sql, nullptr, nullptr, &message);
+    if (rc != SQLITE_OK) {
+        std::string text = message ? message : sqlite3_errstr(rc);
+        sqlite3_free(message);
+        throw SqliteError(sqlite3_extended_errcode(db_.get()), path_ + ": " + text);
+    }
+}
+
+std::int64_t Database::query_int(const char* sql) {
+    Statement s(*this, sql);
+    if (!s.step()) throw SqliteError(SQLITE_ERROR, path_ + ": no result from: " + sql);
+    return s.integer(0);
+}
+
+void Database::fail(int rc, std::string_view doing) const {
+    std::string text = path_;
+    text += ": ";
+    text += doing;
+    text += ": ";
+    text += db_ ? sqlite3_errmsg(db_.get()) : sqlite3_errstr(rc);
+    throw SqliteError(db_ ? sqlite3_extended_errcode(db_.get()) : rc, text);
+}
+
+Statement::Statement(Database& db, std::string_view sql) : db_(&db) {
+    sqlite3_stmt* raw = nullptr;
+    const int rc = sqlite3_prepare_v3(db.get(), sql.data(), static_cast<int>(sql.size()),
+                                      SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+    stmt_.reset(raw);
+    if (rc != SQLITE_OK) db.fail(rc, "prepare");
+}
+
+void Statement::bind(int index, std::string_view text) {
+    const int rc = sqlite3_bind_text64(stmt_.get(), index, text.data(), text.size(),
+                                       SQLITE_TRANSIENT, SQLITE_UTF8);
+    if (rc != SQLITE_OK) db_->fail(rc, "bind");
+}
+
+void Statement::bind(int index, std::int64_t value) {
+    const int rc = sqlite3_bind_int64(stmt_.get(), index, value);
+    if (rc != SQLITE_OK) db_->fail(rc, "bind");
+}
+
+bool Statement::step() {
+    const int rc = sqlite3_step(stmt_.get());
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    db_->fail(rc, "step");
+}
+
+void Statement::reset() {
+    // The error of a failed step is reported by step(); reset only repeats it.
+    sqlite3_reset(stmt_.get());
+    sqlite3_clear_bindings(stmt_.get());
+}
+
+std::string_view Statement::text(int column) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_.get(), column));
+    if (!p) return {};
+    return {p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), column))};
+}
+
+std::int64_t Statement::integer(int column) const {
+    return sqlite3_column_int64(stmt_.get(), column);
+}
+
+Transaction::Transaction(Database& db, Kind kind) : db_(db) {
+    db_.exec(kind == Kind::write ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+Transaction::~Transaction() {
+    if (open_) sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void Transaction::commit() {
+    db_.exec("COMMIT");
+    open_ = false;
+}
+
+}  // namespace cusax::store::sqlite

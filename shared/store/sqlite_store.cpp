@@ -1,0 +1,320 @@
+#include "shared/store/sqlite_store.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+
+#include "shared/address/safe_text.hpp"
+#include "shared/log/log.hpp"
+#include "shared/store/field_error.hpp"
+#include "shared/store/sqlite_schema.hpp"
+
+namespace cusax::store {
+namespace {
+
+using sqlite::SqliteError;
+using sqlite::Statement;
+using sqlite::StatementUse;
+using sqlite::Transaction;
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// What a row read back from the file holds may have been typed into a sqlite3 shell, not
+// written through check_binding(): problems found on the way out are counted, and logged
+// once per load, not per row.
+struct LoadProblems {
+    std::size_t unsafe_rows = 0;
+    std::size_t unknown_states = 0;
+    std::string first_unsafe;
+
+    void log() const {
+        if (unsafe_rows > 0) {
+            log::event(log::Level::warn, "store.rows_skipped",
+                       "bindings or numbers with unsafe text were skipped",
+                       {{"count", std::to_string(unsafe_rows)}, {"first", first_unsafe}});
+        }
+        if (unknown_states > 0) {
+            // A newer cusaxctl may know states this program does not; not announcing such a
+            // binding is the safe reading (RFC 7081 §3.5).
+            log::event(log::Level::warn, "store.unknown_verification",
+                       "bindings with an unknown verification state are treated as unverified",
+                       {{"count", std::to_string(unknown_states)}});
+        }
+    }
+};
+
+bool unsafe(std::string_view text, std::size_t max = address::kMaxAddressLength) {
+    return !address::unsafe_reason(text, max).empty();
+}
+
+// Columns: aor, jid, display_name, verification, updated_at (starting at `first`).
+std::optional<Binding> read_binding(const Statement& s, int first, LoadProblems& problems) {
+    Binding b;
+    b.aor = s.text(first);
+    b.jid = s.text(first + 1);
+    b.display_name = s.text(first + 2);
+    if (b.aor.empty() || b.jid.empty() || unsafe(b.aor) || unsafe(b.jid) ||
+        unsafe(b.display_name, address::kMaxDisplayNameLength)) {
+        if (problems.unsafe_rows++ == 0) problems.first_unsafe = quote_value(b.aor);
+        return std::nullopt;
+    }
+    if (auto state = verification_from_string(s.text(first + 3))) {
+        b.verification = *state;
+    } else {
+        ++problems.unknown_states;
+        b.verification = Verification::Unverified;
+    }
+    b.updated_at = s.integer(first + 4);
+    return b;
+}
+
+// Columns: number, voice, video (starting at `first`).
+std::optional<PhoneNumber> read_number(const Statement& s, int first, LoadProblems& problems) {
+    PhoneNumber n{std::string(s.text(first)), s.integer(first + 1) != 0, s.integer(first + 2) != 0};
+    if (n.number.empty() || unsafe(n.number)) {
+        if (problems.unsafe_rows++ == 0) problems.first_unsafe = quote_value(n.number);
+        return std::nullopt;
+    }
+    return n;
+}
+
+const std::string& non_empty_path(const StoreSettings& settings) {
+    // An empty name would make SQLite open a private temporary database.
+    if (settings.path.empty()) throw StoreError("store path is empty");
+    return settings.path;
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(const StoreSettings& settings) : db_(non_empty_path(settings)) {
+    sqlite3_busy_timeout(db_.get(), std::max(0, settings.busy_timeout_ms));
+    try {
+        // WAL: readers (the daemons' watchers) never block the writer, nor it them.
+        Statement wal(db_, "PRAGMA journal_mode = WAL");
+        if (!wal.step() || wal.text(0) != "wal") {
+            throw StoreError(settings.path + ": cannot switch to WAL journal mode");
+        }
+        wal.reset();
+        db_.exec("PRAGMA foreign_keys = ON");
+    } catch (const SqliteError& e) {
+        throw StoreError(e.what());
+    }
+}
+
+SqliteStore::~SqliteStore() = default;
+
+Statement& SqliteStore::prepared(std::unique_ptr<Statement>& slot, const char* sql) {
+    if (!slot) slot = std::make_unique<Statement>(db_, sql);
+    return *slot;
+}
+
+void SqliteStore::migrate() { sqlite::migrate_schema(db_); }
+
+int SqliteStore::schema_version() { return static_cast<int>(db_.query_int("PRAGMA user_version")); }
+
+std::optional<std::string> SqliteStore::holder_of_jid(const std::string& jid) {
+    StatementUse s(prepared(jid_holder_, "SELECT aor FROM bindings WHERE jid = ?1"));
+    s->bind(1, jid);
+    if (!s->step()) return std::nullopt;
+    return std::string(s->text(0));
+}
+
+std::optional<std::string> SqliteStore::holder_of_number(const std::string& number) {
+    StatementUse s(prepared(number_holder_, "SELECT aor FROM numbers WHERE number = ?1"));
+    s->bind(1, number);
+    if (!s->step()) return std::nullopt;
+    return std::string(s->text(0));
+}
+
+std::optional<std::string> SqliteStore::jid_of_aor(const std::string& aor) {
+    StatementUse s(prepared(jid_of_aor_, "SELECT jid FROM bindings WHERE aor = ?1"));
+    s->bind(1, aor);
+    if (!s->step()) return std::nullopt;
+    return std::string(s->text(0));
+}
+
+void SqliteStore::write(const Binding& b, Mode mode, std::int64_t now) {
+    check_binding(b);
+    try {
+        StatementUse s(
+            mode == Mode::add
+                ? prepared(insert_binding_,
+                           "INSERT INTO bindings (aor, jid, display_name, verification, "
+                           "updated_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+                // Not INSERT OR REPLACE: that would silently delete the binding holding the
+                // JID. ON CONFLICT(aor) replaces only the same AOR; a JID clash still fails.
+                : prepared(upsert_binding_,
+                           "INSERT INTO bindings (aor, jid, display_name, verification, "
+                           "updated_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (aor) DO UPDATE "
+                           "SET jid = excluded.jid, display_name = excluded.display_name, "
+                           "verification = excluded.verification, "
+                           "updated_at = excluded.updated_at"));
+        s->bind(1, b.aor);
+        s->bind(2, b.jid);
+        s->bind(3, b.display_name);
+        s->bind(4, to_string(b.verification));
+        s->bind(5, now);
+        s->step();
+    } catch (const SqliteError& e) {
+        if (!e.is_constraint()) throw;
+        if (mode == Mode::add) {
+            if (auto jid = jid_of_aor(b.aor)) {
+                throw BindingError(field_error("aor", b.aor, "already bound to " + quote_value(*jid)));
+            }
+        }
+        if (auto holder = holder_of_jid(b.jid); holder && *holder != b.aor) {
+            throw BindingError(field_error("jid", b.jid, "already bound to " + quote_value(*holder)));
+        }
+        throw BindingError(field_error("aor", b.aor, e.what()));
+    }
+    if (mode == Mode::put) {
+        StatementUse s(prepared(delete_numbers_, "DELETE FROM numbers WHERE aor = ?1"));
+        s->bind(1, b.aor);
+        s->step();
+    }
+    for (const auto& n : b.numbers) {
+        try {
+            StatementUse s(prepared(
+                insert_number_,
+                "INSERT INTO numbers (number, aor, voice, video) VALUES (?1, ?2, ?3, ?4)"));
+            s->bind(1, n.number);
+            s->bind(2, b.aor);
+            s->bind(3, std::int64_t{n.voice});
+            s->bind(4, std::int64_t{n.video});
+            s->step();
+        } catch (const SqliteError& e) {
+            if (!e.is_constraint()) throw;
+            if (auto holder = holder_of_number(n.number); holder && *holder != b.aor) {
+                throw BindingError(
+                    field_error("number", n.number, "already bound to " + quote_value(*holder)));
+            }
+            throw BindingError(field_error("number", n.number, e.what()));
+        }
+    }
+}
+
+void SqliteStore::add(const Binding& binding) {
+    Transaction tx(db_, Transaction::Kind::write);
+    write(binding, Mode::add, unix_now());
+    tx.commit();
+}
+
+void SqliteStore::put(const Binding& binding) {
+    Transaction tx(db_, Transaction::Kind::write);
+    write(binding, Mode::put, unix_now());
+    tx.commit();
+}
+
+bool SqliteStore::remove(const std::string& aor) {
+    // Numbers go by ON DELETE CASCADE (and the bindings_deleted trigger, for sessions
+    // without foreign keys).
+    Statement s(db_, "DELETE FROM bindings WHERE aor = ?1");
+    s.bind(1, aor);
+    s.step();
+    return db_.changes() > 0;
+}
+
+bool SqliteStore::set_verification(const std::string& aor, Verification state) {
+    Statement s(db_, "UPDATE bindings SET verification = ?2, updated_at = ?3 WHERE aor = ?1");
+    s.bind(1, aor);
+    s.bind(2, to_string(state));
+    s.bind(3, unix_now());
+    s.step();
+    return db_.changes() > 0;
+}
+
+std::optional<Binding> SqliteStore::find_by_aor(const std::string& aor) {
+    LoadProblems problems;
+    std::optional<Binding> found;
+    {
+        Transaction tx(db_, Transaction::Kind::read);
+        StatementUse s(prepared(find_binding_,
+                                "SELECT aor, jid, display_name, verification, updated_at "
+                                "FROM bindings WHERE aor = ?1"));
+        s->bind(1, aor);
+        if (!s->step()) return std::nullopt;
+        found = read_binding(*s, 0, problems);
+        if (found) {
+            StatementUse n(prepared(find_numbers_,
+                                    "SELECT number, voice, video FROM numbers WHERE aor = ?1 "
+                                    "ORDER BY rowid"));
+            n->bind(1, aor);
+            while (n->step()) {
+                if (auto number = read_number(*n, 0, problems)) {
+                    found->numbers.push_back(std::move(*number));
+                }
+            }
+        }
+        tx.commit();
+    }
+    problems.log();
+    return found;
+}
+
+std::vector<Binding> SqliteStore::load_all() {
+    LoadProblems problems;
+    std::vector<Binding> out;
+    {
+        // One read transaction: bindings and numbers from the same committed state.
+        Transaction tx(db_, Transaction::Kind::read);
+        out.reserve(static_cast<std::size_t>(db_.query_int("SELECT count(*) FROM bindings")));
+        // Two scans in rowid order and a merge, rather than a join with ORDER BY: no sort of
+        // a million rows, no dependence on the query planner for grouping. Numbers keep the
+        // order they were written in.
+        std::vector<std::int64_t> rowids;
+        rowids.reserve(out.capacity());
+        Statement bindings(db_,
+                           "SELECT rowid, aor, jid, display_name, verification, updated_at "
+                           "FROM bindings ORDER BY rowid");
+        while (bindings.step()) {
+            if (auto b = read_binding(bindings, 1, problems)) {
+                rowids.push_back(bindings.integer(0));
+                out.push_back(std::move(*b));
+            }
+        }
+        Statement numbers(db_,
+                          "SELECT b.rowid, n.number, n.voice, n.video FROM numbers n "
+                          "JOIN bindings b ON b.aor = n.aor ORDER BY n.rowid");
+        while (numbers.step()) {
+            const auto it = std::lower_bound(rowids.begin(), rowids.end(), numbers.integer(0));
+            if (it == rowids.end() || *it != numbers.integer(0)) continue;  // skipped binding
+            if (auto n = read_number(numbers, 1, problems)) {
+                out[static_cast<std::size_t>(it - rowids.begin())].numbers.push_back(std::move(*n));
+            }
+        }
+        bindings.reset();
+        numbers.reset();
+        tx.commit();
+    }
+    problems.log();
+    return out;
+}
+
+void SqliteStore::import(const std::vector<Binding>& bindings) {
+    // One transaction: a failed import changes nothing, and 100,000 rows commit (and sync)
+    // once instead of 100,000 times.
+    Transaction tx(db_, Transaction::Kind::write);
+    const auto now = unix_now();
+    for (std::size_t i = 0; i < bindings.size(); ++i) {
+        try {
+            write(bindings[i], Mode::put, now);
+        } catch (const ImportError&) {
+            throw;
+        } catch (const BindingError& e) {
+            throw ImportError(i, e.what());  // tx rolls back as it unwinds
+        }
+    }
+    tx.commit();
+}
+
+std::uint64_t SqliteStore::generation() {
+    StatementUse s(prepared(generation_, "SELECT value FROM generation WHERE id = 1"));
+    if (!s->step()) throw StoreError(db_.path() + ": the generation row is missing");
+    return static_cast<std::uint64_t>(s->integer(0));
+}
+
+}  // namespace cusax::store

@@ -1,0 +1,49 @@
+#pragma once
+// The embedded default backend: one SQLite file in WAL mode, so the daemons' watchers read
+// while cusaxctl writes, and every program on the host sees one store.
+#include <memory>
+
+#include "shared/store/binding_store.hpp"
+#include "shared/store/sqlite_handles.hpp"
+
+namespace cusax::store {
+
+class SqliteStore final : public BindingStore {
+  public:
+    // Opens the file (creating it when missing) and sets up the connection: WAL,
+    // busy_timeout, foreign keys. Does not migrate (open_store does). Throws StoreError.
+    explicit SqliteStore(const StoreSettings& settings);
+    ~SqliteStore() override;
+
+    void migrate() override;
+    int schema_version() override;
+
+    void add(const Binding& binding) override;
+    void put(const Binding& binding) override;
+    bool remove(const std::string& aor) override;
+    bool set_verification(const std::string& aor, Verification state) override;
+
+    std::optional<Binding> find_by_aor(const std::string& aor) override;
+    std::vector<Binding> load_all() override;
+
+    void import(const std::vector<Binding>& bindings) override;
+
+    std::uint64_t generation() override;
+
+  private:
+    enum class Mode { add, put };
+    // Writes one binding inside the caller's transaction; conflicts become BindingError.
+    void write(const Binding& binding, Mode mode, std::int64_t now);
+    std::optional<std::string> holder_of_jid(const std::string& jid);
+    std::optional<std::string> holder_of_number(const std::string& number);
+    std::optional<std::string> jid_of_aor(const std::string& aor);
+    // Statements are prepared on first use and reused: an import runs them 100,000 times.
+    sqlite::Statement& prepared(std::unique_ptr<sqlite::Statement>& slot, const char* sql);
+
+    sqlite::Database db_;
+    std::unique_ptr<sqlite::Statement> insert_binding_, upsert_binding_, delete_numbers_,
+        insert_number_, jid_holder_, number_holder_, jid_of_aor_, find_binding_, find_numbers_,
+        generation_;
+};
+
+}  // namespace cusax::store

@@ -1,0 +1,77 @@
+#pragma once
+// Helpers shared by the store tests: a temporary directory and a store opened in it.
+#include <sqlite3.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "shared/store/binding_store.hpp"
+
+namespace cusax::store::test {
+
+class TempDir {
+public:
+    TempDir() {
+        std::string pattern = "/tmp/cusax-store-XXXXXX";
+        if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+        path_ = pattern;
+    }
+    ~TempDir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path_, ignored);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+
+    std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+private:
+    std::filesystem::path path_;
+};
+
+inline StoreSettings sqlite_settings(const std::string& path) {
+    StoreSettings s;
+    s.backend = "sqlite";
+    s.path = path;
+    return s;
+}
+
+// A binding as the store would hold it, built without make_binding so that store tests do
+// not depend on the address normalisers.
+inline Binding binding(std::string aor, std::string jid, std::vector<PhoneNumber> numbers = {},
+                       Verification v = Verification::Unverified, std::string name = "") {
+    Binding b;
+    b.aor = std::move(aor);
+    b.jid = std::move(jid);
+    b.display_name = std::move(name);
+    b.numbers = std::move(numbers);
+    b.verification = v;
+    return b;
+}
+
+// Runs SQL on the file through a connection of its own, as a sqlite3 shell would.
+inline void raw_sql(const std::string& path, const std::string& sql) {
+    sqlite3* db = nullptr;
+    if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) {
+        sqlite3_close(db);
+        throw std::runtime_error("cannot open " + path);
+    }
+    sqlite3_busy_timeout(db, 5000);
+    char* error = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+    std::string message = error ? error : "";
+    sqlite3_free(error);
+    sqlite3_close(db);
+    if (rc != SQLITE_OK) throw std::runtime_error("raw sql failed: " + message);
+}
+
+// The bindings with updated_at cleared, for comparisons that ignore when they were written.
+inline std::vector<Binding> without_times(std::vector<Binding> all) {
+    for (auto& b : all) b.updated_at = 0;
+    return all;
+}
+
+}  // namespace cusax::store::test
