@@ -40,6 +40,11 @@ Problem check_chars(std::string_view part, std::string_view part_name, Allowed a
     return {};
 }
 
+// token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~")
+constexpr bool is_token_char(char c) {
+    return chars::is_alphanum(c) || chars::is_one_of(c, "-.!%*_+`'~");
+}
+
 // The addr-spec inside a name-addr ("Name" <uri>;tag=x), or the whole text when it has no
 // angle brackets. Outside brackets the text is taken as a URI, parameters and all: the values
 // this parser sees come from configuration, the store and the adapter's already-split URIs,
@@ -82,8 +87,10 @@ AddrSpec extract_addr_spec(std::string_view text) {
             return {s, {}};
         }
         display = trim_spaces(s.substr(0, open));
+        // display-name = *(token LWS) / quoted-string; non-ASCII (UTF-8) names are let
+        // through unquoted, as phones send them that way.
         for (const char c : display) {
-            if (c == '"' || c == '>') {
+            if (!is_token_char(c) && c != ' ' && chars::is_ascii(c)) {
                 return {{}, "display name contains " + describe_char(c) + " outside quotes"};
             }
         }
@@ -335,6 +342,9 @@ Parsed<std::string> normalise_aor(std::string_view text) {
 }
 
 Parsed<std::string> normalise_number(std::string_view text) {
+    if (text.size() > kMaxInputLength) {
+        return Parsed<std::string>::fail(error_about(text, "is too long"));
+    }
     const std::string_view s = trim_spaces(text);
     const bool is_uri = chars::starts_with_ci(s, "sip:") || chars::starts_with_ci(s, "sips:") ||
                         chars::starts_with_ci(s, "tel:") || s.find('<') != std::string_view::npos;
