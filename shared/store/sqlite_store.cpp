@@ -59,7 +59,7 @@ std::optional<Binding> read_binding(const Statement& s, int first, LoadProblems&
     b.display_name = s.text(first + 2);
     if (b.aor.empty() || b.jid.empty() || unsafe(b.aor) || unsafe(b.jid) ||
         unsafe(b.display_name, address::kMaxDisplayNameLength)) {
-        if (problems.unsafe_rows++ == 0) problems.first_unsafe = quote_value(b.aor);
+        if (problems.unsafe_rows++ == 0) problems.first_unsafe = b.aor.substr(0, 80);
         return std::nullopt;
     }
     if (auto state = verification_from_string(s.text(first + 3))) {
@@ -76,7 +76,7 @@ std::optional<Binding> read_binding(const Statement& s, int first, LoadProblems&
 std::optional<PhoneNumber> read_number(const Statement& s, int first, LoadProblems& problems) {
     PhoneNumber n{std::string(s.text(first)), s.integer(first + 1) != 0, s.integer(first + 2) != 0};
     if (n.number.empty() || unsafe(n.number)) {
-        if (problems.unsafe_rows++ == 0) problems.first_unsafe = quote_value(n.number);
+        if (problems.unsafe_rows++ == 0) problems.first_unsafe = n.number.substr(0, 80);
         return std::nullopt;
     }
     return n;
@@ -163,11 +163,13 @@ void SqliteStore::write(const Binding& b, Mode mode, std::int64_t now) {
         if (!e.is_constraint()) throw;
         if (mode == Mode::add) {
             if (auto jid = jid_of_aor(b.aor)) {
-                throw BindingError(field_error("aor", b.aor, "already bound to " + quote_value(*jid)));
+                throw BindingError(
+                    field_error("aor", b.aor, "already bound to " + quote_value(*jid)));
             }
         }
         if (auto holder = holder_of_jid(b.jid); holder && *holder != b.aor) {
-            throw BindingError(field_error("jid", b.jid, "already bound to " + quote_value(*holder)));
+            throw BindingError(
+                field_error("jid", b.jid, "already bound to " + quote_value(*holder)));
         }
         throw BindingError(field_error("aor", b.aor, e.what()));
     }

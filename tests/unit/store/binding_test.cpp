@@ -56,10 +56,10 @@ TEST(MakeBinding, NormalisesEveryField) {
 
 TEST(MakeBinding, KeepsTheUserPartsCase) {
     // RFC 3261 §19.1.4: the user part of a SIP URI compares case-sensitively.
-    EXPECT_EQ(make_binding("sip:Bob@example.com", "bob@example.com", "", {},
-                           Verification::Unverified)
-                  .aor,
-              "sip:Bob@example.com");
+    EXPECT_EQ(
+        make_binding("sip:Bob@example.com", "bob@example.com", "", {}, Verification::Unverified)
+            .aor,
+        "sip:Bob@example.com");
 }
 
 TEST(MakeBinding, RefusesAJidWithAResourceNamingTheField) {
@@ -87,10 +87,8 @@ TEST(MakeBinding, RefusesADisplayNameThatCouldBreakAHeaderAndQuotesItSafely) {
 }
 
 TEST(MakeBinding, RefusesADisplayNameOverTheLimit) {
-    EXPECT_NE(refusal("sip:a@example.com", "a@example.com", std::string(129, 'x')),
-              "(accepted)");
-    EXPECT_EQ(refusal("sip:a@example.com", "a@example.com", std::string(128, 'x')),
-              "(accepted)");
+    EXPECT_NE(refusal("sip:a@example.com", "a@example.com", std::string(129, 'x')), "(accepted)");
+    EXPECT_EQ(refusal("sip:a@example.com", "a@example.com", std::string(128, 'x')), "(accepted)");
 }
 
 TEST(MakeBinding, RefusesABadNumber) {
@@ -105,7 +103,8 @@ TEST(MakeBinding, RefusesTheSameNumberTwiceEvenInTwoSpellings) {
 }
 
 TEST(MakeBinding, RefusesANumberForNeitherVoiceNorVideo) {
-    const auto why = refusal("sip:a@example.com", "a@example.com", "", {{"+4930123456", false, false}});
+    const auto why =
+        refusal("sip:a@example.com", "a@example.com", "", {{"+4930123456", false, false}});
     EXPECT_EQ(why, "number \"+4930123456\": neither voice nor video");
 }
 

@@ -13,7 +13,7 @@
 namespace cusax::store::test {
 
 class TempDir {
-public:
+  public:
     TempDir() {
         std::string pattern = "/tmp/cusax-store-XXXXXX";
         if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
@@ -28,7 +28,7 @@ public:
 
     std::string file(const std::string& name) const { return (path_ / name).string(); }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 

@@ -1,0 +1,253 @@
+#include "shared/store/sqlite_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <functional>
+
+#include "shared/store/sqlite_schema.hpp"
+#include "store_test_support.hpp"
+
+namespace cusax::store {
+namespace {
+
+using test::binding;
+using test::raw_sql;
+using test::sqlite_settings;
+using test::TempDir;
+
+class StoreTest : public ::testing::Test {
+  protected:
+    StoreTest() : path_(dir_.file("bindings.db")), store_(open_store(sqlite_settings(path_))) {}
+    BindingStore& store() { return *store_; }
+    const std::string& path() const { return path_; }
+
+  private:
+    TempDir dir_;
+    std::string path_;
+    std::unique_ptr<BindingStore> store_;
+};
+
+std::string error_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const BindingError& e) {
+        return e.what();
+    }
+    return "(no BindingError)";
+}
+
+TEST_F(StoreTest, CreatesTheFileAtTheCurrentSchemaVersionInWalMode) {
+    EXPECT_EQ(store().schema_version(), sqlite::current_schema_version());
+    EXPECT_GE(store().schema_version(), 2);
+    sqlite::Database db(path());
+    EXPECT_EQ(db.query_int("SELECT count(*) FROM pragma_journal_mode WHERE journal_mode='wal'"), 1);
+}
+
+TEST_F(StoreTest, AddThenFindReturnsEveryField) {
+    auto b = binding("sip:alice@example.com", "alice@example.com",
+                     {{"+4930123456", true, false}, {"+4930999", true, true}},
+                     Verification::Directory, "Alice");
+    store().add(b);
+    auto found = store().find_by_aor("sip:alice@example.com");
+    ASSERT_TRUE(found);
+    EXPECT_GT(found->updated_at, 1'600'000'000);  // set by the store, in unix seconds
+    b.updated_at = found->updated_at;
+    EXPECT_EQ(*found, b);
+    EXPECT_EQ(store().find_by_aor("sip:nobody@example.com"), std::nullopt);
+}
+
+TEST_F(StoreTest, NumbersKeepTheOrderTheyWereGivenIn) {
+    store().add(binding("sip:a@example.com", "a@example.com",
+                        {{"+49300", true, false}, {"+1200", true, false}, {"+4410", false, true}}));
+    const auto found = store().find_by_aor("sip:a@example.com");
+    ASSERT_TRUE(found);
+    ASSERT_EQ(found->numbers.size(), 3u);
+    EXPECT_EQ(found->numbers[0].number, "+49300");
+    EXPECT_EQ(found->numbers[1].number, "+1200");
+    EXPECT_EQ(found->numbers[2].number, "+4410");
+    EXPECT_EQ(store().load_all().at(0).numbers, found->numbers);
+}
+
+TEST_F(StoreTest, AddRefusesAnAorAlreadyBound) {
+    store().add(binding("sip:a@example.com", "a@example.com"));
+    EXPECT_EQ(error_of([&] { store().add(binding("sip:a@example.com", "other@example.com")); }),
+              R"(aor "sip:a@example.com": already bound to "a@example.com")");
+}
+
+TEST_F(StoreTest, PutReplacesTheBindingAndItsNumbers) {
+    store().add(binding("sip:a@example.com", "a@example.com", {{"+491", true, false}}));
+    store().put(binding("sip:a@example.com", "a2@example.com", {{"+492", false, true}},
+                        Verification::Admin, "A"));
+    const auto all = test::without_times(store().load_all());
+    ASSERT_EQ(all.size(), 1u);
+    EXPECT_EQ(all[0], binding("sip:a@example.com", "a2@example.com", {{"+492", false, true}},
+                              Verification::Admin, "A"));
+    // The old number is free again.
+    EXPECT_NO_THROW(store().add(binding("sip:b@example.com", "b@example.com", {{"+491"}})));
+}
+
+TEST_F(StoreTest, PutAddsWhenTheAorIsNew) {
+    store().put(binding("sip:a@example.com", "a@example.com"));
+    EXPECT_TRUE(store().find_by_aor("sip:a@example.com"));
+}
+
+TEST_F(StoreTest, TheSameJidOnTwoAorsIsRefusedAndNothingChanges) {
+    store().add(binding("sip:a@example.com", "a@example.com"));
+    const auto before = store().load_all();
+    EXPECT_EQ(error_of([&] { store().add(binding("sip:b@example.com", "a@example.com")); }),
+              R"(jid "a@example.com": already bound to "sip:a@example.com")");
+    EXPECT_EQ(error_of([&] { store().put(binding("sip:b@example.com", "a@example.com")); }),
+              R"(jid "a@example.com": already bound to "sip:a@example.com")");
+    EXPECT_EQ(store().load_all(), before);
+}
+
+TEST_F(StoreTest, TheSameNumberOnTwoAorsIsRefusedAndTheBindingIsNotHalfWritten) {
+    store().add(binding("sip:a@example.com", "a@example.com", {{"+491"}}));
+    EXPECT_EQ(error_of([&] {
+                  store().add(binding("sip:b@example.com", "b@example.com", {{"+492"}, {"+491"}}));
+              }),
+              R"(number "+491": already bound to "sip:a@example.com")");
+    EXPECT_EQ(store().find_by_aor("sip:b@example.com"), std::nullopt);
+    EXPECT_EQ(store().load_all().size(), 1u);
+}
+
+TEST_F(StoreTest, RefusesUnsafeTextEvenFromAHandBuiltBinding) {
+    EXPECT_THROW(store().add(binding("sip:a@example.com", "a@example.com", {}, {}, "x\r\ny")),
+                 BindingError);
+    EXPECT_THROW(store().add(binding("sip:a@example.com", "a@example.com", {{"+1"}, {"+1"}})),
+                 BindingError);
+    EXPECT_TRUE(store().load_all().empty());
+}
+
+TEST_F(StoreTest, RemoveDeletesTheBindingAndFreesItsNumbers) {
+    store().add(binding("sip:a@example.com", "a@example.com", {{"+491"}}));
+    EXPECT_TRUE(store().remove("sip:a@example.com"));
+    EXPECT_FALSE(store().remove("sip:a@example.com"));
+    EXPECT_TRUE(store().load_all().empty());
+    sqlite::Database db(path());
+    EXPECT_EQ(db.query_int("SELECT count(*) FROM numbers"), 0);
+}
+
+TEST_F(StoreTest, SetVerificationChangesOnlyTheState) {
+    store().add(binding("sip:a@example.com", "a@example.com", {{"+491"}}));
+    EXPECT_TRUE(store().set_verification("sip:a@example.com", Verification::Admin));
+    EXPECT_FALSE(store().set_verification("sip:b@example.com", Verification::Admin));
+    const auto all = test::without_times(store().load_all());
+    ASSERT_EQ(all.size(), 1u);
+    EXPECT_EQ(all[0],
+              binding("sip:a@example.com", "a@example.com", {{"+491"}}, Verification::Admin));
+}
+
+TEST_F(StoreTest, LoadAllReturnsEveryBindingWithItsOwnNumbers) {
+    store().add(binding("sip:a@example.com", "a@example.com", {{"+491"}, {"+492"}}));
+    store().add(binding("sip:b@example.com", "b@example.com"));
+    store().add(binding("sip:c@example.com", "c@example.com", {{"+493", false, true}}));
+    store().put(binding("sip:a@example.com", "a@example.com", {{"+494"}}));  // rewrites rowids
+    auto all = test::without_times(store().load_all());
+    std::sort(all.begin(), all.end(), [](auto& x, auto& y) { return x.aor < y.aor; });
+    EXPECT_EQ(all, (std::vector<Binding>{
+                       binding("sip:a@example.com", "a@example.com", {{"+494"}}),
+                       binding("sip:b@example.com", "b@example.com"),
+                       binding("sip:c@example.com", "c@example.com", {{"+493", false, true}}),
+                   }));
+}
+
+TEST_F(StoreTest, EveryWriteChangesTheGeneration) {
+    auto g = store().generation();
+    const auto changed = [&] {
+        const auto now = store().generation();
+        const bool differs = now != g;
+        g = now;
+        return differs;
+    };
+    store().add(binding("sip:a@example.com", "a@example.com"));
+    EXPECT_TRUE(changed());
+    store().put(binding("sip:a@example.com", "a@example.com", {{"+491"}}));
+    EXPECT_TRUE(changed());
+    store().set_verification("sip:a@example.com", Verification::Admin);
+    EXPECT_TRUE(changed());
+    store().remove("sip:a@example.com");
+    EXPECT_TRUE(changed());
+    EXPECT_FALSE(changed());  // reading does not
+    EXPECT_THROW(store().add(binding("sip:x@example.com", "x\n")), BindingError);
+    EXPECT_FALSE(changed());  // a refused write does not
+}
+
+TEST_F(StoreTest, AManualEditInAnotherConnectionChangesTheGeneration) {
+    const auto before = store().generation();
+    raw_sql(path(),
+            "INSERT INTO bindings (aor, jid) VALUES ('sip:m@example.com', 'm@example.com');");
+    EXPECT_NE(store().generation(), before);
+    const auto middle = store().generation();
+    raw_sql(path(), "INSERT INTO numbers (number, aor) VALUES ('+499', 'sip:m@example.com');");
+    EXPECT_NE(store().generation(), middle);
+    const auto found = store().find_by_aor("sip:m@example.com");
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->numbers, (std::vector<PhoneNumber>{{"+499", true, false}}));
+}
+
+TEST_F(StoreTest, ADeleteWithoutForeignKeysStillRemovesTheNumbers) {
+    store().add(binding("sip:a@example.com", "a@example.com", {{"+491"}}));
+    // A sqlite3 shell starts with foreign keys off; the schema's trigger cleans up anyway.
+    raw_sql(path(), "PRAGMA foreign_keys = OFF; DELETE FROM bindings;");
+    EXPECT_NO_THROW(store().add(binding("sip:b@example.com", "b@example.com", {{"+491"}})));
+}
+
+TEST_F(StoreTest, RowsWithUnsafeTextTypedIntoTheFileAreSkippedOnLoad) {
+    store().add(binding("sip:a@example.com", "a@example.com"));
+    raw_sql(path(),
+            "INSERT INTO bindings (aor, jid, display_name) VALUES "
+            "('sip:e@example.com', 'e@example.com', 'x' || char(13) || char(10) || 'y');");
+    const auto all = store().load_all();
+    ASSERT_EQ(all.size(), 1u);
+    EXPECT_EQ(all[0].aor, "sip:a@example.com");
+}
+
+TEST_F(StoreTest, AnUnknownVerificationStateReadsAsUnverified) {
+    // A newer cusaxctl may write states this program does not know ("mutual").
+    raw_sql(path(),
+            "INSERT INTO bindings (aor, jid, verification) VALUES "
+            "('sip:a@example.com', 'a@example.com', 'mutual');");
+    const auto all = store().load_all();
+    ASSERT_EQ(all.size(), 1u);
+    EXPECT_EQ(all[0].verification, Verification::Unverified);
+}
+
+TEST(OpenStore, RefusesAnUnknownBackend) {
+    StoreSettings s;
+    s.backend = "postgres";
+    s.path = "/nonexistent";
+    try {
+        open_store(s);
+        FAIL() << "no StoreError";
+    } catch (const StoreError& e) {
+        EXPECT_NE(std::string(e.what()).find("unknown backend"), std::string::npos) << e.what();
+    }
+}
+
+TEST(OpenStore, RefusesAnEmptyPathAndAMissingDirectory) {
+    EXPECT_THROW(open_store(sqlite_settings("")), StoreError);
+    EXPECT_THROW(open_store(sqlite_settings("/nonexistent-dir/x/bindings.db")), StoreError);
+}
+
+TEST(OpenStore, RefusesAFileThatIsNotADatabase) {
+    TempDir dir;
+    const auto path = dir.file("garbage.db");
+    std::ofstream(path) << std::string(8192, 'g');
+    EXPECT_THROW(open_store(sqlite_settings(path)), StoreError);
+}
+
+TEST(OpenStore, TwoConnectionsSeeEachOthersWrites) {
+    TempDir dir;
+    auto writer = open_store(sqlite_settings(dir.file("b.db")));
+    auto reader = open_store(sqlite_settings(dir.file("b.db")));
+    const auto before = reader->generation();
+    writer->add(binding("sip:a@example.com", "a@example.com"));
+    EXPECT_NE(reader->generation(), before);
+    EXPECT_TRUE(reader->find_by_aor("sip:a@example.com"));
+}
+
+}  // namespace
+}  // namespace cusax::store
