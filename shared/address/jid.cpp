@@ -181,9 +181,7 @@ Parsed<std::string> normalise_bare_jid(std::string_view text) {
             *part = *decoded;
         }
     }
-    if (!domain.empty() && domain.back() == '.') {
-        domain.remove_suffix(1);  // RFC 7622 §3.2: a trailing dot is removed before comparing
-    }
+    // RFC 7622 §3.2: a trailing dot is removed before comparing; append_host does that.
     if (domain.empty()) {
         return fail("domainpart is empty");
     }

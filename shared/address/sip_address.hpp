@@ -8,7 +8,10 @@ namespace cusax::address {
 // it is looked up by:
 //  - sip:/sips: scheme and host lower-cased, user part kept case-sensitive, %HEX escapes of
 //    unreserved characters decoded, password, port, URI parameters and headers dropped;
-//  - sip: with user=phone and tel: give a Number (visual separators "-.() " removed).
+//    sips: stays sips: (a different AOR from sip:, see sip_address.cpp);
+//  - sip: with user=phone and tel: give a Number (visual separators "-.() " removed, the
+//    number's own parameters such as ;phone-context= dropped).
+// Without angle brackets the whole text is the URI (its ";params" are URI parameters).
 // Refuses values that could break a SIP header or XML document (see safe_text.hpp) and
 // anything that is not one of those schemes.
 Parsed<AddressKey> parse_sip_address(std::string_view text);
@@ -17,7 +20,8 @@ Parsed<AddressKey> parse_sip_address(std::string_view text);
 Parsed<std::string> normalise_aor(std::string_view text);
 
 // A phone number in any usual spelling ("+49 (30) 123-456", "tel:+4930123456",
-// "sip:+4930123456@host;user=phone") to the Number key value, or an error.
+// "sip:+4930123456@host;user=phone") to the Number key value, or an error. A "00" prefix
+// is kept as digits, not turned into "+".
 Parsed<std::string> normalise_number(std::string_view text);
 
 }  // namespace cusax::address

@@ -37,6 +37,10 @@ TEST(Jid, InternationalisedDomainBecomesALabels) {
 
 TEST(Jid, DomainForms) {
     EXPECT_EQ(jid("juliet@capulet.example."), "juliet@capulet.example");
+    EXPECT_EQ(jid("user@müller.example."), "user@xn--mller-kva.example");
+    EXPECT_EQ(error_of(normalise_bare_jid("juliet@capulet.example..")),
+              "juliet@capulet.example..: domainpart has an empty label");
+    EXPECT_EQ(error_of(normalise_bare_jid("juliet@.")), "juliet@.: domainpart is empty");
     EXPECT_EQ(jid("juliet@[2001:DB8::1]"), "juliet@[2001:db8::1]");
     EXPECT_EQ(jid("juliet@192.0.2.1"), "juliet@192.0.2.1");
     EXPECT_EQ(jid("localhost"), "localhost");
