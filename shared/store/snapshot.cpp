@@ -26,6 +26,20 @@ bool lists_number(const Binding& b, std::string_view number) {
                        [&](const PhoneNumber& n) { return n.number == number; });
 }
 
+// Strings grown by appending may hold twice the bytes they need; a snapshot keeps a million
+// of them for its whole life. Exact-sized strings (as load_all makes them) are left alone.
+void compact(std::string& s) {
+    if (s.capacity() > s.size() && s.capacity() > std::string().capacity()) s.shrink_to_fit();
+}
+
+void compact(Binding& b) {
+    compact(b.aor);
+    compact(b.jid);
+    compact(b.display_name);
+    if (b.numbers.capacity() > b.numbers.size()) b.numbers.shrink_to_fit();
+    for (auto& n : b.numbers) compact(n.number);
+}
+
 }  // namespace
 
 std::shared_ptr<const Snapshot> Snapshot::build(std::vector<Binding> bindings,
@@ -42,7 +56,10 @@ std::shared_ptr<const Snapshot> Snapshot::build(std::vector<Binding> bindings,
     if (all.capacity() - all.size() > all.size() / 8) all.shrink_to_fit();
 
     std::size_t number_count = 0;
-    for (const auto& b : all) number_count += b.numbers.size();
+    for (auto& b : all) {
+        compact(b);
+        number_count += b.numbers.size();
+    }
     impl->by_aor.reserve(all.size());
     impl->by_jid.reserve(all.size());
     impl->by_number.reserve(number_count);
@@ -60,12 +77,17 @@ std::shared_ptr<const Snapshot> Snapshot::build(std::vector<Binding> bindings,
             throw BindingError(
                 field_error("jid", b.jid, "already bound to " + quote_value(all[*other].aor)));
         }
-        for (const auto& n : b.numbers) {
-            if (auto other = impl->by_number.insert(
-                    FlatIndex::hash(n.number), i,
-                    [&](std::uint32_t p) { return lists_number(all[p], n.number); })) {
+        for (std::size_t j = 0; j < b.numbers.size(); ++j) {
+            const std::string& number = b.numbers[j].number;
+            // A slot of this same binding matches only if the number came earlier in its list.
+            const auto same = [&](std::uint32_t p) {
+                if (p != i) return lists_number(all[p], number);
+                return std::any_of(b.numbers.begin(), b.numbers.begin() + j,
+                                   [&](const PhoneNumber& n) { return n.number == number; });
+            };
+            if (auto other = impl->by_number.insert(FlatIndex::hash(number), i, same)) {
                 throw BindingError(
-                    field_error("number", n.number,
+                    field_error("number", number,
                                 *other == i ? std::string("listed twice")
                                             : "already bound to " + quote_value(all[*other].aor)));
             }

@@ -53,10 +53,11 @@ bool unsafe(std::string_view text, std::size_t max = address::kMaxAddressLength)
 
 // Columns: aor, jid, display_name, verification, updated_at (starting at `first`).
 std::optional<Binding> read_binding(const Statement& s, int first, LoadProblems& problems) {
-    Binding b;
-    b.aor = s.text(first);
-    b.jid = s.text(first + 1);
-    b.display_name = s.text(first + 2);
+    // Constructed, not assigned, so each string is allocated at its exact size: a snapshot
+    // holds a million of them.
+    Binding b{std::string(s.text(first)),     std::string(s.text(first + 1)),
+              std::string(s.text(first + 2)), {},
+              Verification::Unverified,       0};
     if (b.aor.empty() || b.jid.empty() || unsafe(b.aor) || unsafe(b.jid) ||
         unsafe(b.display_name, address::kMaxDisplayNameLength)) {
         if (problems.unsafe_rows++ == 0) problems.first_unsafe = b.aor.substr(0, 80);
