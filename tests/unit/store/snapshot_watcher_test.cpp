@@ -1,0 +1,261 @@
+#include "shared/store/snapshot_watcher.hpp"
+
+#include <gtest/gtest.h>
+#include <spawn.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <thread>
+
+#include "shared/log/log.hpp"
+#include "store_test_support.hpp"
+
+extern char** environ;
+
+namespace cusax::store {
+namespace {
+
+using namespace std::chrono_literals;
+using test::binding;
+using test::raw_sql;
+using test::sqlite_settings;
+using test::TempDir;
+
+constexpr auto kInterval = 20ms;
+constexpr auto kDeadline = 3s;  // the only timing the tests rely on
+
+// Polls `condition` until it holds or the deadline passes.
+template <typename Condition>
+bool eventually(Condition condition) {
+    const auto until = std::chrono::steady_clock::now() + kDeadline;
+    while (!condition()) {
+        if (std::chrono::steady_clock::now() > until) return false;
+        std::this_thread::sleep_for(2ms);
+    }
+    return true;
+}
+
+// Captures the log lines the watcher writes; restores a plain logger afterwards.
+class WatcherTest : public ::testing::Test {
+  protected:
+    WatcherTest() {
+        log::setup_with_sink({"test", log::Level::info, log::Format::text, ""}, sink_);
+        store_ = open_store(settings());
+        store_->add(binding("sip:alice@example.com", "alice@example.com", {{"+4930123456"}}));
+    }
+    ~WatcherTest() override { log::setup({}); }
+
+    StoreSettings settings() const { return sqlite_settings(path_); }
+    const std::string& path() const { return path_; }
+    BindingStore& writer() { return *store_; }
+    SnapshotWatcher::StoreFactory factory() const {
+        return [s = settings()] { return open_store(s); };
+    }
+    std::size_t log_count(std::string_view event) {
+        const auto lines = sink_->last_formatted();
+        return static_cast<std::size_t>(std::count_if(lines.begin(), lines.end(), [&](auto& l) {
+            return l.find(event) != std::string::npos;
+        }));
+    }
+
+  private:
+    TempDir dir_;
+    std::string path_ = dir_.file("bindings.db");
+    std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_ =
+        std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(1000);
+    std::unique_ptr<BindingStore> store_;
+};
+
+TEST_F(WatcherTest, TheFirstSnapshotIsThereWhenTheConstructorReturns) {
+    SnapshotWatcher watcher(factory(), kInterval);
+    const auto s = watcher.current();
+    ASSERT_NE(s, nullptr);
+    EXPECT_EQ(s->size(), 1u);
+    EXPECT_NE(s->by_number("+4930123456"), nullptr);
+    EXPECT_EQ(s->generation(), writer().generation());
+    EXPECT_EQ(log_count("store.snapshot_published count=1 generation="), 1u);
+}
+
+TEST_F(WatcherTest, AStoreThatCannotBeReadAtStartIsAStoreError) {
+    const auto garbage = path() + ".garbage";
+    raw_sql(path(), "SELECT 1;");
+    std::FILE* f = std::fopen(garbage.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs(std::string(4096, 'x').c_str(), f);
+    std::fclose(f);
+    EXPECT_THROW(SnapshotWatcher([&] { return open_store(sqlite_settings(garbage)); }, kInterval),
+                 StoreError);
+    // Whatever the factory throws, the caller sees a StoreError.
+    EXPECT_THROW(
+        SnapshotWatcher([]() -> std::unique_ptr<BindingStore> { throw std::runtime_error("boom"); },
+                        kInterval),
+        StoreError);
+}
+
+TEST_F(WatcherTest, AChangeInThisProcessIsPublishedAndAnnounced) {
+    SnapshotWatcher watcher(factory(), kInterval);
+    std::atomic<int> published{0};
+    watcher.on_publish([&](const Snapshot& s) {
+        if (s.by_aor("sip:bob@example.com")) ++published;
+    });
+    writer().add(binding("sip:bob@example.com", "bob@example.com"));
+    EXPECT_TRUE(eventually([&] { return watcher.current()->by_jid("bob@example.com"); }));
+    EXPECT_TRUE(eventually([&] { return published.load() > 0; }));
+}
+
+TEST_F(WatcherTest, ACallbackThatThrowsDoesNotStopTheWatcher) {
+    SnapshotWatcher watcher(factory(), kInterval);
+    watcher.on_publish([](const Snapshot&) { throw std::runtime_error("callback failed"); });
+    writer().add(binding("sip:bob@example.com", "bob@example.com"));
+    ASSERT_TRUE(eventually([&] { return watcher.current()->by_jid("bob@example.com"); }));
+    writer().add(binding("sip:carol@example.com", "carol@example.com"));
+    EXPECT_TRUE(eventually([&] { return watcher.current()->by_jid("carol@example.com"); }));
+}
+
+// Run only by SeesAWriteFromAnotherProcess, in a process of its own.
+TEST(DISABLED_ChildProcess, WritesABinding) {
+    const char* path = std::getenv("CUSAX_STORE_TEST_CHILD_DB");
+    ASSERT_NE(path, nullptr);
+    auto store = open_store(sqlite_settings(path));
+    store->put(binding("sip:child@example.com", "child@example.com", {{"+4940777"}}));
+}
+
+TEST_F(WatcherTest, SeesAWriteFromAnotherProcessWhileAnsweringLookUps) {
+    SnapshotWatcher watcher(factory(), kInterval);
+
+    char self[4096];
+    const auto n = readlink("/proc/self/exe", self, sizeof self - 1);
+    ASSERT_GT(n, 0);
+    self[n] = '\0';
+    std::vector<std::string> env_text = {"CUSAX_STORE_TEST_CHILD_DB=" + path()};
+    std::vector<char*> env;
+    for (char** e = environ; *e; ++e) env.push_back(*e);
+    env.push_back(env_text[0].data());
+    env.push_back(nullptr);
+    std::string a0 = self, a1 = "--gtest_filter=DISABLED_ChildProcess.WritesABinding",
+                a2 = "--gtest_also_run_disabled_tests";
+    char* argv[] = {a0.data(), a1.data(), a2.data(), nullptr};
+    pid_t child = 0;
+    ASSERT_EQ(posix_spawn(&child, self, nullptr, nullptr, argv, env.data()), 0);
+
+    // Readers keep reading throughout: every look-up of the old binding succeeds, on a
+    // snapshot that is never null, until the child's binding shows up.
+    std::size_t lookups = 0;
+    bool every_lookup_answered = true;
+    const bool seen = eventually([&] {
+        const auto s = watcher.current();
+        ++lookups;
+        every_lookup_answered = every_lookup_answered && s && s->by_aor("sip:alice@example.com");
+        return s && s->by_number("+4940777") && s->by_jid("child@example.com");
+    });
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the writer process failed";
+    EXPECT_TRUE(seen) << "the other process's binding did not appear within the deadline";
+    EXPECT_TRUE(every_lookup_answered);
+    EXPECT_GT(lookups, 0u);
+}
+
+// A store connection that can be broken from the test, around a real one.
+class BreakableStore final : public BindingStore {
+  public:
+    BreakableStore(std::unique_ptr<BindingStore> real, std::atomic<bool>& broken,
+                   std::atomic<int>& polls)
+        : real_(std::move(real)), broken_(broken), polls_(polls) {}
+    void migrate() override { real_->migrate(); }
+    int schema_version() override { return real_->schema_version(); }
+    void add(const Binding& b) override { real_->add(b); }
+    void put(const Binding& b) override { real_->put(b); }
+    bool remove(const std::string& aor) override { return real_->remove(aor); }
+    bool set_verification(const std::string& aor, Verification v) override {
+        return real_->set_verification(aor, v);
+    }
+    std::optional<Binding> find_by_aor(const std::string& aor) override {
+        return real_->find_by_aor(aor);
+    }
+    std::vector<Binding> load_all() override {
+        check();
+        return real_->load_all();
+    }
+    void import(const std::vector<Binding>& b) override { real_->import(b); }
+    std::uint64_t generation() override {
+        ++polls_;
+        check();
+        return real_->generation();
+    }
+
+  private:
+    void check() {
+        if (broken_) throw StoreError("disk I/O error (simulated)");
+    }
+    std::unique_ptr<BindingStore> real_;
+    std::atomic<bool>& broken_;
+    std::atomic<int>& polls_;
+};
+
+TEST_F(WatcherTest, KeepsTheLastGoodSnapshotWhileTheStoreFailsAndRecovers) {
+    std::atomic<bool> broken{false};
+    std::atomic<int> polls{0};
+    std::atomic<int> connections{0};
+    SnapshotWatcher watcher(
+        [&, s = settings()]() -> std::unique_ptr<BindingStore> {
+            ++connections;
+            if (broken) throw StoreError("cannot open (simulated)");
+            return std::make_unique<BreakableStore>(open_store(s), broken, polls);
+        },
+        kInterval);
+    const auto good = watcher.current();
+
+    broken = true;
+    writer().add(binding("sip:bob@example.com", "bob@example.com"));
+    const int connections_before = connections;
+    // Several polls fail: the first on the connection, the next ones on reconnecting.
+    ASSERT_TRUE(eventually([&] { return connections > connections_before + 3; }));
+    EXPECT_EQ(watcher.current(), good);  // the very same snapshot, still answering
+    EXPECT_NE(watcher.current()->by_aor("sip:alice@example.com"), nullptr);
+    EXPECT_EQ(log_count("store.refresh_failed"), 1u) << "logged once per failure streak";
+
+    broken = false;
+    EXPECT_TRUE(eventually([&] { return watcher.current()->by_jid("bob@example.com"); }));
+    EXPECT_EQ(log_count("store.refresh_recovered"), 1u);
+
+    // A second streak is logged again.
+    broken = true;
+    const int again = connections;
+    ASSERT_TRUE(eventually([&] { return connections > again + 1; }));
+    EXPECT_EQ(log_count("store.refresh_failed"), 2u);
+    broken = false;
+}
+
+TEST_F(WatcherTest, SurvivesADroppedTableAndRecoversWhenItIsBack) {
+    SnapshotWatcher watcher(factory(), kInterval);
+    const auto good = watcher.current();
+
+    // What a careless manual session could do; every poll now fails.
+    raw_sql(path(), "DROP TABLE generation;");
+    ASSERT_TRUE(eventually([&] { return log_count("store.refresh_failed") == 1; }));
+    EXPECT_EQ(watcher.current(), good);
+    EXPECT_NE(watcher.current()->by_number("+4930123456"), nullptr);
+
+    // Restored (with a counter that restarts): the watcher reloads after a failure streak
+    // whatever the counter says.
+    raw_sql(path(),
+            "CREATE TABLE generation (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT "
+            "NULL); INSERT INTO generation VALUES (1, 1);");
+    writer().add(binding("sip:bob@example.com", "bob@example.com"));
+    EXPECT_TRUE(eventually([&] { return watcher.current()->by_jid("bob@example.com"); }));
+    EXPECT_EQ(log_count("store.refresh_failed"), 1u);
+}
+
+TEST_F(WatcherTest, TheDestructorDoesNotWaitForTheNextPoll) {
+    const auto started = std::chrono::steady_clock::now();
+    { SnapshotWatcher watcher(factory(), std::chrono::hours(1)); }
+    EXPECT_LT(std::chrono::steady_clock::now() - started, kDeadline);
+}
+
+}  // namespace
+}  // namespace cusax::store
