@@ -1,0 +1,143 @@
+#include "cusaxctl/run_cusaxctl.hpp"
+
+#include <boost/program_options.hpp>
+#include <filesystem>
+
+#include "cusaxctl/command_error.hpp"
+#include "cusaxctl/ctl_context.hpp"
+#include "cusaxctl/ctl_settings.hpp"
+#include "shared/log/log.hpp"
+
+namespace cusax::ctl {
+namespace {
+
+namespace po = boost::program_options;
+
+struct CommandEntry {
+    std::string_view name;
+    int (*run)(const CtlContext&, const CommandArgs&);
+    std::string_view summary;
+};
+
+constexpr CommandEntry kCommands[] = {
+    {"init", command_init, "create the store, or migrate it to this version"},
+    {"add", command_add, "bind a SIP AOR to a JID"},
+    {"remove", command_remove, "remove a binding"},
+    {"show", command_show, "show one binding by AOR, JID or number"},
+    {"list", command_list, "list every binding (--json for scripts)"},
+    {"verify", command_verify, "mark a binding verified (admin or directory)"},
+    {"unverify", command_unverify, "mark a binding unverified"},
+    {"import", command_import, "add bindings from CSV or vCard files, all or nothing"},
+    {"export", command_export, "write every binding as CSV"},
+    {"stats", command_stats, "show the daemons' counters"},
+};
+
+// Global options come before the command; everything after it belongs to the command.
+struct SplitArgs {
+    std::vector<std::string> global;
+    std::string command;
+    CommandArgs command_args;
+};
+
+SplitArgs split(const std::vector<std::string>& argv) {
+    SplitArgs out;
+    for (std::size_t i = 1; i < argv.size(); ++i) {
+        const auto& arg = argv[i];
+        if (arg == "-c" || arg == "--config" || arg == "--store") {
+            out.global.push_back(arg);
+            if (i + 1 < argv.size()) out.global.push_back(argv[++i]);
+        } else if (arg.starts_with("-")) {
+            out.global.push_back(arg);
+        } else {
+            out.command = arg;
+            out.command_args.assign(argv.begin() + static_cast<long>(i) + 1, argv.end());
+            break;
+        }
+    }
+    return out;
+}
+
+void print_usage(std::ostream& out, const po::options_description& options) {
+    out << "usage: cusaxctl [global options] COMMAND [ARGS...]\n"
+           "The operator's tool for the cusax binding store.\n\nCommands:\n";
+    for (const auto& command : kCommands) {
+        out << "  " << command.name << std::string(10 - command.name.size(), ' ') << command.summary
+            << '\n';
+    }
+    out << "\n"
+        << options << "\n'cusaxctl COMMAND --help' shows a command's options.\n"
+        << "Exit codes: 0 ok, 1 failure, 2 usage or config error, 3 not found, 4 refused "
+           "(invalid or conflicting), 5 bad import file, 6 store error, 7 no stats.\n";
+}
+
+}  // namespace
+
+int run_cusaxctl(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
+    po::options_description options("Global options");
+    const std::string config_help =
+        "INI file (default: " + std::string(kDefaultConfigPath) + " when it exists)";
+    options.add_options()                                                                   //
+        ("config,c", po::value<std::string>(), config_help.c_str())                         //
+        ("store", po::value<std::string>(), "binding store file (overrides [store] path)")  //
+        ("json", "machine-readable output (JSON)")                                          //
+        ("check-config", "validate the INI file and exit")                                  //
+        ("dump-config", "print every key with its default and help, as a commented INI")    //
+        ("version", "print the version and exit")                                           //
+        ("help,h", "show this help");
+    const auto args = split(argv);
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args.global).options(options).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        err << "cusaxctl: " << e.what() << "\n";
+        print_usage(err, options);
+        return kUsage;
+    }
+    if (vm.count("help")) {
+        print_usage(out, options);
+        return kOk;
+    }
+    if (vm.count("version")) {
+        out << "cusaxctl " << CUSAX_VERSION << '\n';
+        return kOk;
+    }
+    if (vm.count("dump-config")) {
+        out << dump_all_config();
+        return kOk;
+    }
+    CtlContext ctx;
+    ctx.out = &out;
+    ctx.err = &err;
+    ctx.json = vm.count("json") > 0;
+    try {
+        const auto config_path =
+            vm.count("config") ? vm["config"].as<std::string>() : std::string();
+        load_ctl_settings(ctx, config_path);
+        if (vm.count("check-config")) {
+            out << (config_path.empty() ? std::string("defaults") : config_path) << ": OK\n";
+            return kOk;
+        }
+        if (vm.count("store")) ctx.store_settings.path = vm["store"].as<std::string>();
+        if (args.command.empty()) {
+            print_usage(err, options);
+            return kUsage;
+        }
+        for (const auto& command : kCommands) {
+            if (command.name == args.command) return command.run(ctx, args.command_args);
+        }
+        throw CommandError(kUsage,
+                           "unknown command \"" + args.command + "\" (cusaxctl --help lists them)");
+    } catch (const CommandError& e) {
+        err << "cusaxctl: " << e.what() << '\n';
+        return e.code;
+    } catch (const store::StoreError& e) {
+        err << "cusaxctl: " << e.what() << '\n';
+        return kStoreError;
+    } catch (const std::exception& e) {
+        err << "cusaxctl: " << e.what() << '\n';
+        return kFailure;
+    }
+}
+
+}  // namespace cusax::ctl

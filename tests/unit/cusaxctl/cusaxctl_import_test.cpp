@@ -1,0 +1,152 @@
+// cusaxctl import/export: CSV and vCard, all or nothing.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cusaxctl/exit_codes.hpp"
+#include "cusaxctl_test_support.hpp"
+
+namespace cusax::ctl {
+namespace {
+
+using testing::CtlRunner;
+
+nlohmann::json list(const CtlRunner& ctl) {
+    return nlohmann::json::parse(ctl.run({"--json", "list"}).out);
+}
+
+TEST(CusaxctlImport, CsvWithHeaderInAnyColumnOrder) {
+    CtlRunner ctl;
+    const auto file = ctl.write_file(
+        "b.csv",
+        "jid,aor,numbers,display_name,verification\n"
+        "alice@example.com,sip:alice@example.com,+4930111:video +4930112,\"Alice, A.\",admin\n"
+        "bob@example.com,sip:bob@example.com,,Bob,\n");
+    const auto result = ctl.run({"import", file.string()});
+    ASSERT_EQ(result.code, kOk) << result.err;
+    const auto doc = list(ctl);
+    ASSERT_EQ(doc.size(), 2u);
+    EXPECT_EQ(doc[0].at("display_name"), "Alice, A.");
+    EXPECT_EQ(doc[0].at("numbers").size(), 2u);
+    EXPECT_EQ(doc[0].at("verification"), "admin");
+    EXPECT_EQ(doc[1].at("verification"), "unverified");  // [cusaxctl] import_verification default
+}
+
+TEST(CusaxctlImport, ABadRowAbortsTheWholeImportWithItsLine) {
+    CtlRunner ctl;
+    ASSERT_EQ(ctl.run({"add", "sip:keep@example.com", "keep@example.com"}).code, kOk);
+    std::string text = "aor,jid\n";
+    for (int i = 0; i < 100; ++i) {
+        text += "sip:user" + std::to_string(i) + "@example.com,user" + std::to_string(i) +
+                "@example.com\n";
+    }
+    text += "sip:broken@example.com,broken@example.com/resource\n";  // line 102
+    const auto file = ctl.write_file("bad.csv", text);
+    const auto result = ctl.run({"import", file.string()});
+    EXPECT_EQ(result.code, kBadImportFile);
+    EXPECT_NE(result.err.find("bad.csv:102: "), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("nothing was imported"), std::string::npos) << result.err;
+    const auto doc = list(ctl);
+    ASSERT_EQ(doc.size(), 1u);
+    EXPECT_EQ(doc[0].at("aor"), "sip:keep@example.com");
+}
+
+TEST(CusaxctlImport, ARowConflictingWithTheStoreChangesNothing) {
+    CtlRunner ctl;
+    ASSERT_EQ(ctl.run({"add", "sip:owner@example.com", "taken@example.com"}).code, kOk);
+    const auto file = ctl.write_file("c.csv",
+                                     "aor,jid\nsip:new1@example.com,new1@example.com\n"
+                                     "sip:new2@example.com,taken@example.com\n");
+    const auto result = ctl.run({"import", file.string()});
+    EXPECT_EQ(result.code, kRefused) << result.err;
+    EXPECT_EQ(list(ctl).size(), 1u);
+}
+
+TEST(CusaxctlImport, DuplicatesInsideTheFileNameBothLines) {
+    CtlRunner ctl;
+    const auto file = ctl.write_file("d.csv",
+                                     "aor,jid\nsip:a@example.com,a@example.com\n"
+                                     "sip:b@example.com,A@Example.com\n");
+    const auto result = ctl.run({"import", file.string()});
+    EXPECT_EQ(result.code, kBadImportFile);
+    EXPECT_NE(result.err.find("d.csv:3: jid a@example.com is already on line 2"), std::string::npos)
+        << result.err;
+}
+
+TEST(CusaxctlImport, MalformedCsvAndBadHeaderAreImportFileErrors) {
+    CtlRunner ctl;
+    auto unterminated = ctl.write_file("q.csv", "aor,jid\n\"sip:a@example.com,a@example.com\n");
+    EXPECT_EQ(ctl.run({"import", unterminated.string()}).code, kBadImportFile);
+    auto unknown = ctl.write_file("h.csv", "aor,jid,colour\nsip:a@example.com,a@example.com,red\n");
+    const auto result = ctl.run({"import", unknown.string()});
+    EXPECT_EQ(result.code, kBadImportFile);
+    EXPECT_NE(result.err.find("h.csv:1: unknown column \"colour\""), std::string::npos)
+        << result.err;
+    auto missing = ctl.write_file("m.csv", "aor,display_name\nsip:a@example.com,A\n");
+    EXPECT_EQ(ctl.run({"import", missing.string()}).code, kBadImportFile);
+    EXPECT_EQ(ctl.run({"import", (ctl.dir() / "absent.csv").string()}).code, kBadImportFile);
+}
+
+TEST(CusaxctlImport, ExportThenImportRoundTrips) {
+    CtlRunner source;
+    const auto file = source.write_file(
+        "in.csv",
+        "aor,jid,display_name,numbers,verification\n"
+        "sip:a@example.com,a@example.com,\"O'Brien, A.\",+1555:video-only,directory\n"
+        "sip:b@example.com,b@example.com,B,,unverified\n");
+    ASSERT_EQ(source.run({"import", file.string()}).code, kOk);
+    const auto exported = source.run({"export"});
+    ASSERT_EQ(exported.code, kOk);
+
+    CtlRunner target;
+    const auto copy = target.write_file("copy.csv", exported.out);
+    ASSERT_EQ(target.run({"import", copy.string()}).code, kOk);
+    auto strip_time = [](nlohmann::json doc) {
+        for (auto& binding : doc) binding.erase("updated_at");
+        return doc;
+    };
+    EXPECT_EQ(strip_time(list(source)), strip_time(list(target)));
+    EXPECT_EQ(list(target)[0].at("display_name"), "O'Brien, A.");
+    EXPECT_EQ(list(target)[0].at("numbers").at(0).at("voice"), false);
+}
+
+TEST(CusaxctlImport, VcardFileGivesAorJidNameAndVideoNumbers) {
+    CtlRunner ctl;
+    const auto file = ctl.write_file(
+        "people.vcf",
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Alice\r\n  Example\r\n"
+        "TEL;VALUE=uri;TYPE=\"voice,video\":tel:+1-555-0100-001\r\n"
+        "TEL;TYPE=voice:sip:alice@sip.example.com\r\n"
+        "IMPP:xmpp:alice@xmpp.example.com\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob\r\nTEL;TYPE=cell:+15550100002\r\n"
+        "IMPP:sip:bob@sip.example.com\r\nitem1.X-JABBER:bob@xmpp.example.com\r\nEND:VCARD\r\n");
+    const auto result = ctl.run({"import", file.string(), "--verification", "directory"});
+    ASSERT_EQ(result.code, kOk) << result.err;
+    const auto doc = list(ctl);
+    ASSERT_EQ(doc.size(), 2u);
+    EXPECT_EQ(doc[0].at("aor"), "sip:alice@sip.example.com");
+    EXPECT_EQ(doc[0].at("jid"), "alice@xmpp.example.com");
+    EXPECT_EQ(doc[0].at("display_name"), "Alice Example");  // unfolded
+    EXPECT_EQ(doc[0].at("numbers").at(0).at("number"), "+15550100001");
+    EXPECT_EQ(doc[0].at("numbers").at(0).at("video"), true);
+    EXPECT_EQ(doc[0].at("verification"), "directory");
+    EXPECT_EQ(doc[1].at("jid"), "bob@xmpp.example.com");
+    EXPECT_EQ(doc[1].at("numbers").at(0).at("video"), false);
+}
+
+TEST(CusaxctlImport, VcardWithoutJidIsRefusedWithItsLine) {
+    CtlRunner ctl;
+    const auto file =
+        ctl.write_file("nojid.vcf",
+                       "BEGIN:VCARD\nVERSION:4.0\nFN:A\nIMPP:xmpp:a@example.com\nTEL:sip:a@example."
+                       "com\nEND:VCARD\n"
+                       "BEGIN:VCARD\nVERSION:4.0\nFN:B\nTEL:sip:b@example.com\nEND:VCARD\n");
+    const auto result = ctl.run({"import", file.string()});
+    EXPECT_EQ(result.code, kBadImportFile);
+    EXPECT_NE(result.err.find("nojid.vcf:7: this vCard has no JID"), std::string::npos)
+        << result.err;
+    EXPECT_EQ(list(ctl).size(), 0u);
+}
+
+}  // namespace
+}  // namespace cusax::ctl
