@@ -1,0 +1,37 @@
+#pragma once
+// What a binding looks like to XMPP clients: vcard-temp (XEP-0054), vCard4 (XEP-0292) and
+// reachability addresses (XEP-0152). RFC 7081 §3.1: a vCard "tel" carries the SIP address,
+// "video" where video works; §3.5: the bound JID is shown only when the binding is verified.
+#include <string_view>
+
+#include "shared/store/binding.hpp"
+#include "xmpp-component/xml_element.hpp"
+
+namespace cusax::xmpp {
+
+namespace ns {
+inline constexpr std::string_view vcard_temp = "vcard-temp";
+inline constexpr std::string_view vcard4 = "urn:ietf:params:xml:ns:vcard-4.0";
+inline constexpr std::string_view vcard4_node = "urn:xmpp:vcard4";
+inline constexpr std::string_view reach = "urn:xmpp:reach:0";
+}  // namespace ns
+
+// The name shown: the binding's display name, else the user part of its AOR.
+std::string display_name_of(const store::Binding& binding);
+
+// Whether the SIP address itself is announced with video: the binding model records video per
+// number, so the SIP URI gets VIDEO when any of the binding's numbers has it.
+bool binding_has_video(const store::Binding& binding);
+
+// <vCard xmlns='vcard-temp'>: FN, TEL (VOICE[, VIDEO], NUMBER sip:…), a TEL per number with its
+// VOICE/VIDEO, JABBERID only when verified.
+XmlElement build_vcard_temp(const store::Binding& binding);
+
+// <vcard xmlns='urn:ietf:params:xml:ns:vcard-4.0'>: fn, tel (type voice/video, uri sip:… or
+// tel:+…, or text for a local number), impp xmpp:… only when verified.
+XmlElement build_vcard4(const store::Binding& binding);
+
+// <reach xmlns='urn:xmpp:reach:0'>: addr for the SIP URI and each global number (tel:+…).
+XmlElement build_reach(const store::Binding& binding);
+
+}  // namespace cusax::xmpp
