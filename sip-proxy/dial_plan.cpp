@@ -1,0 +1,122 @@
+#include "sip-proxy/dial_plan.hpp"
+
+#include <algorithm>
+
+namespace cusax::sip_proxy {
+
+namespace {
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+    return text.size() >= prefix.size() && text.substr(0, prefix.size()) == prefix;
+}
+
+bool any_prefix(std::string_view number, const std::vector<std::string>& prefixes) {
+    return std::any_of(prefixes.begin(), prefixes.end(),
+                       [&](const std::string& p) { return !p.empty() && starts_with(number, p); });
+}
+
+bool contains(const std::vector<std::string>& list, std::string_view value) {
+    return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+}  // namespace
+
+std::string_view to_string(TargetClass c) {
+    switch (c) {
+        case TargetClass::emergency:
+            return "emergency";
+        case TargetClass::on_net:
+            return "on_net";
+        case TargetClass::pstn:
+            return "pstn";
+        case TargetClass::inter_domain:
+            return "inter_domain";
+    }
+    return "?";
+}
+
+std::optional<TargetClass> target_class_from_string(std::string_view text) {
+    for (auto c : {TargetClass::emergency, TargetClass::on_net, TargetClass::pstn,
+                   TargetClass::inter_domain}) {
+        if (to_string(c) == text) return c;
+    }
+    return std::nullopt;
+}
+
+std::string_view to_string(ChargeAction a) {
+    switch (a) {
+        case ChargeAction::allow:
+            return "allow";
+        case ChargeAction::warn:
+            return "warn";
+        case ChargeAction::block:
+            return "block";
+    }
+    return "?";
+}
+
+std::optional<ChargeAction> charge_action_from_string(std::string_view text) {
+    for (auto a : {ChargeAction::allow, ChargeAction::warn, ChargeAction::block}) {
+        if (to_string(a) == text) return a;
+    }
+    return std::nullopt;
+}
+
+ChargeAction ChargePolicy::action(TargetClass c) const {
+    switch (c) {
+        case TargetClass::emergency:
+            // RFC 7081 §5 cues must never stand between a caller and an emergency service.
+            return ChargeAction::allow;
+        case TargetClass::on_net:
+            return on_net;
+        case TargetClass::pstn:
+            return pstn;
+        case TargetClass::inter_domain:
+            return inter_domain;
+    }
+    return ChargeAction::allow;
+}
+
+const std::string& ChargePolicy::text(TargetClass c) const {
+    switch (c) {
+        case TargetClass::pstn:
+            return pstn_text;
+        case TargetClass::inter_domain:
+            return inter_domain_text;
+        default:
+            return on_net_text;
+    }
+}
+
+TargetClass classify_target(const RequestTarget& target, const DialPlan& plan,
+                            const store::Snapshot* snapshot) {
+    using Scheme = RequestTarget::Scheme;
+    // RFC 5031: urn:service:sos and its sub-services are emergency calls.
+    if (target.scheme == Scheme::urn) {
+        if (target.urn == "urn:service:sos" || starts_with(target.urn, "urn:service:sos."))
+            return TargetClass::emergency;
+        return TargetClass::inter_domain;
+    }
+    const bool local_host = (target.scheme == Scheme::sip || target.scheme == Scheme::sips) &&
+                            contains(plan.local_domains, target.host);
+    // A dial string in a foreign domain is that domain's business: only telephone numbers
+    // (tel:, user=phone) and dial strings in our own domains are numbers to us.
+    const bool is_number = target.scheme == Scheme::tel || target.user_phone || local_host;
+    const std::string_view number = is_number ? std::string_view(target.number) : "";
+    if (!number.empty() && contains(plan.emergency_numbers, number)) return TargetClass::emergency;
+
+    // On-net: anything the binding store knows, a local number range, a local domain.
+    if (snapshot) {
+        if (!target.aor.empty() && snapshot->by_aor(target.aor)) return TargetClass::on_net;
+        if (!number.empty() && snapshot->by_number(number)) return TargetClass::on_net;
+    }
+    if (!number.empty() && any_prefix(number, plan.local_number_prefixes))
+        return TargetClass::on_net;
+    if (!number.empty() && any_prefix(number, plan.offnet_number_prefixes))
+        return TargetClass::pstn;
+    if (target.user_phone || target.scheme == Scheme::tel) return TargetClass::pstn;
+    if (local_host) return TargetClass::on_net;
+    return TargetClass::inter_domain;
+}
+
+}  // namespace cusax::sip_proxy

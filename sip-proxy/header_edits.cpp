@@ -1,0 +1,90 @@
+#include "sip-proxy/header_edits.hpp"
+
+#include <sofia-sip/sip_extra.h>
+#include <sofia-sip/sip_header.h>
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <vector>
+
+namespace cusax::sip_proxy {
+
+namespace {
+
+bool is_lws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && is_lws(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_lws(s.back())) s.remove_suffix(1);
+    return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+// RFC 3261 §25.1 quoted-string: strips the quotes and resolves quoted-pairs.
+std::string unquote(std::string_view value) {
+    value = trim(value);
+    if (value.size() < 2 || value.front() != '"' || value.back() != '"') return std::string(value);
+    std::string out;
+    for (std::size_t i = 1; i + 1 < value.size(); ++i) {
+        if (value[i] == '\\' && i + 2 < value.size()) ++i;
+        out.push_back(value[i]);
+    }
+    return out;
+}
+
+}  // namespace
+
+bool is_impp(sip_call_info_t const* value) {
+    if (!value || !value->ci_params) return false;
+    for (msg_param_t const* p = value->ci_params; *p; ++p) {
+        std::string_view param(*p);
+        auto eq = param.find('=');
+        if (eq == std::string_view::npos) continue;
+        if (!iequals(trim(param.substr(0, eq)), "purpose")) continue;
+        if (iequals(unquote(param.substr(eq + 1)), "impp")) return true;
+    }
+    return false;
+}
+
+int remove_impp_call_info(msg_t* msg, sip_t* sip) {
+    std::vector<sip_call_info_t*> doomed;
+    for (sip_call_info_t* ci = sip->sip_call_info; ci; ci = ci->ci_next) {
+        if (is_impp(ci)) doomed.push_back(ci);
+    }
+    // sip_header_remove takes one value of a comma-separated line and re-encodes the rest.
+    for (auto* ci : doomed) sip_header_remove(msg, sip, reinterpret_cast<sip_header_t*>(ci));
+    return static_cast<int>(doomed.size());
+}
+
+bool insert_impp_call_info(msg_t* msg, sip_t* sip, std::string_view jid) {
+    std::string value = "<xmpp:" + std::string(jid) + ">;purpose=impp";
+    return sip_add_make(msg, sip, sip_call_info_class, value.c_str()) == 0;
+}
+
+int remove_p_asserted_identity(msg_t* msg, sip_t* sip) {
+    std::vector<sip_header_t*> doomed;
+    for (auto* pai = sip_p_asserted_identity(sip); pai; pai = pai->paid_next)
+        doomed.push_back(reinterpret_cast<sip_header_t*>(pai));
+    for (auto* h : doomed) sip_header_remove(msg, sip, h);
+    return static_cast<int>(doomed.size());
+}
+
+bool add_warning(msg_t* msg, sip_t* sip, std::string_view agent, std::string_view text) {
+    std::string value = "399 " + std::string(agent) + " \"";
+    for (char c : text) {
+        if (c == '"' || c == '\\') value.push_back('\\');
+        if (c == '\r' || c == '\n') c = ' ';
+        value.push_back(c);
+    }
+    value.push_back('"');
+    return sip_add_make(msg, sip, sip_warning_class, value.c_str()) == 0;
+}
+
+}  // namespace cusax::sip_proxy

@@ -1,0 +1,57 @@
+#include "sip-proxy/request_checks.hpp"
+
+#include <sofia-sip/sip_header.h>
+
+#include "sip-proxy/request_facts.hpp"
+
+namespace cusax::sip_proxy {
+
+std::optional<Rejection> check_request(sip_t const* sip) {
+    if (!sip || !sip->sip_request) return Rejection{400, "Bad Request", "Not a request", {}};
+    // §16.3 item 1 / §8.1.1: the mandatory header fields.
+    if (!sip->sip_via) return Rejection{400, "Missing Via", {}, {}};
+    if (!sip->sip_to) return Rejection{400, "Missing To", {}, {}};
+    if (!sip->sip_from) return Rejection{400, "Missing From", {}, {}};
+    if (!sip->sip_call_id) return Rejection{400, "Missing Call-ID", {}, {}};
+    if (!sip->sip_cseq) return Rejection{400, "Missing CSeq", {}, {}};
+    if (sip->sip_cseq->cs_method != sip->sip_request->rq_method ||
+        (sip->sip_request->rq_method == sip_method_unknown && sip->sip_cseq->cs_method_name &&
+         sip->sip_request->rq_method_name &&
+         std::string_view(sip->sip_cseq->cs_method_name) != sip->sip_request->rq_method_name))
+        return Rejection{400, "CSeq Method Does Not Match", {}, {}};
+    // §16.3 item 2: a scheme the proxy cannot route.
+    switch (sip->sip_request->rq_url->url_type) {
+        case url_sip:
+        case url_sips:
+        case url_tel:
+            break;
+        default:
+            if (!is_urn(sip->sip_request->rq_url))
+                return Rejection{416, "Unsupported URI Scheme", {}, {}};
+    }
+    // §16.3 item 3: NTA never looks at Max-Forwards (notes); 0 ends the request here.
+    if (sip->sip_max_forwards && sip->sip_max_forwards->mf_count == 0 &&
+        sip->sip_request->rq_method != sip_method_ack)
+        return Rejection{483, "Too Many Hops", {}, {}};
+    // §16.3 item 6: every option tag in Proxy-Require must be supported; we support none.
+    if (sip->sip_proxy_require && sip->sip_request->rq_method != sip_method_ack &&
+        sip->sip_request->rq_method != sip_method_cancel) {
+        std::string tags;
+        for (auto const* list = sip->sip_proxy_require; list; list = list->k_next) {
+            for (auto const* item = list->k_items; item && *item; ++item) {
+                if (!tags.empty()) tags += ", ";
+                tags += *item;
+            }
+        }
+        return Rejection{420, "Bad Extension", {}, tags};
+    }
+    return std::nullopt;
+}
+
+unsigned long forwarded_max_forwards(sip_t const* sip) {
+    if (!sip || !sip->sip_max_forwards) return 70;  // §16.6 item 3 / §8.1.1.6
+    unsigned long count = sip->sip_max_forwards->mf_count;
+    return count > 0 ? count - 1 : 0;
+}
+
+}  // namespace cusax::sip_proxy

@@ -1,0 +1,168 @@
+#include "sip-proxy/request_facts.hpp"
+
+#include <sofia-sip/sip_extra.h>
+#include <sofia-sip/sip_header.h>
+
+#include <algorithm>
+#include <cctype>
+#include <vector>
+
+#include "shared/address/sip_address.hpp"
+
+namespace cusax::sip_proxy {
+
+namespace {
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+bool is_user_phone(url_t const* url) {
+    char value[16];
+    return url->url_params && url_param(url->url_params, "user", value, sizeof value) > 0 &&
+           iequals(value, "phone");
+}
+
+// RFC 3261 §19.1.6 / RFC 3966: a user part that is a dial string: digits with an optional
+// leading '+' and visual separators. Returns the digits, or empty.
+std::string dial_string(std::string_view user) {
+    std::string digits;
+    for (std::size_t i = 0; i < user.size(); ++i) {
+        char c = user[i];
+        if (std::isdigit(static_cast<unsigned char>(c)) || (c == '+' && digits.empty() && i == 0))
+            digits.push_back(c);
+        else if (c == '-' || c == '.' || c == '(' || c == ')')
+            continue;
+        else
+            return {};
+    }
+    if (digits.empty() || digits == "+") return {};
+    return digits;
+}
+
+std::optional<address::AddressKey> key_of(url_t const* url) {
+    auto parsed = address::parse_sip_address(url_text(url));
+    if (!parsed) return std::nullopt;
+    return *parsed.value;
+}
+
+}  // namespace
+
+bool is_urn(url_t const* url) {
+    return url && url->url_type == url_unknown && url->url_scheme &&
+           iequals(url->url_scheme, "urn");
+}
+
+std::string url_text(url_t const* url) {
+    if (!url) return {};
+    char buffer[512];
+    isize_t n = url_e(buffer, sizeof buffer, url);
+    if (n < 0) return {};
+    if (static_cast<std::size_t>(n) < sizeof buffer) return std::string(buffer, n);
+    std::vector<char> big(static_cast<std::size_t>(n) + 1);
+    url_e(big.data(), static_cast<isize_t>(big.size()), url);
+    return std::string(big.data(), static_cast<std::size_t>(n));
+}
+
+RequestTarget target_of(url_t const* url) {
+    RequestTarget target;
+    if (!url) return target;
+    target.uri = url_text(url);
+    if (is_urn(url)) {
+        target.scheme = RequestTarget::Scheme::urn;
+        target.urn = lower(target.uri);
+        return target;
+    }
+    switch (url->url_type) {
+        case url_sip:
+            target.scheme = RequestTarget::Scheme::sip;
+            break;
+        case url_sips:
+            target.scheme = RequestTarget::Scheme::sips;
+            break;
+        case url_tel:
+            target.scheme = RequestTarget::Scheme::tel;
+            break;
+        default:
+            target.scheme = RequestTarget::Scheme::other;
+            return target;
+    }
+    if (target.scheme == RequestTarget::Scheme::tel) {
+        target.user_phone = true;
+        if (auto key = key_of(url); key && key->kind == address::AddressKey::Kind::Number)
+            target.number = key->value;
+        return target;
+    }
+    target.host = url->url_host ? lower(url->url_host) : "";
+    target.user_phone = is_user_phone(url);
+    if (auto key = key_of(url)) {
+        if (key->kind == address::AddressKey::Kind::Aor)
+            target.aor = key->value;
+        else
+            target.number = key->value;
+    }
+    if (target.number.empty() && url->url_user) target.number = dial_string(url->url_user);
+    return target;
+}
+
+CallerIdentity identity_of(sip_t const* sip, const Trust& trust, bool use_from) {
+    CallerIdentity identity;
+    if (!trust.trusted || !sip) return identity;
+    auto const* pai = sip_p_asserted_identity(sip);
+    if (pai) {
+        identity.source = "p-asserted-identity";
+        std::vector<address::AddressKey> sip_keys, tel_keys;
+        for (; pai; pai = pai->paid_next) {
+            auto key = key_of(pai->paid_url);
+            if (!key) continue;
+            // RFC 3325 §9.1: one sip/sips and one tel value; look up the SIP URI first.
+            bool sip_uri =
+                pai->paid_url->url_type == url_sip || pai->paid_url->url_type == url_sips;
+            (sip_uri ? sip_keys : tel_keys).push_back(*key);
+        }
+        identity.candidates = std::move(sip_keys);
+        identity.candidates.insert(identity.candidates.end(), tel_keys.begin(), tel_keys.end());
+        return identity;
+    }
+    if (use_from && sip->sip_from) {
+        if (auto key = key_of(sip->sip_from->a_url)) {
+            identity.source = "from";
+            identity.candidates.push_back(*key);
+        }
+    }
+    return identity;
+}
+
+PrivacyRequest privacy_of(sip_t const* sip) {
+    PrivacyRequest privacy;
+    if (!sip) return privacy;
+    if (auto const* priv = sip_privacy(sip)) {
+        for (auto const* v = priv->priv_values; v && *v; ++v) {
+            if (iequals(*v, "id")) privacy.id = true;
+            if (iequals(*v, "header")) privacy.header = true;
+            if (iequals(*v, "user")) privacy.user = true;
+        }
+    }
+    if (sip->sip_from) {
+        url_t const* url = sip->sip_from->a_url;
+        bool anonymous_user = url->url_user && iequals(url->url_user, "anonymous");
+        bool anonymous_host = url->url_host && iequals(url->url_host, "anonymous.invalid");
+        bool anonymous_display =
+            sip->sip_from->a_display && (iequals(sip->sip_from->a_display, "anonymous") ||
+                                         iequals(sip->sip_from->a_display, "\"anonymous\""));
+        privacy.anonymous_from = anonymous_user || anonymous_host || anonymous_display;
+    }
+    return privacy;
+}
+
+}  // namespace cusax::sip_proxy

@@ -1,0 +1,109 @@
+// classify_target over Request-URIs as Sofia parses them, and the per-class policy.
+#include "sip-proxy/dial_plan.hpp"
+
+#include <gtest/gtest.h>
+
+#include "sip-proxy/request_facts.hpp"
+#include "wire_text.hpp"
+
+namespace cusax::sip_proxy {
+namespace {
+
+using store::Verification;
+
+class DialPlanTest : public ::testing::Test {
+  protected:
+    DialPlan plan;
+    std::shared_ptr<const store::Snapshot> snapshot = test::snapshot_of({
+        test::binding("sip:alice@example.com", "alice@xmpp.example.com", {"+4930123456"},
+                      Verification::Admin),
+        test::binding("sip:bob@partner.example", "bob@xmpp.partner.example", {"+4940555"},
+                      Verification::Unverified),
+    });
+
+    DialPlanTest() {
+        plan.emergency_numbers = {"112", "911"};
+        plan.local_domains = {"example.com"};
+        plan.local_number_prefixes = {"+4930800"};
+        plan.offnet_number_prefixes = {"0", "+"};
+    }
+
+    TargetClass classify(std::string_view request_uri) {
+        std::string text = "INVITE " + std::string(request_uri) +
+                           " SIP/2.0\n"
+                           "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK1\n"
+                           "To: <sip:x@example.com>\nFrom: <sip:a@example.com>;tag=1\n"
+                           "Call-ID: dp\nCSeq: 1 INVITE\nContent-Length: 0\n\n";
+        auto p = test::parse(text);
+        return classify_target(target_of(p.sip->sip_request->rq_url), plan, snapshot.get());
+    }
+};
+
+TEST_F(DialPlanTest, EmergencyNumbersAndSosUrns) {
+    EXPECT_EQ(classify("sip:112@example.com"), TargetClass::emergency);
+    EXPECT_EQ(classify("tel:911"), TargetClass::emergency);
+    EXPECT_EQ(classify("sip:112@example.com;user=phone"), TargetClass::emergency);
+    EXPECT_EQ(classify("urn:service:sos"), TargetClass::emergency);
+    EXPECT_EQ(classify("urn:service:sos.police"), TargetClass::emergency);
+    EXPECT_EQ(classify("URN:Service:SOS.fire"), TargetClass::emergency);
+    // not a service URN for emergencies
+    EXPECT_NE(classify("urn:service:counseling"), TargetClass::emergency);
+}
+
+TEST_F(DialPlanTest, OnNet) {
+    EXPECT_EQ(classify("sip:alice@example.com"), TargetClass::on_net);    // bound AOR
+    EXPECT_EQ(classify("sip:bob@partner.example"), TargetClass::on_net);  // bound, other domain
+    EXPECT_EQ(classify("tel:+4930123456"), TargetClass::on_net);          // bound number
+    EXPECT_EQ(classify("tel:+49-30-123456"), TargetClass::on_net);        // visual separators
+    EXPECT_EQ(classify("sip:+4930123456@gw.example.net;user=phone"), TargetClass::on_net);
+    EXPECT_EQ(classify("tel:+49308001234"), TargetClass::on_net);     // local range
+    EXPECT_EQ(classify("sip:zoe@example.com"), TargetClass::on_net);  // local domain
+    EXPECT_EQ(classify("sip:zoe@EXAMPLE.COM"), TargetClass::on_net);
+}
+
+TEST_F(DialPlanTest, Pstn) {
+    EXPECT_EQ(classify("tel:+4989123"), TargetClass::pstn);
+    EXPECT_EQ(classify("sip:+4989123@example.com;user=phone"), TargetClass::pstn);
+    // a user=phone number outside the store and ranges is PSTN even in a local domain
+    EXPECT_EQ(classify("sip:+4989123@gw.example.net;user=phone"), TargetClass::pstn);
+    // dial strings in a local domain with an off-net prefix
+    EXPECT_EQ(classify("sip:0891234@example.com"), TargetClass::pstn);
+    EXPECT_EQ(classify("sip:+4989123@example.com"), TargetClass::pstn);
+}
+
+TEST_F(DialPlanTest, InterDomain) {
+    EXPECT_EQ(classify("sip:carol@elsewhere.example"), TargetClass::inter_domain);
+    EXPECT_EQ(classify("sips:carol@elsewhere.example"), TargetClass::inter_domain);
+    // a dial string in a foreign domain is that domain's business, not a PSTN number of ours
+    EXPECT_EQ(classify("sip:0891234@elsewhere.example"), TargetClass::inter_domain);
+    EXPECT_EQ(classify("sip:112@elsewhere.example"), TargetClass::inter_domain);
+}
+
+TEST(ChargePolicyTest, PerClassActionsAndEmergencyNeverBlocked) {
+    ChargePolicy policy;
+    policy.on_net = ChargeAction::allow;
+    policy.pstn = ChargeAction::warn;
+    policy.inter_domain = ChargeAction::block;
+    EXPECT_EQ(policy.action(TargetClass::on_net), ChargeAction::allow);
+    EXPECT_EQ(policy.action(TargetClass::pstn), ChargeAction::warn);
+    EXPECT_EQ(policy.action(TargetClass::inter_domain), ChargeAction::block);
+    EXPECT_EQ(policy.action(TargetClass::emergency), ChargeAction::allow);
+    policy.on_net = ChargeAction::block;
+    policy.pstn = ChargeAction::block;
+    EXPECT_EQ(policy.action(TargetClass::emergency), ChargeAction::allow);
+    EXPECT_EQ(policy.text(TargetClass::pstn), policy.pstn_text);
+    EXPECT_EQ(policy.text(TargetClass::inter_domain), policy.inter_domain_text);
+}
+
+TEST(ChargePolicyTest, NamesRoundTrip) {
+    for (auto c : {TargetClass::emergency, TargetClass::on_net, TargetClass::pstn,
+                   TargetClass::inter_domain})
+        EXPECT_EQ(target_class_from_string(to_string(c)), c);
+    for (auto a : {ChargeAction::allow, ChargeAction::warn, ChargeAction::block})
+        EXPECT_EQ(charge_action_from_string(to_string(a)), a);
+    EXPECT_FALSE(charge_action_from_string("Warn"));
+    EXPECT_FALSE(target_class_from_string("PSTN"));
+}
+
+}  // namespace
+}  // namespace cusax::sip_proxy
