@@ -13,7 +13,8 @@ constexpr std::string_view kDefaultConfigPath = "/etc/cusax/cusax.ini";
 // else the declared defaults). Throws CommandError(kUsage) with every config error.
 void load_ctl_settings(CtlContext& ctx, const std::string& config_path);
 
-// Every section's keys with defaults and help, as a commented INI.
-std::string dump_all_config();
+// Every section's keys with defaults and help: "ini" (a commented INI) or "markdown" (the
+// README's reference).
+std::string dump_all_config(std::string_view format);
 
 }  // namespace cusax::ctl

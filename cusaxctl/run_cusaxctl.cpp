@@ -81,8 +81,9 @@ int run_cusaxctl(const std::vector<std::string>& argv, std::ostream& out, std::o
         ("store", po::value<std::string>(), "binding store file (overrides [store] path)")  //
         ("json", "machine-readable output (JSON)")                                          //
         ("check-config", "validate the INI file and exit")                                  //
-        ("dump-config", "print every key with its default and help, as a commented INI")    //
-        ("version", "print the version and exit")                                           //
+        ("dump-config", po::value<std::string>()->implicit_value("ini"),
+         "print every key with its default and help: ini (a commented INI) or markdown")  //
+        ("version", "print the version and exit")                                         //
         ("help,h", "show this help");
     const auto args = split(argv);
     po::variables_map vm;
@@ -102,15 +103,15 @@ int run_cusaxctl(const std::vector<std::string>& argv, std::ostream& out, std::o
         out << "cusaxctl " << CUSAX_VERSION << '\n';
         return kOk;
     }
-    if (vm.count("dump-config")) {
-        out << dump_all_config();
-        return kOk;
-    }
     CtlContext ctx;
     ctx.out = &out;
     ctx.err = &err;
     ctx.json = vm.count("json") > 0;
     try {
+        if (vm.count("dump-config")) {
+            out << dump_all_config(vm["dump-config"].as<std::string>());
+            return kOk;
+        }
         const auto config_path =
             vm.count("config") ? vm["config"].as<std::string>() : std::string();
         load_ctl_settings(ctx, config_path);

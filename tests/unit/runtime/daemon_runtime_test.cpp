@@ -1,0 +1,78 @@
+#include "shared/runtime/daemon_runtime.hpp"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "shared/config/config_loader.hpp"
+#include "shared/counters/stats_file.hpp"
+
+namespace cusax::runtime {
+namespace {
+
+namespace fs = std::filesystem;
+
+class DaemonRuntimeTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        std::string pattern = fs::temp_directory_path() / "cusax-runtime-XXXXXX";
+        dir_ = ::mkdtemp(pattern.data());
+    }
+    void TearDown() override { fs::remove_all(dir_); }
+
+    config::Config config_for(const fs::path& store_path) {
+        const std::string text = "[log]\nlevel = warn\nstats_dir = " + (dir_ / "stats").string() +
+                                 "\nstats_interval = 0s\n[store]\npath = " + store_path.string() +
+                                 "\nrefresh_interval = 50ms\n";
+        return config::load_config_string(text, "test.ini", {"log", "store"});
+    }
+
+    fs::path dir_;
+};
+
+TEST_F(DaemonRuntimeTest, ServesTheStoreAndSeesAChangeFromAnotherWriter) {
+    const auto path = dir_ / "bindings.sqlite";
+    auto writer = store::open_store({"sqlite", path.string(), 5000});
+    writer->add(store::make_binding("sip:alice@example.com", "alice@example.com", "Alice", {},
+                                    store::Verification::Admin));
+    DaemonRuntime runtime(config_for(path), "test-daemon");
+    ASSERT_NE(runtime.snapshot()->by_aor("sip:alice@example.com"), nullptr);
+
+    writer->add(store::make_binding("sip:bob@example.com", "bob@example.com", "", {},
+                                    store::Verification::Unverified));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (runtime.snapshot()->by_aor("sip:bob@example.com") == nullptr &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_NE(runtime.snapshot()->by_aor("sip:bob@example.com"), nullptr)
+        << "the change was not published within 3 s";
+    EXPECT_GE(runtime.counters().get("store.snapshots_published").value(), 1u);
+}
+
+TEST_F(DaemonRuntimeTest, AnUnreadableStoreStopsStartUp) {
+    const auto path = dir_ / "garbage.sqlite";
+    std::ofstream(path) << std::string(8192, 'x');
+    EXPECT_THROW(DaemonRuntime(config_for(path), "test-daemon"), store::StoreError);
+}
+
+TEST_F(DaemonRuntimeTest, WritesItsCountersWhenItStops) {
+    const auto path = dir_ / "bindings.sqlite";
+    {
+        DaemonRuntime runtime(config_for(path), "test-daemon");
+        runtime.counters().get("queries").add(3);
+    }
+    const auto stats = counters::read_stats_file(dir_ / "stats" / "test-daemon.stats.json");
+    EXPECT_EQ(stats.program, "test-daemon");
+    bool found = false;
+    for (const auto& [name, value] : stats.counters) {
+        if (name == "queries") found = value == 3;
+    }
+    EXPECT_TRUE(found);
+}
+
+}  // namespace
+}  // namespace cusax::runtime
