@@ -65,7 +65,10 @@ CommandLine parse_command_line(const ProgramInfo& info, int argc, const char* co
     try {
         po::command_line_parser parser(argc, argv);
         parser.options(all);
-        if (program.positional) parser.positional(*program.positional);
+        // Without a description of its own, an empty one: Boost then refuses a stray
+        // argument ("too many positional options") instead of silently dropping it.
+        const po::positional_options_description none;
+        parser.positional(program.positional ? *program.positional : none);
         po::store(parser.run(), result.options);
         po::notify(result.options);
     } catch (const po::error& e) {
