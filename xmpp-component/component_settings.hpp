@@ -1,0 +1,30 @@
+#pragma once
+// What the component stream needs to know. Filled from the [xmpp-component] INI section once
+// shared/config is ready (keys: server_host, server_port, domain, secret, local_domains,
+// reconnect_min, reconnect_max, max_stanza_size, keepalive_interval); for now main.cpp fills
+// it from temporary command-line options.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cusax::xmpp {
+
+struct ComponentSettings {
+    std::string server_host = "127.0.0.1";
+    std::uint16_t server_port = 5347;
+    std::string domain;  // the component's own domain, e.g. sip.example.com
+    std::string secret;  // never logged
+    std::vector<std::string> local_domains;
+    std::chrono::milliseconds reconnect_min{1000};
+    std::chrono::milliseconds reconnect_max{60000};
+    std::size_t max_stanza_size = 64 * 1024;
+    // Whitespace keepalive every interval; with nothing read for one interval a ping goes
+    // through the server, and with nothing read for two the connection is declared dead.
+    std::chrono::milliseconds keepalive_interval{30000};
+    std::chrono::milliseconds handshake_timeout{10000};
+    std::chrono::milliseconds close_timeout{2000};  // wait for the server's </stream:stream>
+};
+
+}  // namespace cusax::xmpp

@@ -1,0 +1,408 @@
+#include "xmpp-component/component_stream.hpp"
+
+#include <array>
+#include <deque>
+#include <optional>
+#include <random>
+#include <string>
+
+#include "shared/log/log.hpp"
+#include "xmpp-component/asio_include.hpp"
+#include "xmpp-component/component_protocol.hpp"
+#include "xmpp-component/stanza_reply.hpp"
+#include "xmpp-component/xml_stream_parser.hpp"
+
+namespace cusax::xmpp {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using boost::system::error_code;
+
+namespace {
+std::string ms_text(std::chrono::milliseconds ms) { return std::to_string(ms.count()); }
+}  // namespace
+
+struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
+    enum class State {
+        Idle,
+        Connecting,
+        AwaitingHeader,
+        AwaitingHandshake,
+        Ready,
+        Closing,
+        Stopped
+    };
+
+    asio::io_context& io;
+    ComponentSettings settings;
+    StanzaHandler& handler;
+    tcp::resolver resolver;
+    tcp::socket socket;
+    asio::steady_timer retry_timer;
+    asio::steady_timer keepalive_timer;
+    asio::steady_timer deadline_timer;  // handshake or close deadline
+    std::unique_ptr<XmlStreamParser> parser;
+    std::array<char, 16384> read_buffer{};
+    std::deque<std::string> write_queue;
+    bool writing = false;
+    bool close_after_write = false;
+    State state = State::Idle;
+    std::uint64_t generation = 0;        // of the current connection; stale handlers compare it
+    std::optional<std::string> failure;  // first reason the current connection is going down
+    log::Level failure_level = log::Level::warn;
+    Clock::time_point last_read{};
+    bool ping_outstanding = false;
+    std::uint64_t ping_counter = 0;
+    ReconnectBackoff backoff;
+    std::mt19937_64 rng{std::random_device{}()};
+    Counters counters;
+
+    Impl(asio::io_context& io_, ComponentSettings s, StanzaHandler& h)
+        : io(io_),
+          settings(std::move(s)),
+          handler(h),
+          resolver(io_),
+          socket(io_),
+          retry_timer(io_),
+          keepalive_timer(io_),
+          deadline_timer(io_),
+          backoff(settings.reconnect_min, settings.reconnect_max) {}
+
+    std::string server() const {
+        return settings.server_host + ":" + std::to_string(settings.server_port);
+    }
+
+    // ---- connecting ----
+
+    void connect() {
+        if (state == State::Stopped) return;
+        ++generation;
+        state = State::Connecting;
+        failure.reset();
+        auto self = shared_from_this();
+        const auto gen = generation;
+        resolver.async_resolve(
+            settings.server_host, std::to_string(settings.server_port),
+            [this, self, gen](error_code ec, tcp::resolver::results_type results) {
+                if (gen != generation || state == State::Stopped) return;
+                if (ec) return lose("cannot resolve " + settings.server_host + ": " + ec.message());
+                asio::async_connect(
+                    socket, results, [this, self, gen](error_code ec2, const tcp::endpoint&) {
+                        if (gen != generation || state == State::Stopped) return;
+                        if (ec2) {
+                            return lose("cannot connect to " + server() + ": " + ec2.message());
+                        }
+                        on_connected();
+                    });
+            });
+    }
+
+    void on_connected() {
+        XmlStreamParserLimits limits;
+        limits.max_stanza_bytes = settings.max_stanza_size;
+        parser = std::make_unique<XmlStreamParser>(
+            limits, XmlStreamParser::Callbacks{[this](const StreamHeader& h) { on_stream_open(h); },
+                                               [this](XmlElement&& e) { on_stanza(std::move(e)); },
+                                               [this] { on_stream_close(); }});
+        state = State::AwaitingHeader;
+        last_read = Clock::now();
+        write(component_stream_header(settings.domain));
+        arm_deadline(settings.handshake_timeout, "no handshake answer from " + server() +
+                                                     " within " +
+                                                     ms_text(settings.handshake_timeout) + " ms");
+        read();
+    }
+
+    void arm_deadline(std::chrono::milliseconds after, std::string reason) {
+        deadline_timer.expires_after(after);
+        auto self = shared_from_this();
+        const auto gen = generation;
+        deadline_timer.async_wait([this, self, gen, reason = std::move(reason)](error_code ec) {
+            if (ec || gen != generation) return;
+            if (state == State::Closing) return finish_stop();
+            if (state != State::Ready) lose(reason);
+        });
+    }
+
+    // ---- reading ----
+
+    void read() {
+        auto self = shared_from_this();
+        const auto gen = generation;
+        socket.async_read_some(
+            asio::buffer(read_buffer), [this, self, gen](error_code ec, std::size_t n) {
+                if (gen != generation) return;
+                if (ec) {
+                    if (state == State::Closing) return finish_stop();
+                    if (state == State::Stopped) return;
+                    return lose(ec == asio::error::eof ? "the server closed the connection"
+                                                       : "connection lost: " + ec.message());
+                }
+                last_read = Clock::now();
+                ping_outstanding = false;
+                if (!parser->feed(std::string_view(read_buffer.data(), n))) {
+                    const auto& error = *parser->error();
+                    // Our side ends the stream: tell the server why (RFC 6120 §4.9).
+                    write(stream_error_element(to_string(error.condition)) + "</stream:stream>");
+                    return lose(
+                        "stream error sent to server: " + std::string(to_string(error.condition)) +
+                            " (" + error.detail + ")",
+                        /*flush=*/true);
+                }
+                if (failure) return lose(*failure, /*flush=*/true);
+                if (state == State::Closing && parser->closed()) return finish_stop();
+                if (parser->closed()) return lose("the server closed the stream", true);
+                read();
+            });
+    }
+
+    // Parser callbacks: they run inside feed(), so they only write and record; the read
+    // handler acts on failure once feed() has returned.
+    void on_stream_open(const StreamHeader& header) {
+        if (state != State::AwaitingHeader) return;
+        if (header.xmlns != ns::component) {
+            write(stream_error_element("invalid-namespace") + "</stream:stream>");
+            failure = "the server's stream is not jabber:component:accept";
+            return;
+        }
+        if (header.id.empty()) {
+            failure = "the server's stream header has no id";
+            return;
+        }
+        write("<handshake>" + handshake_digest(header.id, settings.secret) + "</handshake>");
+        state = State::AwaitingHandshake;
+    }
+
+    void on_stanza(XmlElement&& stanza) {
+        if (failure) return;
+        if (stanza.name == "error" && stanza.xmlns == ns::streams) {
+            const auto e = describe_stream_error(stanza);
+            std::string reason = "stream error from server: " + e.condition;
+            if (!e.text.empty()) reason += " (" + e.text + ")";
+            if (!e.hint.empty()) reason += ": " + std::string(e.hint);
+            failure = std::move(reason);
+            failure_level = log::Level::error;
+            return;
+        }
+        if (state == State::AwaitingHandshake) {
+            if (stanza.name == "handshake" && stanza.xmlns == ns::component) {
+                state = State::Ready;
+                deadline_timer.cancel();
+                ++counters.connects;
+                backoff.reset();
+                log::event(log::Level::info, "xmpp.connected", "component stream authenticated",
+                           {{"peer", server()}, {"domain", settings.domain}});
+                start_keepalive();
+            } else {
+                failure = "unexpected <" + stanza.name + "> before the handshake answer";
+            }
+            return;
+        }
+        if (state != State::Ready) return;
+        ++counters.stanzas_in;
+        std::vector<XmlElement> replies;
+        try {
+            replies = handler.handle(stanza);
+        } catch (const std::exception& ex) {
+            // A handler bug must not take the stream down (Flexisip: an exception becomes an
+            // error reply, never a crash); the stanza gets internal-server-error if it can.
+            log::event(log::Level::error, "xmpp.handler_failed", ex.what(),
+                       {{"stanza_id", stanza.attr_or("id")}, {"peer", stanza.attr_or("from")}});
+            const auto type = stanza.attr_or("type");
+            if (stanza.name == "iq" && (type == "get" || type == "set")) {
+                replies.push_back(make_error_reply(stanza, "internal-server-error", "wait"));
+            }
+        }
+        for (const auto& r : replies) {
+            write(r.serialize(ns::component));
+            ++counters.stanzas_out;
+        }
+    }
+
+    void on_stream_close() {
+        // Handled after feed() returns (parser->closed()).
+    }
+
+    // ---- writing ----
+
+    void write(std::string data) {
+        write_queue.push_back(std::move(data));
+        if (!writing) write_next();
+    }
+
+    void write_next() {
+        if (write_queue.empty()) {
+            writing = false;
+            return;
+        }
+        writing = true;
+        auto self = shared_from_this();
+        const auto gen = generation;
+        asio::async_write(socket, asio::buffer(write_queue.front()),
+                          [this, self, gen](error_code ec, std::size_t) {
+                              if (gen != generation) return;
+                              write_queue.pop_front();
+                              if (ec) {
+                                  writing = false;
+                                  write_queue.clear();
+                                  if (state == State::Closing) return finish_stop();
+                                  if (close_after_write) return schedule_reconnect();
+                                  if (state != State::Stopped) {
+                                      lose("write to " + server() + " failed: " + ec.message());
+                                  }
+                                  return;
+                              }
+                              if (write_queue.empty() && close_after_write) {
+                                  writing = false;
+                                  return schedule_reconnect();
+                              }
+                              write_next();
+                          });
+    }
+
+    // ---- keepalive ----
+
+    void start_keepalive() {
+        keepalive_timer.expires_after(settings.keepalive_interval);
+        auto self = shared_from_this();
+        const auto gen = generation;
+        keepalive_timer.async_wait([this, self, gen](error_code ec) {
+            if (ec || gen != generation || state != State::Ready) return;
+            const auto idle = Clock::now() - last_read;
+            if (ping_outstanding && idle >= 2 * settings.keepalive_interval) {
+                return lose("nothing from " + server() + " for " +
+                            ms_text(std::chrono::duration_cast<std::chrono::milliseconds>(idle)) +
+                            " ms: connection presumed dead");
+            }
+            if (idle >= settings.keepalive_interval && !ping_outstanding) {
+                // XEP-0199 ping to our own domain: the server routes it back to us, we answer
+                // it, and the answer comes back too: a round trip through the server that a
+                // whitespace keepalive alone cannot prove.
+                ping_outstanding = true;
+                XmlElement ping("iq", std::string(ns::component));
+                ping.set_attr("type", "get")
+                    .set_attr("id", "keepalive-" + std::to_string(++ping_counter))
+                    .set_attr("from", settings.domain)
+                    .set_attr("to", settings.domain);
+                ping.add("ping", "urn:xmpp:ping");
+                write(ping.serialize(ns::component));
+            } else {
+                write(" ");  // RFC 6120 §4.6.1 whitespace keepalive
+            }
+            start_keepalive();
+        });
+    }
+
+    // ---- failure, reconnect, stop ----
+
+    // Ends the current connection for `reason`. With flush, whatever is queued (a stream error,
+    // </stream:stream>) is written first.
+    void lose(const std::string& reason, bool flush = false) {
+        if (state == State::Stopped || close_after_write) return;
+        if (!failure) failure = reason;
+        if (flush && writing) {
+            close_after_write = true;
+            // Do not wait forever for a server that does not read.
+            auto self = shared_from_this();
+            const auto gen = generation;
+            deadline_timer.expires_after(settings.close_timeout);
+            deadline_timer.async_wait([this, self, gen](error_code ec) {
+                if (!ec && gen == generation && close_after_write) schedule_reconnect();
+            });
+            return;
+        }
+        schedule_reconnect();
+    }
+
+    void close_socket() {
+        error_code ignored;
+        socket.shutdown(tcp::socket::shutdown_both, ignored);
+        socket.close(ignored);
+        keepalive_timer.cancel();
+        deadline_timer.cancel();
+        resolver.cancel();
+    }
+
+    void schedule_reconnect() {
+        if (state == State::Stopped) return;
+        ++generation;  // every handler of the old connection is now stale
+        close_socket();
+        write_queue.clear();
+        writing = false;
+        close_after_write = false;
+        // The parser may be on the stack (we can be called from a read handler, never from a
+        // parser callback); release it once this handler is done.
+        asio::post(io, [p = std::shared_ptr<XmlStreamParser>(std::move(parser))] {});
+        std::uniform_real_distribution<double> unit(0.0, 1.0);
+        const auto delay = backoff.next(unit(rng));
+        ++counters.reconnects;
+        const std::string reason = failure.value_or("connection lost");
+        log::event(failure_level, "xmpp.disconnected", reason + "; reconnecting",
+                   {{"peer", server()},
+                    {"domain", settings.domain},
+                    {"retry_in_ms", ms_text(delay)},
+                    {"attempt", std::to_string(backoff.attempts())}});
+        failure_level = log::Level::warn;
+        state = State::Idle;
+        retry_timer.expires_after(delay);
+        auto self = shared_from_this();
+        retry_timer.async_wait([this, self](error_code ec) {
+            if (!ec) connect();
+        });
+    }
+
+    void stop() {
+        if (state == State::Stopped || state == State::Closing) return;
+        retry_timer.cancel();
+        if (state == State::Ready || state == State::AwaitingHandshake ||
+            state == State::AwaitingHeader) {
+            state = State::Closing;
+            keepalive_timer.cancel();
+            log::event(log::Level::info, "xmpp.closing", "closing the component stream",
+                       {{"peer", server()}});
+            write("</stream:stream>");
+            // Wait briefly for the server's own </stream:stream> (RFC 6120 §4.4), then close.
+            deadline_timer.expires_after(settings.close_timeout);
+            auto self = shared_from_this();
+            const auto gen = generation;
+            deadline_timer.async_wait([this, self, gen](error_code ec) {
+                if (!ec && gen == generation) finish_stop();
+            });
+            return;
+        }
+        finish_stop();
+    }
+
+    void finish_stop() {
+        if (state == State::Stopped) return;
+        const bool was_closing = state == State::Closing;
+        state = State::Stopped;
+        ++generation;
+        close_socket();
+        retry_timer.cancel();
+        write_queue.clear();
+        asio::post(io, [p = std::shared_ptr<XmlStreamParser>(std::move(parser))] {});
+        log::event(log::Level::info, "xmpp.closed",
+                   was_closing ? "component stream closed" : "component stopped",
+                   {{"peer", server()}});
+    }
+};
+
+ComponentStream::ComponentStream(asio::io_context& io, ComponentSettings settings,
+                                 StanzaHandler& handler)
+    : impl_(std::make_shared<Impl>(io, std::move(settings), handler)) {}
+
+ComponentStream::~ComponentStream() = default;
+
+void ComponentStream::start() {
+    asio::post(impl_->io, [impl = impl_] { impl->connect(); });
+}
+
+void ComponentStream::stop() {
+    asio::post(impl_->io, [impl = impl_] { impl->stop(); });
+}
+
+ComponentStream::Counters ComponentStream::counters() const { return impl_->counters; }
+
+}  // namespace cusax::xmpp
