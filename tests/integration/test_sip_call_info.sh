@@ -100,6 +100,47 @@ cat >"$work/caller.xml" <<'XML'
 </scenario>
 XML
 
+# A call the proxy answers itself: INVITE, the final response CODE, the ACK to it (same
+# branch, the response's To tag: RFC 3261 §17.1.1.3), which the proxy must absorb.
+rejected_scenario() {  # CODE MAX_FORWARDS
+    cat <<XML
+<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="cusax rejected caller">
+  <send retrans="500">
+    <![CDATA[
+      INVITE sip:[field0] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:alice@example.com>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[field0]>
+      Call-ID: [call_id]
+      CSeq: 1 INVITE
+      Contact: <sip:alice@[local_ip]:[local_port]>
+      Max-Forwards: $2
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="$1"/>
+  <send>
+    <![CDATA[
+      ACK sip:[field0] SIP/2.0
+      [last_Via:]
+      From: <sip:alice@example.com>;tag=[pid]SIPpTag00[call_number]
+      [last_To:]
+      Call-ID: [call_id]
+      CSeq: 1 ACK
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <pause milliseconds="300"/>
+</scenario>
+XML
+}
+rejected_scenario 403 70 >"$work/caller403.xml"
+rejected_scenario 483 0 >"$work/caller483.xml"
+
 cat >"$work/callee.xml" <<'XML'
 <?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="cusax callee">
@@ -151,7 +192,7 @@ XML
 start_proxy() {  # extra flags...
     "$proxy_bin" --listen "sip:127.0.0.1:$proxy_port" --next-hop "sip:127.0.0.2:$callee_port" \
         --store "$work/store.db" --trusted 127.0.0.1 --local-domain example.com \
-        --offnet-number-prefix + --pstn-policy warn --pstn-warning "PSTN call: charges apply" "$@" \
+        --offnet-number-prefix + --pstn-policy warn --inter-domain-policy block --log-level debug --pstn-warning "PSTN call: charges apply" "$@" \
         >>"$work/proxy.log" 2>&1 &
     proxy_pid=$!
     pids+=("$proxy_pid")
@@ -225,8 +266,36 @@ else
     fail "pstn: call failed"
 fi
 
+# 4 and 5. a blocked class (403 with Warning) and Max-Forwards 0 (483): the proxy answers,
+# absorbs the caller's ACK, and the callee sees nothing at all.
+for code in 403 483; do
+    name=rejected$code
+    absorbed_before=$(grep -c "sip.ack_absorbed" "$work/proxy.log" || true)
+    printf 'SEQUENTIAL\n%s;\n' "carol@elsewhere.example" >"$work/$name.csv"
+    sipp -sf "$work/callee.xml" -i 127.0.0.2 -p "$callee_port" -m 1 -nostdin \
+        -trace_msg -message_file "$work/$name.callee.msg" -timeout 3s >"$work/$name.callee.out" 2>&1 &
+    callee_pid=$!
+    pids+=("$callee_pid")
+    sleep 0.3
+    if sipp -sf "$work/caller$code.xml" -inf "$work/$name.csv" -i 127.0.0.1 -p "$caller_port" \
+        "127.0.0.1:$proxy_port" -m 1 -nostdin -trace_msg -message_file "$work/$name.caller.msg" \
+        -timeout 10s -timeout_error >"$work/$name.caller.out" 2>&1; then
+        if [[ $code == 403 ]]; then
+            tr -d '\r' <"$work/$name.caller.msg" | grep -q '^Warning: 399 .*"' ||
+                fail "$code: no Warning on the 403"
+        fi
+        [[ -s $work/$name.callee.msg ]] && grep -q "message received" "$work/$name.callee.msg" &&
+            fail "$code: the callee received something"
+        n=$(grep -c "sip.ack_absorbed" "$work/proxy.log" || true)
+        [[ $n -gt $absorbed_before ]] || fail "$code: the caller's ACK was not absorbed"
+    else
+        fail "$code: the caller did not get $code"
+    fi
+    stop_pid "$callee_pid"
+done
+
 if [[ $failed -ne 0 ]]; then
     echo "--- proxy log"; tail -50 "$work/proxy.log"
     exit 1
 fi
-echo "PASS: Call-Info inserted and forged one removed, privacy honoured, PSTN warning relayed"
+echo "PASS: Call-Info inserted and forged one removed, privacy honoured, PSTN warning relayed, 403 and 483 with ACK absorbed"
