@@ -16,6 +16,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // libstdc++ 12 has std::atomic<std::shared_ptr>; older ones only the free functions.
+// Note: ThreadSanitizer reports a race inside libstdc++ 12's own load()/store() pair (its
+// load() releases its lock bit with memory_order_relaxed; google/sanitizers#1558). It is in
+// the library, not here; a TSan build needs "race:std::_Sp_atomic" in its suppressions.
 #if defined(__cpp_lib_atomic_shared_ptr)
 class SnapshotSlot {
   public:

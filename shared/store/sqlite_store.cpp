@@ -101,6 +101,10 @@ SqliteStore::SqliteStore(const StoreSettings& settings) : db_(non_empty_path(set
         }
         wal.reset();
         db_.exec("PRAGMA foreign_keys = ON");
+        // Every write statement fires triggers, so SQLite keeps a statement journal to undo
+        // it alone; on disk that journal made a 1,000,000-row import take 33 s, in memory
+        // 12 s. It holds one statement's pages, so memory stays small.
+        db_.exec("PRAGMA temp_store = MEMORY");
     } catch (const SqliteError& e) {
         throw StoreError(e.what());
     }

@@ -45,8 +45,11 @@ TEST_F(ImportTest, AHundredThousandBindingsImportInOneGo) {
     const auto seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     RecordProperty("import_seconds", std::to_string(seconds));
-    // "In seconds": a generous bound that still catches a transaction per row.
+#if defined(NDEBUG) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+    // "In seconds": a generous bound that still catches a transaction per row. Only in an
+    // optimised build; sanitizers make it many times slower.
     EXPECT_LT(seconds, 30.0);
+#endif
 
     const auto all = store().load_all();
     EXPECT_EQ(all.size(), 100'001u);  // sip:user7 was replaced, sip:old kept
