@@ -29,8 +29,8 @@ TEST(ComponentProtocol, HeaderAndStreamErrorParseAsAStream) {
 
 TEST(ComponentProtocol, ReceivedStreamErrorsAreDescribedWithAHint) {
     std::vector<XmlElement> stanzas;
-    XmlStreamParser p({}, {nullptr, [&](XmlElement&& e) { stanzas.push_back(std::move(e)); },
-                           nullptr});
+    XmlStreamParser p({},
+                      {nullptr, [&](XmlElement&& e) { stanzas.push_back(std::move(e)); }, nullptr});
     ASSERT_TRUE(
         p.feed("<stream:stream xmlns:stream='http://etherx.jabber.org/streams' "
                "xmlns='jabber:component:accept' id='1'><stream:error><not-authorized "
