@@ -116,8 +116,12 @@ std::string Config::location(std::string_view section, std::string_view key) con
 }
 
 bool Config::is_set(std::string_view section, std::string_view key) const {
+    return line(section, key) != 0;
+}
+
+int Config::line(std::string_view section, std::string_view key) const {
     const KeyDecl* decl = nullptr;
-    return entry(section, key, decl).line != 0;
+    return entry(section, key, decl).line;
 }
 
 std::vector<std::string> Config::secret_values() const {

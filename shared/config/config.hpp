@@ -55,6 +55,7 @@ class Config {
     // Where the value came from: "FILE:LINE", or "default".
     std::string location(std::string_view section, std::string_view key) const;
     bool is_set(std::string_view section, std::string_view key) const;
+    int line(std::string_view section, std::string_view key) const;  // 0: the default
 
     // Non-empty values of secret keys, for log::register_secret (defence in depth).
     std::vector<std::string> secret_values() const;

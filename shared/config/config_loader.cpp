@@ -67,7 +67,10 @@ class Validation {
         check_entries(document);
         check_required(needed);
         if (!problems_.empty()) throw ConfigError(messages());
-        return Config(schema_, file_, std::move(values_));
+        Config config(schema_, file_, std::move(values_));
+        check_sections_as_a_whole(config, needed);
+        if (!problems_.empty()) throw ConfigError(messages());
+        return config;
     }
 
   private:
@@ -126,17 +129,43 @@ class Validation {
     }
 
     void check_required(const std::vector<std::string>& needed) {
-        std::vector<std::string> checked = needed;
-        for (const auto& [name, line] : header_lines_) checked.push_back(name);
-        std::set<std::string> done;
-        for (const auto& name : checked) {
-            const auto* section = find_section(schema_, name);
-            if (!section || !done.insert(name).second) continue;
-            const auto header = header_lines_.find(name);
+        for (const auto* section : checked_sections(needed)) {
+            const auto header = header_lines_.find(section->name);
             const int line = header == header_lines_.end() ? 0 : header->second;
             for (const auto& key : section->keys) {
-                if (!key.required || present_keys_.contains({name, key.name})) continue;
-                add(line, section_label(name) + " " + key.name + ": required key is missing");
+                if (!key.required || present_keys_.contains({section->name, key.name})) continue;
+                add(line,
+                    section_label(section->name) + " " + key.name + ": required key is missing");
+            }
+        }
+    }
+
+    // Sections the program needs, then those the file has, each once.
+    std::vector<const SectionDecl*> checked_sections(const std::vector<std::string>& needed) const {
+        std::vector<std::string> names = needed;
+        for (const auto& [name, line] : header_lines_) names.push_back(name);
+        std::vector<const SectionDecl*> out;
+        for (const auto& name : names) {
+            const auto* section = find_section(schema_, name);
+            if (section && std::find(out.begin(), out.end(), section) == out.end()) {
+                out.push_back(section);
+            }
+        }
+        return out;
+    }
+
+    void check_sections_as_a_whole(const Config& config, const std::vector<std::string>& needed) {
+        for (const auto* section : checked_sections(needed)) {
+            if (!section->check) continue;
+            for (const auto& problem : section->check(config)) {
+                int line = 0;
+                if (section->find(problem.key) && config.is_set(section->name, problem.key)) {
+                    line = config.line(section->name, problem.key);
+                } else if (const auto header = header_lines_.find(section->name);
+                           header != header_lines_.end()) {
+                    line = header->second;
+                }
+                add(line, section_label(section->name) + " " + problem.key + ": " + problem.reason);
             }
         }
     }

@@ -44,10 +44,23 @@ struct KeyDecl {
     Validator validator{};  // optional extra check after the type's own
 };
 
+class Config;
+
+// A rule between keys of one section ("reconnect_min <= reconnect_max"): the key to blame
+// and what is wrong. Reported at the line of that key (or of the section header).
+struct KeyProblem {
+    std::string key;
+    std::string reason;
+};
+using SectionCheck = std::function<std::vector<KeyProblem>(const Config&)>;
+
 struct SectionDecl {
-    std::string name;
-    std::string help;  // one line
-    std::vector<KeyDecl> keys;
+    std::string name{};
+    std::string help{};  // one line
+    std::vector<KeyDecl> keys{};
+    // Run once every key of the file is valid on its own, for the sections that are
+    // checked (needed or present); must not quote secret values.
+    SectionCheck check{};
 
     const KeyDecl* find(std::string_view key) const;
 };

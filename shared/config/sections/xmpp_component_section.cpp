@@ -1,5 +1,7 @@
+#include "shared/config/config.hpp"
 #include "shared/config/sections/all_sections.hpp"
 #include "shared/config/validators.hpp"
+#include "shared/config/value_parsers.hpp"
 
 namespace cusax::config {
 
@@ -48,6 +50,19 @@ SectionDecl xmpp_component_section() {
                             .type = KeyType::duration,
                             .default_value = "60s",
                             .help = "Idle time after which a whitespace keepalive is sent."});
+    section.check = [](const Config& config) {
+        std::vector<KeyProblem> problems;
+        const auto min = config.duration("xmpp-component", "reconnect_min");
+        const auto max = config.duration("xmpp-component", "reconnect_max");
+        if (min > max) {
+            problems.push_back({config.is_set("xmpp-component", "reconnect_min") ? "reconnect_min"
+                                                                                 : "reconnect_max",
+                                "reconnect_min (" + format_duration(min) +
+                                    ") is longer than reconnect_max (" + format_duration(max) +
+                                    ")"});
+        }
+        return problems;
+    };
     return section;
 }
 

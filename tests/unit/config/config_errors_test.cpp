@@ -323,6 +323,20 @@ TEST(ConfigErrors, RefusedRequiredValueIsNotAlsoMissing) {
               "letters, digits and hyphens, e.g. sip.example.com), got \"-bad-\"");
 }
 
+TEST(ConfigErrors, RuleBetweenKeysOfASection) {
+    EXPECT_EQ(error_of(xmpp("reconnect_min = 2m\n")),
+              "t.ini:4: [xmpp-component] reconnect_min: reconnect_min (2m) is longer than "
+              "reconnect_max (1m)");
+    EXPECT_EQ(error_of(xmpp("reconnect_max = 500ms\n")),
+              "t.ini:4: [xmpp-component] reconnect_max: reconnect_min (1s) is longer than "
+              "reconnect_max (500ms)");
+    EXPECT_EQ(errors_of(xmpp("reconnect_min = 5s\nreconnect_max = 5s\n")), Errors{});
+    // Only once every key is valid on its own: no rule runs on a refused value.
+    EXPECT_EQ(error_of(xmpp("reconnect_min = 2m\nreconnect_max = soon\n")),
+              "t.ini:5: [xmpp-component] reconnect_max: expected a duration: a whole number and "
+              "a unit, ms, s, m or h (e.g. 5s), got \"soon\"");
+}
+
 TEST(ConfigErrors, AllErrorsReportedTogetherFirstLineFirst) {
     const std::string text =
         "[xmpp-component]\n"  // 1: secret missing (reported at this line)

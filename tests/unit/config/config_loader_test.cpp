@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "shared/config/ini_document.hpp"
 #include "shared/config/log_settings.hpp"
 #include "shared/config/value_check.hpp"
 
@@ -126,6 +127,16 @@ TEST(ConfigLoader, LineNumbersStayRightAfterSkippedLines) {
         ASSERT_EQ(e.errors().size(), 3u);
         EXPECT_EQ(e.errors()[2].substr(0, 8), "t.ini:4:");
     }
+}
+
+TEST(ConfigLoader, LineOfTheLongestLengthReachesInihWhole) {
+    const std::string host(static_cast<std::size_t>(max_line_length()) - 14, 'h');
+    const std::string line = "server_host = " + host;
+    ASSERT_EQ(line.size(), 199u);
+    const auto config = load_config_string(
+        "[xmpp-component]\ndomain = sip.example.com\nsecret = x-secret\n" + line + "\r\n", "t.ini",
+        {});
+    EXPECT_EQ(config.string("xmpp-component", "server_host"), host);
 }
 
 TEST(ConfigLoader, NoFinalNewline) {
