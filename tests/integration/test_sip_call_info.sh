@@ -13,7 +13,7 @@ set -euo pipefail
 
 build=${CUSAX_BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)/build}
 proxy_bin=$build/sip-proxy/cusax-sip-proxy
-ctl_bin=$build/cusaxctl/cusaxctl
+ctl_bin=${CUSAX_CTL:-$build/cusaxctl/cusaxctl}
 for bin in "$proxy_bin" "$ctl_bin"; do
     [[ -x $bin ]] || { echo "SKIP: $bin not built"; exit 77; }
 done
@@ -293,6 +293,12 @@ for code in 403 483; do
     fi
     stop_pid "$callee_pid"
 done
+
+# The proxy stops cleanly on SIGTERM; under the Sanitize build its sanitizers report here.
+stop_pid "$proxy_pid"
+grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$work/proxy.log" &&
+    fail "sanitizer report in the proxy log"
+grep -q "sip.stopped" "$work/proxy.log" || fail "proxy did not stop cleanly on SIGTERM"
 
 if [[ $failed -ne 0 ]]; then
     echo "--- proxy log"; tail -50 "$work/proxy.log"
