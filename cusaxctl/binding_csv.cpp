@@ -92,7 +92,8 @@ std::array<std::optional<std::size_t>, kColumnCount> read_header(
 }  // namespace
 
 std::vector<store::Binding> read_bindings_csv(std::istream& in, const std::string& source_name,
-                                              store::Verification default_verification) {
+                                              store::Verification default_verification,
+                                              std::vector<std::string>* origins) {
     RowCollector collector;
     CsvParser parser;
     std::string line;
@@ -152,6 +153,7 @@ std::vector<store::Binding> read_bindings_csv(std::istream& in, const std::strin
             for (const auto& number : binding.numbers)
                 claim("number " + number.number, row_line, where);
             bindings.push_back(std::move(binding));
+            if (origins) origins->push_back(where);
         } catch (const store::BindingError& e) {
             throw ImportFileError(where + ": " + e.what());
         }

@@ -42,12 +42,13 @@ std::vector<fs::path> expand_inputs(const std::vector<std::string>& inputs) {
 }
 
 std::vector<store::Binding> read_file(const fs::path& path, const std::string& format,
-                                      store::Verification verification) {
+                                      store::Verification verification,
+                                      std::vector<std::string>& origins) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw CommandError(kBadImportFile, path.string() + ": cannot read");
     const bool vcf = format == "vcf" || (format == "auto" && is_vcard_file(path));
-    return vcf ? read_bindings_vcf(in, path.string(), verification)
-               : read_bindings_csv(in, path.string(), verification);
+    return vcf ? read_bindings_vcf(in, path.string(), verification, &origins)
+               : read_bindings_csv(in, path.string(), verification, &origins);
 }
 
 }  // namespace
@@ -78,9 +79,10 @@ int command_import(const CtlContext& ctx, const CommandArgs& args) {
 
     const auto started = std::chrono::steady_clock::now();
     std::vector<store::Binding> bindings;
+    std::vector<std::string> origins;  // "file:line" of each binding, for the store's refusals
     try {
         for (const auto& path : expand_inputs(inputs)) {
-            auto more = read_file(path, format, verification);
+            auto more = read_file(path, format, verification, origins);
             bindings.insert(bindings.end(), std::make_move_iterator(more.begin()),
                             std::make_move_iterator(more.end()));
         }
@@ -90,6 +92,9 @@ int command_import(const CtlContext& ctx, const CommandArgs& args) {
     auto store = ctx.open();
     try {
         store->import(bindings);
+    } catch (const store::ImportError& e) {
+        const auto where = e.index < origins.size() ? origins[e.index] + ": " : std::string();
+        throw CommandError(kRefused, where + e.what() + "\nnothing was imported");
     } catch (const store::BindingError& e) {
         throw CommandError(kRefused, std::string(e.what()) + "\nnothing was imported");
     }

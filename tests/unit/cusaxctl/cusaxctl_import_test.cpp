@@ -59,6 +59,8 @@ TEST(CusaxctlImport, ARowConflictingWithTheStoreChangesNothing) {
                                      "sip:new2@example.com,taken@example.com\n");
     const auto result = ctl.run({"import", file.string()});
     EXPECT_EQ(result.code, kRefused) << result.err;
+    EXPECT_NE(result.err.find("c.csv:3: "), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("nothing was imported"), std::string::npos) << result.err;
     EXPECT_EQ(list(ctl).size(), 1u);
 }
 
