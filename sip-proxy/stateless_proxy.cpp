@@ -151,9 +151,11 @@ StatelessProxy::StatelessProxy(su_root_t* root, ProxySettings settings, Snapshot
         next_hop_trusted_ = trusted_.host_is_trusted(url->url_host);
         next_hop_ = settings_.next_hop;
     }
-    for (const auto& s : sent_by_)
+    for (sip_via_t const* v = nta_agent_via(agent_.get()); v; v = v->v_next)
         log::event(log::Level::info, "sip.listening", "listening",
-                   {{"host", s.host}, {"port", s.port}});
+                   {{"transport", view(v->v_protocol)},
+                    {"host", view(v->v_host)},
+                    {"port", view(v->v_port)}});
 }
 
 StatelessProxy::~StatelessProxy() = default;
