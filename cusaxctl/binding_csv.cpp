@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "cusaxctl/phone_list.hpp"
+#include "shared/text/ascii_case.hpp"
 
 namespace cusax::ctl {
 namespace {
@@ -59,18 +60,12 @@ class CsvParser {
     csv_parser parser_{};
 };
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
 // Maps the header row to column positions; throws on unknown, duplicate or missing columns.
 std::array<std::optional<std::size_t>, kColumnCount> read_header(
     const std::vector<std::string>& header, const std::string& where) {
     std::array<std::optional<std::size_t>, kColumnCount> positions;
     for (std::size_t i = 0; i < header.size(); ++i) {
-        const auto name = lower(header[i]);
+        const auto name = text::ascii_lower(header[i]);
         std::size_t column = 0;
         while (column < kColumnCount && kColumnNames[column] != name) ++column;
         if (column == kColumnCount) {

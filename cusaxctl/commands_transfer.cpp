@@ -7,6 +7,7 @@
 #include "cusaxctl/command_error.hpp"
 #include "cusaxctl/command_options.hpp"
 #include "cusaxctl/vcard_import.hpp"
+#include "shared/text/ascii_case.hpp"
 
 namespace cusax::ctl {
 namespace {
@@ -14,8 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 
 bool is_vcard_file(const fs::path& path) {
-    auto ext = path.extension().string();
-    for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto ext = text::ascii_lower(path.extension().string());
     return ext == ".vcf" || ext == ".vcard";
 }
 

@@ -8,16 +8,10 @@
 
 #include "cusaxctl/phone_list.hpp"
 #include "shared/address/sip_address.hpp"
+#include "shared/text/ascii_case.hpp"
 
 namespace cusax::ctl {
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 // One content line after unfolding: NAME;PARAM=V,V;FLAG:VALUE (RFC 6350 §3.3).
 struct ContentLine {
@@ -50,7 +44,7 @@ void split_types(std::string_view list, std::vector<std::string>& types) {
         auto end = list.find(',', start);
         if (end == std::string_view::npos) end = list.size();
         auto item = list.substr(start, end - start);
-        if (!item.empty()) types.push_back(lower(item));
+        if (!item.empty()) types.push_back(text::ascii_lower(item));
         start = end + 1;
     }
 }
@@ -74,7 +68,7 @@ std::optional<ContentLine> parse_content_line(std::string_view text, long line) 
     auto semicolon = head.find(';');
     auto name = head.substr(0, semicolon);
     if (auto dot = name.find('.'); dot != std::string_view::npos) name = name.substr(dot + 1);
-    content.name = lower(name);
+    content.name = text::ascii_lower(name);
     while (semicolon != std::string_view::npos) {
         auto next = head.find(';', semicolon + 1);
         auto param =
@@ -83,7 +77,7 @@ std::optional<ContentLine> parse_content_line(std::string_view text, long line) 
         auto equals = param.find('=');
         if (equals == std::string_view::npos) {
             split_types(param, content.types);  // vCard 2.1: TEL;VIDEO:...
-        } else if (lower(param.substr(0, equals)) == "type") {
+        } else if (text::ascii_lower(param.substr(0, equals)) == "type") {
             split_types(param.substr(equals + 1), content.types);
         }
         semicolon = next;
@@ -96,7 +90,7 @@ bool has_type(const ContentLine& content, std::string_view type) {
 }
 
 bool is_sip_uri(std::string_view value) {
-    auto scheme = lower(value.substr(0, 5));
+    auto scheme = text::ascii_lower(value.substr(0, 5));
     return scheme.starts_with("sip:") || scheme == "sips:";
 }
 
@@ -149,7 +143,7 @@ std::vector<store::Binding> read_bindings_vcf(std::istream& in, const std::strin
         const auto content = parse_content_line(logical, logical_line);
         logical.clear();
         if (!content) throw ImportFileError(where(logical_line) + ": not a vCard content line");
-        const auto upper_value = lower(content->value);
+        const auto upper_value = text::ascii_lower(content->value);
         if (content->name == "begin" && upper_value == "vcard") {
             if (card) throw ImportFileError(where(content->line) + ": BEGIN:VCARD inside a vCard");
             card.emplace();

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "shared/text/ascii_case.hpp"
+
 namespace cusax::config {
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -28,11 +30,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::optional<std::string> closest_name(std::string_view unknown,
                                         const std::vector<std::string>& known) {
-    const auto lower = [](std::string_view text) {
-        std::string out(text);
-        for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        return out;
-    };
+    const auto lower = [](std::string_view name) { return text::ascii_lower(name); };
     const std::string unknown_lower = lower(unknown);
     const std::size_t limit =
         unknown.size() <= 3 ? 1 : std::max<std::size_t>(2, unknown.size() / 3);

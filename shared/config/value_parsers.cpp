@@ -6,15 +6,12 @@
 #include <charconv>
 #include <limits>
 
+#include "shared/text/ascii_case.hpp"
+
 namespace cusax::config {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) ==
-               std::tolower(static_cast<unsigned char>(y));
-    });
-}
+using text::iequals;
 
 // Leading decimal digits of `text` as an unsigned number; `rest` is what follows.
 bool leading_number(std::string_view text, std::uint64_t& number, std::string_view& rest) {
