@@ -18,7 +18,7 @@ std::optional<TargetClass> target_class_from_string(std::string_view text);
 std::string_view to_string(ChargeAction a);
 std::optional<ChargeAction> charge_action_from_string(std::string_view text);
 
-// The operator's dial plan. Planned [sip-proxy] keys in brackets.
+// The operator's dial plan. [sip-proxy] keys in brackets.
 struct DialPlan {
     // [emergency_numbers] dialled numbers that are emergency calls ("112", "911").
     std::vector<std::string> emergency_numbers = {"112", "911"};

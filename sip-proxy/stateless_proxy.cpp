@@ -107,6 +107,28 @@ bool is_dialog_creating(sip_t const* sip) {
     }
 }
 
+std::string listen_failure(const std::string& uri, const std::string& cert_dir) {
+    std::string text = "cannot listen on " + uri;
+    if (uri.rfind("sips:", 0) == 0)
+        text += cert_dir.empty() ? " (TLS: set tls_certificate_dir to a directory with agent.pem)"
+                                 : " (TLS: check agent.pem and cafile.pem in " + cert_dir + ")";
+    return text;
+}
+
+unsigned tls_verify_policy(TlsVerify verify) {
+    switch (verify) {
+        case TlsVerify::none:
+            return TPTLS_VERIFY_NONE;
+        case TlsVerify::outgoing:
+            return TPTLS_VERIFY_OUTGOING;
+        case TlsVerify::incoming:
+            return TPTLS_VERIFY_INCOMING;
+        case TlsVerify::all:
+            return TPTLS_VERIFY_ALL;
+    }
+    return TPTLS_VERIFY_OUTGOING;
+}
+
 log::RateLimitedLog& garbage_log() {
     static log::RateLimitedLog garbage("sip.garbage", 20, 60);
     return garbage;
@@ -119,6 +141,13 @@ StatelessProxy::StatelessProxy(su_root_t* root, ProxySettings settings, Snapshot
       snapshots_(std::move(snapshots)),
       trusted_(settings_.trusted_peers) {
     if (settings_.listen.empty()) throw std::runtime_error("no listen URI");
+    const auto rmem = static_cast<unsigned>(std::max(settings_.udp_receive_buffer, 0));
+    const auto wmem = static_cast<unsigned>(std::max(settings_.udp_send_buffer, 0));
+    // TLS: Sofia-SIP reads agent.pem and cafile.pem from this directory. The minimum
+    // protocol is OpenSSL's system policy (Debian: MinProtocol = TLSv1.2), which Sofia-SIP's
+    // SSLv23 method follows; TPTAG_TLS_VERSION would pin TLS 1.0, so it is left alone.
+    const std::string& cert_dir = settings_.tls_certificate_dir;
+    const unsigned verify_policy = tls_verify_policy(settings_.tls_verify);
     agent_.reset(nta_agent_create(
         root, URL_STRING_MAKE(settings_.listen.front().c_str()), message_trampoline,
         reinterpret_cast<nta_agent_magic_t*>(this),
@@ -126,21 +155,17 @@ StatelessProxy::StatelessProxy(su_root_t* root, ProxySettings settings, Snapshot
         NTATAG_MCLASS(extended_mclass()),
         // A proxy, not a user agent: no automatic 100 Trying, no merged-request 482.
         NTATAG_UA(0), NTATAG_MERGE_482(0), NTATAG_SERVER_RPORT(1), NTATAG_CLIENT_RPORT(1),
-        TAG_IF(settings_.udp_receive_buffer > 0,
-               TPTAG_UDP_RMEM(static_cast<unsigned>(settings_.udp_receive_buffer))),
-        TAG_IF(settings_.udp_send_buffer > 0,
-               TPTAG_UDP_WMEM(static_cast<unsigned>(settings_.udp_send_buffer))),
-        TAG_END()));
-    if (!agent_) throw std::runtime_error("cannot listen on " + settings_.listen.front());
+        TAG_IF(rmem > 0, TPTAG_UDP_RMEM(rmem)), TAG_IF(wmem > 0, TPTAG_UDP_WMEM(wmem)),
+        TAG_IF(!cert_dir.empty(), TPTAG_CERTIFICATE(cert_dir.c_str())),
+        TAG_IF(!cert_dir.empty(), TPTAG_TLS_VERIFY_POLICY(verify_policy)), TAG_END()));
+    if (!agent_) throw std::runtime_error(listen_failure(settings_.listen.front(), cert_dir));
     for (std::size_t i = 1; i < settings_.listen.size(); ++i) {
         if (nta_agent_add_tport(
                 agent_.get(), URL_STRING_MAKE(settings_.listen[i].c_str()),
-                TAG_IF(settings_.udp_receive_buffer > 0,
-                       TPTAG_UDP_RMEM(static_cast<unsigned>(settings_.udp_receive_buffer))),
-                TAG_IF(settings_.udp_send_buffer > 0,
-                       TPTAG_UDP_WMEM(static_cast<unsigned>(settings_.udp_send_buffer))),
-                TAG_END()) < 0)
-            throw std::runtime_error("cannot listen on " + settings_.listen[i]);
+                TAG_IF(rmem > 0, TPTAG_UDP_RMEM(rmem)), TAG_IF(wmem > 0, TPTAG_UDP_WMEM(wmem)),
+                TAG_IF(!cert_dir.empty(), TPTAG_CERTIFICATE(cert_dir.c_str())),
+                TAG_IF(!cert_dir.empty(), TPTAG_TLS_VERIFY_POLICY(verify_policy)), TAG_END()) < 0)
+            throw std::runtime_error(listen_failure(settings_.listen[i], cert_dir));
     }
     for (sip_via_t const* v = nta_agent_via(agent_.get()); v; v = v->v_next)
         sent_by_.push_back(SentBy{std::string(view(v->v_host)), std::string(view(v->v_port))});

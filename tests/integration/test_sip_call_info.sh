@@ -189,11 +189,25 @@ cat >"$work/callee.xml" <<'XML'
 XML
 
 # --- processes ----------------------------------------------------------------------------
-start_proxy() {  # extra flags...
-    "$proxy_bin" --listen "sip:127.0.0.1:$proxy_port" --next-hop "sip:127.0.0.2:$callee_port" \
-        --store "$work/store.db" --trusted 127.0.0.1 --local-domain example.com \
-        --offnet-number-prefix + --pstn-policy warn --inter-domain-policy block --log-level debug --pstn-warning "PSTN call: charges apply" "$@" \
-        >>"$work/proxy.log" 2>&1 &
+start_proxy() {
+    cat >"$work/cusax.ini" <<INI
+[log]
+level = debug
+stats_interval = 0s
+stats_dir = $work
+[store]
+path = $work/store.db
+[sip-proxy]
+listen = sip:127.0.0.1:$proxy_port
+next_hop = sip:127.0.0.2:$callee_port
+trusted_peers = 127.0.0.1
+local_domains = example.com
+offnet_number_prefixes = +
+pstn_policy = warn
+inter_domain_policy = block
+pstn_warning = PSTN call: charges apply
+INI
+    "$proxy_bin" -c "$work/cusax.ini" >>"$work/proxy.log" 2>&1 &
     proxy_pid=$!
     pids+=("$proxy_pid")
     for _ in $(seq 50); do
