@@ -84,54 +84,31 @@ std::array<std::optional<std::size_t>, kColumnCount> read_header(
     return positions;
 }
 
-}  // namespace
+// Turns rows into bindings as they are parsed, so a large file is never held twice.
+class RowConverter {
+  public:
+    RowConverter(const std::string& source_name, store::Verification default_verification,
+                 std::vector<std::string>* origins)
+        : source_name_(source_name),
+          default_verification_(default_verification),
+          origins_(origins) {}
 
-std::vector<store::Binding> read_bindings_csv(std::istream& in, const std::string& source_name,
-                                              store::Verification default_verification,
-                                              std::vector<std::string>* origins) {
-    RowCollector collector;
-    CsvParser parser;
-    std::string line;
-    while (std::getline(in, line)) {
-        ++collector.current_line;
-        line += '\n';
-        if (!parser.feed(line, collector)) {
-            throw ImportFileError(source_name + ":" + std::to_string(collector.current_line) +
-                                  ": " + parser.error());
+    void add_row(long row_line, const std::vector<std::string>& fields) {
+        const std::string where = source_name_ + ":" + std::to_string(row_line);
+        if (!header_size_) {
+            positions_ = read_header(fields, where);
+            header_size_ = fields.size();
+            return;
         }
-    }
-    if (!parser.finish(collector)) {
-        throw ImportFileError(source_name + ":" + std::to_string(collector.current_line) + ": " +
-                              parser.error());
-    }
-    if (collector.rows.empty()) throw ImportFileError(source_name + ": empty file, no header row");
-
-    const auto& [header_line, header] = collector.rows.front();
-    const auto positions = read_header(header, source_name + ":" + std::to_string(header_line));
-
-    std::vector<store::Binding> bindings;
-    bindings.reserve(collector.rows.size() - 1);
-    // Where each key was first seen, so a repeated one names both lines.
-    std::unordered_map<std::string, long> seen;
-    auto claim = [&](const std::string& key, long row_line, const std::string& where) {
-        auto [it, inserted] = seen.emplace(key, row_line);
-        if (!inserted) {
-            throw ImportFileError(where + ": " + key + " is already on line " +
-                                  std::to_string(it->second));
-        }
-    };
-    for (std::size_t r = 1; r < collector.rows.size(); ++r) {
-        const auto& [row_line, fields] = collector.rows[r];
-        const std::string where = source_name + ":" + std::to_string(row_line);
-        if (fields.size() != header.size()) {
+        if (fields.size() != header_size_) {
             throw ImportFileError(where + ": " + std::to_string(fields.size()) +
-                                  " fields, the header has " + std::to_string(header.size()));
+                                  " fields, the header has " + std::to_string(header_size_));
         }
         auto field = [&](Column column) -> std::string_view {
-            return positions[column] ? std::string_view(fields[*positions[column]]) : "";
+            return positions_[column] ? std::string_view(fields[*positions_[column]]) : "";
         };
         try {
-            auto verification = default_verification;
+            auto verification = default_verification_;
             if (!field(kVerification).empty()) {
                 auto parsed = store::verification_from_string(field(kVerification));
                 if (!parsed) {
@@ -145,15 +122,70 @@ std::vector<store::Binding> read_bindings_csv(std::istream& in, const std::strin
                                                parse_phone_list(field(kNumbers)), verification);
             claim("aor " + binding.aor, row_line, where);
             claim("jid " + binding.jid, row_line, where);
-            for (const auto& number : binding.numbers)
+            for (const auto& number : binding.numbers) {
                 claim("number " + number.number, row_line, where);
-            bindings.push_back(std::move(binding));
-            if (origins) origins->push_back(where);
+            }
+            bindings_.push_back(std::move(binding));
+            if (origins_) origins_->push_back(where);
         } catch (const store::BindingError& e) {
             throw ImportFileError(where + ": " + e.what());
         }
     }
-    return bindings;
+
+    std::vector<store::Binding> finish() {
+        if (!header_size_) throw ImportFileError(source_name_ + ": empty file, no header row");
+        return std::move(bindings_);
+    }
+
+  private:
+    // Where each key was first seen, so a repeated one names both lines.
+    void claim(const std::string& key, long row_line, const std::string& where) {
+        auto [it, inserted] = seen_.emplace(key, row_line);
+        if (!inserted) {
+            throw ImportFileError(where + ": " + key + " is already on line " +
+                                  std::to_string(it->second));
+        }
+    }
+
+    const std::string& source_name_;
+    store::Verification default_verification_;
+    std::vector<std::string>* origins_;
+    std::size_t header_size_ = 0;
+    std::array<std::optional<std::size_t>, kColumnCount> positions_;
+    std::unordered_map<std::string, long> seen_;
+    std::vector<store::Binding> bindings_;
+};
+
+}  // namespace
+
+std::vector<store::Binding> read_bindings_csv(std::istream& in, const std::string& source_name,
+                                              store::Verification default_verification,
+                                              std::vector<std::string>* origins) {
+    RowCollector collector;
+    CsvParser parser;
+    RowConverter converter(source_name, default_verification, origins);
+    // libcsv calls back from C code, which an exception must not cross: its callbacks only
+    // collect rows, converted here after each line.
+    auto convert_collected = [&] {
+        for (const auto& [row_line, fields] : collector.rows) converter.add_row(row_line, fields);
+        collector.rows.clear();
+    };
+    std::string line;
+    while (std::getline(in, line)) {
+        ++collector.current_line;
+        line += '\n';
+        if (!parser.feed(line, collector)) {
+            throw ImportFileError(source_name + ":" + std::to_string(collector.current_line) +
+                                  ": " + parser.error());
+        }
+        convert_collected();
+    }
+    if (!parser.finish(collector)) {
+        throw ImportFileError(source_name + ":" + std::to_string(collector.current_line) + ": " +
+                              parser.error());
+    }
+    convert_collected();
+    return converter.finish();
 }
 
 void write_bindings_csv(std::ostream& out, const std::vector<store::Binding>& bindings) {
