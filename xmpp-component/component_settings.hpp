@@ -1,8 +1,6 @@
 #pragma once
-// What the component stream needs to know. Filled from the [xmpp-component] INI section once
-// shared/config is ready (keys: server_host, server_port, domain, secret, local_domains,
-// reconnect_min, reconnect_max, max_stanza_size, keepalive_interval); for now main.cpp fills
-// it from temporary command-line options.
+// What the component stream needs to know, filled from the [xmpp-component] INI section by
+// component_config.cpp (tests fill it by hand).
 #include <chrono>
 #include <cstddef>
 #include <cstdint>

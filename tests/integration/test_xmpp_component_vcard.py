@@ -112,18 +112,29 @@ Component "{DOMAIN}"
         subprocess.run([CUSAXCTL, "--store", self.store, *args], check=True,
                        capture_output=True)
 
-    def start_component(self, secret=SECRET, log=None, extra=()):
-        secret_file = os.path.join(self.dir, "secret-" + str(len(self.procs)))
-        with open(secret_file, "w") as f:
-            f.write(secret + "\n")
+    def start_component(self, secret=SECRET, log=None, extra=""):
+        ini = os.path.join(self.dir, "cusax-" + str(len(self.procs)) + ".ini")
+        with open(ini, "w") as f:
+            f.write(f"""[log]
+level = info
+stats_dir = {self.dir}
+[store]
+path = {self.store}
+refresh_interval = 250ms
+[xmpp-component]
+server_host = 127.0.0.1
+server_port = {self.component_port}
+domain = {DOMAIN}
+secret = {secret}
+local_domains = {LOCAL}
+search_rate = 0.001
+search_burst = {SEARCH_BURST}
+reconnect_min = 200ms
+reconnect_max = 1s
+{extra}""")
+        os.chmod(ini, 0o600)
         out = open(log or self.component_log, "a")
-        proc = subprocess.Popen(
-            [COMPONENT, "--store", self.store, "--domain", DOMAIN, "--secret-file", secret_file,
-             "--server-host", "127.0.0.1", "--server-port", str(self.component_port),
-             "--local-domain", LOCAL, "--search-rate", "0.001", "--search-burst",
-             str(SEARCH_BURST), "--reconnect-min-ms", "200", "--reconnect-max-ms", "1000",
-             *extra],
-            stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen([COMPONENT, "-c", ini], stdout=out, stderr=subprocess.STDOUT)
         self.procs.append(proc)
         return proc
 

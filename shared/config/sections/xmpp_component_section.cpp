@@ -1,9 +1,40 @@
+#include <charconv>
+#include <cmath>
+
 #include "shared/config/config.hpp"
 #include "shared/config/sections/all_sections.hpp"
 #include "shared/config/validators.hpp"
 #include "shared/config/value_parsers.hpp"
 
 namespace cusax::config {
+
+namespace {
+
+// A rate as people write it: "1", "0.5", "20" (per second). The config types have no decimal
+// number, and a rate below one search a second is the usual setting.
+std::string search_rate(std::string_view text) {
+    double value = 0;
+    const auto* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value, std::chars_format::fixed);
+    if (ec != std::errc{} || ptr != end) return "expected a decimal number such as 0.5 or 2";
+    if (!std::isfinite(value) || value < 0.001 || value > 1e6) {
+        return "must be between 0.001 and 1000000 searches per second";
+    }
+    return "";
+}
+
+// Shown to clients as the directory's name (disco identity, vCard FN): one printable line.
+std::string service_name(std::string_view text) {
+    if (text.empty()) return "must not be empty";
+    if (text.size() > 100) return "longer than 100 characters";
+    for (unsigned char c : text)
+        if (c < 0x20 || c == 0x7f || c == '<' || c == '>' || c == '&' || c == '"') {
+            return "contains a control character or one of < > & \"";
+        }
+    return "";
+}
+
+}  // namespace
 
 SectionDecl xmpp_component_section() {
     SectionDecl section{
@@ -49,7 +80,50 @@ SectionDecl xmpp_component_section() {
     section.keys.push_back({.name = "keepalive_interval",
                             .type = KeyType::duration,
                             .default_value = "60s",
-                            .help = "Idle time after which a whitespace keepalive is sent."});
+                            .help = "Interval of whitespace keepalives; with nothing read "
+                                    "for that long a ping goes through the server, and with "
+                                    "nothing read for twice as long the connection is "
+                                    "presumed dead.",
+                            .min = 1000,
+                            .max = 3600 * 1000});
+    section.keys.push_back({.name = "handshake_timeout",
+                            .type = KeyType::duration,
+                            .default_value = "10s",
+                            .help = "How long to wait for the server's stream header and "
+                                    "handshake answer before trying again.",
+                            .min = 100,
+                            .max = 600 * 1000});
+    section.keys.push_back({.name = "search_rate",
+                            .type = KeyType::string,
+                            .default_value = "1",
+                            .help = "Searches (and account listings) per second allowed to "
+                                    "each requester, sustained (a decimal: 0.1 is one in ten "
+                                    "seconds); past it, resource-constraint.",
+                            .validator = search_rate});
+    section.keys.push_back({.name = "search_burst",
+                            .type = KeyType::integer,
+                            .default_value = "10",
+                            .help = "Searches a requester may make at once before search_rate "
+                                    "applies.",
+                            .min = 1,
+                            .max = 100000});
+    section.keys.push_back({.name = "list_accounts",
+                            .type = KeyType::boolean,
+                            .default_value = "true",
+                            .help = "Whether disco#items of the domain lists the accounts (to "
+                                    "users of local_domains only, within the search rate)."});
+    section.keys.push_back({.name = "max_listed_accounts",
+                            .type = KeyType::integer,
+                            .default_value = "500",
+                            .help = "At most this many accounts in one disco#items answer.",
+                            .min = 0,
+                            .max = 100000});
+    section.keys.push_back({.name = "service_name",
+                            .type = KeyType::string,
+                            .default_value = "SIP directory",
+                            .help = "The directory's name as clients see it (disco identity, "
+                                    "vCard of the domain).",
+                            .validator = service_name});
     section.check = [](const Config& config) {
         std::vector<KeyProblem> problems;
         const auto min = config.duration("xmpp-component", "reconnect_min");

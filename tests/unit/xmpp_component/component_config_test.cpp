@@ -1,0 +1,95 @@
+// The [xmpp-component] section as the component takes it: the example file operators start
+// from, the defaults of the keys it leaves out, and the values refused at load time.
+#include "xmpp-component/component_config.hpp"
+
+#include <gtest/gtest.h>
+
+#include "shared/config/config_loader.hpp"
+
+using namespace cusax;
+
+namespace {
+const std::vector<std::string> kNeeded{"log", "store", "xmpp-component"};
+
+config::Config load(const std::string& section_body) {
+    return config::load_config_string(
+        "[xmpp-component]\ndomain = sip.example.com\n"
+        "secret = s3cret-for-tests\n" +
+            section_body,
+        "test.ini", kNeeded);
+}
+
+std::string error_of(const std::string& section_body) {
+    try {
+        load(section_body);
+    } catch (const config::ConfigError& e) {
+        return e.what();
+    }
+    return "";
+}
+}  // namespace
+
+TEST(ComponentConfig, ExampleFileGivesTheDocumentedDeployment) {
+    const auto config = config::load_config_file(CUSAX_SOURCE_DIR "/conf/cusax.ini", kNeeded);
+    const auto c = xmpp::component_config(config);
+    EXPECT_EQ(c.stream.server_host, "127.0.0.1");
+    EXPECT_EQ(c.stream.server_port, 5347);
+    EXPECT_EQ(c.stream.domain, "sip.example.com");
+    EXPECT_FALSE(c.stream.secret.empty());
+    EXPECT_EQ(c.stream.local_domains, std::vector<std::string>{"xmpp.example.com"});
+    EXPECT_EQ(c.directory.domain, "sip.example.com");
+    EXPECT_EQ(c.directory.local_domains, std::vector<std::string>{"xmpp.example.com"});
+    EXPECT_EQ(c.stream.max_stanza_size, 64u * 1024);
+}
+
+TEST(ComponentConfig, DefaultsOfTheKeysLeftOut) {
+    const auto c = xmpp::component_config(load(""));
+    EXPECT_EQ(c.stream.reconnect_min, std::chrono::seconds(1));
+    EXPECT_EQ(c.stream.reconnect_max, std::chrono::seconds(60));
+    EXPECT_EQ(c.stream.handshake_timeout, std::chrono::seconds(10));
+    EXPECT_DOUBLE_EQ(c.search.rate_per_second, 1.0);
+    EXPECT_DOUBLE_EQ(c.search.burst, 10.0);
+    EXPECT_TRUE(c.directory.list_accounts);
+    EXPECT_EQ(c.directory.max_listed_accounts, 500u);
+    EXPECT_EQ(c.directory.service_name, "SIP directory");
+    EXPECT_TRUE(c.directory.local_domains.empty());
+}
+
+TEST(ComponentConfig, EveryKeyReachesItsSetting) {
+    const auto c = xmpp::component_config(
+        load("server_host = xmpp.internal\nserver_port = 5275\nlocal_domains = a.example, "
+             "b.example\nreconnect_min = 200ms\nreconnect_max = 2s\nmax_stanza_size = 8KiB\n"
+             "keepalive_interval = 5s\nhandshake_timeout = 3s\nsearch_rate = 0.25\n"
+             "search_burst = 3\nlist_accounts = no\nmax_listed_accounts = 20\n"
+             "service_name = Phone book\n"));
+    EXPECT_EQ(c.stream.server_host, "xmpp.internal");
+    EXPECT_EQ(c.stream.server_port, 5275);
+    EXPECT_EQ(c.stream.local_domains, (std::vector<std::string>{"a.example", "b.example"}));
+    EXPECT_EQ(c.stream.reconnect_min, std::chrono::milliseconds(200));
+    EXPECT_EQ(c.stream.reconnect_max, std::chrono::seconds(2));
+    EXPECT_EQ(c.stream.max_stanza_size, 8u * 1024);
+    EXPECT_EQ(c.stream.keepalive_interval, std::chrono::seconds(5));
+    EXPECT_EQ(c.stream.handshake_timeout, std::chrono::seconds(3));
+    EXPECT_DOUBLE_EQ(c.search.rate_per_second, 0.25);
+    EXPECT_DOUBLE_EQ(c.search.burst, 3.0);
+    EXPECT_FALSE(c.directory.list_accounts);
+    EXPECT_EQ(c.directory.max_listed_accounts, 20u);
+    EXPECT_EQ(c.directory.service_name, "Phone book");
+}
+
+TEST(ComponentConfig, BadValuesAreRefusedWithTheirLine) {
+    EXPECT_EQ(error_of("search_rate = fast\n"),
+              "test.ini:4: [xmpp-component] search_rate: expected a decimal number such as 0.5 "
+              "or 2, got \"fast\"");
+    EXPECT_NE(error_of("search_rate = 0\n").find("between 0.001 and 1000000"), std::string::npos);
+    EXPECT_NE(error_of("search_rate = 1e3\n").find("expected a decimal"), std::string::npos);
+    EXPECT_NE(error_of("search_burst = 0\n").find("search_burst"), std::string::npos);
+    EXPECT_NE(error_of("service_name = a <b>\n").find("service_name"), std::string::npos);
+    EXPECT_NE(error_of("keepalive_interval = 10ms\n").find("keepalive_interval"),
+              std::string::npos);
+}
+
+TEST(ComponentConfig, SecretNeverInAnError) {
+    const std::string e = error_of("secret = s3cret-for-tests\nsecret_x = 1\n");
+    EXPECT_EQ(e.find("s3cret-for-tests"), std::string::npos) << e;
+}

@@ -1,0 +1,20 @@
+#pragma once
+// The [xmpp-component] section of a loaded configuration as the component's parts take it:
+// the stream's settings, the directory's and the search limits. Values are already valid
+// (the loader checked every key against shared/config/sections/xmpp_component_section.cpp).
+#include "shared/config/config.hpp"
+#include "xmpp-component/component_settings.hpp"
+#include "xmpp-component/directory_policy.hpp"
+#include "xmpp-component/directory_service.hpp"
+
+namespace cusax::xmpp {
+
+struct ComponentConfig {
+    ComponentSettings stream;
+    DirectorySettings directory;
+    SearchLimits search;
+};
+
+ComponentConfig component_config(const config::Config& config);
+
+}  // namespace cusax::xmpp
