@@ -45,8 +45,8 @@ int main(int argc, char** argv) {
 
         sip_proxy::SofiaLibrary sofia;
         sip_proxy::SuRoot root = sip_proxy::make_root();
-        sip_proxy::StatelessProxy proxy(root.get(), settings,
-                                        [&runtime] { return runtime.snapshot(); });
+        sip_proxy::StatelessProxy proxy(
+            root.get(), settings, [&runtime] { return runtime.snapshot(); }, runtime.counters());
         g_root = root.get();
         std::signal(SIGINT, on_signal);
         std::signal(SIGTERM, on_signal);

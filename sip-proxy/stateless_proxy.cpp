@@ -24,6 +24,7 @@
 #include "sip-proxy/header_edits.hpp"
 #include "sip-proxy/request_checks.hpp"
 #include "sip-proxy/request_facts.hpp"
+#include "sip-proxy/socket_buffers.hpp"
 
 namespace cusax::sip_proxy {
 
@@ -136,8 +137,11 @@ log::RateLimitedLog& garbage_log() {
 
 }  // namespace
 
-StatelessProxy::StatelessProxy(su_root_t* root, ProxySettings settings, SnapshotSource snapshots)
+StatelessProxy::StatelessProxy(su_root_t* root, ProxySettings settings, SnapshotSource snapshots,
+                               counters::Registry& registry)
     : settings_(std::move(settings)),
+      counters_(registry),
+      nta_rejected_(registry.get("requests.rejected.by_nta")),
       snapshots_(std::move(snapshots)),
       trusted_(settings_.trusted_peers) {
     if (settings_.listen.empty()) throw std::runtime_error("no listen URI");
@@ -181,9 +185,34 @@ StatelessProxy::StatelessProxy(su_root_t* root, ProxySettings settings, Snapshot
                    {{"transport", view(v->v_protocol)},
                     {"host", view(v->v_host)},
                     {"port", view(v->v_port)}});
+    log_udp_socket_buffers(agent_.get(), rmem, wmem);
+
+    // NTA answers malformed requests itself (400, 413) without calling us: its statistics
+    // are folded into our counters once a second.
+    stats_timer_ = su_timer_create(su_root_task(root), 1000);
+    if (stats_timer_)
+        su_timer_set_for_ever(stats_timer_, on_stats_timer,
+                              reinterpret_cast<su_timer_arg_t*>(this));
 }
 
-StatelessProxy::~StatelessProxy() = default;
+StatelessProxy::~StatelessProxy() {
+    if (stats_timer_) su_timer_destroy(stats_timer_);
+}
+
+void StatelessProxy::on_stats_timer(su_root_magic_t*, su_timer_t*, su_timer_arg_t* arg) {
+    reinterpret_cast<StatelessProxy*>(arg)->fold_nta_stats();
+}
+
+void StatelessProxy::fold_nta_stats() {
+    usize_t bad_messages = 0, bad_requests = 0;
+    nta_agent_get_stats(agent_.get(), NTATAG_S_BAD_MESSAGE_REF(bad_messages),
+                        NTATAG_S_BAD_REQUEST_REF(bad_requests), TAG_END());
+    if (bad_messages > nta_bad_messages_)
+        counters_.messages_malformed.add(bad_messages - nta_bad_messages_);
+    if (bad_requests > nta_bad_requests_) nta_rejected_.add(bad_requests - nta_bad_requests_);
+    nta_bad_messages_ = bad_messages;
+    nta_bad_requests_ = bad_requests;
+}
 
 std::string StatelessProxy::warning_agent() const {
     if (!settings_.warning_agent.empty()) return settings_.warning_agent;
@@ -222,6 +251,7 @@ void StatelessProxy::on_message(msg_t* raw, sip_t* sip) {
     const std::string call_id = call_id_of(sip);
     try {
         if (!sip) {
+            counters_.messages_malformed.add();
             garbage_log().event(log::Level::info, "sip.dropped", "unparseable message dropped");
             return;
         }
@@ -229,20 +259,25 @@ void StatelessProxy::on_message(msg_t* raw, sip_t* sip) {
             handle_request(std::move(msg), sip);
         else if (sip->sip_status)
             handle_response(std::move(msg), sip);
-        else
+        else {
+            counters_.messages_malformed.add();
             garbage_log().event(log::Level::info, "sip.dropped", "neither request nor response",
                                 {{"call_id", call_id}});
+        }
     } catch (const std::exception& e) {
         // A step's failure answers the caller (when it still can), never ends the process.
         log::event(log::Level::error, "sip.internal_error", e.what(), {{"call_id", call_id}});
-        if (msg && sip && sip->sip_request && sip->sip_request->rq_method != sip_method_ack)
+        if (msg && sip && sip->sip_request && sip->sip_request->rq_method != sip_method_ack) {
+            counters_.rejected(500).add();
             nta_msg_treply(agent_.get(), msg.release(), SIP_500_INTERNAL_SERVER_ERROR, TAG_END());
+        }
     }
 }
 
 void StatelessProxy::reject(MsgRef msg, sip_t* sip, int status, const char* phrase,
                             const std::string& warning, const std::string& unsupported) {
     if (sip->sip_request->rq_method == sip_method_ack) return;  // an ACK is never answered
+    counters_.rejected(status).add();
     // Our own To tag lets us recognise the ACK to this response (RFC 3261 §17.1.1.3).
     if (sip->sip_to && !sip->sip_to->a_tag) {
         BranchKey key = compute_branch(sip);
@@ -279,6 +314,7 @@ void StatelessProxy::handle_request(MsgRef msg, sip_t* sip) {
     }
 
     if (auto rejection = check_request(sip)) {
+        if (rejection->status == 400) counters_.messages_malformed.add();
         log::event(log::Level::info, "sip.rejected", rejection->phrase,
                    {{"call_id", call_id}, {"status", std::to_string(rejection->status)}});
         reject(std::move(msg), sip, rejection->status, rejection->phrase.c_str(),
@@ -323,6 +359,7 @@ void StatelessProxy::handle_request(MsgRef msg, sip_t* sip) {
         log::event(log::Level::warn, "sip.tls_downgrade_refused",
                    "request received over TLS or for sips: not relayed over an unencrypted hop",
                    {{"call_id", call_id}, {"peer", trust.peer}});
+        counters_.tls_downgrade_refused.add();
         reject(std::move(msg), sip, SIP_403_FORBIDDEN,
                "Request received over TLS is not relayed over an unencrypted transport");
         return;
@@ -332,6 +369,7 @@ void StatelessProxy::handle_request(MsgRef msg, sip_t* sip) {
     const CallerIdentity identity = identity_of(sip, trust, settings_.identity_from_header);
     const PrivacyRequest privacy = privacy_of(sip);
     if (int removed = remove_impp_call_info(msg.get(), sip); removed > 0) {
+        counters_.call_info_removed_forged.add(static_cast<std::uint64_t>(removed));
         log::event(
             log::Level::info, "call_info.removed", "forged Call-Info impp removed",
             {{"call_id", call_id}, {"count", std::to_string(removed)}, {"peer", trust.peer}});
@@ -352,10 +390,12 @@ void StatelessProxy::handle_request(MsgRef msg, sip_t* sip) {
         CallInfoDecision decision = decide_call_info(identity, privacy, trust, snapshot.get());
         if (auto* insert = std::get_if<InsertCallInfo>(&decision)) {
             insert_impp_call_info(msg.get(), sip, insert->jid);
+            counters_.call_info_inserted.add();
             log::event(log::Level::info, "call_info.inserted", "Call-Info impp added",
                        {{"call_id", call_id}, {"aor", insert->aor}, {"jid", insert->jid}});
         } else {
             const auto& skip = std::get<SkipCallInfo>(decision);
+            counters_.skipped(skip.reason).add();
             log::event(log::Level::info, "call_info.skipped", "no Call-Info impp",
                        {{"call_id", call_id},
                         {"reason", to_string(skip.reason)},
@@ -379,10 +419,14 @@ void StatelessProxy::handle_request(MsgRef msg, sip_t* sip) {
                         {"class", to_string(cls)},
                         {"action", to_string(action)}});
         if (action == ChargeAction::block) {
+            counters_.charge_blocked.add();
             reject(std::move(msg), sip, SIP_403_FORBIDDEN, settings_.charge_policy.text(cls));
             return;
         }
-        if (action == ChargeAction::warn) warn_class = cls;
+        if (action == ChargeAction::warn) {
+            counters_.charge_warned.add();
+            warn_class = cls;
+        }
     }
 
     // §16.6 item 3: Max-Forwards one less, or 70 when absent.
@@ -411,11 +455,16 @@ void StatelessProxy::handle_request(MsgRef msg, sip_t* sip) {
                                   : nullptr;
     if (nta_msg_tsend(agent_.get(), msg.release(), out, NTATAG_BRANCH_KEY(branch_tag.c_str()),
                       TAG_END()) < 0) {
+        counters_.forward_failed.add();
         log::event(log::Level::warn, "sip.forward_failed", "next hop unreachable",
                    {{"call_id", call_id}, {"destination", url_text(destination)}});
         if (sip->sip_via && is_own_via(sip->sip_via)) sip_via_remove(keep.get(), sip);
-        if (method != sip_method_ack && sip->sip_via)
+        if (method != sip_method_ack && sip->sip_via) {
+            counters_.rejected(503).add();
             nta_msg_treply(agent_.get(), keep.release(), SIP_503_SERVICE_UNAVAILABLE, TAG_END());
+        }
+    } else {
+        counters_.requests_relayed.add();
     }
 }
 
@@ -431,11 +480,13 @@ void StatelessProxy::handle_response(MsgRef msg, sip_t* sip) {
     }
     const Trust trust = trusted_.classify(source_of(agent_.get(), msg.get()));
     if (!trust.trusted) {
-        if (int removed = remove_impp_call_info(msg.get(), sip); removed > 0)
+        if (int removed = remove_impp_call_info(msg.get(), sip); removed > 0) {
+            counters_.call_info_removed_forged.add(static_cast<std::uint64_t>(removed));
             log::event(
                 log::Level::info, "call_info.removed",
                 "Call-Info impp removed from response of an untrusted hop",
                 {{"call_id", call_id}, {"count", std::to_string(removed)}, {"peer", trust.peer}});
+        }
     }
     // RFC 7081 §5 / RFC 3261 §20.43: every response to a warned INVITE carries the Warning.
     if (auto cls = charge_marker(top); cls && sip->sip_cseq &&
@@ -447,6 +498,8 @@ void StatelessProxy::handle_response(MsgRef msg, sip_t* sip) {
     if (nta_msg_tsend(agent_.get(), msg.release(), nullptr, TAG_END()) < 0)
         log::event(log::Level::info, "sip.relay_failed", "response could not be relayed",
                    {{"call_id", call_id}});
+    else
+        counters_.responses_relayed.add();
 }
 
 }  // namespace cusax::sip_proxy

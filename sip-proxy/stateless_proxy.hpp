@@ -8,8 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "shared/counters/counters.hpp"
 #include "shared/store/snapshot.hpp"
 #include "sip-proxy/branch_key.hpp"
+#include "sip-proxy/proxy_counters.hpp"
 #include "sip-proxy/proxy_settings.hpp"
 #include "sip-proxy/sofia_handles.hpp"
 #include "sip-proxy/trust_policy.hpp"
@@ -21,7 +23,9 @@ class StatelessProxy {
     using SnapshotSource = std::function<std::shared_ptr<const store::Snapshot>()>;
 
     // Binds every listen URI. Throws std::runtime_error naming the URI that failed.
-    StatelessProxy(su_root_t* root, ProxySettings settings, SnapshotSource snapshots);
+    // Registers its counters in `registry`, which must outlive the proxy.
+    StatelessProxy(su_root_t* root, ProxySettings settings, SnapshotSource snapshots,
+                   counters::Registry& registry);
     ~StatelessProxy();
     StatelessProxy(const StatelessProxy&) = delete;
     StatelessProxy& operator=(const StatelessProxy&) = delete;
@@ -42,14 +46,22 @@ class StatelessProxy {
     bool is_own_uri(url_t const* url) const;
     bool is_own_via(sip_via_t const* via) const;
     std::string warning_agent() const;
+    void fold_nta_stats();
+
+    static void on_stats_timer(su_root_magic_t*, su_timer_t*, su_timer_arg_t* arg);
 
     ProxySettings settings_;
+    ProxyCounters counters_;
+    counters::Counter& nta_rejected_;  // requests.rejected.by_nta (400/413 NTA answers)
+    std::size_t nta_bad_messages_ = 0;
+    std::size_t nta_bad_requests_ = 0;
     SnapshotSource snapshots_;
     TrustedPeers trusted_;
     bool next_hop_trusted_ = false;
     NtaAgent agent_;
     std::vector<SentBy> sent_by_;
     std::string next_hop_;
+    su_timer_t* stats_timer_ = nullptr;
 };
 
 }  // namespace cusax::sip_proxy

@@ -193,7 +193,7 @@ start_proxy() {
     cat >"$work/cusax.ini" <<INI
 [log]
 level = debug
-stats_interval = 0s
+stats_interval = 1s
 stats_dir = $work
 [store]
 path = $work/store.db
@@ -313,6 +313,19 @@ stop_pid "$proxy_pid"
 grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$work/proxy.log" &&
     fail "sanitizer report in the proxy log"
 grep -q "sip.stopped" "$work/proxy.log" || fail "proxy did not stop cleanly on SIGTERM"
+grep -q "sip.udp_buffers " "$work/proxy.log" || fail "no log line with the UDP socket buffers"
+
+# The counters, as the stats file has them after the last report (written at stop).
+counter() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["counters"].get(sys.argv[2], -1))' \
+    "$work/sip-proxy.stats.json" "$1"; }
+for expect in call_info.inserted=2 call_info.removed_forged=3 call_info.skipped.privacy=1 call_info.skipped.no_identity=1 \
+    charge.warned=1 charge.blocked=1 requests.rejected.403=1 requests.rejected.483=1; do
+    name=${expect%=*} want=${expect#*=}
+    got=$(counter "$name")
+    [[ $got == "$want" ]] || fail "counter $name: expected $want, got $got"
+done
+[[ $(counter requests.relayed) -ge 9 ]] || fail "counter requests.relayed below 9"
+[[ $(counter responses.relayed) -ge 9 ]] || fail "counter responses.relayed below 9"
 
 if [[ $failed -ne 0 ]]; then
     echo "--- proxy log"; tail -50 "$work/proxy.log"

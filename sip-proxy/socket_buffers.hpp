@@ -1,0 +1,35 @@
+#pragma once
+// Wire layer: the UDP socket buffers the kernel really gave Sofia-SIP's sockets.
+//
+// TPTAG_UDP_RMEM / TPTAG_UDP_WMEM make tport try setsockopt(SO_RCVBUFFORCE / SO_SNDBUFFORCE),
+// which only a process with CAP_NET_ADMIN may use, then SO_RCVBUF / SO_SNDBUF, which the
+// kernel silently caps at net.core.rmem_max / wmem_max (seen with strace): run as the cusax
+// user with the Debian default of 208 KiB, bursts of calls are dropped by the kernel before
+// the CPU is busy (shared/notes/sip-peers.md). tport does not expose its sockets, so they are found
+// among the process's descriptors by their local port.
+#include <sofia-sip/nta.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cusax::sip_proxy {
+
+struct UdpSocketBuffers {
+    std::string address;        // local address and port, "127.0.0.1:5070"
+    std::uint64_t receive = 0;  // getsockopt(SO_RCVBUF): what the kernel granted (doubled)
+    std::uint64_t send = 0;     // getsockopt(SO_SNDBUF)
+};
+
+// Every UDP socket of this process bound to the port of one of the agent's UDP transports.
+std::vector<UdpSocketBuffers> udp_socket_buffers(nta_agent_t* agent);
+
+// /proc/sys/net/core/<name> ("rmem_max", "wmem_max"); 0 when it cannot be read.
+std::uint64_t kernel_limit(const char* name);
+
+// Logs the effective sizes, and a warning with the sysctl to run when the kernel granted
+// less than was asked for (0 asked: kernel default, never a warning).
+void log_udp_socket_buffers(nta_agent_t* agent, std::uint64_t asked_receive,
+                            std::uint64_t asked_send);
+
+}  // namespace cusax::sip_proxy
