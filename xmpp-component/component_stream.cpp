@@ -8,6 +8,7 @@
 
 #include "shared/log/log.hpp"
 #include "xmpp-component/asio_include.hpp"
+#include "xmpp-component/component_counters.hpp"
 #include "xmpp-component/component_protocol.hpp"
 #include "xmpp-component/stanza_reply.hpp"
 #include "xmpp-component/xml_stream_parser.hpp"
@@ -56,9 +57,9 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
     std::uint64_t ping_counter = 0;
     ReconnectBackoff backoff;
     std::mt19937_64 rng{std::random_device{}()};
-    Counters counters;
+    StreamCounters counters;
 
-    Impl(asio::io_context& io_, ComponentSettings s, StanzaHandler& h)
+    Impl(asio::io_context& io_, ComponentSettings s, StanzaHandler& h, counters::Registry& r)
         : io(io_),
           settings(std::move(s)),
           handler(h),
@@ -67,7 +68,8 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
           retry_timer(io_),
           keepalive_timer(io_),
           deadline_timer(io_),
-          backoff(settings.reconnect_min, settings.reconnect_max) {}
+          backoff(settings.reconnect_min, settings.reconnect_max),
+          counters(r) {}
 
     std::string server() const {
         return settings.server_host + ":" + std::to_string(settings.server_port);
@@ -143,6 +145,7 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
                 ping_outstanding = false;
                 if (!parser->feed(std::string_view(read_buffer.data(), n))) {
                     const auto& error = *parser->error();
+                    counters.stream_errors_sent.add();
                     // Our side ends the stream: tell the server why (RFC 6120 §4.9).
                     write(stream_error_element(to_string(error.condition)) + "</stream:stream>");
                     return lose(
@@ -183,13 +186,14 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
             if (!e.hint.empty()) reason += ": " + std::string(e.hint);
             failure = std::move(reason);
             failure_level = log::Level::error;
+            counters.stream_errors_received.add();
             return;
         }
         if (state == State::AwaitingHandshake) {
             if (stanza.name == "handshake" && stanza.xmlns == ns::component) {
                 state = State::Ready;
                 deadline_timer.cancel();
-                ++counters.connects;
+                counters.connects.add();
                 backoff.reset();
                 log::event(log::Level::info, "xmpp.connected", "component stream authenticated",
                            {{"peer", server()}, {"domain", settings.domain}});
@@ -200,13 +204,14 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
             return;
         }
         if (state != State::Ready) return;
-        ++counters.stanzas_in;
+        counters.stanzas_in.add();
         std::vector<XmlElement> replies;
         try {
             replies = handler.handle(stanza);
         } catch (const std::exception& ex) {
             // A handler bug must not take the stream down (Flexisip: an exception becomes an
             // error reply, never a crash); the stanza gets internal-server-error if it can.
+            counters.handler_failures.add();
             log::event(log::Level::error, "xmpp.handler_failed", ex.what(),
                        {{"stanza_id", stanza.attr_or("id")}, {"peer", stanza.attr_or("from")}});
             const auto type = stanza.attr_or("type");
@@ -216,7 +221,7 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
         }
         for (const auto& r : replies) {
             write(r.serialize(ns::component));
-            ++counters.stanzas_out;
+            counters.stanzas_out.add();
         }
     }
 
@@ -336,7 +341,7 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
         asio::post(io, [p = std::shared_ptr<XmlStreamParser>(std::move(parser))] {});
         std::uniform_real_distribution<double> unit(0.0, 1.0);
         const auto delay = backoff.next(unit(rng));
-        ++counters.reconnects;
+        counters.reconnects.add();
         const std::string reason = failure.value_or("connection lost");
         log::event(failure_level, "xmpp.disconnected", reason + "; reconnecting",
                    {{"peer", server()},
@@ -390,8 +395,8 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
 };
 
 ComponentStream::ComponentStream(asio::io_context& io, ComponentSettings settings,
-                                 StanzaHandler& handler)
-    : impl_(std::make_shared<Impl>(io, std::move(settings), handler)) {}
+                                 StanzaHandler& handler, counters::Registry& registry)
+    : impl_(std::make_shared<Impl>(io, std::move(settings), handler, registry)) {}
 
 ComponentStream::~ComponentStream() = default;
 
@@ -403,6 +408,9 @@ void ComponentStream::stop() {
     asio::post(impl_->io, [impl = impl_] { impl->stop(); });
 }
 
-ComponentStream::Counters ComponentStream::counters() const { return impl_->counters; }
+ComponentStream::Counters ComponentStream::counters() const {
+    const auto& c = impl_->counters;
+    return {c.connects.value(), c.reconnects.value(), c.stanzas_in.value(), c.stanzas_out.value()};
+}
 
 }  // namespace cusax::xmpp

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "shared/counters/counters.hpp"
 #include "xmpp-component/component_settings.hpp"
 #include "xmpp-component/stanza_handler.hpp"
 
@@ -21,8 +22,9 @@ namespace cusax::xmpp {
 
 class ComponentStream {
   public:
-    ComponentStream(boost::asio::io_context& io, ComponentSettings settings,
-                    StanzaHandler& handler);
+    // Registers its counters (component_counters.hpp) in `registry`, which must outlive it.
+    ComponentStream(boost::asio::io_context& io, ComponentSettings settings, StanzaHandler& handler,
+                    counters::Registry& registry);
     ~ComponentStream();
     ComponentStream(const ComponentStream&) = delete;
     ComponentStream& operator=(const ComponentStream&) = delete;
@@ -38,7 +40,7 @@ class ComponentStream {
         std::uint64_t stanzas_in = 0;
         std::uint64_t stanzas_out = 0;
     };
-    Counters counters() const;  // call on the io_context thread
+    Counters counters() const;  // a consistent view only on the io_context thread
 
     struct Impl;
 

@@ -242,6 +242,7 @@ void search_submit(Request& r, const XmlElement& q) {
 
 void search(Request& r, const XmlElement& q, bool is_get) {
     r.out.kind = "search";
+    r.out.query = QueryKind::search;
     if (r.target != Target::Domain) return r.fail("service-unavailable", "cancel");
     if (!r.requester_is_local()) {
         return r.fail("forbidden", "auth", "search is open to users of this service only");
@@ -265,6 +266,7 @@ void pubsub_get(Request& r, const XmlElement& q) {
     const XmlElement* items = q.child("items", ns::pubsub);
     if (!items || q.children.size() != 1) {
         r.out.kind = "pubsub";
+        r.out.query = QueryKind::other;
         XmlElement reply = make_error_reply(r.stanza, "feature-not-implemented", "cancel");
         reply.child("error")
             ->add("unsupported", "http://jabber.org/protocol/pubsub#errors")
@@ -276,12 +278,15 @@ void pubsub_get(Request& r, const XmlElement& q) {
     XmlElement payload;
     if (node == ns::vcard4_node) {
         r.out.kind = "vcard4";
+        r.out.query = QueryKind::vcard4;
         payload = build_vcard4(*r.binding);
     } else if (node == ns::reach) {
         r.out.kind = "reach";
+        r.out.query = QueryKind::reach;
         payload = build_reach(*r.binding);
     } else {
         r.out.kind = "pubsub";
+        r.out.query = QueryKind::other;
         return r.fail("item-not-found", "cancel");
     }
     XmlElement pubsub("pubsub", std::string(ns::pubsub));
@@ -302,6 +307,7 @@ void handle_iq(Request& r) {
         return;
     }
     r.out.kind = "iq";
+    r.out.query = QueryKind::other;
     if ((type != "get" && type != "set") || r.stanza.children.size() != 1) {
         return r.fail("bad-request", "modify", "an iq get or set carries exactly one payload");
     }
@@ -309,6 +315,7 @@ void handle_iq(Request& r) {
     if (r.target == Target::UnknownAccount) {
         // RFC 6121 §8.5.1: an account that does not exist.
         r.out.kind = "unknown-account";
+        r.out.query = QueryKind::unknown_account;
         return r.fail("service-unavailable", "cancel");
     }
     const bool get = type == "get";
@@ -317,33 +324,39 @@ void handle_iq(Request& r) {
 
     if (q.xmlns == ns::ping && q.name == "ping") {
         r.out.kind = "ping";
+        r.out.query = QueryKind::ping;
         r.out.routine = true;
         return r.send(make_iq_result(r.stanza));
     }
     if (q.xmlns == ns::vcard_temp && q.name == "vCard") {
         r.out.kind = "vcard-temp";
+        r.out.query = QueryKind::vcard;
         if (!get) return r.fail("not-allowed", "cancel", "this directory is read-only");
         return r.send(
             r.result_with(account ? build_vcard_temp(*r.binding) : service_vcard(r.settings)));
     }
     if (q.xmlns == ns::vcard4 && q.name == "vcard" && account) {
         r.out.kind = "vcard4";  // the older XEP-0292 form, an iq to the account
+        r.out.query = QueryKind::vcard4;
         if (!get) return r.fail("not-allowed", "cancel", "this directory is read-only");
         return r.send(r.result_with(build_vcard4(*r.binding)));
     }
     if (q.xmlns == ns::pubsub && q.name == "pubsub" && account) {
         if (!get) {
             r.out.kind = "pubsub";
+            r.out.query = QueryKind::other;
             return r.fail("not-allowed", "cancel", "this directory is read-only");
         }
         return pubsub_get(r, q);
     }
     if (q.xmlns == ns::disco_info && q.name == "query" && get) {
         r.out.kind = "disco#info";
+        r.out.query = QueryKind::disco;
         return disco_info(r, q);
     }
     if (q.xmlns == ns::disco_items && q.name == "query" && get) {
         r.out.kind = "disco#items";
+        r.out.query = QueryKind::disco;
         return disco_items(r, q);
     }
     if (q.xmlns == ns::search && q.name == "query") return search(r, q, get);
@@ -376,11 +389,13 @@ void handle_presence(Request& r) {
     const std::string from(r.stanza.attr_or("from"));
     if (type == "probe") {
         r.out.kind = "probe";
+        r.out.query = QueryKind::reach;
         return r.send(reach_presence(r, from));
     }
     if (type == "subscribe") {
         // A directory entry approves everyone: the same data is in its public vCard.
         r.out.kind = "subscribe";
+        r.out.query = QueryKind::reach;
         const std::string bare = bare_jid(from);
         r.send(presence_from(r, bare, "subscribed"));
         return r.send(reach_presence(r, bare));
@@ -399,6 +414,7 @@ void handle_message(Request& r) {
         r.out.routine = true;  // RFC 6121 §8.5.2: headlines are dropped, errors never bounced
         return;
     }
+    r.out.query = QueryKind::other;
     if (r.target == Target::Account) {
         return r.fail("service-unavailable", "cancel",
                       "this address is a SIP account: call " + r.binding->aor);
@@ -407,6 +423,30 @@ void handle_message(Request& r) {
 }
 
 }  // namespace
+
+std::string_view to_string(QueryKind kind) {
+    switch (kind) {
+        case QueryKind::none:
+            return "none";
+        case QueryKind::vcard:
+            return "vcard";
+        case QueryKind::vcard4:
+            return "vcard4";
+        case QueryKind::reach:
+            return "reach";
+        case QueryKind::disco:
+            return "disco";
+        case QueryKind::search:
+            return "search";
+        case QueryKind::ping:
+            return "ping";
+        case QueryKind::unknown_account:
+            return "unknown_account";
+        case QueryKind::other:
+            return "other";
+    }
+    return "other";
+}
 
 HandlerOutcome handle_stanza(const XmlElement& stanza, const AccountIndex& accounts,
                              const DirectorySettings& settings, TokenBucketLimiter& limiter,

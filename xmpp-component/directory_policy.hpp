@@ -9,6 +9,7 @@
 //                    items on urn:xmpp:reach:0), disco#info/#items, ping;
 //   anything else:   service-unavailable (RFC 6121 §8.5.1, RFC 6120 §8.3.3.19); an iq result or
 //                    error is never answered (RFC 6120 §8.3.1); vCard sets get not-allowed.
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,9 +39,26 @@ struct DirectorySettings {
     std::string service_name = "SIP directory";
 };
 
+// What a request asked for, as counted (component_counters.hpp). none: not a request
+// (a response, a presence or message that needs no answer).
+enum class QueryKind : std::uint8_t {
+    none,
+    vcard,   // vcard-temp
+    vcard4,  // PEP items of urn:xmpp:vcard4, or the older <vcard/> iq
+    reach,   // PEP items of urn:xmpp:reach:0, a presence probe or subscription
+    disco,   // disco#info or #items
+    search,
+    ping,
+    unknown_account,  // anything addressed to an account that does not exist
+    other,            // any other request (unsupported payload, message to an account, ...)
+};
+inline constexpr std::size_t query_kind_count = 9;
+std::string_view to_string(QueryKind kind);
+
 struct HandlerOutcome {
     std::vector<XmlElement> replies;
-    std::string_view kind;   // what was asked: "vcard-temp", "search", "presence", ...
+    QueryKind query = QueryKind::none;
+    std::string_view kind;   // what was asked, finer: "vcard-temp", "search", "presence", ...
     std::string_view error;  // stanza error condition sent back, empty when none
     std::string aor;         // the binding concerned, when there is one
     bool routine = false;    // pings, ignored stanzas: not worth an info log line

@@ -1,6 +1,7 @@
 #include "xmpp-component/directory_service.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 
 #include "shared/log/log.hpp"
@@ -15,27 +16,60 @@ std::string lower(std::string s) {
 }
 }  // namespace
 
+// The published index: readers load it without waiting for a rebuild (as SnapshotWatcher
+// publishes snapshots; libstdc++ 12 has std::atomic<std::shared_ptr>, older ones only the
+// free functions).
+struct DirectoryService::IndexSlot {
+#if defined(__cpp_lib_atomic_shared_ptr)
+    std::shared_ptr<const AccountIndex> load() const { return p.load(std::memory_order_acquire); }
+    void store(std::shared_ptr<const AccountIndex> i) {
+        p.store(std::move(i), std::memory_order_release);
+    }
+    std::atomic<std::shared_ptr<const AccountIndex>> p;
+#else
+    std::shared_ptr<const AccountIndex> load() const { return std::atomic_load(&p); }
+    void store(std::shared_ptr<const AccountIndex> i) { std::atomic_store(&p, std::move(i)); }
+    std::shared_ptr<const AccountIndex> p;
+#endif
+};
+
 DirectoryService::DirectoryService(SnapshotSource source, DirectorySettings settings,
-                                   SearchLimits limits)
+                                   SearchLimits limits, counters::Registry& registry)
     : source_(std::move(source)),
       settings_(std::move(settings)),
-      limiter_(limits.rate_per_second, limits.burst) {
+      limiter_(limits.rate_per_second, limits.burst),
+      counters_(registry),
+      index_(std::make_unique<IndexSlot>()) {
     settings_.domain = lower(settings_.domain);
     for (auto& d : settings_.local_domains) d = lower(d);
+    refresh();
 }
 
-const AccountIndex& DirectoryService::accounts() {
-    // A new snapshot (a cusaxctl change) gets its index on first use: O(bindings), once.
+DirectoryService::~DirectoryService() = default;
+
+void DirectoryService::refresh() {
+    std::lock_guard lock(refresh_mutex_);
     auto snapshot = source_();
-    if (!index_ || index_->snapshot_ptr() != snapshot) {
-        index_ = std::make_unique<AccountIndex>(std::move(snapshot), settings_.domain);
-    }
-    return *index_;
+    const auto current = index_->load();
+    if (current && current->snapshot_ptr() == snapshot) return;
+    const auto started = std::chrono::steady_clock::now();
+    auto index = std::make_shared<const AccountIndex>(std::move(snapshot), settings_.domain);
+    const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - started);
+    log::event(log::Level::debug, "xmpp.accounts_indexed", "",
+               {{"accounts", std::to_string(index->accounts().size())},
+                {"generation", std::to_string(index->snapshot().generation())},
+                {"took_us", std::to_string(took.count())}});
+    index_->store(std::move(index));
 }
+
+std::shared_ptr<const AccountIndex> DirectoryService::accounts() const { return index_->load(); }
 
 std::vector<XmlElement> DirectoryService::handle(const XmlElement& stanza) {
+    const auto accounts = this->accounts();
     HandlerOutcome outcome =
-        handle_stanza(stanza, accounts(), settings_, limiter_, TokenBucketLimiter::Clock::now());
+        handle_stanza(stanza, *accounts, settings_, limiter_, TokenBucketLimiter::Clock::now());
+    counters_.count(outcome.query, outcome.error);
     const log::Level level = outcome.routine ? log::Level::debug : log::Level::info;
     if (log::enabled(level)) {
         log::event(level, "xmpp.stanza",

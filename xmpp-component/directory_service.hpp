@@ -1,11 +1,19 @@
 #pragma once
 // Adapter between the component stream and the directory policy: keeps the account index of
-// the current bindings snapshot, the per-requester rate limiter and the clock, and writes one
-// log line per stanza that matters (stanza id, requester, AOR, outcome).
+// the current bindings snapshot, the per-requester rate limiter and the clock, counts each
+// request, and writes one log line per stanza that matters (stanza id, requester, AOR,
+// outcome).
+//
+// Threads: handle() runs on the stream's thread; refresh() on any thread, normally the store
+// watcher's (SnapshotWatcher::on_publish), so that the O(bindings) index of a new snapshot is
+// built there and stanzas never wait for it.
 #include <functional>
 #include <memory>
+#include <mutex>
 
+#include "shared/counters/counters.hpp"
 #include "shared/store/snapshot.hpp"
+#include "xmpp-component/component_counters.hpp"
 #include "xmpp-component/directory_policy.hpp"
 #include "xmpp-component/stanza_handler.hpp"
 
@@ -20,18 +28,28 @@ class DirectoryService : public StanzaHandler {
   public:
     using SnapshotSource = std::function<std::shared_ptr<const store::Snapshot>()>;
 
-    // settings.domain and local_domains are lower-cased here.
-    DirectoryService(SnapshotSource source, DirectorySettings settings, SearchLimits limits);
+    // settings.domain and local_domains are lower-cased here. Builds the index of the
+    // source's current snapshot before returning.
+    DirectoryService(SnapshotSource source, DirectorySettings settings, SearchLimits limits,
+                     counters::Registry& registry);
+    ~DirectoryService() override;
+
+    // Builds the index of the source's current snapshot, unless it has it already, and swaps
+    // it in. Thread-safe; calls are serialised, and the last one leaves the latest snapshot.
+    void refresh();
 
     std::vector<XmlElement> handle(const XmlElement& stanza) override;
 
   private:
-    const AccountIndex& accounts();
+    std::shared_ptr<const AccountIndex> accounts() const;
 
+    struct IndexSlot;
     SnapshotSource source_;
     DirectorySettings settings_;
     TokenBucketLimiter limiter_;
-    std::unique_ptr<AccountIndex> index_;
+    DirectoryCounters counters_;
+    std::mutex refresh_mutex_;  // writers only
+    std::unique_ptr<IndexSlot> index_;
 };
 
 }  // namespace cusax::xmpp

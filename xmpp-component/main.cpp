@@ -25,10 +25,20 @@ int run(const config::Config& config) {
     auto settings = xmpp::component_config(config);
     runtime::DaemonRuntime runtime(config, "xmpp-component");
 
-    xmpp::DirectoryService service([&runtime] { return runtime.snapshot(); },
-                                   std::move(settings.directory), settings.search);
+    // Shared with the store watcher's callback, which may run until the runtime stops it.
+    auto service = std::make_shared<xmpp::DirectoryService>(
+        [&runtime] { return runtime.snapshot(); }, std::move(settings.directory), settings.search,
+        runtime.counters());
+    // The account index of each new snapshot is built on the store watcher's thread; the
+    // second refresh() catches a snapshot published before the callback was in place.
+    runtime.watcher().on_publish(
+        [weak = std::weak_ptr<xmpp::DirectoryService>(service)](const store::Snapshot&) {
+            if (auto s = weak.lock()) s->refresh();
+        });
+    service->refresh();
+
     boost::asio::io_context io;
-    xmpp::ComponentStream stream(io, std::move(settings.stream), service);
+    xmpp::ComponentStream stream(io, std::move(settings.stream), *service, runtime.counters());
     boost::asio::signal_set signals(io, SIGTERM, SIGINT);
     signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
         if (ec) return;

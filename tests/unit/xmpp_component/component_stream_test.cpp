@@ -54,7 +54,8 @@ TEST(ComponentStream, HandshakeStanzasReconnectAndCleanClose) {
 
     boost::asio::io_context io;
     PingHandler handler;
-    ComponentStream stream(io, settings, handler);
+    counters::Registry registry;
+    ComponentStream stream(io, settings, handler, registry);
 
     std::string first_header, handshake, reply, second_handshake, closing;
     std::thread server([&] {

@@ -1,0 +1,58 @@
+#pragma once
+// The component's counters (shared/counters), registered once at start-up so that the hot
+// path bumps a Counter it already holds: no name look-up, no lock. Names, as `cusaxctl stats`
+// and the periodic stats line show them:
+//
+//   xmpp.queries.KIND        requests answered or refused, by what was asked: vcard
+//                            (vcard-temp), vcard4, reach (PEP items, probe, subscribe), disco,
+//                            search, ping, unknown_account, other
+//   xmpp.errors.CONDITION    stanza errors sent back, by RFC 6120 §8.3.3 condition
+//   xmpp.stanzas_refused     stanzas answered with an error (the sum of xmpp.errors.*)
+//   xmpp.stanzas_in, xmpp.stanzas_out, xmpp.handler_failures
+//   xmpp.connects            successful handshakes
+//   xmpp.reconnects          connections lost or refused, each followed by a retry
+//   xmpp.stream_errors_sent  streams we ended (restricted-xml, policy-violation, ...)
+//   xmpp.stream_errors_received  streams the server ended (not-authorized, conflict, ...)
+#include <array>
+#include <cstddef>
+#include <string_view>
+
+#include "shared/counters/counters.hpp"
+#include "xmpp-component/directory_policy.hpp"
+
+namespace cusax::xmpp {
+
+// The stanza error conditions this component sends, each with a counter of its own; anything
+// else lands in xmpp.errors.other.
+inline constexpr std::array<std::string_view, 9> counted_error_conditions{
+    "bad-request",           "feature-not-implemented", "forbidden",
+    "internal-server-error", "item-not-found",          "not-allowed",
+    "policy-violation",      "resource-constraint",     "service-unavailable"};
+
+class DirectoryCounters {
+  public:
+    explicit DirectoryCounters(counters::Registry& registry);
+
+    // One handled stanza: its kind (none: not a request, nothing counted) and the error
+    // condition sent back, empty when none.
+    void count(QueryKind kind, std::string_view error) noexcept;
+
+  private:
+    std::array<counters::Counter*, query_kind_count> queries_{};
+    std::array<counters::Counter*, counted_error_conditions.size() + 1> errors_{};  // + other
+    counters::Counter* refused_;
+};
+
+struct StreamCounters {
+    explicit StreamCounters(counters::Registry& registry);
+
+    counters::Counter& connects;
+    counters::Counter& reconnects;
+    counters::Counter& stanzas_in;
+    counters::Counter& stanzas_out;
+    counters::Counter& handler_failures;
+    counters::Counter& stream_errors_sent;
+    counters::Counter& stream_errors_received;
+};
+
+}  // namespace cusax::xmpp
