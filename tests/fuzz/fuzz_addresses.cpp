@@ -1,0 +1,36 @@
+// Any bytes through the address normalisers: no crash, no sanitizer report, and whatever is
+// accepted is safe to put in a SIP header or XML and normalises to itself again.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+#include "shared/address/jid.hpp"
+#include "shared/address/safe_text.hpp"
+#include "shared/address/sip_address.hpp"
+
+namespace {
+
+void require(bool condition) {
+    if (!condition) std::abort();
+}
+
+template <typename Parse>
+void check_stable(std::string_view input, Parse parse) {
+    auto first = parse(input);
+    if (!first) return;
+    require(cusax::address::unsafe_reason(*first.value).empty());
+    auto again = parse(*first.value);
+    require(again && *again.value == *first.value);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const std::string_view input(reinterpret_cast<const char*>(data), size);
+    check_stable(input, cusax::address::normalise_aor);
+    check_stable(input, cusax::address::normalise_number);
+    check_stable(input, cusax::address::normalise_bare_jid);
+    (void)cusax::address::parse_sip_address(input);
+    return 0;
+}

@@ -1,0 +1,15 @@
+// Any bytes as an INI file: either a Config or a ConfigError, never a crash.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "shared/config/config_loader.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const std::string_view text(reinterpret_cast<const char*>(data), size);
+    try {
+        (void)cusax::config::load_config_string(text, "fuzz.ini", {"log", "store"});
+    } catch (const cusax::config::ConfigError&) {
+    }
+    return 0;
+}
