@@ -427,6 +427,13 @@ void StatelessProxy::handle_request(MsgRef msg, sip_t* sip) {
             counters_.charge_warned.add();
             warn_class = cls;
         }
+    } else if (method == sip_method_cancel && initial) {
+        // RFC 3261 §9.1: a CANCEL's Via is its INVITE's. Stateless, the proxy rebuilds it: the
+        // same Request-URI gives the same class, so the CANCEL carries the INVITE's marker and
+        // a UAS that builds its 487 from the CANCEL's Via still gets the Warning back.
+        const TargetClass cls = classify_target(target_of(sip->sip_request->rq_url),
+                                                settings_.dial_plan, snapshot.get());
+        if (settings_.charge_policy.action(cls) == ChargeAction::warn) warn_class = cls;
     }
 
     // §16.6 item 3: Max-Forwards one less, or 70 when absent.
