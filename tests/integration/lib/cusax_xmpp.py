@@ -1,0 +1,360 @@
+"""Shared pieces of the XMPP integration scenarios (tests/integration/test_xmpp_*.py).
+
+A Scenario owns a temp dir, free ports on 127.0.0.1, a real Prosody (its config written by
+scripts/lib/write-prosody-config, as the run command writes it), a binding store filled with
+cusaxctl, the component started with `-c INI`, and slixmpp clients with timeouts of their own
+(neither Prosody nor slixmpp times out a query that a component never answers). Every process
+it starts is stopped by PID; on failure it prints the logs and keeps its temp dir.
+
+    with Scenario("vcard values") as s:
+        s.start_prosody()
+        s.register("juliet", LOCAL, "pw")
+        s.ctl("add", "sip:alice@" + DOMAIN, "alice@" + LOCAL)
+        c = s.start_component()
+        c.wait_connected()
+        s.client("juliet@" + LOCAL, "pw", some_async_checks)
+
+Environment: CUSAX_BUILD_DIR (the build directory) and CUSAX_SOURCE_DIR (the tree), as ctest
+sets them.
+"""
+import asyncio
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import xml.etree.ElementTree as ET
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE = os.environ.get("CUSAX_SOURCE_DIR", os.path.normpath(os.path.join(HERE, "../../..")))
+BUILD = os.environ.get("CUSAX_BUILD_DIR", os.path.join(SOURCE, "build"))
+COMPONENT = os.path.join(BUILD, "xmpp-component", "cusax-xmpp-component")
+CUSAXCTL = os.environ.get("CUSAX_CTL", os.path.join(BUILD, "cusaxctl", "cusaxctl"))
+WRITE_PROSODY_CONFIG = os.path.join(SOURCE, "scripts", "lib", "write-prosody-config")
+
+DOMAIN = "sip.example.com"      # the component's
+LOCAL = "xmpp.example.com"      # the server's users, allowed to search
+OTHER = "other.example.com"     # another domain of the same server, not allowed to
+SECRET = "component-secret-4b1d9e"
+TIMEOUT = 8
+
+VT = "{vcard-temp}"
+V4 = "{urn:ietf:params:xml:ns:vcard-4.0}"
+PUBSUB = "{http://jabber.org/protocol/pubsub}"
+REACH = "{urn:xmpp:reach:0}"
+XDATA = "{jabber:x:data}"
+DISCO_INFO = "{http://jabber.org/protocol/disco#info}"
+
+
+# ---- small helpers ----
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_open(port):
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def wait_for(predicate, seconds, what):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {seconds}s waiting for {what}")
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+def read(path):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except FileNotFoundError:
+        return ""
+
+
+def stop_process(proc, timeout=10, sig=signal.SIGTERM):
+    """Sends sig to the process (by its PID) and waits; SIGKILL after timeout. Returns its
+    exit status."""
+    if proc.poll() is None:
+        proc.send_signal(sig)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return proc.returncode
+
+
+# ---- the component ----
+
+class Component:
+    """A running cusax-xmpp-component: its INI, its stdout+stderr file, its log file (when
+    [log] file is set) and its process."""
+
+    def __init__(self, proc, ini, output, log_file, server_handshakes):
+        self.proc = proc
+        self.ini = ini
+        self.output = output
+        self.log_file = log_file
+        # A log file is flushed at warn and above only (shared/log): info lines such as
+        # xmpp.connected may sit in its buffer, so with one the server's log tells instead.
+        self.server_handshakes = server_handshakes
+        self.handshakes_before = server_handshakes()
+
+    def text(self):
+        """Everything the component wrote: stdout/stderr and its log file."""
+        return read(self.output) + (read(self.log_file) if self.log_file else "")
+
+    def count(self, needle):
+        return self.text().count(needle)
+
+    def events(self, name=None):
+        """The JSON log lines (format = json), optionally only those of one event."""
+        out = []
+        for line in self.text().splitlines():
+            line = line.strip()
+            if line.startswith("{"):
+                record = json.loads(line)
+                if name is None or record.get("event") == name:
+                    out.append(record)
+        return out
+
+    def handshakes(self):
+        if self.log_file:
+            return self.server_handshakes() - self.handshakes_before
+        return self.count("xmpp.connected")
+
+    def wait_connected(self, times=1, seconds=15):
+        wait_for(lambda: self.handshakes() >= times or self.proc.poll() is not None,
+                 seconds, f"component handshake #{times}")
+        check(self.proc.poll() is None, f"component exited with {self.proc.returncode}")
+
+    def stop(self, timeout=10):
+        return stop_process(self.proc, timeout)
+
+
+# ---- the scenario ----
+
+class Scenario:
+    def __init__(self, name):
+        self.name = name
+        self.dir = tempfile.mkdtemp(prefix="cusax-xmpp-it-")
+        self.c2s_port = free_port()
+        self.component_port = free_port()
+        self.store = os.path.join(self.dir, "bindings.sqlite")
+        self.stats_dir = os.path.join(self.dir, "stats")
+        os.makedirs(self.stats_dir)
+        self.secret_file = os.path.join(self.dir, "component.secret")
+        with open(self.secret_file, "w") as f:
+            f.write(SECRET)
+        os.chmod(self.secret_file, 0o600)
+        self.prosody = None
+        self.prosody_cfg = None
+        self.procs = []
+        self.components = []
+        self.ctl_ini = self.write_ini("ctl")
+
+    # -- context manager: stop everything, keep the evidence of a failure --
+    def __enter__(self):
+        for tool in (COMPONENT, CUSAXCTL):
+            check(os.access(tool, os.X_OK), f"{tool} is not built")
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        for p in reversed(self.procs):
+            stop_process(p, 5)
+        if exc_type is None:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            print(f"PASS: {self.name}")
+            return False
+        traceback.print_exception(exc_type, exc, tb)
+        for c in self.components:
+            print(f"----- {c.output} -----\n{read(c.output)[-6000:]}", file=sys.stderr)
+            if c.log_file:
+                print(f"----- {c.log_file} -----\n{read(c.log_file)[-6000:]}", file=sys.stderr)
+        for name in ("prosody/prosody.log", "prosody/stdout.log"):
+            print(f"----- {name} -----\n{read(os.path.join(self.dir, name))[-4000:]}",
+                  file=sys.stderr)
+        print(f"FAIL: {self.name} (kept {self.dir})", file=sys.stderr)
+        sys.exit(1)
+
+    # -- Prosody --
+    def write_prosody_config(self, extra_globals="", extra_hosts=f'VirtualHost "{OTHER}"\n'):
+        """The run command's Prosody config, plus global options (inserted before the first
+        host) and hosts of this scenario."""
+        out = subprocess.run([WRITE_PROSODY_CONFIG, os.path.join(self.dir, "prosody"),
+                              str(self.c2s_port), str(self.component_port), LOCAL, DOMAIN,
+                              self.secret_file], check=True, capture_output=True, text=True)
+        cfg = out.stdout.strip()
+        text = read(cfg)
+        first_host = text.index("VirtualHost")
+        text = text[:first_host] + extra_globals + "\n" + text[first_host:] + "\n" + extra_hosts
+        with open(cfg, "w") as f:
+            f.write(text)
+        self.prosody_cfg = cfg
+        return cfg
+
+    def start_prosody(self, wait_ports=None):
+        if not self.prosody_cfg:
+            self.write_prosody_config()
+        out = open(os.path.join(self.dir, "prosody", "stdout.log"), "a")
+        self.prosody = subprocess.Popen(["prosody", "--config", self.prosody_cfg, "-F"],
+                                        stdout=out, stderr=subprocess.STDOUT)
+        self.procs.append(self.prosody)
+        ports = wait_ports or (self.c2s_port, self.component_port)
+        wait_for(lambda: all(port_open(p) for p in ports) or self.prosody.poll() is not None,
+                 20, "Prosody listening")
+        check(self.prosody.poll() is None, "Prosody exited at start")
+
+    def stop_prosody(self):
+        rc = stop_process(self.prosody, 10)
+        self.procs.remove(self.prosody)
+        self.prosody = None
+        return rc
+
+    def server_handshakes(self):
+        """Component handshakes Prosody accepted so far (its log survives its restarts)."""
+        log = read(os.path.join(self.dir, "prosody", "prosody.log"))
+        return log.count("External component successfully authenticated")
+
+    def register(self, user, host, password):
+        subprocess.run(["prosodyctl", "--config", self.prosody_cfg, "register", user, host,
+                        password], check=True, capture_output=True)
+
+    # -- store --
+    def ctl(self, *args, check_ok=True):
+        r = subprocess.run([CUSAXCTL, "-c", self.ctl_ini, *args], capture_output=True,
+                           text=True)
+        if check_ok and r.returncode != 0:
+            raise AssertionError(f"cusaxctl {' '.join(args)}: exit {r.returncode}: {r.stderr}")
+        return r
+
+    def example_bindings(self):
+        """alice: verified, a video number; bob: another SIP host, unverified, a local number
+        without video."""
+        self.ctl("init")
+        self.ctl("add", "sip:alice@" + DOMAIN, "alice@" + LOCAL, "--name", "Alice Liddell",
+                 "--number", "+4930123456:video", "--verified", "admin")
+        self.ctl("add", "sip:bob@pbx.example.org", "bob@" + LOCAL, "--number", "1234")
+
+    # -- component --
+    def write_ini(self, name, secret=SECRET, log=None, component=None):
+        """An INI file for cusaxctl and the component. log and component: extra keys of the
+        [log] and [xmpp-component] sections (dicts), overriding the defaults below."""
+        log_keys = {"level": "info", "format": "text", "stats_dir": self.stats_dir,
+                    "stats_interval": "60s"}
+        log_keys.update(log or {})
+        xmpp_keys = {"server_host": "127.0.0.1", "server_port": str(self.component_port),
+                     "domain": DOMAIN, "secret": secret, "local_domains": LOCAL,
+                     "reconnect_min": "200ms", "reconnect_max": "1s"}
+        xmpp_keys.update(component or {})
+        lines = ["[log]"] + [f"{k} = {v}" for k, v in log_keys.items()]
+        lines += ["[store]", f"path = {self.store}", "refresh_interval = 250ms"]
+        lines += ["[xmpp-component]"] + [f"{k} = {v}" for k, v in xmpp_keys.items()]
+        path = os.path.join(self.dir, name + ".ini")
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        os.chmod(path, 0o600)
+        return path
+
+    def start_component(self, name="component", secret=SECRET, log=None, component=None):
+        ini = self.write_ini(name, secret, log, component)
+        output = os.path.join(self.dir, name + ".out")
+        out = open(output, "a")
+        proc = subprocess.Popen([COMPONENT, "-c", ini], stdout=out, stderr=out,
+                                stdin=subprocess.DEVNULL)
+        self.procs.append(proc)
+        c = Component(proc, ini, output, (log or {}).get("file"), self.server_handshakes)
+        self.components.append(c)
+        return c
+
+    # -- clients --
+    def client(self, jid, password, body):
+        """Logs in as jid (plain c2s on 127.0.0.1), runs `await body(client)`, logs out;
+        returns what body returned."""
+        return asyncio.run(client_session(self.c2s_port, jid, password, body))
+
+
+# ---- the client side ----
+
+async def client_session(c2s_port, jid, password, body):
+    import slixmpp  # Debian's python3-slixmpp, for /usr/bin/python3
+    client = slixmpp.ClientXMPP(jid, password)
+    started = asyncio.get_running_loop().create_future()
+    client.add_event_handler("session_start",
+                             lambda _: started.done() or started.set_result(True))
+    client.add_event_handler("failed_auth",
+                             lambda _: started.done() or started.set_exception(
+                                 AssertionError("login failed for " + jid)))
+    client.connect(("127.0.0.1", c2s_port), use_ssl=False, force_starttls=False,
+                   disable_starttls=True)
+    try:
+        await asyncio.wait_for(started, TIMEOUT)
+        return await body(client)
+    finally:
+        client.disconnect()
+        try:
+            await asyncio.wait_for(client.disconnected, 5)
+        except asyncio.TimeoutError:
+            pass
+
+
+async def query(client, to, payload, itype="get", timeout=TIMEOUT):
+    """Sends an iq carrying payload (wire text); returns the answer's payload element (the iq
+    itself when it has none), the stanza error condition as a string, or "TIMEOUT"."""
+    from slixmpp.exceptions import IqError, IqTimeout
+    iq = client.Iq()
+    iq["type"] = itype
+    iq["to"] = to
+    iq.xml.append(ET.fromstring(payload))
+    try:
+        resp = await iq.send(timeout=timeout)
+    except IqError as e:
+        return e.iq["error"]["condition"]
+    except IqTimeout:
+        return "TIMEOUT"
+    children = list(resp.xml)
+    return children[0] if children else resp.xml
+
+
+def vcard_tels(vcard):
+    """{NUMBER: {TYPE, ...}} of a vcard-temp."""
+    out = {}
+    for tel in vcard.findall(VT + "TEL"):
+        number = tel.findtext(VT + "NUMBER")
+        out[number] = {c.tag.replace(VT, "") for c in tel if c.tag != VT + "NUMBER"}
+    return out
+
+
+def search_form(var, value):
+    return (f"<query xmlns='jabber:iq:search'><x xmlns='jabber:x:data' type='submit'>"
+            f"<field var='FORM_TYPE' type='hidden'><value>jabber:iq:search</value></field>"
+            f"<field var='{var}'><value>{value}</value></field></x></query>")
+
+
+def search_items(result):
+    return [{f.get("var"): f.findtext(XDATA + "value") for f in item}
+            for item in result.iter(XDATA + "item")]
+
+
+def features(disco_result):
+    return {f.get("var") for f in disco_result if f.tag == DISCO_INFO + "feature"}
+
+
+async def vcard_fn(client, jid):
+    v = await query(client, jid, "<vCard xmlns='vcard-temp'/>")
+    return v if isinstance(v, str) else v.findtext(VT + "FN")
