@@ -454,8 +454,15 @@ void StatelessProxy::handle_request(MsgRef msg, sip_t* sip) {
     }
 
     const std::string branch_tag = branch_tag_value(branch.value(), warn_class);
-    // Keep a reference: when sending fails at once (TCP connect refused, no route), the
-    // caller gets a 503 rather than a silent timeout (RFC 3261 §16.7 item 6 spirit).
+    // An unreachable next hop, as measured with this Sofia-SIP: nta_msg_tsend fails at once
+    // only when it has no way to send at all (no transport for the hop's protocol, e.g. a
+    // ;transport=tls hop without a sips: listener): then the caller gets a 503 (RFC 3261
+    // §16.7 item 6 lets a proxy answer itself), and its ACK is absorbed like any of ours.
+    // A closed UDP port (ICMP port unreachable) or a refused TCP connection is reported by
+    // tport later, to NTA's agent-wide error hook, which only logs it ("nta_agent: tport:
+    // HOST:PORT: Connection refused", a debug line here) and names no message: being
+    // stateless, the proxy cannot answer, and the caller's own Timer B ends the call with a
+    // 408 after 64*T1 (RFC 3261 §17.1.1.2), as with any stateless proxy.
     MsgRef keep(msg_ref_create(msg.get()));
     url_string_t const* out = next_hop_url && !sip->sip_route
                                   ? reinterpret_cast<url_string_t const*>(next_hop_url)
@@ -466,10 +473,7 @@ void StatelessProxy::handle_request(MsgRef msg, sip_t* sip) {
         log::event(log::Level::warn, "sip.forward_failed", "next hop unreachable",
                    {{"call_id", call_id}, {"destination", url_text(destination)}});
         if (sip->sip_via && is_own_via(sip->sip_via)) sip_via_remove(keep.get(), sip);
-        if (method != sip_method_ack && sip->sip_via) {
-            counters_.rejected(503).add();
-            nta_msg_treply(agent_.get(), keep.release(), SIP_503_SERVICE_UNAVAILABLE, TAG_END());
-        }
+        if (sip->sip_via) reject(std::move(keep), sip, SIP_503_SERVICE_UNAVAILABLE, {});
     } else {
         counters_.requests_relayed.add();
     }

@@ -237,3 +237,16 @@ def make_ca_and_certs(directory, names):
             name + ".csr", "-subj", "/CN=" + name)
         run("x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key",
             "-CAcreateserial", "-out", name + ".crt", "-days", "2", "-extfile", name + ".ext")
+
+
+def scenario_from_template(scenario, template, **values):
+    """Writes tests/integration/sip/TEMPLATE with @KEY@ replaced into the work directory."""
+    with open(os.path.join(HERE, template)) as f:
+        text = f.read()
+    for key, value in values.items():
+        text = text.replace("@%s@" % key, str(value))
+    out = scenario.path(os.path.basename(template).replace(".in", "").replace(
+        ".xml", "-%s.xml" % "-".join(str(v) for v in values.values())))
+    with open(out, "w") as f:
+        f.write(text)
+    return out
