@@ -21,6 +21,9 @@ ComponentConfig component_config(const config::Config& config) {
     s.server_port = static_cast<std::uint16_t>(config.integer(section, "server_port"));
     s.domain = config.string(section, "domain");
     s.secret = config.string(section, "secret");
+    s.tls = config.boolean(section, "tls");
+    s.tls_ca_file = config.string(section, "tls_ca_file");
+    s.tls_server_name = config.string(section, "tls_server_name");
     s.local_domains = config.list(section, "local_domains");
     s.reconnect_min = config.duration(section, "reconnect_min");
     s.reconnect_max = config.duration(section, "reconnect_max");

@@ -14,6 +14,11 @@ struct ComponentSettings {
     std::uint16_t server_port = 5347;
     std::string domain;  // the component's own domain, e.g. sip.example.com
     std::string secret;  // never logged
+    // TLS from the first byte to the server's component port, the certificate verified
+    // against tls_ca_file (empty: the system's CAs) and tls_server_name (empty: server_host).
+    bool tls = false;
+    std::string tls_ca_file;
+    std::string tls_server_name;
     std::vector<std::string> local_domains;
     std::chrono::milliseconds reconnect_min{1000};
     std::chrono::milliseconds reconnect_max{60000};

@@ -1,6 +1,7 @@
 #include "xmpp-component/component_stream.hpp"
 
 #include <array>
+#include <boost/asio/ssl.hpp>
 #include <deque>
 #include <optional>
 #include <random>
@@ -22,6 +23,54 @@ using boost::system::error_code;
 
 namespace {
 std::string ms_text(std::chrono::milliseconds ms) { return std::to_string(ms.count()); }
+
+// TLS from the first byte (XEP-0114 has no STARTTLS): ejabberd's listener with `tls: true`,
+// Prosody's ssl_ports through mod_net_multiplex. The peer's certificate is always verified.
+asio::ssl::context make_tls_context(const ComponentSettings& s) {
+    asio::ssl::context ctx(asio::ssl::context::tls_client);
+    ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                    asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                    asio::ssl::context::no_tlsv1_1);
+    ctx.set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
+    if (s.tls) {
+        if (s.tls_ca_file.empty()) {
+            ctx.set_default_verify_paths();
+        } else {
+            error_code ec;
+            ctx.load_verify_file(s.tls_ca_file, ec);
+            if (ec) {
+                throw std::runtime_error("[xmpp-component] tls_ca_file " + s.tls_ca_file +
+                                         ": cannot load CA certificates: " + ec.message());
+            }
+        }
+    }
+    return ctx;
+}
+
+// One connection's byte stream, TLS or not. Handlers hold it by shared_ptr, so a connection
+// given up while an operation is pending is destroyed only once that operation has returned.
+struct Transport {
+    Transport(asio::io_context& io, asio::ssl::context& ctx, bool tls_) : ssl(io, ctx), tls(tls_) {}
+    tcp::socket& socket() { return ssl.next_layer(); }
+    template <class Buffer, class Handler>
+    void read_some(const Buffer& buffer, Handler&& handler) {
+        if (tls) return ssl.async_read_some(buffer, std::forward<Handler>(handler));
+        socket().async_read_some(buffer, std::forward<Handler>(handler));
+    }
+    template <class Buffer, class Handler>
+    void write(const Buffer& buffer, Handler&& handler) {
+        if (tls) return asio::async_write(ssl, buffer, std::forward<Handler>(handler));
+        asio::async_write(socket(), buffer, std::forward<Handler>(handler));
+    }
+    void close() {
+        error_code ignored;
+        socket().shutdown(tcp::socket::shutdown_both, ignored);
+        socket().close(ignored);
+    }
+
+    asio::ssl::stream<tcp::socket> ssl;
+    bool tls;
+};
 }  // namespace
 
 struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
@@ -39,7 +88,8 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
     ComponentSettings settings;
     StanzaHandler& handler;
     tcp::resolver resolver;
-    tcp::socket socket;
+    asio::ssl::context tls_context;
+    std::shared_ptr<Transport> transport;
     asio::steady_timer retry_timer;
     asio::steady_timer keepalive_timer;
     asio::steady_timer deadline_timer;  // handshake or close deadline
@@ -64,7 +114,7 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
           settings(std::move(s)),
           handler(h),
           resolver(io_),
-          socket(io_),
+          tls_context(make_tls_context(settings)),
           retry_timer(io_),
           keepalive_timer(io_),
           deadline_timer(io_),
@@ -73,6 +123,9 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
 
     std::string server() const {
         return settings.server_host + ":" + std::to_string(settings.server_port);
+    }
+    const std::string& tls_name() const {
+        return settings.tls_server_name.empty() ? settings.server_host : settings.tls_server_name;
     }
 
     // ---- connecting ----
@@ -89,15 +142,55 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
             [this, self, gen](error_code ec, tcp::resolver::results_type results) {
                 if (gen != generation || state == State::Stopped) return;
                 if (ec) return lose("cannot resolve " + settings.server_host + ": " + ec.message());
+                auto t = std::make_shared<Transport>(io, tls_context, settings.tls);
+                transport = t;
                 asio::async_connect(
-                    socket, results, [this, self, gen](error_code ec2, const tcp::endpoint&) {
+                    t->socket(), results,
+                    [this, self, gen, t](error_code ec2, const tcp::endpoint&) {
                         if (gen != generation || state == State::Stopped) return;
                         if (ec2) {
                             return lose("cannot connect to " + server() + ": " + ec2.message());
                         }
-                        on_connected();
+                        if (!settings.tls) return on_connected();
+                        start_tls(t, gen);
                     });
             });
+    }
+
+    void start_tls(const std::shared_ptr<Transport>& t, std::uint64_t gen) {
+        // The certificate must name tls_name() (RFC 6125, checked by OpenSSL itself so that a
+        // mismatch is reported as one: X509_V_ERR_HOSTNAME_MISMATCH / IP_ADDRESS_MISMATCH).
+        // SNI carries the name, except an address literal (RFC 6066 §3).
+        error_code not_ip;
+        asio::ip::make_address(tls_name(), not_ip);
+        SSL* ssl = t->ssl.native_handle();
+        X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+        X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+        const int name_set = not_ip ? X509_VERIFY_PARAM_set1_host(param, tls_name().c_str(), 0)
+                                    : X509_VERIFY_PARAM_set1_ip_asc(param, tls_name().c_str());
+        if (name_set != 1) {
+            failure_level = log::Level::error;
+            return lose("cannot check a TLS certificate against the name " + tls_name());
+        }
+        if (not_ip) SSL_set_tlsext_host_name(ssl, tls_name().c_str());
+        arm_deadline(settings.handshake_timeout, "no TLS handshake with " + server() + " within " +
+                                                     ms_text(settings.handshake_timeout) + " ms");
+        auto self = shared_from_this();
+        t->ssl.async_handshake(asio::ssl::stream_base::client, [this, self, gen, t](error_code ec) {
+            if (gen != generation || state == State::Stopped) return;
+            if (ec) {
+                std::string reason = "TLS handshake with " + server() + " as " + tls_name() +
+                                     " failed: " + ec.message();
+                const long verify = SSL_get_verify_result(t->ssl.native_handle());
+                if (verify != X509_V_OK) {
+                    reason += std::string(" (certificate: ") +
+                              X509_verify_cert_error_string(verify) + ")";
+                }
+                failure_level = log::Level::error;
+                return lose(reason);
+            }
+            on_connected();
+        });
     }
 
     void on_connected() {
@@ -132,32 +225,31 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
     void read() {
         auto self = shared_from_this();
         const auto gen = generation;
-        socket.async_read_some(
-            asio::buffer(read_buffer), [this, self, gen](error_code ec, std::size_t n) {
-                if (gen != generation) return;
-                if (ec) {
-                    if (state == State::Closing) return finish_stop();
-                    if (state == State::Stopped) return;
-                    return lose(ec == asio::error::eof ? "the server closed the connection"
-                                                       : "connection lost: " + ec.message());
-                }
-                last_read = Clock::now();
-                ping_outstanding = false;
-                if (!parser->feed(std::string_view(read_buffer.data(), n))) {
-                    const auto& error = *parser->error();
-                    counters.stream_errors_sent.add();
-                    // Our side ends the stream: tell the server why (RFC 6120 §4.9).
-                    write(stream_error_element(to_string(error.condition)) + "</stream:stream>");
-                    return lose(
-                        "stream error sent to server: " + std::string(to_string(error.condition)) +
-                            " (" + error.detail + ")",
-                        /*flush=*/true);
-                }
-                if (failure) return lose(*failure, /*flush=*/true);
-                if (state == State::Closing && parser->closed()) return finish_stop();
-                if (parser->closed()) return lose("the server closed the stream", true);
-                read();
-            });
+        transport->read_some(asio::buffer(read_buffer), [this, self, gen, t = transport](
+                                                            error_code ec, std::size_t n) {
+            if (gen != generation) return;
+            if (ec) {
+                if (state == State::Closing) return finish_stop();
+                if (state == State::Stopped) return;
+                return lose(ec == asio::error::eof ? "the server closed the connection"
+                                                   : "connection lost: " + ec.message());
+            }
+            last_read = Clock::now();
+            ping_outstanding = false;
+            if (!parser->feed(std::string_view(read_buffer.data(), n))) {
+                const auto& error = *parser->error();
+                counters.stream_errors_sent.add();
+                // Our side ends the stream: tell the server why (RFC 6120 §4.9).
+                write(stream_error_element(to_string(error.condition)) + "</stream:stream>");
+                return lose("stream error sent to server: " +
+                                std::string(to_string(error.condition)) + " (" + error.detail + ")",
+                            /*flush=*/true);
+            }
+            if (failure) return lose(*failure, /*flush=*/true);
+            if (state == State::Closing && parser->closed()) return finish_stop();
+            if (parser->closed()) return lose("the server closed the stream", true);
+            read();
+        });
     }
 
     // Parser callbacks: they run inside feed(), so they only write and record; the read
@@ -242,28 +334,31 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
             return;
         }
         writing = true;
+        // The buffer travels with the handler: a connection given up mid-write clears the
+        // queue, and the pending write must not point into it.
+        auto data = std::make_shared<std::string>(std::move(write_queue.front()));
+        write_queue.pop_front();
         auto self = shared_from_this();
         const auto gen = generation;
-        asio::async_write(socket, asio::buffer(write_queue.front()),
-                          [this, self, gen](error_code ec, std::size_t) {
-                              if (gen != generation) return;
-                              write_queue.pop_front();
-                              if (ec) {
-                                  writing = false;
-                                  write_queue.clear();
-                                  if (state == State::Closing) return finish_stop();
-                                  if (close_after_write) return schedule_reconnect();
-                                  if (state != State::Stopped) {
-                                      lose("write to " + server() + " failed: " + ec.message());
-                                  }
-                                  return;
-                              }
-                              if (write_queue.empty() && close_after_write) {
-                                  writing = false;
-                                  return schedule_reconnect();
-                              }
-                              write_next();
-                          });
+        transport->write(asio::buffer(*data),
+                         [this, self, gen, data, t = transport](error_code ec, std::size_t) {
+                             if (gen != generation) return;
+                             if (ec) {
+                                 writing = false;
+                                 write_queue.clear();
+                                 if (state == State::Closing) return finish_stop();
+                                 if (close_after_write) return schedule_reconnect();
+                                 if (state != State::Stopped) {
+                                     lose("write to " + server() + " failed: " + ec.message());
+                                 }
+                                 return;
+                             }
+                             if (write_queue.empty() && close_after_write) {
+                                 writing = false;
+                                 return schedule_reconnect();
+                             }
+                             write_next();
+                         });
     }
 
     // ---- keepalive ----
@@ -321,9 +416,8 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
     }
 
     void close_socket() {
-        error_code ignored;
-        socket.shutdown(tcp::socket::shutdown_both, ignored);
-        socket.close(ignored);
+        if (transport) transport->close();
+        transport.reset();
         keepalive_timer.cancel();
         deadline_timer.cancel();
         resolver.cancel();

@@ -34,6 +34,14 @@ std::string service_name(std::string_view text) {
     return "";
 }
 
+// The name the server's certificate must carry: a DNS name or an IPv4 address; empty for
+// server_host.
+std::string tls_server_name(std::string_view text) {
+    if (text.empty()) return "";
+    if (text.find_first_not_of("0123456789.") == std::string_view::npos) return "";
+    return validators::domain_name(text);
+}
+
 }  // namespace
 
 SectionDecl xmpp_component_section() {
@@ -59,6 +67,23 @@ SectionDecl xmpp_component_section() {
                             .help = "Shared secret of the component handshake (XEP-0114).",
                             .required = true,
                             .secret = true});
+    section.keys.push_back({.name = "tls",
+                            .type = KeyType::boolean,
+                            .default_value = "false",
+                            .help = "TLS from the first byte to the component port (ejabberd: "
+                                    "tls: true on the listener; Prosody 0.12: ssl_ports with "
+                                    "mod_net_multiplex), the certificate always verified."});
+    section.keys.push_back({.name = "tls_ca_file",
+                            .type = KeyType::path,
+                            .default_value = "",
+                            .help = "PEM file of the CA certificates that may sign the server's "
+                                    "certificate; empty: the system's CAs."});
+    section.keys.push_back({.name = "tls_server_name",
+                            .type = KeyType::string,
+                            .default_value = "",
+                            .help = "Name the server's certificate must carry (also sent as "
+                                    "SNI), e.g. the XMPP domain; empty: server_host.",
+                            .validator = tls_server_name});
     section.keys.push_back({.name = "local_domains",
                             .type = KeyType::list,
                             .default_value = "",

@@ -53,6 +53,22 @@ TEST(ComponentConfig, DefaultsOfTheKeysLeftOut) {
     EXPECT_EQ(c.directory.max_listed_accounts, 500u);
     EXPECT_EQ(c.directory.service_name, "SIP directory");
     EXPECT_TRUE(c.directory.local_domains.empty());
+    EXPECT_FALSE(c.stream.tls);
+    EXPECT_EQ(c.stream.tls_ca_file, "");
+    EXPECT_EQ(c.stream.tls_server_name, "");
+}
+
+TEST(ComponentConfig, TlsKeys) {
+    const auto c =
+        xmpp::component_config(load("tls = yes\ntls_ca_file = /etc/ssl/certs/ca-certificates.crt\n"
+                                    "tls_server_name = xmpp.example.com\n"));
+    EXPECT_TRUE(c.stream.tls);
+    EXPECT_EQ(c.stream.tls_ca_file, "/etc/ssl/certs/ca-certificates.crt");
+    EXPECT_EQ(c.stream.tls_server_name, "xmpp.example.com");
+    EXPECT_EQ(xmpp::component_config(load("tls_server_name = 127.0.0.1\n")).stream.tls_server_name,
+              "127.0.0.1");
+    EXPECT_NE(error_of("tls_ca_file = ca.pem\n").find("tls_ca_file"), std::string::npos);
+    EXPECT_NE(error_of("tls_server_name = -bad-\n").find("tls_server_name"), std::string::npos);
 }
 
 TEST(ComponentConfig, EveryKeyReachesItsSetting) {
