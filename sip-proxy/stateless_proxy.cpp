@@ -464,9 +464,10 @@ void StatelessProxy::handle_request(MsgRef msg, sip_t* sip) {
     // stateless, the proxy cannot answer, and the caller's own Timer B ends the call with a
     // 408 after 64*T1 (RFC 3261 §17.1.1.2), as with any stateless proxy.
     MsgRef keep(msg_ref_create(msg.get()));
-    url_string_t const* out = next_hop_url && !sip->sip_route
-                                  ? reinterpret_cast<url_string_t const*>(next_hop_url)
-                                  : nullptr;
+    // The hop chosen above, always named: left to itself, NTA sends a request whose first
+    // Route lacks ;lr (a strict router) by its Request-URI, not to that router.
+    url_string_t const* out =
+        by_request_uri ? nullptr : reinterpret_cast<url_string_t const*>(destination);
     if (nta_msg_tsend(agent_.get(), msg.release(), out, NTATAG_BRANCH_KEY(branch_tag.c_str()),
                       TAG_END()) < 0) {
         counters_.forward_failed.add();

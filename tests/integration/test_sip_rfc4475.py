@@ -1,0 +1,208 @@
+#!/usr/bin/python3
+"""The RFC 4475 torture messages, over UDP and over TCP, against the proxy.
+
+Everything runs inside a network namespace of the test's own with only loopback (`ip netns
+add`, needs root), so nothing the messages name (192.0.2.0/24, example domains, a broadcast
+Via) can be reached even if the proxy tried; on top, the header section of each message has
+its IPv4 literals rewritten to 127.0.0.1 and its Route URIs pointed at the sink, so that
+answers come back to the sender (bound to 127.0.0.1:5060, the port most Vias imply) and
+forwarded requests reach the sink (the next hop, 127.0.0.2:5070, UDP and TCP).
+
+For each message and transport the outcome is: forward (the sink got a request), the status
+code the sender got, or drop; it must be one INDEX.tsv allows. The proxy must stay up
+throughout, and nothing it logs about these messages may be at error level or above. One
+outcome outside INDEX.tsv is known and explained (KNOWN below).
+"""
+import os, re, select, socket, subprocess, sys, threading, time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "sip"))
+import sipkit
+from sipkit import Scenario
+
+DATA = os.environ.get("CUSAX_RFC4475_DIR", os.path.join(
+    os.environ.get("CUSAX_SOURCE_DIR", os.path.join(sipkit.HERE, "../../..")),
+    "../shared/testdata/rfc4475"))
+if not os.path.isdir(DATA):
+    DATA = "/work/shared/testdata/rfc4475"
+sipkit.skip_unless(os.path.isfile(os.path.join(DATA, "INDEX.tsv")), "no RFC 4475 data in " + DATA)
+
+if not os.environ.get("CUSAX_IN_NETNS"):
+    # Outside: make the namespace, run this script inside it, remove the namespace.
+    sipkit.skip_unless(os.geteuid() == 0, "needs root for ip netns")
+    ns = "cusax-rfc4475-%d" % os.getpid()
+    if subprocess.run(["ip", "netns", "add", ns]).returncode != 0:
+        sipkit.skip_unless(False, "ip netns add failed")
+    # `ip netns exec` mounts /etc/netns/NS/resolv.conf over /etc/resolv.conf: the proxy's
+    # resolver asks the NXDOMAIN responder below. With no reachable nameserver at all
+    # (ENETUNREACH), Sofia-SIP's resolver was seen to spin and stall the proxy's loop.
+    etc = "/etc/netns/" + ns
+    os.makedirs(etc, exist_ok=True)
+    with open(etc + "/resolv.conf", "w") as f:
+        f.write("nameserver 127.0.0.53\noptions timeout:1 attempts:1\n")
+    try:
+        subprocess.run(["ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up"], check=True)
+        env = dict(os.environ, CUSAX_IN_NETNS=ns)
+        rc = subprocess.run(["ip", "netns", "exec", ns, sys.executable, os.path.abspath(__file__)],
+                            env=env, timeout=540).returncode
+    finally:
+        subprocess.run(["ip", "netns", "delete", ns])
+        subprocess.run(["rm", "-rf", etc])
+    sys.exit(rc)
+
+SINK = ("127.0.0.2", 5070)
+
+
+def nxdomain_responder():
+    """Answers every DNS query on 127.0.0.53:53 with NXDOMAIN (RCODE 3), question echoed."""
+    dns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    dns.bind(("127.0.0.53", 53))
+
+    def run():
+        while True:
+            query, peer = dns.recvfrom(4096)
+            if len(query) >= 12:
+                flags = bytes([0x80 | (query[2] & 0x79), 0x83])  # QR, opcode/RD kept, RA, NXDOMAIN
+                dns.sendto(query[:2] + flags + query[4:6] + b"\0\0\0\0\0\0" + query[12:], peer)
+
+    threading.Thread(target=run, daemon=True).start()
+PROXY_PORT = 5080
+
+
+def via_transport(data, transport):
+    """The top Via's transport set to the one the message is sent over: NTA drops a request
+    whose top Via names another ("Via check: invalid transport"), as a real client never
+    sends one."""
+    return re.sub(rb"(?i)(SIP\s*/\s*2\.0\s*/\s*)[A-Z]+", lambda m: m.group(1) +
+                  transport.upper().encode(), data, count=1)
+
+
+def rewrite(data):
+    """IPv4 literals -> 127.0.0.1 and Route URIs -> the sink, in the header section only (a
+    body keeps its length, so Content-Length stays right)."""
+    end = data.find(b"\r\n\r\n")
+    head, body = (data, b"") if end < 0 else (data[:end], data[end:])
+    head = re.sub(rb"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b", b"127.0.0.1", head)
+    head = re.sub(rb"(?im)^(route[ \t]*:(?:.*)(?:\r?\n[ \t].*)*)",
+                  lambda m: re.sub(rb"sips?:[^;>\s]+", b"sip:127.0.0.2:5070", m.group(1)), head)
+    return head + body
+
+
+class Sink:
+    """The next hop: counts what arrives over UDP and TCP."""
+
+    def __init__(self):
+        self.count = 0
+        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.udp.bind(SINK)
+        self.tcp = socket.create_server(SINK)
+        self.conns = []
+        self.stop = False
+        threading.Thread(target=self.run, daemon=True).start()
+
+    def run(self):
+        while not self.stop:
+            ready, _, _ = select.select([self.udp, self.tcp] + self.conns, [], [], 0.1)
+            for s in ready:
+                if s is self.tcp:
+                    self.conns.append(self.tcp.accept()[0])
+                elif s is self.udp:
+                    self.udp.recv(65536)
+                    self.count += 1
+                else:
+                    data = s.recv(65536)
+                    if data:
+                        self.count += 1
+                    else:
+                        self.conns.remove(s)
+                        s.close()
+
+
+def outcome_udp(sender, data, sink):
+    before = sink.count
+    sender.sendto(data, ("127.0.0.1", PROXY_PORT))
+    code = None
+    deadline = time.time() + 0.8
+    while time.time() < deadline:
+        ready, _, _ = select.select([sender], [], [], 0.05)
+        if ready:
+            reply = sender.recv(65536)
+            m = re.match(rb"SIP/2\.0 (\d{3})", reply)
+            if m and code is None:
+                code = int(m.group(1))
+        if code is not None or sink.count > before:
+            time.sleep(0.1)
+            break
+    return "forward" if sink.count > before else (code if code is not None else "drop")
+
+
+def outcome_tcp(data, sink):
+    before = sink.count
+    code = None
+    with socket.create_connection(("127.0.0.1", PROXY_PORT), timeout=2) as conn:
+        conn.sendall(data)
+        deadline = time.time() + 0.8
+        while time.time() < deadline and code is None and sink.count == before:
+            ready, _, _ = select.select([conn], [], [], 0.05)
+            if ready:
+                reply = conn.recv(65536)
+                if not reply:
+                    break
+                m = re.match(rb"SIP/2\.0 (\d{3})", reply)
+                if m:
+                    code = int(m.group(1))
+    time.sleep(0.05)
+    return "forward" if sink.count > before else (code if code is not None else "drop")
+
+
+# Outcomes INDEX.tsv does not list, seen and understood, each with its reason.
+KNOWN = {
+    # Sofia-SIP's parser takes the message for garbage ("nta_agent: received garbage", a
+    # debug line) and drops it: RFC 4475 §3.1.1.2 wants it relayed. Not fixable above NTA.
+    "valid/intmeth.dat": "drop",
+}
+
+
+def allowed(outcome, spec):
+    for alt in spec.split("|"):
+        if alt == str(outcome):
+            return True
+        if re.fullmatch(r"\dxx", alt) and isinstance(outcome, int) and outcome // 100 == int(alt[0]):
+            return True
+    return False
+
+
+nxdomain_responder()
+s = Scenario("sip-rfc4475")
+s.bindings()
+s.start_proxy({"listen": "sip:127.0.0.1:%d" % PROXY_PORT, "next_hop": "sip:%s:%d" % SINK,
+               "trusted_peers": "127.0.0.1"}, log_level=os.environ.get("CUSAX_LOG_LEVEL", "info"))
+sink = Sink()
+sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+sender.bind(("127.0.0.1", 5060))
+
+rows = [line.rstrip("\n").split("\t") for line in open(os.path.join(DATA, "INDEX.tsv"))][1:]
+results = []
+for row in rows:
+    name, spec = row[0], row[4]
+    data = rewrite(open(os.path.join(DATA, name), "rb").read())
+    for transport in ("udp", "tcp"):
+        try:
+            sent = via_transport(data, transport)
+            got = outcome_udp(sender, sent, sink) if transport == "udp" else outcome_tcp(sent, sink)
+        except OSError as e:
+            got = "error: %s" % e
+        ok = allowed(got, spec) or KNOWN.get(name) == got
+        results.append((name, transport, got, spec, ok))
+        s.check(ok, "%s over %s: %s, INDEX.tsv allows %s" % (name, transport, got, spec))
+        if not s.check(s.proxy_alive(), "proxy died after %s over %s" % (name, transport)):
+            s.finish("")
+for name, transport, got, spec, ok in results:
+    mark = "known deviation" if ok and not allowed(got, spec) else ("ok" if ok else "NO")
+    print("%-24s %-3s %-8s allowed %-18s %s" % (name, transport, got, spec, mark))
+sink.stop = True
+log = s.read(s.proxy_log)
+bad = [l for l in log.splitlines() if re.search(r"^\S+ (error|critical) ", l)]
+s.check(not bad, "lines at error level or above: %s" % bad[:3])
+s.stop_proxy()
+c = s.counters()
+s.check(c.get("messages.malformed", 0) > 0, "messages.malformed stayed 0")
+s.finish("%d RFC 4475 messages over UDP and TCP, each outcome allowed, proxy up" % len(rows))
