@@ -43,7 +43,8 @@ stop_pair() {
 
 # One step: RATE calls/s for SECONDS. Appends one line to $WORK/results.tsv:
 #   name rate seconds calls successful elapsed_s cpu_s udp_inerrors udp_rcvbuferrors
-#   rtt_median_ms rtt_p99_ms rtt_mean_ms hwm_kib pss_kib sipp_rc
+#   rtt_median_ms rtt_p99_ms rtt_mean_ms hwm_kib pss_kib sipp_rc drops_at_contestant
+#   drops_at_callee (the rest of the machine-wide drops are at the caller: its socket is gone)
 measure_step() {  # NAME RATE SECONDS
     local name=$1 rate=$2 secs=$3
     local dir=$WORK/$name-$rate calls=$(($2 * $3))
@@ -52,7 +53,7 @@ measure_step() {  # NAME RATE SECONDS
         echo "!! $name did not start; its log:" >&2
         tail -20 "$dir"/*.log >&2 2>/dev/null
         stop_pair
-        printf '%s\t%s\t%s\t%s\t0\t0\t-\t0\t0\t-\t-\t-\t0\t0\tstart\n' \
+        printf '%s\t%s\t%s\t%s\t0\t0\t-\t0\t0\t-\t-\t-\t0\t0\tstart\t-\t-\n' \
             "$name" "$rate" "$secs" "$calls" >>"$WORK/results.tsv"
         return 1
     fi
@@ -66,15 +67,18 @@ measure_step() {  # NAME RATE SECONDS
     # Let retransmission and transaction timers that belong to this step run before reading.
     sleep 1
     udp1=$("$SIP_DIR/udp-errors")
+    local drops
+    drops="$("$SIP_DIR/socket-drops" "$TARGET_PORT") $("$SIP_DIR/socket-drops" $((BASE_PORT + 1)))"
+    [[ -n $CONTESTANT_PID ]] || drops="- ${drops#* }"
     if [[ -n $CONTESTANT_PID ]]; then
         read -r cpu1 hwm pss _ < <("$SIP_DIR/proc-usage" "$CONTESTANT_PID")
         mem="$hwm $pss"
     fi
     stop_pair
     python3 - "$dir" "$name" "$rate" "$secs" "$calls" "$t0" "$t1" "$cpu0" "$cpu1" \
-        "$udp0" "$udp1" "$mem" "$rc" >>"$WORK/results.tsv" <<'PY'
+        "$udp0" "$udp1" "$mem" "$rc" "$drops" >>"$WORK/results.tsv" <<'PY'
 import csv, glob, statistics, sys
-d, name, rate, secs, calls, t0, t1, cpu0, cpu1, udp0, udp1, mem, rc = sys.argv[1:]
+d, name, rate, secs, calls, t0, t1, cpu0, cpu1, udp0, udp1, mem, rc, drops = sys.argv[1:]
 ok = 0
 try:
     rows = list(csv.reader(open(d + "/stat.csv"), delimiter=";"))
@@ -94,7 +98,7 @@ cpu = "%.2f" % (float(cpu1) - float(cpu0)) if cpu0 != "-" else "-"
 u0, u1 = [list(map(int, u.split())) for u in (udp0, udp1)]
 print("\t".join([name, rate, secs, calls, str(ok), "%.1f" % (float(t1) - float(t0)), cpu,
                  str(u1[0] - u0[0]), str(u1[1] - u0[1]), pct(0.5), pct(0.99), mean]
-                + mem.split() + [rc]))
+                + mem.split() + [rc] + drops.split()))
 PY
     tail -1 "$WORK/results.tsv"
 }
