@@ -42,6 +42,7 @@ LOCAL = "xmpp.example.com"      # the server's users, allowed to search
 OTHER = "other.example.com"     # another domain of the same server, not allowed to
 SECRET = "component-secret-4b1d9e"
 TIMEOUT = 8
+SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
 
 VT = "{vcard-temp}"
 V4 = "{urn:ietf:params:xml:ns:vcard-4.0}"
@@ -178,6 +179,14 @@ class Scenario:
         for p in reversed(self.procs):
             stop_process(p, 5)
         if exc_type is None:
+            # A Sanitize build reports to stderr; UBSan does not change the exit status.
+            for c in self.components:
+                for marker in SANITIZER_MARKERS:
+                    if marker in read(c.output):
+                        try:
+                            raise AssertionError(f"{c.output}: sanitizer report ({marker})")
+                        except AssertionError as e:
+                            return self.__exit__(type(e), e, e.__traceback__)
             shutil.rmtree(self.dir, ignore_errors=True)
             print(f"PASS: {self.name}")
             return False
