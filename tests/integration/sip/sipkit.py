@@ -135,6 +135,9 @@ class Scenario:
         ini = self.path("cusax.ini")
         with open(ini, "w") as f:
             f.write("\n".join(lines) + "\n")
+        env = dict(env or os.environ)
+        supp = "suppressions=" + os.path.join(HERE, "lsan-openssl.supp")
+        env["LSAN_OPTIONS"] = env["LSAN_OPTIONS"] + ":" + supp if env.get("LSAN_OPTIONS") else supp
         self.proxy = self.spawn([PROXY, "-c", ini], "proxy.log", env=env)
         deadline = time.time() + 10
         while time.time() < deadline:
