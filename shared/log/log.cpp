@@ -38,8 +38,13 @@ void install(const LogSettings& settings, std::shared_ptr<spdlog::sinks::sink> s
         logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
     }
     logger->set_level(to_spdlog(settings.level));
+    // Warnings reach the file at once; everything else within a second (spdlog's flusher
+    // thread), so `tail -f` follows a daemon without a write() per line on the hot path.
     logger->flush_on(spdlog::level::warn);
+    spdlog::drop(settings.program);
+    spdlog::register_logger(logger);
     spdlog::set_default_logger(std::move(logger));
+    spdlog::flush_every(std::chrono::seconds(1));
     state().settings = settings;
 }
 

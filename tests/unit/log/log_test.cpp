@@ -2,11 +2,16 @@
 
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
+#include <stdlib.h>
 
 #include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 namespace cusax::log {
 namespace {
@@ -98,6 +103,33 @@ TEST(LogNames, LevelsAndFormatsParse) {
     EXPECT_EQ(level_from_string("loud"), std::nullopt);
     EXPECT_EQ(format_from_string("json"), Format::json);
     EXPECT_EQ(format_from_string("xml"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace cusax::log
+
+namespace cusax::log {
+namespace {
+
+TEST(LogFile, InfoLinesReachTheFileWithinSeconds) {
+    std::string pattern = (std::filesystem::temp_directory_path() / "cusax-log-XXXXXX");
+    const std::filesystem::path dir = ::mkdtemp(pattern.data());
+    const auto file = dir / "cusax.log";
+    setup({"test-prog", Level::info, Format::text, file.string()});
+    event(Level::info, "xmpp.connected", "component stream authenticated");
+    auto contents = [&] {
+        std::ifstream in(file);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (contents().find("xmpp.connected") == std::string::npos &&
+           std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_NE(contents().find("xmpp.connected"), std::string::npos)
+        << "an info line was still buffered after 5 s";
+    setup({"test-prog", Level::info, Format::text, ""});  // release the file
+    std::filesystem::remove_all(dir);
 }
 
 }  // namespace
