@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "shared/text/ascii_case.hpp"
 #include "sip-proxy/request_facts.hpp"
 
 namespace cusax::sip_proxy {
@@ -20,7 +21,7 @@ class Hasher {
         mix(0);  // field separator, so ("ab","c") != ("a","bc")
     }
     void add_lower(std::string_view text) {
-        for (unsigned char c : text) mix(static_cast<unsigned char>(std::tolower(c)));
+        for (char c : text) mix(static_cast<unsigned char>(cusax::text::ascii_lower(c)));
         mix(0);
     }
     void add(const char* text) { add(std::string_view(text ? text : "")); }
@@ -100,12 +101,7 @@ bool is_loop(sip_t const* sip, const std::vector<SentBy>& ours, const BranchKey&
         bool ours_sent = false;
         for (const auto& s : ours) {
             std::string_view port = v->v_port ? v->v_port : "";
-            if (s.host.size() == std::string_view(v->v_host).size() &&
-                std::equal(s.host.begin(), s.host.end(), v->v_host,
-                           [](char a, char b) {
-                               return std::tolower(static_cast<unsigned char>(a)) ==
-                                      std::tolower(static_cast<unsigned char>(b));
-                           }) &&
+            if (text::iequals(s.host, v->v_host) &&
                 (s.port == port || (s.port.empty() && port == "5060") ||
                  (port.empty() && s.port == "5060"))) {
                 ours_sent = true;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "shared/text/ascii_case.hpp"
+
 namespace cusax::sip_proxy {
 
 namespace {
@@ -20,12 +22,7 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
+using text::iequals;
 
 // RFC 3261 §25.1 quoted-string: strips the quotes and resolves quoted-pairs.
 std::string unquote(std::string_view value) {

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "shared/text/ascii_case.hpp"
+
 namespace cusax::sip_proxy {
 
 namespace {
@@ -38,8 +40,7 @@ ProxySettings proxy_settings(const config::Config& config) {
     s.tls_certificate_dir = config.string(kSection, "tls_certificate_dir");
     s.tls_verify = verify(config.string(kSection, "tls_verify_peers"));
     s.dial_plan.local_domains = config.list(kSection, "local_domains");
-    for (auto& domain : s.dial_plan.local_domains)
-        for (auto& c : domain) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto& domain : s.dial_plan.local_domains) domain = text::ascii_lower(domain);
     s.dial_plan.local_number_prefixes = config.list(kSection, "local_number_prefixes");
     s.dial_plan.offnet_number_prefixes = config.list(kSection, "offnet_number_prefixes");
     s.dial_plan.emergency_numbers = config.list(kSection, "emergency_numbers");

@@ -8,24 +8,13 @@
 #include <vector>
 
 #include "shared/address/sip_address.hpp"
+#include "shared/text/ascii_case.hpp"
 
 namespace cusax::sip_proxy {
 
 namespace {
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
+using text::iequals;
 
 bool is_user_phone(url_t const* url) {
     char value[16];
@@ -80,7 +69,7 @@ RequestTarget target_of(url_t const* url) {
     target.uri = url_text(url);
     if (is_urn(url)) {
         target.scheme = RequestTarget::Scheme::urn;
-        target.urn = lower(target.uri);
+        target.urn = text::ascii_lower(target.uri);
         return target;
     }
     switch (url->url_type) {
@@ -103,7 +92,7 @@ RequestTarget target_of(url_t const* url) {
             target.number = key->value;
         return target;
     }
-    target.host = url->url_host ? lower(url->url_host) : "";
+    target.host = url->url_host ? text::ascii_lower(url->url_host) : "";
     target.user_phone = is_user_phone(url);
     if (auto key = key_of(url)) {
         if (key->kind == address::AddressKey::Kind::Aor)

@@ -19,6 +19,7 @@
 #include <variant>
 
 #include "shared/log/log.hpp"
+#include "shared/text/ascii_case.hpp"
 #include "sip-proxy/call_info_policy.hpp"
 #include "sip-proxy/charge_marker.hpp"
 #include "sip-proxy/header_edits.hpp"
@@ -40,12 +41,7 @@ int message_trampoline(nta_agent_magic_t* magic, nta_agent_t*, msg_t* msg, sip_t
     return 0;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
+using text::iequals;
 
 std::string_view view(const char* s) { return s ? std::string_view(s) : std::string_view(); }
 

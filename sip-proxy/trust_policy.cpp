@@ -6,16 +6,11 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "shared/text/ascii_case.hpp"
+
 namespace cusax::sip_proxy {
 
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 std::string_view strip_brackets(std::string_view host) {
     if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
@@ -56,7 +51,7 @@ TrustedPeers::TrustedPeers(const std::vector<std::string>& entries) {
         if (entry.rfind("tls:", 0) == 0) {
             if (entry.size() == 4)
                 throw std::invalid_argument("trusted peer \"tls:\" names no host");
-            tls_names_.push_back(lower(entry.substr(4)));
+            tls_names_.push_back(text::ascii_lower(entry.substr(4)));
             continue;
         }
         auto net = parse_address(entry);
@@ -107,9 +102,10 @@ Trust TrustedPeers::classify(const SourceInfo& source) const {
     // A TLS name counts only over TLS, and only names from a verified certificate are given.
     if (source.transport == SourceInfo::Transport::tls) {
         for (const auto& name : source.tls_names) {
-            if (std::find(tls_names_.begin(), tls_names_.end(), lower(name)) != tls_names_.end()) {
+            if (std::find(tls_names_.begin(), tls_names_.end(), text::ascii_lower(name)) !=
+                tls_names_.end()) {
                 verdict.trusted = true;
-                verdict.peer = "tls:" + lower(name);
+                verdict.peer = "tls:" + text::ascii_lower(name);
                 return verdict;
             }
         }
@@ -119,7 +115,8 @@ Trust TrustedPeers::classify(const SourceInfo& source) const {
 
 bool TrustedPeers::host_is_trusted(std::string_view host) const {
     if (address_matches(strip_brackets(host))) return true;
-    return std::find(tls_names_.begin(), tls_names_.end(), lower(host)) != tls_names_.end();
+    return std::find(tls_names_.begin(), tls_names_.end(), text::ascii_lower(host)) !=
+           tls_names_.end();
 }
 
 }  // namespace cusax::sip_proxy

@@ -3,19 +3,13 @@
 #include <algorithm>
 
 #include "shared/address/sip_address.hpp"
+#include "shared/text/ascii_case.hpp"
 #include "xmpp-component/contact_cards.hpp"
 #include "xmpp-component/stanza_reply.hpp"
 
 namespace cusax::xmpp {
 
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 std::string_view trim(std::string_view s) {
     const auto first = s.find_first_not_of(" \t\r\n");
@@ -49,7 +43,7 @@ struct Request {
     }
     std::string requester_bare() const { return bare_jid(stanza.attr_or("from")); }
     bool requester_is_local() const {
-        const std::string domain = lower(split_jid(stanza.attr_or("from")).domain);
+        const std::string domain = text::ascii_lower(split_jid(stanza.attr_or("from")).domain);
         const auto& allowed = settings.local_domains;
         return std::find(allowed.begin(), allowed.end(), domain) != allowed.end();
     }
@@ -57,7 +51,7 @@ struct Request {
 
 void resolve_target(Request& r) {
     const JidParts to = split_jid(r.stanza.attr_or("to"));
-    if (lower(to.domain) != r.settings.domain) {
+    if (text::ascii_lower(to.domain) != r.settings.domain) {
         r.target = Target::Elsewhere;
         return;
     }

@@ -5,16 +5,11 @@
 #include <cctype>
 
 #include "shared/log/log.hpp"
+#include "shared/text/ascii_case.hpp"
 
 namespace cusax::xmpp {
 
-namespace {
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-}  // namespace
+namespace {}  // namespace
 
 // The published index: readers load it without waiting for a rebuild (as SnapshotWatcher
 // publishes snapshots; libstdc++ 12 has std::atomic<std::shared_ptr>, older ones only the
@@ -40,8 +35,8 @@ DirectoryService::DirectoryService(SnapshotSource source, DirectorySettings sett
       limiter_(limits.rate_per_second, limits.burst),
       counters_(registry),
       index_(std::make_unique<IndexSlot>()) {
-    settings_.domain = lower(settings_.domain);
-    for (auto& d : settings_.local_domains) d = lower(d);
+    settings_.domain = text::ascii_lower(settings_.domain);
+    for (auto& d : settings_.local_domains) d = text::ascii_lower(d);
     refresh();
 }
 
