@@ -4,6 +4,8 @@
 //   cusax-sip-proxy [-c FILE] [--check-config] [--dump-config[=FORMAT]] [--version]
 //
 // Reads [log], [store] and [sip-proxy] of the INI file (shared/config/sections/).
+#include <unistd.h>
+
 #include <csignal>
 #include <iostream>
 
@@ -20,8 +22,14 @@ namespace {
 
 su_root_t* g_root = nullptr;
 
+// su_root_break only takes effect when the loop regains control; should a call into Sofia ever
+// not return (as its resolver did with no reachable nameserver: dns_reachability.hpp), the
+// alarm ends the process (SIGALRM's default action) instead of leaving SIGTERM unheeded.
+constexpr unsigned kStopGraceSeconds = 10;
+
 void on_signal(int) {
     if (g_root) su_root_break(g_root);
+    alarm(kStopGraceSeconds);  // async-signal-safe; a later signal restarts the countdown
 }
 
 }  // namespace

@@ -22,6 +22,7 @@
 #include "shared/text/ascii_case.hpp"
 #include "sip-proxy/call_info_policy.hpp"
 #include "sip-proxy/charge_marker.hpp"
+#include "sip-proxy/dns_reachability.hpp"
 #include "sip-proxy/header_edits.hpp"
 #include "sip-proxy/request_checks.hpp"
 #include "sip-proxy/request_facts.hpp"
@@ -138,6 +139,20 @@ unsigned tls_verify_policy(TlsVerify verify) {
             return TPTLS_VERIFY_ALL;
     }
     return TPTLS_VERIFY_OUTGOING;
+}
+
+// The host NTA resolves for a hop: its maddr parameter when present, else its host.
+bool sip_hop_needs_dns(url_t const* url) {
+    if (!url || !url->url_host) return false;
+    char maddr[256];
+    if (url->url_params && url_param(url->url_params, "maddr", maddr, sizeof maddr) > 0)
+        return host_needs_dns(maddr);
+    return host_needs_dns(url->url_host);
+}
+
+log::RateLimitedLog& dns_log() {
+    static log::RateLimitedLog dns("sip.dns", 10, 60);
+    return dns;
 }
 
 log::RateLimitedLog& garbage_log() {
@@ -482,7 +497,23 @@ void StatelessProxy::handle_request(MsgRef msg, sip_t* sip) {
     // too, but this Sofia-SIP leaks the message on that path (one per request, seen by LSan).
     const char* protocol = required_protocol(destination);
     tport_t* tports = nta_agent_tports(agent_.get());
-    const bool sendable = !protocol || (tports && tport_by_protocol(tports, protocol));
+    bool sendable = !protocol || (tports && tport_by_protocol(tports, protocol));
+    // A hop named by a host name goes through Sofia's resolver, which spins for ever inside
+    // nta_msg_tsend when no nameserver can be connected to (dns_reachability.hpp has the
+    // cause): the loop stalls and SIGTERM goes unheeded. So, decided here: when resolv.conf
+    // names no nameserver with a route, the request is not handed to NTA and the caller gets
+    // a 503 at once, like any hop the proxy cannot send to (RFC 3261 §16.7 item 6; RFC 3263
+    // §4.3 lets a client treat a resolver failure as a 503); the proxy stays responsive and
+    // serves IP-addressed hops as before. A reachable nameserver that does not answer is
+    // Sofia's ordinary asynchronous case (its own timeouts; stateless, the caller's Timer B).
+    if (sendable && sip_hop_needs_dns(destination) && !dns_.reachable()) {
+        sendable = false;
+        dns_log().event(log::Level::warn, "sip.dns_unreachable",
+                        "no nameserver reachable to resolve the next hop",
+                        {{"call_id", call_id},
+                         {"destination", url_text(destination)},
+                         {"resolv_conf", dns_.path()}});
+    }
     if (!sendable || nta_msg_tsend(agent_.get(), msg.release(), out,
                                    NTATAG_BRANCH_KEY(branch_tag.c_str()), TAG_END()) < 0) {
         counters_.forward_failed.add();

@@ -11,6 +11,7 @@
 #include "shared/counters/counters.hpp"
 #include "shared/store/snapshot.hpp"
 #include "sip-proxy/branch_key.hpp"
+#include "sip-proxy/dns_reachability.hpp"
 #include "sip-proxy/proxy_counters.hpp"
 #include "sip-proxy/proxy_settings.hpp"
 #include "sip-proxy/sofia_handles.hpp"
@@ -61,6 +62,7 @@ class StatelessProxy {
     NtaAgent agent_;
     std::vector<SentBy> sent_by_;
     std::string next_hop_;
+    DnsReachability dns_;  // checked before a host-name hop reaches NTA's resolver
     su_timer_t* stats_timer_ = nullptr;
 };
 
