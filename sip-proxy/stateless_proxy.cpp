@@ -27,6 +27,7 @@
 #include "sip-proxy/request_checks.hpp"
 #include "sip-proxy/request_facts.hpp"
 #include "sip-proxy/socket_buffers.hpp"
+#include "sip-proxy/strict_routing.hpp"
 
 namespace cusax::sip_proxy {
 
@@ -358,18 +359,35 @@ void StatelessProxy::handle_request(MsgRef msg, sip_t* sip) {
     const SourceInfo source = source_of(agent_.get(), msg.get());
     const Trust trust = trusted_.classify(source);
 
+    // §16.4: a strict router before us put our Record-Route URI into the Request-URI and the
+    // real target last in the Route set; put it back before anything reads the target.
+    if (restore_request_uri_from_strict_router(msg.get(), sip,
+                                               [this](url_t const* u) { return is_own_uri(u); }))
+        log::event(log::Level::debug, "sip.strict_route",
+                   "Request-URI restored from the last Route (previous hop routes strictly)",
+                   {{"call_id", call_id}, {"request_uri", url_text(sip->sip_request->rq_url)}});
+
     // §16.4: a Route naming us has done its job.
     while (sip->sip_route && is_own_uri(sip->sip_route->r_url)) sip_route_remove(msg.get(), sip);
 
+    // §16.6 item 6: a next Route without ;lr is a strict router: it gets the Request-URI (the
+    // target goes last in the Route set) and the request is sent to it. The TLS and charge
+    // checks below read the target, which this moves out of the Request-URI: keep a copy.
+    url_t const* target_uri = url_hdup(msg_home(msg.get()), sip->sip_request->rq_url);
+    if (!target_uri) throw std::runtime_error("out of memory copying the Request-URI");
+    const bool strict_next_hop = prepare_for_strict_next_hop(msg.get(), sip);
+
     // Where it goes: the next Route, else the configured next hop, else the Request-URI.
-    url_t const* destination = sip->sip_route ? sip->sip_route->r_url : nullptr;
+    url_t const* destination = strict_next_hop  ? sip->sip_request->rq_url
+                               : sip->sip_route ? sip->sip_route->r_url
+                                                : nullptr;
     SuHome home;
     url_t* next_hop_url = nullptr;
     if (!destination && !next_hop_.empty()) {
         next_hop_url = url_hdup(home.get(), URL_STRING_MAKE(next_hop_.c_str())->us_url);
         destination = next_hop_url;
     }
-    const bool by_request_uri = destination == nullptr;
+    const bool by_request_uri = destination == nullptr && !strict_next_hop;
     if (!destination) destination = sip->sip_request->rq_url;
     const bool next_hop_trusted =
         next_hop_url ? next_hop_trusted_
@@ -377,8 +395,8 @@ void StatelessProxy::handle_request(MsgRef msg, sip_t* sip) {
 
     // RFC 7081 §7 (and RFC 3261 §26.2.2 for sips:): what arrived protected is never relayed
     // in the clear. 403: the proxy could route it but refuses to by policy.
-    const bool secure_in = source.transport == SourceInfo::Transport::tls ||
-                           sip->sip_request->rq_url->url_type == url_sips;
+    const bool secure_in =
+        source.transport == SourceInfo::Transport::tls || target_uri->url_type == url_sips;
     if (secure_in && !url_is_secure(destination) &&
         !(by_request_uri && sip->sip_request->rq_url->url_type == url_sips)) {
         log::event(log::Level::warn, "sip.tls_downgrade_refused",
@@ -434,7 +452,7 @@ void StatelessProxy::handle_request(MsgRef msg, sip_t* sip) {
     // RFC 7081 §5: classify the target of a new call, then allow, warn or block.
     std::optional<TargetClass> warn_class;
     if (method == sip_method_invite && initial) {
-        const RequestTarget target = target_of(sip->sip_request->rq_url);
+        const RequestTarget target = target_of(target_uri);
         const TargetClass cls = classify_target(target, settings_.dial_plan, snapshot.get());
         const ChargeAction action = settings_.charge_policy.action(cls);
         if (action != ChargeAction::allow || cls == TargetClass::emergency)
@@ -456,8 +474,8 @@ void StatelessProxy::handle_request(MsgRef msg, sip_t* sip) {
         // RFC 3261 §9.1: a CANCEL's Via is its INVITE's. Stateless, the proxy rebuilds it: the
         // same Request-URI gives the same class, so the CANCEL carries the INVITE's marker and
         // a UAS that builds its 487 from the CANCEL's Via still gets the Warning back.
-        const TargetClass cls = classify_target(target_of(sip->sip_request->rq_url),
-                                                settings_.dial_plan, snapshot.get());
+        const TargetClass cls =
+            classify_target(target_of(target_uri), settings_.dial_plan, snapshot.get());
         if (settings_.charge_policy.action(cls) == ChargeAction::warn) warn_class = cls;
     }
 
