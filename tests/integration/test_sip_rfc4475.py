@@ -32,8 +32,9 @@ if not os.environ.get("CUSAX_IN_NETNS"):
     if subprocess.run(["ip", "netns", "add", ns]).returncode != 0:
         sipkit.skip_unless(False, "ip netns add failed")
     # `ip netns exec` mounts /etc/netns/NS/resolv.conf over /etc/resolv.conf: the proxy's
-    # resolver asks the NXDOMAIN responder below. With no reachable nameserver at all
-    # (ENETUNREACH), Sofia-SIP's resolver was seen to spin and stall the proxy's loop.
+    # resolver asks the NXDOMAIN responder below, so host-name hops are really resolved (and
+    # fail). With no reachable nameserver at all the proxy answers 503 without asking Sofia's
+    # resolver, which would spin (sip-proxy/dns_reachability.hpp, test_sip_dns_unreachable.py).
     etc = "/etc/netns/" + ns
     os.makedirs(etc, exist_ok=True)
     with open(etc + "/resolv.conf", "w") as f:
