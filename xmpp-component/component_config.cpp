@@ -38,6 +38,9 @@ ComponentConfig component_config(const config::Config& config) {
     d.max_listed_accounts =
         static_cast<std::size_t>(config.integer(section, "max_listed_accounts"));
     d.service_name = config.string(section, "service_name");
+    d.vcard_guard = config.string(section, "vcard_guard") == "correct" ? VcardGuard::correct
+                                                                       : VcardGuard::refuse;
+    out.vcard_store = config.string(section, "vcard_store");
 
     out.search.rate_per_second = decimal(config.string(section, "search_rate"));
     out.search.burst = static_cast<double>(config.integer(section, "search_burst"));

@@ -13,6 +13,7 @@ struct ComponentConfig {
     ComponentSettings stream;
     DirectorySettings directory;
     SearchLimits search;
+    std::string vcard_store;  // path; empty: no vCard storage (see directory_service.hpp)
 };
 
 ComponentConfig component_config(const config::Config& config);

@@ -16,6 +16,7 @@
 
 #include "xmpp-component/account_index.hpp"
 #include "xmpp-component/rate_limiter.hpp"
+#include "xmpp-component/vcard_delegation.hpp"
 #include "xmpp-component/xml_element.hpp"
 
 namespace cusax::xmpp {
@@ -37,6 +38,8 @@ struct DirectorySettings {
     bool list_accounts = true;  // disco#items of the domain lists accounts (to local users)
     std::size_t max_listed_accounts = 500;
     std::string service_name = "SIP directory";
+    // XEP-0355: a delegated vCard set that would drop a guaranteed TEL is refused or corrected.
+    VcardGuard vcard_guard = VcardGuard::refuse;
 };
 
 // What a request asked for, as counted (component_counters.hpp). none: not a request

@@ -6,6 +6,7 @@
 
 #include "shared/log/log.hpp"
 #include "shared/text/ascii_case.hpp"
+#include "xmpp-component/stanza_reply.hpp"
 
 namespace cusax::xmpp {
 
@@ -60,8 +61,59 @@ void DirectoryService::refresh() {
 
 std::shared_ptr<const AccountIndex> DirectoryService::accounts() const { return index_->load(); }
 
+std::optional<std::vector<XmlElement>> DirectoryService::handle_delegation(
+    const XmlElement& stanza, const AccountIndex& accounts) {
+    if (const auto advertised = delegation_advertisement(stanza, settings_.local_domains);
+        !advertised.empty()) {
+        std::string list;
+        for (const auto& n : advertised) list += (list.empty() ? "" : ",") + n;
+        log::event(log::Level::info, "xmpp.delegation_advertised", "",
+                   {{"peer", stanza.attr_or("from")}, {"namespaces", list}});
+        return std::vector<XmlElement>{};
+    }
+    const DelegatedRequest request = unwrap_delegation(stanza, settings_.local_domains);
+    using Status = DelegatedRequest::Status;
+    if (request.status == Status::not_delegation) return std::nullopt;
+    if (request.status != Status::ok) {
+        log::event(log::Level::warn, "xmpp.delegation_ignored",
+                   request.status == Status::untrusted ? "not from the server" : "malformed",
+                   {{"stanza_id", stanza.attr_or("id")}, {"peer", stanza.attr_or("from")}});
+        return std::vector<XmlElement>{};
+    }
+    const XmlElement& inner = *request.inner;
+    const std::string owner = delegated_vcard_owner(inner);
+    const store::Binding* binding = accounts.snapshot().by_jid(owner);
+    std::optional<XmlElement> stored;
+    DelegatedVcardOutcome outcome;
+    try {
+        if (vcards_) stored = vcards_->get(owner);
+        outcome =
+            handle_delegated_vcard(inner, request.server, binding, stored ? &*stored : nullptr,
+                                   settings_.vcard_guard, vcards_ != nullptr);
+        if (outcome.store) vcards_->put(owner, *outcome.store);
+    } catch (const std::exception& e) {
+        log::event(log::Level::error, "xmpp.vcard_store_failed", e.what(), {{"jid", owner}});
+        outcome.reply = make_error_reply(inner, "internal-server-error", "wait");
+        outcome.error = "internal-server-error";
+    }
+    counters_.count(QueryKind::vcard, outcome.error);
+    log::event(log::Level::info, "xmpp.delegated", outcome.error.empty() ? "answered" : "refused",
+               {{"kind", outcome.kind},
+                {"stanza_id", inner.attr_or("id")},
+                {"peer", inner.attr_or("from")},
+                {"jid", owner},
+                {"aor", binding ? std::string_view(binding->aor) : std::string_view()},
+                {"error", outcome.error},
+                {"detail", outcome.detail}});
+    std::vector<XmlElement> replies;
+    replies.push_back(
+        wrap_delegated_reply(stanza, request.delegation_ns, std::move(outcome.reply)));
+    return replies;
+}
+
 std::vector<XmlElement> DirectoryService::handle(const XmlElement& stanza) {
     const auto accounts = this->accounts();
+    if (auto delegated = handle_delegation(stanza, *accounts)) return std::move(*delegated);
     HandlerOutcome outcome =
         handle_stanza(stanza, *accounts, settings_, limiter_, TokenBucketLimiter::Clock::now());
     counters_.count(outcome.query, outcome.error);

@@ -10,12 +10,14 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "shared/counters/counters.hpp"
 #include "shared/store/snapshot.hpp"
 #include "xmpp-component/component_counters.hpp"
 #include "xmpp-component/directory_policy.hpp"
 #include "xmpp-component/stanza_handler.hpp"
+#include "xmpp-component/vcard_store.hpp"
 
 namespace cusax::xmpp {
 
@@ -40,7 +42,16 @@ class DirectoryService : public StanzaHandler {
 
     std::vector<XmlElement> handle(const XmlElement& stanza) override;
 
+    // Where the vCards of the server's users go once vcard-temp is delegated (XEP-0355);
+    // without one, delegated gets are answered from the bindings alone and sets refused.
+    // Call before the stream starts.
+    void set_vcard_store(std::shared_ptr<VcardStore> store) { vcards_ = std::move(store); }
+
   private:
+    // A stanza carrying <delegation/>: nullopt when it is not one.
+    std::optional<std::vector<XmlElement>> handle_delegation(const XmlElement& stanza,
+                                                             const AccountIndex& accounts);
+
     std::shared_ptr<const AccountIndex> accounts() const;
 
     struct IndexSlot;
@@ -50,6 +61,7 @@ class DirectoryService : public StanzaHandler {
     DirectoryCounters counters_;
     std::mutex refresh_mutex_;  // writers only
     std::unique_ptr<IndexSlot> index_;
+    std::shared_ptr<VcardStore> vcards_;
 };
 
 }  // namespace cusax::xmpp

@@ -29,6 +29,9 @@ int run(const config::Config& config) {
     auto service = std::make_shared<xmpp::DirectoryService>(
         [&runtime] { return runtime.snapshot(); }, std::move(settings.directory), settings.search,
         runtime.counters());
+    if (!settings.vcard_store.empty()) {
+        service->set_vcard_store(std::make_shared<xmpp::VcardStore>(settings.vcard_store));
+    }
     // The account index of each new snapshot is built on the store watcher's thread; the
     // second refresh() catches a snapshot published before the callback was in place.
     runtime.watcher().on_publish(

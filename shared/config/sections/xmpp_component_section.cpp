@@ -149,6 +149,19 @@ SectionDecl xmpp_component_section() {
                             .help = "The directory's name as clients see it (disco identity, "
                                     "vCard of the domain).",
                             .validator = service_name});
+    section.keys.push_back({.name = "vcard_store",
+                            .type = KeyType::path,
+                            .default_value = "",
+                            .help = "SQLite file of the vCards of the XMPP server's users once "
+                                    "it delegates vcard-temp here (XEP-0355); empty: delegated "
+                                    "vCard sets are refused."});
+    section.keys.push_back({.name = "vcard_guard",
+                            .type = KeyType::enumeration,
+                            .default_value = "refuse",
+                            .help = "A delegated vCard set that drops or replaces a TEL of the "
+                                    "binding (SIP URI, numbers): refuse it (not-acceptable) or "
+                                    "correct it (TELs put back).",
+                            .choices = {"refuse", "correct"}});
     section.check = [](const Config& config) {
         std::vector<KeyProblem> problems;
         const auto min = config.duration("xmpp-component", "reconnect_min");

@@ -217,6 +217,23 @@ class Scenario:
         self.prosody_cfg = cfg
         return cfg
 
+    def enable_vcard_delegation(self):
+        """XEP-0355: the LOCAL VirtualHost delegates vcard-temp to the component (Prosody's
+        mod_delegation from Debian's prosody-modules), as conf/prosody-delegation.cfg.lua
+        says. Call after write_prosody_config, before start_prosody."""
+        text = read(self.prosody_cfg)
+        line = next(l for l in text.splitlines() if l.startswith("modules_enabled = {"))
+        text = text.replace(line, line.replace("{", '{ "delegation",', 1), 1)
+        host = f'VirtualHost "{LOCAL}"\n'
+        check(host in text, "the generated config declares " + LOCAL)
+        text = text.replace(host, host + f'    delegations = {{ ["vcard-temp"] = {{ jid = '
+                                         f'"{DOMAIN}" }} }}\n', 1)
+        component = f'Component "{DOMAIN}"\n'
+        check(component in text, "the generated config declares " + DOMAIN)
+        text = text.replace(component, component + '    modules_enabled = { "delegation" }\n', 1)
+        with open(self.prosody_cfg, "w") as f:
+            f.write(text)
+
     def start_prosody(self, wait_ports=None):
         if not self.prosody_cfg:
             self.write_prosody_config()

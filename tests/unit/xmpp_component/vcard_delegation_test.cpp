@@ -1,0 +1,366 @@
+// XEP-0355 delegation of vcard-temp: unwrapping only what the server sends, the wrapping of
+// the answer Prosody requires (inner reply with an explicit xmlns='jabber:client'), the TEL
+// fields guaranteed from the binding on get, the guard on set (refuse/correct), persistence.
+#include "xmpp-component/vcard_delegation.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "xmpp-component/directory_service.hpp"
+#include "xmpp-component/vcard_store.hpp"
+#include "xmpp-component/xml_stream_parser.hpp"
+
+namespace cusax::xmpp {
+namespace {
+
+XmlElement stanza(std::string_view wire) {
+    std::vector<XmlElement> out;
+    XmlStreamParser parser(
+        {}, {nullptr, [&](XmlElement&& e) { out.push_back(std::move(e)); }, nullptr});
+    EXPECT_TRUE(
+        parser.feed("<stream:stream xmlns:stream='http://etherx.jabber.org/streams' "
+                    "xmlns='jabber:component:accept' id='x'>"));
+    EXPECT_TRUE(parser.feed(wire)) << wire;
+    EXPECT_EQ(out.size(), 1u) << wire;
+    return out.empty() ? XmlElement() : std::move(out.front());
+}
+
+store::Binding alice() {
+    store::Binding b;
+    b.aor = "sip:alice@sip.example.com";
+    b.jid = "alice@xmpp.example.com";
+    b.display_name = "Alice";
+    b.numbers = {{"+4930123456", true, true}};
+    return b;
+}
+
+// A forwarded iq as Prosody's mod_delegation wraps it.
+std::string delegated(std::string_view inner, std::string_view from = "xmpp.example.com",
+                      std::string_view ns = "urn:xmpp:delegation:2") {
+    return "<iq type='set' id='d1' from='" + std::string(from) +
+           "' to='sip.example.com'><delegation xmlns='" + std::string(ns) +
+           "'><forwarded xmlns='urn:xmpp:forward:0'>" + std::string(inner) +
+           "</forwarded></delegation></iq>";
+}
+
+constexpr std::string_view kBobGetsAlice =
+    "<iq xmlns='jabber:client' type='get' id='q1' from='bob@xmpp.example.com/r' "
+    "to='alice@xmpp.example.com'><vCard xmlns='vcard-temp'/></iq>";
+
+const std::string kAliceTels =
+    "<TEL><VOICE/><VIDEO/><NUMBER>sip:alice@sip.example.com</NUMBER></TEL>"
+    "<TEL><VOICE/><VIDEO/><NUMBER>+4930123456</NUMBER></TEL>";
+
+std::string alice_set(std::string_view vcard_body, std::string_view to = "") {
+    return "<iq xmlns='jabber:client' type='set' id='s1' from='alice@xmpp.example.com/home'" +
+           (to.empty() ? std::string() : " to='" + std::string(to) + "'") +
+           "><vCard xmlns='vcard-temp'>" + std::string(vcard_body) + "</vCard></iq>";
+}
+
+// ---- unwrap ----
+
+TEST(Unwrap, ForwardedIqFromTheServerIsUnwrapped) {
+    const auto s = stanza(delegated(kBobGetsAlice));
+    const auto r = unwrap_delegation(s, {"xmpp.example.com"});
+    ASSERT_EQ(r.status, DelegatedRequest::Status::ok);
+    EXPECT_EQ(r.delegation_ns, ns::delegation2);
+    EXPECT_EQ(r.server, "xmpp.example.com");
+    EXPECT_EQ(r.inner->attr_or("id"), "q1");
+    EXPECT_EQ(r.inner->xmlns, ns::client);
+}
+
+TEST(Unwrap, Version1IsAnsweredInVersion1) {
+    const auto s = stanza(delegated(kBobGetsAlice, "xmpp.example.com", "urn:xmpp:delegation:1"));
+    const auto r = unwrap_delegation(s, {"xmpp.example.com"});
+    ASSERT_EQ(r.status, DelegatedRequest::Status::ok);
+    EXPECT_EQ(r.delegation_ns, ns::delegation1);
+}
+
+TEST(Unwrap, OnlyTheBareServerDomainMayDelegate) {
+    for (std::string_view from : {"mallory@xmpp.example.com/r", "mallory@xmpp.example.com",
+                                  "xmpp.example.com/r", "other.example.com", "evil.example"}) {
+        const auto s = stanza(delegated(kBobGetsAlice, from));
+        EXPECT_EQ(unwrap_delegation(s, {"xmpp.example.com"}).status,
+                  DelegatedRequest::Status::untrusted)
+            << from;
+    }
+    const auto s = stanza(delegated(kBobGetsAlice, "XMPP.Example.COM"));
+    EXPECT_EQ(unwrap_delegation(s, {"xmpp.example.com"}).status, DelegatedRequest::Status::ok);
+}
+
+TEST(Unwrap, MalformedWrappingsAreNotActedOn) {
+    for (std::string wire : {
+             // a result, not a set
+             std::string("<iq type='get' id='d' from='xmpp.example.com'><delegation "
+                         "xmlns='urn:xmpp:delegation:2'><forwarded xmlns='urn:xmpp:forward:0'>") +
+                 std::string(kBobGetsAlice) + "</forwarded></delegation></iq>",
+             // no forwarded
+             std::string("<iq type='set' id='d' from='xmpp.example.com'><delegation "
+                         "xmlns='urn:xmpp:delegation:2'>") +
+                 std::string(kBobGetsAlice) + "</delegation></iq>",
+             // inner iq not jabber:client
+             delegated("<iq xmlns='jabber:server' type='get' id='q' from='b@xmpp.example.com'>"
+                       "<vCard xmlns='vcard-temp'/></iq>"),
+             // inner result
+             delegated("<iq xmlns='jabber:client' type='result' id='q' "
+                       "from='b@xmpp.example.com'/>"),
+             // no from
+             delegated("<iq xmlns='jabber:client' type='get' id='q'><vCard "
+                       "xmlns='vcard-temp'/></iq>"),
+         }) {
+        EXPECT_EQ(unwrap_delegation(stanza(wire), {"xmpp.example.com"}).status,
+                  DelegatedRequest::Status::malformed)
+            << wire;
+    }
+    EXPECT_EQ(unwrap_delegation(stanza("<iq type='get' id='p' from='xmpp.example.com'><ping "
+                                       "xmlns='urn:xmpp:ping'/></iq>"),
+                                {"xmpp.example.com"})
+                  .status,
+              DelegatedRequest::Status::not_delegation);
+}
+
+TEST(Unwrap, AdvertisementIsRecognised) {
+    const auto m = stanza(
+        "<message from='xmpp.example.com' to='sip.example.com'><delegation "
+        "xmlns='urn:xmpp:delegation:2'><delegated namespace='vcard-temp'/></delegation>"
+        "</message>");
+    EXPECT_EQ(delegation_advertisement(m, {"xmpp.example.com"}),
+              std::vector<std::string>{"vcard-temp"});
+    EXPECT_TRUE(delegation_advertisement(m, {"other.example.com"}).empty());
+}
+
+// ---- policy ----
+
+TEST(Policy, GetMergesTheGuaranteedTelsIntoTheStoredVcard) {
+    const auto b = alice();
+    const auto stored = stanza(
+        "<vCard xmlns='vcard-temp'><NICKNAME>ally</NICKNAME><TEL><HOME/><NUMBER>+331234"
+        "</NUMBER></TEL><TEL><VOICE/><NUMBER>+4930123456</NUMBER></TEL></vCard>");
+    const auto merged = merge_guaranteed_tels(&stored, &b);
+    EXPECT_EQ(merged.serialize(),
+              "<vCard xmlns='vcard-temp'><NICKNAME>ally</NICKNAME><TEL><HOME/><NUMBER>+331234"
+              "</NUMBER></TEL>" +
+                  kAliceTels + "</vCard>");
+    EXPECT_EQ(merge_guaranteed_tels(nullptr, &b).serialize(),
+              "<vCard xmlns='vcard-temp'>" + kAliceTels + "</vCard>");
+    EXPECT_EQ(merge_guaranteed_tels(&stored, nullptr).serialize(), stored.serialize());
+    EXPECT_EQ(merge_guaranteed_tels(nullptr, nullptr).serialize(), "<vCard xmlns='vcard-temp'/>");
+}
+
+TEST(Policy, SetKeepingTheGuaranteedTelsIsStoredAsSent) {
+    const auto inner = stanza(alice_set("<NICKNAME>ally</NICKNAME>" + kAliceTels));
+    const auto b = alice();
+    const auto out =
+        handle_delegated_vcard(inner, "xmpp.example.com", &b, nullptr, VcardGuard::refuse, true);
+    EXPECT_TRUE(out.error.empty()) << out.detail;
+    ASSERT_TRUE(out.store);
+    EXPECT_EQ(out.store->serialize(),
+              "<vCard xmlns='vcard-temp'><NICKNAME>ally</NICKNAME>" + kAliceTels + "</vCard>");
+}
+
+TEST(Policy, RefuseNamesTheTelThatWouldGo) {
+    const auto b = alice();
+    struct Case {
+        std::string body;
+        std::string text;
+    } cases[] = {
+        {"<NICKNAME>ally</NICKNAME>",
+         "TEL sip:alice@sip.example.com (the SIP address bound to this account) cannot be "
+         "removed or changed"},
+        {"<TEL><VOICE/><VIDEO/><NUMBER>sip:alice@sip.example.com</NUMBER></TEL>",
+         "TEL +4930123456 (a number of the SIP account bound to this one) cannot be removed or "
+         "changed"},
+        {"<TEL><VOICE/><NUMBER>sip:alice@sip.example.com</NUMBER></TEL>"
+         "<TEL><VOICE/><VIDEO/><NUMBER>+4930123456</NUMBER></TEL>",
+         "TEL sip:alice@sip.example.com (the SIP address bound to this account) cannot be "
+         "removed or changed"},
+        {"<TEL><VOICE/><NUMBER>sip:mallory@evil.example</NUMBER></TEL>" + kAliceTels,
+         "TEL sip:mallory@evil.example is not the SIP address bound to this account "
+         "(sip:alice@sip.example.com); it cannot replace it"},
+    };
+    for (const auto& c : cases) {
+        const auto out = handle_delegated_vcard(stanza(alice_set(c.body)), "xmpp.example.com", &b,
+                                                nullptr, VcardGuard::refuse, true);
+        EXPECT_EQ(out.error, "not-acceptable") << c.body;
+        EXPECT_FALSE(out.store) << c.body;
+        EXPECT_EQ(out.reply.serialize(ns::client),
+                  "<iq type='error' to='alice@xmpp.example.com/home' id='s1'><error "
+                  "type='modify'><not-acceptable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
+                  "<text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas' xml:lang='en'>" +
+                      c.text + "</text></error></iq>")
+            << c.body;
+    }
+}
+
+TEST(Policy, CorrectPutsTheGuaranteedTelsBack) {
+    const auto b = alice();
+    const auto out = handle_delegated_vcard(
+        stanza(alice_set("<NICKNAME>ally</NICKNAME><TEL><VOICE/><NUMBER>sip:mallory@evil.example"
+                         "</NUMBER></TEL><TEL><HOME/><NUMBER>+331234</NUMBER></TEL>")),
+        "xmpp.example.com", &b, nullptr, VcardGuard::correct, true);
+    EXPECT_TRUE(out.error.empty());
+    EXPECT_NE(out.detail.find("corrected: TEL sip:mallory@evil.example"), std::string::npos);
+    ASSERT_TRUE(out.store);
+    EXPECT_EQ(out.store->serialize(),
+              "<vCard xmlns='vcard-temp'><NICKNAME>ally</NICKNAME><TEL><HOME/><NUMBER>+331234"
+              "</NUMBER></TEL>" +
+                  kAliceTels + "</vCard>");
+    EXPECT_EQ(out.reply.attr_or("type"), "result");
+}
+
+TEST(Policy, SetForSomeoneElseIsForbidden) {
+    const auto out =
+        handle_delegated_vcard(stanza(alice_set("<NICKNAME>x</NICKNAME>", "bob@xmpp.example.com")),
+                               "xmpp.example.com", nullptr, nullptr, VcardGuard::refuse, true);
+    EXPECT_EQ(out.error, "forbidden");
+    EXPECT_FALSE(out.store);
+    // To one's own bare JID explicitly: fine.
+    const auto own = handle_delegated_vcard(
+        stanza(alice_set("<NICKNAME>x</NICKNAME>", "Alice@xmpp.example.com")), "xmpp.example.com",
+        nullptr, nullptr, VcardGuard::refuse, true);
+    EXPECT_TRUE(own.error.empty());
+    EXPECT_TRUE(own.store);
+}
+
+TEST(Policy, UserWithoutBindingGetsTheVcardAsStored) {
+    const auto out =
+        handle_delegated_vcard(stanza(alice_set("<NICKNAME>x</NICKNAME>")), "xmpp.example.com",
+                               nullptr, nullptr, VcardGuard::refuse, true);
+    ASSERT_TRUE(out.store);
+    EXPECT_EQ(out.store->serialize(), "<vCard xmlns='vcard-temp'><NICKNAME>x</NICKNAME></vCard>");
+}
+
+TEST(Policy, WithoutStorageSetsAreRefused) {
+    const auto out = handle_delegated_vcard(stanza(alice_set(kAliceTels)), "xmpp.example.com",
+                                            nullptr, nullptr, VcardGuard::refuse, false);
+    EXPECT_EQ(out.error, "service-unavailable");
+}
+
+TEST(Policy, AnotherDomainsUserIsNotThisServersToAnswerFor) {
+    const auto out = handle_delegated_vcard(
+        stanza("<iq xmlns='jabber:client' type='get' id='q' from='bob@xmpp.example.com/r' "
+               "to='carol@other.example'><vCard xmlns='vcard-temp'/></iq>"),
+        "xmpp.example.com", nullptr, nullptr, VcardGuard::refuse, true);
+    EXPECT_EQ(out.error, "forbidden");
+}
+
+// ---- the wire, through the service ----
+
+class Wire : public ::testing::Test {
+  protected:
+    Wire()
+        : path_(std::filesystem::temp_directory_path() /
+                ("cusax-vcards-" + std::to_string(::getpid()) + "-" +
+                 ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".sqlite")) {
+        std::filesystem::remove(path_);
+        snapshot_ = store::Snapshot::build({alice()}, 1);
+    }
+    ~Wire() override {
+        for (auto suffix : {"", "-wal", "-shm"}) {
+            std::filesystem::remove(path_.string() + suffix);
+        }
+    }
+    std::unique_ptr<DirectoryService> service(VcardGuard guard = VcardGuard::refuse) {
+        DirectorySettings s;
+        s.domain = "sip.example.com";
+        s.local_domains = {"xmpp.example.com"};
+        s.vcard_guard = guard;
+        auto svc = std::make_unique<DirectoryService>([this] { return snapshot_; }, s,
+                                                      SearchLimits{}, registry_);
+        svc->set_vcard_store(std::make_shared<VcardStore>(path_.string()));
+        return svc;
+    }
+    static std::string answer(DirectoryService& svc, std::string_view wire) {
+        std::string out;
+        for (const auto& r : svc.handle(stanza(wire))) out += r.serialize();
+        return out;
+    }
+
+    std::filesystem::path path_;
+    std::shared_ptr<const store::Snapshot> snapshot_;
+    counters::Registry registry_;
+};
+
+TEST_F(Wire, GetIsAnsweredWrappedWithAnExplicitJabberClientNamespace) {
+    auto svc = service();
+    EXPECT_EQ(answer(*svc, delegated(kBobGetsAlice)),
+              "<iq type='result' from='sip.example.com' to='xmpp.example.com' id='d1'>"
+              "<delegation xmlns='urn:xmpp:delegation:2'><forwarded xmlns='urn:xmpp:forward:0'>"
+              "<iq xmlns='jabber:client' type='result' from='alice@xmpp.example.com' "
+              "to='bob@xmpp.example.com/r' id='q1'><vCard xmlns='vcard-temp'>" +
+                  kAliceTels + "</vCard></iq></forwarded></delegation></iq>");
+}
+
+TEST_F(Wire, ErrorsAreWrappedToo) {
+    auto svc = service();
+    const std::string out =
+        answer(*svc, delegated(alice_set("<NICKNAME>x</NICKNAME>", "bob@xmpp.example.com")));
+    EXPECT_EQ(out,
+              "<iq type='result' from='sip.example.com' to='xmpp.example.com' id='d1'>"
+              "<delegation xmlns='urn:xmpp:delegation:2'><forwarded xmlns='urn:xmpp:forward:0'>"
+              "<iq xmlns='jabber:client' type='error' from='bob@xmpp.example.com' "
+              "to='alice@xmpp.example.com/home' id='s1'><error type='auth'><forbidden "
+              "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text "
+              "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas' xml:lang='en'>only the owner of a "
+              "vCard may change it</text></error></iq></forwarded></delegation></iq>");
+}
+
+TEST_F(Wire, DelegationFromAClientIsIgnored) {
+    auto svc = service();
+    EXPECT_EQ(answer(*svc, delegated(kBobGetsAlice, "mallory@xmpp.example.com/r")), "");
+    EXPECT_EQ(answer(*svc,
+                     "<message from='xmpp.example.com' to='sip.example.com'><delegation "
+                     "xmlns='urn:xmpp:delegation:2'><delegated namespace='vcard-temp'/>"
+                     "</delegation></message>"),
+              "");
+}
+
+TEST_F(Wire, ASetSurvivesARestartAndGetsMergeIt) {
+    {
+        auto svc = service();
+        const std::string out =
+            answer(*svc, delegated(alice_set("<NICKNAME>ally</NICKNAME>" + kAliceTels)));
+        EXPECT_NE(out.find("<iq xmlns='jabber:client' type='result' "
+                           "to='alice@xmpp.example.com/home' id='s1'/>"),
+                  std::string::npos)
+            << out;
+    }
+    auto svc = service();  // a new process: the same file
+    const std::string out = answer(*svc, delegated(kBobGetsAlice));
+    EXPECT_NE(
+        out.find("<vCard xmlns='vcard-temp'><NICKNAME>ally</NICKNAME>" + kAliceTels + "</vCard>"),
+        std::string::npos)
+        << out;
+}
+
+TEST_F(Wire, RefusedSetLeavesTheStoredVcard) {
+    auto svc = service();
+    answer(*svc, delegated(alice_set("<NICKNAME>ally</NICKNAME>" + kAliceTels)));
+    const std::string refused = answer(*svc, delegated(alice_set("<NICKNAME>evil</NICKNAME>")));
+    EXPECT_NE(refused.find("<not-acceptable"), std::string::npos) << refused;
+    const std::string out = answer(*svc, delegated(kBobGetsAlice));
+    EXPECT_NE(out.find("<NICKNAME>ally</NICKNAME>"), std::string::npos) << out;
+}
+
+TEST_F(Wire, OwnVcardWithoutToIsTheSendersOwn) {
+    auto svc = service();
+    const std::string out =
+        answer(*svc, delegated("<iq xmlns='jabber:client' type='get' id='o1' "
+                               "from='alice@xmpp.example.com/home'><vCard xmlns='vcard-temp'/>"
+                               "</iq>"));
+    EXPECT_NE(out.find("sip:alice@sip.example.com"), std::string::npos) << out;
+}
+
+TEST(VcardStoreParse, RoundTripsEscapedText) {
+    XmlElement v("vCard", std::string(ns::vcard_temp));
+    v.add_text_child("NOTE", "a < b & 'c' \"d\"");
+    auto back = parse_element(v.serialize());
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->serialize(), v.serialize());
+    EXPECT_FALSE(parse_element("<vCard xmlns='vcard-temp'><unclosed></vCard>"));
+}
+
+}  // namespace
+}  // namespace cusax::xmpp

@@ -1,0 +1,265 @@
+#include "xmpp-component/vcard_delegation.hpp"
+
+#include <algorithm>
+
+#include "shared/text/ascii_case.hpp"
+#include "xmpp-component/contact_cards.hpp"
+#include "xmpp-component/stanza_reply.hpp"
+
+namespace cusax::xmpp {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+    const auto first = s.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos) return {};
+    const auto last = s.find_last_not_of(" \t\r\n");
+    return s.substr(first, last - first + 1);
+}
+
+bool from_server(const XmlElement& stanza, const std::vector<std::string>& server_domains,
+                 std::string& server) {
+    server = text::ascii_lower(stanza.attr_or("from"));
+    return std::find(server_domains.begin(), server_domains.end(), server) != server_domains.end();
+}
+
+const XmlElement* delegation_child(const XmlElement& stanza) {
+    for (const auto& c : stanza.children) {
+        if (c.name == "delegation" && (c.xmlns == ns::delegation2 || c.xmlns == ns::delegation1)) {
+            return &c;
+        }
+    }
+    return nullptr;
+}
+
+// Elements without a namespace of their own or in the component's are the stanza's: in a
+// forwarded reply they are jabber:client.
+void to_client_ns(XmlElement& e) {
+    if (e.xmlns.empty() || e.xmlns == ns::component) e.xmlns = std::string(ns::client);
+    for (auto& c : e.children) {
+        if (c.xmlns == ns::component) to_client_ns(c);
+    }
+}
+
+std::string tel_number(const XmlElement& tel) {
+    const XmlElement* n = tel.child("NUMBER", ns::vcard_temp);
+    return n ? std::string(trim(n->text)) : std::string();
+}
+
+bool has_flag(const XmlElement& tel, std::string_view flag) {
+    return tel.child(flag, ns::vcard_temp) != nullptr;
+}
+
+bool is_tel(const XmlElement& e) { return e.name == "TEL" && e.xmlns == ns::vcard_temp; }
+
+bool is_sip_uri(std::string_view number) {
+    const std::string lower = text::ascii_lower(number.substr(0, 5));
+    return lower.rfind("sip:", 0) == 0 || lower.rfind("sips:", 0) == 0;
+}
+
+// The vCard without the TELs for which drop(tel) holds, then the guaranteed ones appended.
+template <class Drop>
+XmlElement with_guaranteed(const XmlElement& vcard, const std::vector<XmlElement>& guaranteed,
+                           Drop drop) {
+    XmlElement out(vcard.name, vcard.xmlns);
+    out.attributes = vcard.attributes;
+    out.text = vcard.text;
+    for (const auto& c : vcard.children) {
+        if (is_tel(c) && drop(c)) continue;
+        out.children.push_back(c);
+    }
+    for (const auto& g : guaranteed) out.children.push_back(g);
+    return out;
+}
+
+bool repeats_guaranteed(const XmlElement& tel, const std::vector<XmlElement>& guaranteed) {
+    const std::string number = tel_number(tel);
+    return std::any_of(guaranteed.begin(), guaranteed.end(),
+                       [&](const XmlElement& g) { return tel_number(g) == number; });
+}
+
+}  // namespace
+
+DelegatedRequest unwrap_delegation(const XmlElement& stanza,
+                                   const std::vector<std::string>& server_domains) {
+    DelegatedRequest r;
+    if (stanza.name != "iq") return r;
+    const XmlElement* delegation = delegation_child(stanza);
+    if (!delegation) return r;
+    r.delegation_ns = delegation->xmlns == ns::delegation1 ? ns::delegation1 : ns::delegation2;
+    if (!from_server(stanza, server_domains, r.server)) {
+        r.status = DelegatedRequest::Status::untrusted;
+        return r;
+    }
+    r.status = DelegatedRequest::Status::malformed;
+    if (stanza.attr_or("type") != "set" || stanza.children.size() != 1) return r;
+    if (delegation->children.size() != 1) return r;
+    const XmlElement& forwarded = delegation->children.front();
+    if (forwarded.name != "forwarded" || forwarded.xmlns != ns::forward) return r;
+    const XmlElement* inner = nullptr;
+    for (const auto& c : forwarded.children) {
+        if (c.name == "iq" && c.xmlns == ns::client) {
+            if (inner) return r;  // one stanza per delegation
+            inner = &c;
+        }
+    }
+    if (!inner || !inner->attr("from") || !inner->attr("id")) return r;
+    const std::string_view type = inner->attr_or("type");
+    if ((type != "get" && type != "set") || inner->children.size() != 1) return r;
+    r.inner = inner;
+    r.status = DelegatedRequest::Status::ok;
+    return r;
+}
+
+std::vector<std::string> delegation_advertisement(const XmlElement& stanza,
+                                                  const std::vector<std::string>& server_domains) {
+    std::vector<std::string> out;
+    if (stanza.name != "message") return out;
+    const XmlElement* delegation = delegation_child(stanza);
+    std::string server;
+    if (!delegation || !from_server(stanza, server_domains, server)) return out;
+    for (const auto& c : delegation->children) {
+        if (c.name == "delegated") out.emplace_back(c.attr_or("namespace"));
+    }
+    return out;
+}
+
+XmlElement wrap_delegated_reply(const XmlElement& outer, std::string_view delegation_ns,
+                                XmlElement inner_reply) {
+    to_client_ns(inner_reply);
+    XmlElement reply = make_iq_result(outer);
+    reply.add(std::string("delegation"), std::string(delegation_ns))
+        .add(std::string("forwarded"), std::string(ns::forward))
+        .add(std::move(inner_reply));
+    return reply;
+}
+
+std::string delegated_vcard_owner(const XmlElement& inner) {
+    const std::string_view to = inner.attr_or("to");
+    return text::ascii_lower(bare_jid(to.empty() ? inner.attr_or("from") : to));
+}
+
+std::vector<XmlElement> guaranteed_tels(const store::Binding& binding) {
+    std::vector<XmlElement> out;
+    for (auto& c : build_vcard_temp(binding).children) {
+        if (is_tel(c)) out.push_back(std::move(c));
+    }
+    return out;
+}
+
+XmlElement merge_guaranteed_tels(const XmlElement* stored, const store::Binding* binding) {
+    XmlElement empty("vCard", std::string(ns::vcard_temp));
+    const XmlElement& base = stored ? *stored : empty;
+    if (!binding) return base;
+    const auto guaranteed = guaranteed_tels(*binding);
+    return with_guaranteed(base, guaranteed, [&](const XmlElement& tel) {
+        return repeats_guaranteed(tel, guaranteed);
+    });
+}
+
+GuardResult guard_vcard_set(const XmlElement& submitted, const store::Binding& binding,
+                            VcardGuard mode) {
+    const auto guaranteed = guaranteed_tels(binding);
+    std::string problem;
+    for (const auto& c : submitted.children) {
+        if (!is_tel(c)) continue;
+        const std::string number = tel_number(c);
+        if (is_sip_uri(number) && number != binding.aor) {
+            problem = "TEL " + number + " is not the SIP address bound to this account (" +
+                      binding.aor + "); it cannot replace it";
+            break;
+        }
+    }
+    for (const auto& g : guaranteed) {
+        if (!problem.empty()) break;
+        const std::string number = tel_number(g);
+        const auto kept = std::find_if(submitted.children.begin(), submitted.children.end(),
+                                       [&](const XmlElement& c) {
+                                           return is_tel(c) && tel_number(c) == number &&
+                                                  (!has_flag(g, "VOICE") || has_flag(c, "VOICE")) &&
+                                                  (!has_flag(g, "VIDEO") || has_flag(c, "VIDEO"));
+                                       });
+        if (kept == submitted.children.end()) {
+            const bool sip = number == binding.aor;
+            problem = "TEL " + number +
+                      (sip ? " (the SIP address bound to this account)"
+                           : " (a number of the SIP account bound to this one)") +
+                      " cannot be removed or changed";
+        }
+    }
+    GuardResult result;
+    if (problem.empty()) {
+        result.vcard = submitted;
+        return result;
+    }
+    if (mode == VcardGuard::refuse) {
+        result.problem = std::move(problem);
+        return result;
+    }
+    result.vcard = with_guaranteed(submitted, guaranteed, [&](const XmlElement& tel) {
+        const std::string number = tel_number(tel);
+        return (is_sip_uri(number) && number != binding.aor) || repeats_guaranteed(tel, guaranteed);
+    });
+    result.problem = std::move(problem);  // reported as corrected by the caller
+    return result;
+}
+
+DelegatedVcardOutcome handle_delegated_vcard(const XmlElement& inner, std::string_view server,
+                                             const store::Binding* binding,
+                                             const XmlElement* stored, VcardGuard mode,
+                                             bool storage) {
+    DelegatedVcardOutcome out;
+    const bool get = inner.attr_or("type") == "get";
+    out.kind = get ? "vcard-get" : "vcard-set";
+    auto fail = [&](std::string_view condition, std::string_view type, std::string_view text) {
+        out.error = condition;
+        out.detail = std::string(text);
+        out.reply = make_error_reply(inner, condition, type, text);
+    };
+    const XmlElement& q = inner.children.front();
+    if (q.name != "vCard" || q.xmlns != ns::vcard_temp) {
+        out.kind = "delegated-other";
+        fail("service-unavailable", "cancel", {});
+        return out;
+    }
+    const std::string owner = delegated_vcard_owner(inner);
+    const JidParts parts = split_jid(owner);
+    if (text::ascii_lower(parts.domain) != server) {
+        fail("forbidden", "auth", "not a user of " + std::string(server));
+        return out;
+    }
+    if (get) {
+        out.reply = make_iq_result(inner);
+        if (parts.local.empty()) {
+            out.reply.add(XmlElement("vCard", std::string(ns::vcard_temp)));  // the server's
+        } else {
+            out.reply.add(merge_guaranteed_tels(stored, binding));
+        }
+        return out;
+    }
+    // A set: only for one's own vCard (RFC 6120 §8.1.1.1: no `to` is the sender's account).
+    if (parts.local.empty() || bare_jid(text::ascii_lower(inner.attr_or("from"))) != owner) {
+        fail("forbidden", "auth", "only the owner of a vCard may change it");
+        return out;
+    }
+    if (!storage) {
+        fail("service-unavailable", "cancel", "vCard storage is not configured");
+        return out;
+    }
+    if (!binding) {
+        out.store = q;
+        out.reply = make_iq_result(inner);
+        return out;
+    }
+    GuardResult guarded = guard_vcard_set(q, *binding, mode);
+    if (!guarded.problem.empty() && mode == VcardGuard::refuse) {
+        fail("not-acceptable", "modify", guarded.problem);
+        return out;
+    }
+    if (!guarded.problem.empty()) out.detail = "corrected: " + guarded.problem;
+    out.store = std::move(guarded.vcard);
+    out.reply = make_iq_result(inner);
+    return out;
+}
+
+}  // namespace cusax::xmpp

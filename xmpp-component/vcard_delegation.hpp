@@ -1,0 +1,104 @@
+#pragma once
+// XEP-0355 namespace delegation of vcard-temp (policy layer: no I/O, no clock, no globals).
+//
+// The XMPP server hands the component the vCards of its own users (alice@xmpp.example.com):
+//
+//   <iq type='set' from='xmpp.example.com' to='sip.example.com' id='X'>
+//     <delegation xmlns='urn:xmpp:delegation:2'><forwarded xmlns='urn:xmpp:forward:0'>
+//       <iq xmlns='jabber:client' type='get' from='bob@…/r' to='alice@xmpp.example.com' id='Y'>
+//         <vCard xmlns='vcard-temp'/></iq></forwarded></delegation></iq>
+//
+// and expects the reply to the inner iq wrapped the same way in an iq result to itself, the
+// inner reply carrying xmlns='jabber:client' explicitly (Prosody's mod_delegation drops anything
+// else silently). Only a stanza whose `from` is the bare domain of the server (one of
+// local_domains) is acted upon: anyone else could otherwise forge requests "from" any user.
+//
+// RFC 7081 §3.1 / strategy 3: every user's vCard carries, as TEL fields, the SIP URI the store
+// binds to their JID and the binding's numbers (VOICE, VIDEO as the binding says). A get
+// returns the stored vCard merged with those; a set that removes or replaces one is refused
+// (not-acceptable, naming the field) or corrected, per vcard_guard.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "shared/store/binding.hpp"
+#include "xmpp-component/contact_cards.hpp"
+#include "xmpp-component/xml_element.hpp"
+
+namespace cusax::xmpp {
+
+namespace ns {
+inline constexpr std::string_view delegation1 = "urn:xmpp:delegation:1";  // ejabberd
+inline constexpr std::string_view delegation2 = "urn:xmpp:delegation:2";  // Prosody
+inline constexpr std::string_view forward = "urn:xmpp:forward:0";
+}  // namespace ns
+
+enum class VcardGuard { refuse, correct };
+
+struct DelegatedRequest {
+    enum class Status {
+        not_delegation,  // no <delegation/> payload: not for this module
+        untrusted,       // from someone other than the server: ignore, log
+        malformed,       // from the server, but not delegation/forwarded/iq: ignore, log
+        ok,
+    };
+    Status status = Status::not_delegation;
+    std::string_view delegation_ns;     // the namespace to answer with
+    const XmlElement* inner = nullptr;  // the forwarded iq, inside the outer stanza
+    std::string server;                 // the outer stanza's from, lower-case
+};
+
+// Recognises a delegated iq. server_domains: the bare domains whose server may delegate
+// (lower-case).
+DelegatedRequest unwrap_delegation(const XmlElement& stanza,
+                                   const std::vector<std::string>& server_domains);
+
+// Whether this is the server's announcement of what it delegates (XEP-0355 §4.2, a message
+// with <delegation><delegated namespace='…'/></delegation>): the namespaces, empty when not.
+std::vector<std::string> delegation_advertisement(const XmlElement& stanza,
+                                                  const std::vector<std::string>& server_domains);
+
+// The iq result to the outer stanza, wrapping inner_reply (made jabber:client throughout).
+XmlElement wrap_delegated_reply(const XmlElement& outer, std::string_view delegation_ns,
+                                XmlElement inner_reply);
+
+// Whose vCard a forwarded iq is about: the bare `to`, or the bare `from` when there is no `to`
+// (a user's own vCard); lower-case.
+std::string delegated_vcard_owner(const XmlElement& inner);
+
+// The guaranteed TEL fields of a binding: the SIP URI (VOICE, VIDEO when any number has video)
+// and each number with its VOICE/VIDEO.
+std::vector<XmlElement> guaranteed_tels(const store::Binding& binding);
+
+// stored (or an empty vcard-temp when nullptr), with the TELs that repeat a guaranteed number
+// replaced by the guaranteed ones; everything else kept as stored.
+XmlElement merge_guaranteed_tels(const XmlElement* stored, const store::Binding* binding);
+
+struct GuardResult {
+    std::string problem;  // empty: acceptable; else names the TEL field (refuse mode only)
+    XmlElement vcard;     // what to store
+};
+// A user's own vCard set checked against the binding: each guaranteed TEL must stay (same
+// NUMBER, at least the same VOICE/VIDEO), and no TEL may carry another sip:/sips: URI.
+// correct: the vCard with foreign SIP TELs dropped and the guaranteed ones put back.
+GuardResult guard_vcard_set(const XmlElement& submitted, const store::Binding& binding,
+                            VcardGuard mode);
+
+struct DelegatedVcardOutcome {
+    XmlElement reply;                 // the inner reply, jabber:client
+    std::optional<XmlElement> store;  // vCard to store for the owner, when any
+    std::string_view kind;            // "vcard-get", "vcard-set", ...
+    std::string_view error;           // condition sent back, empty when none
+    std::string detail;               // what was refused or corrected, for the log
+};
+
+// Answers one forwarded vcard-temp iq. server: the domain whose users these are; binding: the
+// owner's binding (nullptr when none); stored: the owner's stored vCard (nullptr when none);
+// storage: whether sets can be stored at all.
+DelegatedVcardOutcome handle_delegated_vcard(const XmlElement& inner, std::string_view server,
+                                             const store::Binding* binding,
+                                             const XmlElement* stored, VcardGuard mode,
+                                             bool storage);
+
+}  // namespace cusax::xmpp
