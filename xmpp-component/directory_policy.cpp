@@ -105,7 +105,20 @@ void disco_info(Request& r, const XmlElement& q) {
     const std::string_view node = q.attr_or("node");
     if (!node.empty()) query.set_attr("node", node);
     if (r.target == Target::Domain) {
-        if (!node.empty()) return r.fail("item-not-found", "cancel");
+        if (!node.empty()) {
+            // XEP-0355 §6 disco nesting: what the server adds to its own disco (main: "::",
+            // nothing) and to its users' bare JIDs (":bare:", vcard-temp) for what it delegates.
+            for (auto prefix : {ns::delegation2, ns::delegation1}) {
+                if (node == std::string(prefix) + "::" + std::string(ns::vcard_temp)) {
+                    return r.send(r.result_with(std::move(query)));
+                }
+                if (node == std::string(prefix) + ":bare:" + std::string(ns::vcard_temp)) {
+                    add_features(query, {ns::vcard_temp});
+                    return r.send(r.result_with(std::move(query)));
+                }
+            }
+            return r.fail("item-not-found", "cancel");
+        }
         query.add(identity("directory", "user", r.settings.service_name));
         add_features(query,
                      {ns::disco_info, ns::disco_items, ns::search, ns::ping, ns::vcard_temp});

@@ -257,7 +257,12 @@ DelegatedVcardOutcome handle_delegated_vcard(const XmlElement& inner, std::strin
         return out;
     }
     if (!guarded.problem.empty()) out.detail = "corrected: " + guarded.problem;
-    out.store = std::move(guarded.vcard);
+    // The guaranteed TELs are not stored: a get puts the binding's current ones back, so that
+    // a number removed from the binding later does not linger in the vCard.
+    const auto guaranteed = guaranteed_tels(*binding);
+    out.store = with_guaranteed(guarded.vcard, {}, [&](const XmlElement& tel) {
+        return repeats_guaranteed(tel, guaranteed);
+    });
     out.reply = make_iq_result(inner);
     return out;
 }

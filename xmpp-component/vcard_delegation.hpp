@@ -93,9 +93,10 @@ struct DelegatedVcardOutcome {
     std::string detail;               // what was refused or corrected, for the log
 };
 
-// Answers one forwarded vcard-temp iq. server: the domain whose users these are; binding: the
-// owner's binding (nullptr when none); stored: the owner's stored vCard (nullptr when none);
-// storage: whether sets can be stored at all.
+// Answers one forwarded vcard-temp iq. What it stores for a user with a binding is the vCard
+// without the guaranteed TELs (a get merges the binding's current ones back). server: the domain
+// whose users these are; binding: the owner's binding (nullptr when none); stored: the owner's
+// stored vCard (nullptr when none); storage: whether sets can be stored at all.
 DelegatedVcardOutcome handle_delegated_vcard(const XmlElement& inner, std::string_view server,
                                              const store::Binding* binding,
                                              const XmlElement* stored, VcardGuard mode,

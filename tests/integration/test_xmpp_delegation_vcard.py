@@ -3,14 +3,18 @@
 the component. A second user fetches alice@xmpp.example.com's vCard and sees her SIP TEL (from
 her binding); alice sets a nickname, the component is restarted, the nickname is still there
 (vcard_store); alice tries to replace her SIP TEL and is refused with not-acceptable naming it
-(vcard_guard = refuse); a delegation-wrapped stanza sent by a client is ignored."""
+(vcard_guard = refuse) and, restarted with vcard_guard = correct, corrected; a
+delegation-wrapped stanza sent by a client is ignored; a binding change made with cusaxctl
+shows in a fetch within one second; Prosody's disco-nesting probes are answered."""
 import asyncio
 import os
 import sys
+import time
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from cusax_xmpp import (DOMAIN, LOCAL, VT, Scenario, check, query, vcard_tels, wait_for)
+from cusax_xmpp import (DOMAIN, LOCAL, VT, Scenario, check, query, read, vcard_tels,
+                        wait_for)
 
 ALICE = "alice@" + LOCAL
 SIP = "sip:alice@" + DOMAIN
@@ -51,6 +55,9 @@ def main():
         c.wait_connected()
         wait_for(lambda: "xmpp.delegation_advertised" in c.text(), 10,
                  "Prosody advertising the delegation")
+        prosody_log = os.path.join(s.dir, "prosody", "prosody.log")
+        check("Ignoring disco nesting" not in read(prosody_log),
+              "Prosody took the component's disco-nesting answers")
 
         # 1. bob sees alice's SIP TEL, which nobody ever put in a vCard.
         tels = vcard_tels(s.client("bob@" + LOCAL, "pw-bob", lambda cl: fetch(cl)))
@@ -103,6 +110,43 @@ def main():
               f"alice's vCard unchanged: {numbers}")
         check(v.findtext(VT + "NICKNAME") == "Ally", "nickname kept")
         print(f"ok: refused with not-acceptable: {r[1]}")
+
+        # 6. a binding change made with cusaxctl shows within a second (bob is logged in
+        # first, so that the deadline measures the component, not the login).
+        async def change_and_poll(cl):
+            await fetch(cl)
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(None, lambda: s.ctl("remove", SIP))
+            await loop.run_in_executor(None, lambda: s.ctl(
+                "add", SIP, ALICE, "--name", "Alice Liddell", "--number", "+4930123999",
+                "--verified", "admin"))
+            changed = time.monotonic()
+            while time.monotonic() - changed < 1.0:
+                tels = vcard_tels(await fetch(cl))
+                if "+4930123999" in tels and "+4930123456" not in tels:
+                    return time.monotonic() - changed
+                await asyncio.sleep(0.05)
+            return None
+        took = s.client("bob@" + LOCAL, "pw-bob", change_and_poll)
+        check(took is not None, "the new number did not show within 1 s")
+        print(f"ok: binding change visible after {took:.2f}s")
+
+        # 7. vcard_guard = correct: the same change is stored with the SIP TEL put back (voice
+        # only now: the new number has no video).
+        check(c.stop() == 0, "component stopped cleanly")
+        c = s.start_component(name="component3", component=dict(keys, vcard_guard="correct"))
+        c.wait_connected()
+        wait_for(lambda: "xmpp.delegation_advertised" in c.text(), 10,
+                 "Prosody advertising the delegation again")
+        r = s.client(ALICE, "pw-alice", replace_sip)
+        check(r == "ok", f"corrected set accepted: {r}")
+        v = s.client("bob@" + LOCAL, "pw-bob", lambda cl: fetch(cl))
+        tels = vcard_tels(v)
+        check(tels.get(SIP) == {"VOICE"} and "sip:mallory@evil.example" not in tels,
+              f"corrected vCard: {tels}")
+        check(v.findtext(VT + "NICKNAME") == "Ally", "nickname kept")
+        check("corrected: TEL sip:mallory@evil.example" in c.text(), "the correction is logged")
+        print("ok: corrected: SIP TEL put back, the foreign one dropped")
 
 
 if __name__ == "__main__":
