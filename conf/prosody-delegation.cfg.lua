@@ -14,6 +14,10 @@
 -- per vcard_guard. Only stanzas whose `from` is one of cusax.ini's local_domains (the bare
 -- VirtualHost domain, as mod_delegation sends them) are acted upon.
 --
+-- vCards with a PHOTO come through the component stream: a stanza over cusax.ini's
+-- max_stanza_size (default 64KiB) makes the component end the stream (policy-violation) and
+-- reconnect. With delegation on, raise it towards Prosody's own component limit (512 KiB).
+--
 -- While the component is down, users' vCard requests fail (remote-server-timeout): run the
 -- component under systemd (conf/systemd) with Restart=always.
 
