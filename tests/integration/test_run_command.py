@@ -45,6 +45,8 @@ def main():
     try:
         started = wait_for_line(log.name, "run: all started", START_TIMEOUT, run)
         check(started, "scripts/run reports every process started")
+        time.sleep(1)  # a daemon that fails on its configuration exits at once
+        check(run.poll() is None, "no process of the run command exited at start")
         with open(log.name, errors="replace") as f:
             output = f.read()
         check("cusax-xmpp-component started" in output, "the component was started")
@@ -55,8 +57,8 @@ def main():
             for _ in range(20):
                 query = subprocess.run([os.path.join(SOURCE, "scripts/demo-query")],
                                        capture_output=True, text=True, timeout=60)
-                if query.returncode == 0:
-                    break
+                if query.returncode == 0 or run.poll() is not None:
+                    break  # answered, or the run command gave up (its output says why)
                 time.sleep(1)
             print(query.stdout + query.stderr)
             check(query.returncode == 0, "demo-query got an answer")
