@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "wire_stanza.hpp"
 #include "xmpp-component/xml_stream_parser.hpp"
 
 namespace cusax::xmpp {
@@ -13,17 +14,7 @@ using store::PhoneNumber;
 using store::Verification;
 using Clock = TokenBucketLimiter::Clock;
 
-XmlElement parse_stanza(std::string_view wire) {
-    std::vector<XmlElement> out;
-    XmlStreamParser parser(
-        {}, {nullptr, [&](XmlElement&& e) { out.push_back(std::move(e)); }, nullptr});
-    EXPECT_TRUE(
-        parser.feed("<stream:stream xmlns:stream='http://etherx.jabber.org/streams' "
-                    "xmlns='jabber:component:accept' id='x'>"));
-    EXPECT_TRUE(parser.feed(wire)) << wire;
-    EXPECT_EQ(out.size(), 1u) << wire;
-    return out.empty() ? XmlElement() : std::move(out.front());
-}
+using testing::parse_stanza;
 
 std::vector<Binding> test_bindings() {
     Binding alice;

@@ -10,22 +10,13 @@
 #include <mutex>
 #include <thread>
 
+#include "wire_stanza.hpp"
 #include "xmpp-component/xml_stream_parser.hpp"
 
 namespace cusax::xmpp {
 namespace {
 
-XmlElement stanza(std::string_view wire) {
-    std::vector<XmlElement> out;
-    XmlStreamParser parser(
-        {}, {nullptr, [&](XmlElement&& e) { out.push_back(std::move(e)); }, nullptr});
-    EXPECT_TRUE(
-        parser.feed("<stream:stream xmlns:stream='http://etherx.jabber.org/streams' "
-                    "xmlns='jabber:component:accept' id='x'>"));
-    EXPECT_TRUE(parser.feed(wire)) << wire;
-    EXPECT_EQ(out.size(), 1u) << wire;
-    return out.empty() ? XmlElement() : std::move(out.front());
-}
+constexpr auto stanza = testing::parse_stanza;
 
 store::Binding binding(std::string user) {
     store::Binding b;
