@@ -1,6 +1,7 @@
 #include "cusaxctl/command_options.hpp"
 
 #include "cusaxctl/command_error.hpp"
+#include "shared/address/sip_address.hpp"
 
 namespace cusax::ctl {
 
@@ -24,6 +25,20 @@ std::optional<po::variables_map> parse_command(const CtlContext& ctx, CommandSpe
                                        "  (cusaxctl " + spec.name + " --help)");
     }
     return vm;
+}
+
+std::string aor_argument(const std::string& text) {
+    auto aor = address::normalise_aor(text);
+    if (!aor) throw CommandError(kRefused, "\"" + text + "\": " + aor.error);
+    return *aor.value;
+}
+
+void say(const CtlContext& ctx, const nlohmann::ordered_json& result, const std::string& text) {
+    if (ctx.json) {
+        *ctx.out << result.dump() << '\n';
+    } else {
+        *ctx.out << text << '\n';
+    }
 }
 
 }  // namespace cusax::ctl

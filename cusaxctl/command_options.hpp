@@ -27,4 +27,10 @@ struct CommandSpec {
 std::optional<po::variables_map> parse_command(const CtlContext& ctx, CommandSpec& spec,
                                                const CommandArgs& args);
 
+// The AOR as the store keys it, or CommandError(kRefused) saying why it is not one.
+std::string aor_argument(const std::string& text);
+
+// Writes a command's result: `result` as one JSON line with --json, else `text`.
+void say(const CtlContext& ctx, const nlohmann::ordered_json& result, const std::string& text);
+
 }  // namespace cusax::ctl

@@ -2,33 +2,17 @@
 #include "cusaxctl/command_error.hpp"
 #include "cusaxctl/command_options.hpp"
 #include "cusaxctl/phone_list.hpp"
-#include "shared/address/sip_address.hpp"
 
 namespace cusax::ctl {
 namespace {
 
-// The AOR as the store keys it, or CommandError(kRefused) saying why it is not one.
-std::string aor_argument(const std::string& text) {
-    auto aor = address::normalise_aor(text);
-    if (!aor) throw CommandError(kRefused, "\"" + text + "\": " + aor.error);
-    return *aor.value;
-}
-
 store::Verification verification_argument(const std::string& text) {
     auto state = store::verification_from_string(text);
     if (!state) {
-        throw CommandError(
-            kUsage, "verification \"" + text + "\": not one of unverified, admin, directory");
+        throw CommandError(kUsage, "verification \"" + text +
+                                       "\": not one of unverified, admin, directory, mutual");
     }
     return *state;
-}
-
-void say(const CtlContext& ctx, const nlohmann::ordered_json& result, const std::string& text) {
-    if (ctx.json) {
-        *ctx.out << result.dump() << '\n';
-    } else {
-        *ctx.out << text << '\n';
-    }
 }
 
 }  // namespace
@@ -107,15 +91,33 @@ int set_state(const CtlContext& ctx, const std::string& aor_text, store::Verific
 }  // namespace
 
 int command_verify(const CtlContext& ctx, const CommandArgs& args) {
-    CommandSpec spec{"verify", "verify AOR [--source admin|directory]",
-                     "Mark a binding as verified, so the proxy announces its JID (RFC 7081 3.5)."};
+    CommandSpec spec{"verify",
+                     "verify AOR [--source admin|directory] | verify --mutual (AOR | --all)",
+                     "Mark a binding as verified, so the proxy announces its JID (RFC 7081 3.5). "
+                     "--mutual: mark it mutual when the user's own vCard lists the AOR (RFC 7081 "
+                     "3.3), and a mutual one whose vCard no longer does unverified."};
     std::string aor, source;
-    spec.options.add_options()("aor", po::value(&aor)->required(), "SIP AOR")  //
-        ("source", po::value(&source)->default_value("admin"), "admin or directory");
+    bool mutual = false, all = false;
+    spec.options.add_options()("aor", po::value(&aor), "SIP AOR")                     //
+        ("source", po::value(&source)->default_value("admin"), "admin or directory")  //
+        ("mutual", po::bool_switch(&mutual),
+         "check the users' vCards ([xmpp-component] vcard_store)")  //
+        ("all", po::bool_switch(&all), "with --mutual: every binding");
     spec.positional.add("aor", 1);
-    if (!parse_command(ctx, spec, args)) return kOk;
+    const auto given = parse_command(ctx, spec, args);
+    if (!given) return kOk;
+    if (mutual) {
+        if (all == !aor.empty())
+            throw CommandError(kUsage, "verify --mutual takes an AOR or --all");
+        if (!given->at("source").defaulted()) {
+            throw CommandError(kUsage, "verify --mutual takes no --source");
+        }
+        return verify_mutual(ctx, aor, all);
+    }
+    if (all) throw CommandError(kUsage, "--all goes with --mutual");
+    if (aor.empty()) throw CommandError(kUsage, "verify: which AOR?");
     const auto state = verification_argument(source);
-    if (!store::is_verified(state)) {
+    if (!store::is_verified(state) || state == store::Verification::Mutual) {
         throw CommandError(kUsage, "--source must name a verifying source: admin or directory");
     }
     return set_state(ctx, aor, state);

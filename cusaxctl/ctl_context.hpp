@@ -15,6 +15,7 @@ struct CtlContext {
     store::StoreSettings store_settings;
     store::Verification import_verification = store::Verification::Unverified;
     std::filesystem::path stats_dir;
+    std::string vcard_store_path;  // [xmpp-component] vcard_store: the users' vCards, or empty
     bool json = false;
     std::ostream* out = nullptr;
     std::ostream* err = nullptr;
@@ -33,6 +34,8 @@ int command_remove(const CtlContext& ctx, const CommandArgs& args);
 int command_show(const CtlContext& ctx, const CommandArgs& args);
 int command_list(const CtlContext& ctx, const CommandArgs& args);
 int command_verify(const CtlContext& ctx, const CommandArgs& args);
+// verify --mutual, called by command_verify (command_verify_mutual.cpp).
+int verify_mutual(const CtlContext& ctx, const std::string& aor_text, bool all);
 int command_unverify(const CtlContext& ctx, const CommandArgs& args);
 int command_import(const CtlContext& ctx, const CommandArgs& args);
 int command_export(const CtlContext& ctx, const CommandArgs& args);

@@ -30,6 +30,7 @@ void load_ctl_settings(CtlContext& ctx, const std::string& config_path) {
         log::setup(config::log_settings(cfg, "cusaxctl"));
         ctx.store_settings = runtime::store_settings(cfg);
         ctx.stats_dir = cfg.string("log", "stats_dir");
+        ctx.vcard_store_path = cfg.string("xmpp-component", "vcard_store");
         // The section's declaration only allows the names verification_from_string knows.
         ctx.import_verification =
             store::verification_from_string(cfg.string("cusaxctl", "import_verification"))

@@ -25,7 +25,7 @@ constexpr CommandEntry kCommands[] = {
     {"remove", command_remove, "remove a binding"},
     {"show", command_show, "show one binding by AOR, JID or number"},
     {"list", command_list, "list every binding (--json for scripts)"},
-    {"verify", command_verify, "mark a binding verified (admin or directory)"},
+    {"verify", command_verify, "mark a binding verified (admin, directory or --mutual)"},
     {"unverify", command_unverify, "mark a binding unverified"},
     {"import", command_import, "add bindings from CSV or vCard files, all or nothing"},
     {"export", command_export, "write every binding as CSV"},
@@ -39,11 +39,19 @@ struct SplitArgs {
     CommandArgs command_args;
 };
 
-SplitArgs split(const std::vector<std::string>& argv) {
+// Whether a global option written as `arg` ("--store", "-c") takes the next argument as its
+// value (as declared in `options`, so that the declaration stays the one list of them).
+bool takes_value(const po::options_description& options, const std::string& arg) {
+    const std::string name = arg.starts_with("--") ? arg.substr(2) : arg;
+    const auto* option = options.find_nothrow(name, false);
+    return option && option->semantic()->min_tokens() > 0;
+}
+
+SplitArgs split(const std::vector<std::string>& argv, const po::options_description& options) {
     SplitArgs out;
     for (std::size_t i = 1; i < argv.size(); ++i) {
         const auto& arg = argv[i];
-        if (arg == "-c" || arg == "--config" || arg == "--store") {
+        if (takes_value(options, arg)) {
             out.global.push_back(arg);
             if (i + 1 < argv.size()) out.global.push_back(argv[++i]);
         } else if (arg.starts_with("-")) {
@@ -79,13 +87,16 @@ int run_cusaxctl(const std::vector<std::string>& argv, std::ostream& out, std::o
     options.add_options()                                                                   //
         ("config,c", po::value<std::string>(), config_help.c_str())                         //
         ("store", po::value<std::string>(), "binding store file (overrides [store] path)")  //
-        ("json", "machine-readable output (JSON)")                                          //
-        ("check-config", "validate the INI file and exit")                                  //
+        ("vcard-store", po::value<std::string>(),
+         "users' vCard store file, for verify --mutual (overrides [xmpp-component] "
+         "vcard_store)")                                    //
+        ("json", "machine-readable output (JSON)")          //
+        ("check-config", "validate the INI file and exit")  //
         ("dump-config", po::value<std::string>()->implicit_value("ini"),
          "print every key with its default and help: ini (a commented INI) or markdown")  //
         ("version", "print the version and exit")                                         //
         ("help,h", "show this help");
-    const auto args = split(argv);
+    const auto args = split(argv, options);
     po::variables_map vm;
     try {
         po::store(po::command_line_parser(args.global).options(options).run(), vm);
@@ -120,6 +131,7 @@ int run_cusaxctl(const std::vector<std::string>& argv, std::ostream& out, std::o
             return kOk;
         }
         if (vm.count("store")) ctx.store_settings.path = vm["store"].as<std::string>();
+        if (vm.count("vcard-store")) ctx.vcard_store_path = vm["vcard-store"].as<std::string>();
         if (args.command.empty()) {
             print_usage(err, options);
             return kUsage;

@@ -83,14 +83,15 @@ std::optional<std::vector<XmlElement>> DirectoryService::handle_delegation(
     const XmlElement& inner = *request.inner;
     const std::string owner = delegated_vcard_owner(inner);
     const store::Binding* binding = accounts.snapshot().by_jid(owner);
-    std::optional<XmlElement> stored;
+    std::optional<StoredVcard> stored;
     DelegatedVcardOutcome outcome;
     try {
         if (vcards_) stored = vcards_->get(owner);
-        outcome =
-            handle_delegated_vcard(inner, request.server, binding, stored ? &*stored : nullptr,
-                                   settings_.vcard_guard, vcards_ != nullptr);
+        outcome = handle_delegated_vcard(inner, request.server, binding,
+                                         stored ? &stored->vcard : nullptr, settings_.vcard_guard,
+                                         vcards_ != nullptr);
         if (outcome.store) vcards_->put(owner, *outcome.store);
+        if (outcome.mutual_lost) drop_mutual(*binding, inner);
     } catch (const std::exception& e) {
         log::event(log::Level::error, "xmpp.vcard_store_failed", e.what(), {{"jid", owner}});
         outcome.reply = make_error_reply(inner, "internal-server-error", "wait");
@@ -109,6 +110,18 @@ std::optional<std::vector<XmlElement>> DirectoryService::handle_delegation(
     replies.push_back(
         wrap_delegated_reply(stanza, request.delegation_ns, std::move(outcome.reply)));
     return replies;
+}
+
+void DirectoryService::drop_mutual(const store::Binding& binding, const XmlElement& inner) {
+    // The snapshot may be a moment old: the store decides, and the watcher brings the new
+    // state to every daemon.
+    const bool changed =
+        bindings_ && bindings_->set_verification(binding.aor, store::Verification::Unverified);
+    log::event(changed ? log::Level::info : log::Level::warn, "xmpp.mutual_dropped",
+               changed ? "the vCard no longer lists the bound SIP address: now unverified"
+                       : "the vCard no longer lists the bound SIP address, but the binding "
+                         "could not be changed",
+               {{"stanza_id", inner.attr_or("id")}, {"jid", binding.jid}, {"aor", binding.aor}});
 }
 
 std::vector<XmlElement> DirectoryService::handle(const XmlElement& stanza) {

@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "shared/counters/counters.hpp"
+#include "shared/store/binding_store.hpp"
 #include "shared/store/snapshot.hpp"
 #include "xmpp-component/component_counters.hpp"
 #include "xmpp-component/directory_policy.hpp"
@@ -44,8 +45,14 @@ class DirectoryService : public StanzaHandler {
 
     // Where the vCards of the server's users go once vcard-temp is delegated (XEP-0355);
     // without one, delegated gets are answered from the bindings alone and sets refused.
-    // Call before the stream starts.
-    void set_vcard_store(std::shared_ptr<VcardStore> store) { vcards_ = std::move(store); }
+    // bindings: a connection of the stream thread's own to the binding store, through which a
+    // vCard set that stops listing a mutual binding's AOR drops it to unverified (RFC 7081
+    // §3.3). Call before the stream starts.
+    void set_vcard_store(std::shared_ptr<VcardStore> vcards,
+                         std::shared_ptr<store::BindingStore> bindings = nullptr) {
+        vcards_ = std::move(vcards);
+        bindings_ = std::move(bindings);
+    }
 
   private:
     // A stanza carrying <delegation/>: nullopt when it is not one.
@@ -53,6 +60,7 @@ class DirectoryService : public StanzaHandler {
                                                              const AccountIndex& accounts);
 
     std::shared_ptr<const AccountIndex> accounts() const;
+    void drop_mutual(const store::Binding& binding, const XmlElement& inner);
 
     struct IndexSlot;
     SnapshotSource source_;
@@ -62,6 +70,7 @@ class DirectoryService : public StanzaHandler {
     std::mutex refresh_mutex_;  // writers only
     std::unique_ptr<IndexSlot> index_;
     std::shared_ptr<VcardStore> vcards_;
+    std::shared_ptr<store::BindingStore> bindings_;
 };
 
 }  // namespace cusax::xmpp

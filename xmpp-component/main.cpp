@@ -30,7 +30,8 @@ int run(const config::Config& config) {
         [&runtime] { return runtime.snapshot(); }, std::move(settings.directory), settings.search,
         runtime.counters());
     if (!settings.vcard_store.empty()) {
-        service->set_vcard_store(std::make_shared<xmpp::VcardStore>(settings.vcard_store));
+        service->set_vcard_store(std::make_shared<xmpp::VcardStore>(settings.vcard_store),
+                                 store::open_store(runtime::store_settings(config)));
     }
     // The account index of each new snapshot is built on the store watcher's thread; the
     // second refresh() catches a snapshot published before the callback was in place.

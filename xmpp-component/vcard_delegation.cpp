@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "shared/address/sip_address.hpp"
 #include "shared/text/ascii_case.hpp"
 #include "xmpp-component/contact_cards.hpp"
 #include "xmpp-component/stanza_reply.hpp"
@@ -157,6 +158,20 @@ XmlElement merge_guaranteed_tels(const XmlElement* stored, const store::Binding*
     });
 }
 
+std::vector<std::string> listed_sip_uris(const XmlElement& vcard) {
+    std::vector<std::string> out;
+    for (const auto& c : vcard.children) {
+        if (!is_tel(c)) continue;
+        const std::string number = tel_number(c);
+        if (!is_sip_uri(number)) continue;
+        auto aor = address::normalise_aor(number);
+        if (aor && std::find(out.begin(), out.end(), *aor.value) == out.end()) {
+            out.push_back(std::move(*aor.value));
+        }
+    }
+    return out;
+}
+
 GuardResult guard_vcard_set(const XmlElement& submitted, const store::Binding& binding,
                             VcardGuard mode) {
     const auto guaranteed = guaranteed_tels(binding);
@@ -246,8 +261,9 @@ DelegatedVcardOutcome handle_delegated_vcard(const XmlElement& inner, std::strin
         fail("service-unavailable", "cancel", "vCard storage is not configured");
         return out;
     }
+    std::vector<std::string> listed = listed_sip_uris(q);
     if (!binding) {
-        out.store = q;
+        out.store = StoredVcard{q, std::move(listed)};
         out.reply = make_iq_result(inner);
         return out;
     }
@@ -260,9 +276,12 @@ DelegatedVcardOutcome handle_delegated_vcard(const XmlElement& inner, std::strin
     // The guaranteed TELs are not stored: a get puts the binding's current ones back, so that
     // a number removed from the binding later does not linger in the vCard.
     const auto guaranteed = guaranteed_tels(*binding);
-    out.store = with_guaranteed(guarded.vcard, {}, [&](const XmlElement& tel) {
-        return repeats_guaranteed(tel, guaranteed);
-    });
+    out.mutual_lost = binding->verification == store::Verification::Mutual &&
+                      std::find(listed.begin(), listed.end(), binding->aor) == listed.end();
+    out.store = StoredVcard{
+        with_guaranteed(guarded.vcard, {},
+                        [&](const XmlElement& tel) { return repeats_guaranteed(tel, guaranteed); }),
+        std::move(listed)};
     out.reply = make_iq_result(inner);
     return out;
 }

@@ -24,6 +24,7 @@
 
 #include "shared/store/binding.hpp"
 #include "xmpp-component/contact_cards.hpp"
+#include "xmpp-component/vcard_store.hpp"
 #include "xmpp-component/xml_element.hpp"
 
 namespace cusax::xmpp {
@@ -85,16 +86,22 @@ struct GuardResult {
 GuardResult guard_vcard_set(const XmlElement& submitted, const store::Binding& binding,
                             VcardGuard mode);
 
+// The SIP addresses (normalised AORs) a vCard's TEL fields list: RFC 7081 §3.3's confirmation of
+// a binding from the XMPP side. TELs holding no valid sip:/sips: URI are not listings.
+std::vector<std::string> listed_sip_uris(const XmlElement& vcard);
+
 struct DelegatedVcardOutcome {
-    XmlElement reply;                 // the inner reply, jabber:client
-    std::optional<XmlElement> store;  // vCard to store for the owner, when any
-    std::string_view kind;            // "vcard-get", "vcard-set", ...
-    std::string_view error;           // condition sent back, empty when none
-    std::string detail;               // what was refused or corrected, for the log
+    XmlElement reply;                  // the inner reply, jabber:client
+    std::optional<StoredVcard> store;  // vCard to store for the owner, when any
+    bool mutual_lost = false;          // a set that no longer lists the owner's mutual binding
+    std::string_view kind;             // "vcard-get", "vcard-set", ...
+    std::string_view error;            // condition sent back, empty when none
+    std::string detail;                // what was refused or corrected, for the log
 };
 
 // Answers one forwarded vcard-temp iq. What it stores for a user with a binding is the vCard
-// without the guaranteed TELs (a get merges the binding's current ones back). server: the domain
+// without the guaranteed TELs (a get merges the binding's current ones back), with the SIP
+// addresses the user's own submission listed (before any correction). server: the domain
 // whose users these are; binding: the owner's binding (nullptr when none); stored: the owner's
 // stored vCard (nullptr when none); storage: whether sets can be stored at all.
 DelegatedVcardOutcome handle_delegated_vcard(const XmlElement& inner, std::string_view server,

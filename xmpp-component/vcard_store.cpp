@@ -1,49 +1,19 @@
 #include "xmpp-component/vcard_store.hpp"
 
-#include <ctime>
-
-#include "shared/store/sqlite_handles.hpp"
 #include "xmpp-component/xml_stream_parser.hpp"
 
 namespace cusax::xmpp {
 
-namespace sql = store::sqlite;
-
-struct VcardStore::Impl {
-    explicit Impl(const std::string& path)
-        : db(path),
-          init((db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                        "PRAGMA busy_timeout=5000;"
-                        "CREATE TABLE IF NOT EXISTS vcards (jid TEXT PRIMARY KEY NOT NULL,"
-                        " vcard TEXT NOT NULL, updated_at INTEGER NOT NULL)"),
-                0)),
-          select(db, "SELECT vcard FROM vcards WHERE jid = ?1"),
-          upsert(db,
-                 "INSERT INTO vcards (jid, vcard, updated_at) VALUES (?1, ?2, ?3) "
-                 "ON CONFLICT(jid) DO UPDATE SET vcard = excluded.vcard, "
-                 "updated_at = excluded.updated_at") {}
-    sql::Database db;
-    int init;
-    sql::Statement select;
-    sql::Statement upsert;
-};
-
-VcardStore::VcardStore(const std::string& path) : impl_(std::make_unique<Impl>(path)) {}
-VcardStore::~VcardStore() = default;
-
-std::optional<XmlElement> VcardStore::get(std::string_view bare_jid) {
-    sql::StatementUse s(impl_->select);
-    s->bind(1, bare_jid);
-    if (!s->step()) return std::nullopt;
-    return parse_element(s->text(0));
+std::optional<StoredVcard> VcardStore::get(std::string_view bare_jid) {
+    auto row = rows_.get(bare_jid);
+    if (!row) return std::nullopt;
+    auto vcard = parse_element(row->xml);
+    if (!vcard) return std::nullopt;
+    return StoredVcard{std::move(*vcard), std::move(row->listed_sip)};
 }
 
-void VcardStore::put(std::string_view bare_jid, const XmlElement& vcard) {
-    sql::StatementUse s(impl_->upsert);
-    s->bind(1, bare_jid);
-    s->bind(2, vcard.serialize());
-    s->bind(3, static_cast<std::int64_t>(std::time(nullptr)));
-    s->step();
+void VcardStore::put(std::string_view bare_jid, const StoredVcard& stored) {
+    rows_.put(bare_jid, {stored.vcard.serialize(), stored.listed_sip});
 }
 
 std::optional<XmlElement> parse_element(std::string_view xml) {

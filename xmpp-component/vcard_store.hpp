@@ -1,35 +1,36 @@
 #pragma once
-// The vCards of the XMPP server's users, kept by the component once vcard-temp is delegated to
-// it (XEP-0355): a small SQLite file of its own (vcard_store in [xmpp-component]), beside the
-// binding store, one row per bare JID holding the vCard as sent (serialised XML).
+// The component's view of the users' vCard store (shared/store/user_vcard_store.hpp): the same
+// rows, with the vCard as an XmlElement.
 //
 // Threads: used from the stream's thread only. Calls are synchronous (a set commits before it
 // is answered, so that an acknowledged vCard survives a restart).
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "shared/store/user_vcard_store.hpp"
 #include "xmpp-component/xml_element.hpp"
 
 namespace cusax::xmpp {
 
+struct StoredVcard {
+    XmlElement vcard;
+    std::vector<std::string> listed_sip;  // SIP AORs the user's own TELs listed
+};
+
 class VcardStore {
   public:
-    // Opens (creating when missing) the file. Throws std::runtime_error naming the path.
-    explicit VcardStore(const std::string& path);
-    ~VcardStore();
-    VcardStore(const VcardStore&) = delete;
-    VcardStore& operator=(const VcardStore&) = delete;
+    // Opens (creating when missing) the file. Throws store::StoreError naming the path.
+    explicit VcardStore(const std::string& path) : rows_(path) {}
 
     // The stored vCard of a bare JID (lower-case), nullopt when none or unreadable.
-    std::optional<XmlElement> get(std::string_view bare_jid);
-    // Replaces the stored vCard. Throws std::runtime_error on a write failure.
-    void put(std::string_view bare_jid, const XmlElement& vcard);
+    std::optional<StoredVcard> get(std::string_view bare_jid);
+    // Replaces the stored vCard. Throws store::StoreError on a write failure.
+    void put(std::string_view bare_jid, const StoredVcard& stored);
 
   private:
-    struct Impl;
-    std::unique_ptr<Impl> impl_;
+    store::UserVcardStore rows_;
 };
 
 // One element parsed back from its serialised form (as XmlElement::serialize wrote it, in

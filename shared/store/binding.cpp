@@ -18,12 +18,15 @@ std::string_view to_string(Verification v) {
             return "admin";
         case Verification::Directory:
             return "directory";
+        case Verification::Mutual:
+            return "mutual";
     }
     return "unverified";
 }
 
 std::optional<Verification> verification_from_string(std::string_view text) {
-    for (auto v : {Verification::Unverified, Verification::Admin, Verification::Directory}) {
+    for (auto v : {Verification::Unverified, Verification::Admin, Verification::Directory,
+                   Verification::Mutual}) {
         if (to_string(v) == text) return v;
     }
     return std::nullopt;
@@ -34,6 +37,7 @@ bool is_verified(Verification v) {
     switch (v) {
         case Verification::Admin:
         case Verification::Directory:
+        case Verification::Mutual:
             return true;
         case Verification::Unverified:
             break;

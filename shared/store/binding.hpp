@@ -11,11 +11,12 @@ namespace cusax::store {
 
 // How far a binding is trusted. Only "verified" states make the proxy announce the JID
 // (RFC 7081 §3.5: an unconfirmed AOR-to-JID binding lets anyone pose as a contact).
-// Stored as text so later states (issue 12 adds "mutual") need no schema change.
+// Stored as text, so a new state needs no schema change.
 enum class Verification {
     Unverified,  // provisioned, not confirmed
     Admin,       // confirmed by an operator (cusaxctl verify)
     Directory,   // confirmed by a trusted directory import
+    Mutual,      // RFC 7081 §3.3: the JID's own vCard lists this AOR (cusaxctl verify --mutual)
 };
 
 std::string_view to_string(Verification v);

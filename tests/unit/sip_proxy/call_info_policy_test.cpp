@@ -36,6 +36,8 @@ class CallInfoPolicy : public ::testing::Test {
                       Verification::Unverified),
         test::binding("sip:dave@example.com", "dave@xmpp.example.com", {"+4930777"},
                       Verification::Directory),
+        test::binding("sip:erin@example.com", "erin@xmpp.example.com", {"+4930555"},
+                      Verification::Mutual),
     });
     Trust trusted{true, "127.0.0.1"};
     Trust untrusted{false, "127.0.0.2"};
@@ -66,6 +68,17 @@ TEST_F(CallInfoPolicy, TrustedPaiWithVerifiedBindingInserts) {
         trusted);
     expect_insert(d, "alice@xmpp.example.com");
     EXPECT_EQ(std::get<InsertCallInfo>(d).aor, "sip:alice@example.com");
+}
+
+TEST_F(CallInfoPolicy, MutualBindingInsertsLikeTheOtherVerifiedStates) {
+    // RFC 7081 §3.3: confirmed by both sides (cusaxctl verify --mutual).
+    expect_insert(
+        decide(invite("<sip:x@example.com>", "P-Asserted-Identity: <sip:erin@example.com>\n"),
+               trusted),
+        "erin@xmpp.example.com");
+    expect_insert(
+        decide(invite("<sip:x@example.com>", "P-Asserted-Identity: <tel:+4930555>\n"), trusted),
+        "erin@xmpp.example.com");
 }
 
 TEST_F(CallInfoPolicy, PaiIsNormalisedBeforeLookup) {

@@ -20,16 +20,18 @@ std::string refusal(std::string_view aor, std::string_view jid, std::string_view
 }
 
 TEST(Verification, TextRoundTripsForEveryState) {
-    for (auto v : {Verification::Unverified, Verification::Admin, Verification::Directory}) {
+    for (auto v : {Verification::Unverified, Verification::Admin, Verification::Directory,
+                   Verification::Mutual}) {
         EXPECT_EQ(verification_from_string(to_string(v)), v);
     }
     EXPECT_EQ(to_string(Verification::Unverified), "unverified");
     EXPECT_EQ(to_string(Verification::Admin), "admin");
     EXPECT_EQ(to_string(Verification::Directory), "directory");
+    EXPECT_EQ(to_string(Verification::Mutual), "mutual");
 }
 
 TEST(Verification, UnknownTextIsNotAState) {
-    EXPECT_EQ(verification_from_string("mutual"), std::nullopt);
+    EXPECT_EQ(verification_from_string("Mutual"), std::nullopt);
     EXPECT_EQ(verification_from_string(""), std::nullopt);
     EXPECT_EQ(verification_from_string("Admin "), std::nullopt);
 }
@@ -38,6 +40,7 @@ TEST(Verification, OnlyTrustedProvisioningCountsAsVerified) {
     EXPECT_FALSE(is_verified(Verification::Unverified));
     EXPECT_TRUE(is_verified(Verification::Admin));
     EXPECT_TRUE(is_verified(Verification::Directory));
+    EXPECT_TRUE(is_verified(Verification::Mutual));
 }
 
 TEST(MakeBinding, NormalisesEveryField) {

@@ -206,10 +206,10 @@ TEST_F(StoreTest, RowsWithUnsafeTextTypedIntoTheFileAreSkippedOnLoad) {
 }
 
 TEST_F(StoreTest, AnUnknownVerificationStateReadsAsUnverified) {
-    // A newer cusaxctl may write states this program does not know ("mutual").
+    // A newer cusaxctl may write states this program does not know.
     raw_sql(path(),
             "INSERT INTO bindings (aor, jid, verification) VALUES "
-            "('sip:a@example.com', 'a@example.com', 'mutual');");
+            "('sip:a@example.com', 'a@example.com', 'from-the-future');");
     const auto all = store().load_all();
     ASSERT_EQ(all.size(), 1u);
     EXPECT_EQ(all[0].verification, Verification::Unverified);

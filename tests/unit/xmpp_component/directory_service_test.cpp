@@ -148,14 +148,13 @@ TEST_F(Service, RefreshBuildsTheNewIndexWhileStanzasAreAnswered) {
         }
         done = true;
     });
-    int answered = 0;
-    while (!done) {
+    // At least one answer however the threads are scheduled (a loaded machine may finish the
+    // writer before this thread first asks).
+    do {
         const auto reply = answer(service, kVcardToAlice);
         ASSERT_NE(reply.find("<FN>alice</FN>"), std::string::npos) << reply;
-        ++answered;
-    }
+    } while (!done);
     watcher.join();
-    EXPECT_GT(answered, 0);
     EXPECT_NE(answer(service,
                      "<iq type='get' id='b' from='j@xmpp.example.com/r' "
                      "to='bob@sip.example.com'><vCard xmlns='vcard-temp'/></iq>")

@@ -147,7 +147,7 @@ TEST(Policy, SetKeepingTheGuaranteedTelsIsStoredWithoutThem) {
         handle_delegated_vcard(inner, "xmpp.example.com", &b, nullptr, VcardGuard::refuse, true);
     EXPECT_TRUE(out.error.empty()) << out.detail;
     ASSERT_TRUE(out.store);
-    EXPECT_EQ(out.store->serialize(),
+    EXPECT_EQ(out.store->vcard.serialize(),
               "<vCard xmlns='vcard-temp'><NICKNAME>ally</NICKNAME></vCard>");
 }
 
@@ -194,7 +194,7 @@ TEST(Policy, CorrectPutsTheGuaranteedTelsBack) {
     EXPECT_TRUE(out.error.empty());
     EXPECT_NE(out.detail.find("corrected: TEL sip:mallory@evil.example"), std::string::npos);
     ASSERT_TRUE(out.store);
-    EXPECT_EQ(out.store->serialize(),
+    EXPECT_EQ(out.store->vcard.serialize(),
               "<vCard xmlns='vcard-temp'><NICKNAME>ally</NICKNAME><TEL><HOME/><NUMBER>+331234"
               "</NUMBER></TEL></vCard>");
     EXPECT_EQ(out.reply.attr_or("type"), "result");
@@ -219,7 +219,8 @@ TEST(Policy, UserWithoutBindingGetsTheVcardAsStored) {
         handle_delegated_vcard(stanza(alice_set("<NICKNAME>x</NICKNAME>")), "xmpp.example.com",
                                nullptr, nullptr, VcardGuard::refuse, true);
     ASSERT_TRUE(out.store);
-    EXPECT_EQ(out.store->serialize(), "<vCard xmlns='vcard-temp'><NICKNAME>x</NICKNAME></vCard>");
+    EXPECT_EQ(out.store->vcard.serialize(),
+              "<vCard xmlns='vcard-temp'><NICKNAME>x</NICKNAME></vCard>");
 }
 
 TEST(Policy, WithoutStorageSetsAreRefused) {

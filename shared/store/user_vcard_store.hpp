@@ -1,0 +1,44 @@
+#pragma once
+// The vCards of the XMPP server's own users, kept by cusax once the server delegates
+// vcard-temp to the component (XEP-0355): a small SQLite file beside the binding store
+// ([xmpp-component] vcard_store), one row per bare JID.
+//
+// Besides the vCard (serialised XML, as the component stores it) each row keeps the SIP URIs
+// that the user's own submission listed in its TEL fields: RFC 7081 §3.3's second half of a
+// binding, read by `cusaxctl verify --mutual`. It is kept apart from the XML because the
+// component does not store the TELs it guarantees itself (a get merges the binding's current
+// ones back), so the XML alone cannot say whether the user listed the address.
+//
+// Used by the component (its stream thread) and by cusaxctl; each opens its own connection.
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cusax::store {
+
+struct UserVcard {
+    std::string xml;                      // the vCard element, serialised
+    std::vector<std::string> listed_sip;  // normalised AORs the user's TELs listed
+};
+
+class UserVcardStore {
+  public:
+    // Opens (creating or upgrading when needed) the file. Throws StoreError naming the path.
+    explicit UserVcardStore(const std::string& path);
+    ~UserVcardStore();
+    UserVcardStore(const UserVcardStore&) = delete;
+    UserVcardStore& operator=(const UserVcardStore&) = delete;
+
+    // The stored vCard of a bare JID (normalised, lower-case); nullopt when none.
+    std::optional<UserVcard> get(std::string_view bare_jid);
+    // Replaces the stored vCard; committed when it returns. Throws StoreError.
+    void put(std::string_view bare_jid, const UserVcard& vcard);
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cusax::store
