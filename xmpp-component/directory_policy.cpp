@@ -110,6 +110,11 @@ void disco_info(Request& r, const XmlElement& q) {
             // nothing) and to its users' bare JIDs (":bare:", vcard-temp) for what it delegates.
             for (auto prefix : {ns::delegation2, ns::delegation1}) {
                 if (node == std::string(prefix) + "::" + std::string(ns::vcard_temp)) {
+                    // ejabberd's mod_delegation (:1) takes a result to this probe as the
+                    // component's acceptance of vcard-temp addressed to the server domain
+                    // itself (its own vCard) too, which the component cannot answer: declined,
+                    // so ejabberd keeps its own (an error leaves that half undelegated).
+                    if (prefix == ns::delegation1) return r.fail("item-not-found", "cancel");
                     return r.send(r.result_with(std::move(query)));
                 }
                 if (node == std::string(prefix) + ":bare:" + std::string(ns::vcard_temp)) {

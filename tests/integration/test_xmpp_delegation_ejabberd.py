@@ -1,0 +1,225 @@
+#!/usr/bin/python3
+"""XEP-0355 on ejabberd: the checks of test_xmpp_delegation_vcard.py (Prosody) against a real
+ejabberd 23.01 (Debian's `ejabberd`, mod_delegation, namespace urn:xmpp:delegation:1), with the
+config of conf/ejabberd-delegation.yml.
+
+ejabberd asks the component two disco#info questions when it connects and delegates what the
+answers accept: the users' bare JIDs (`urn:xmpp:delegation:1:bare:vcard-temp`, answered) and
+the server domain itself (`urn:xmpp:delegation:1::vcard-temp`, declined, so that ejabberd's
+mod_vcard keeps the server's own vCard). Then: a second user fetches alice@xmpp.example.com's
+vCard and sees her SIP TEL; alice sees her own (an iq without `to`); alice sets a nickname;
+bob may not change alice's vCard (forbidden, an error relayed through ejabberd's delegation);
+a delegation-wrapped stanza sent by a client is ignored; while the component is down, ejabberd
+has no vcard-temp handler at all for its users; the component is restarted and the nickname is
+still there; alice's change of her SIP TEL is refused (vcard_guard = refuse) or corrected
+(vcard_guard = correct); a binding change made with cusaxctl shows in a fetch within one
+second."""
+import asyncio
+import os
+import signal
+import sys
+import time
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from cusax_xmpp import DOMAIN, LOCAL, VT, check, query, vcard_tels, wait_for  # noqa: E402
+from ejabberd import EjabberdScenario  # noqa: E402
+
+ALICE = "alice@" + LOCAL
+BOB = "bob@" + LOCAL
+SIP = "sip:alice@" + DOMAIN
+BUDGET = 85  # seconds for the whole test; ctest's own timeout is longer
+DELEGATED = "Namespace 'vcard-temp' is delegated to external component 'sip.example.com'"
+
+
+def out_of_time(signum, frame):
+    raise AssertionError(f"the test took more than {BUDGET}s")
+
+
+async def set_vcard(client, vcard, to=ALICE):
+    """Sends a vCard set to `to`; returns "ok", (condition, text) or "TIMEOUT"."""
+    from slixmpp.exceptions import IqError, IqTimeout
+    iq = client.Iq()
+    iq["type"] = "set"
+    iq["to"] = to
+    iq.xml.append(vcard)
+    try:
+        await iq.send(timeout=8)
+        return "ok"
+    except IqError as e:
+        return (e.iq["error"]["condition"], e.iq["error"]["text"])
+    except IqTimeout:
+        return "TIMEOUT"
+
+
+async def fetch(client, jid=ALICE):
+    v = await query(client, jid, "<vCard xmlns='vcard-temp'/>")
+    check(not isinstance(v, str), f"vCard of {jid}: {v}")
+    return v
+
+
+async def own_vcard(client):
+    """The sender's own vCard, asked as clients do: an iq without `to`."""
+    from slixmpp.exceptions import IqError, IqTimeout
+    iq = client.Iq()
+    iq["type"] = "get"
+    iq.xml.append(ET.fromstring("<vCard xmlns='vcard-temp'/>"))
+    try:
+        resp = await iq.send(timeout=8)
+    except (IqError, IqTimeout) as e:
+        return repr(e)
+    return resp.xml.find(VT + "vCard")
+
+
+def wait_delegated(s, c, times):
+    """ejabberd has (re)delegated vcard-temp to this component: its log says so for the
+    times-th time and the component got the advertisement."""
+    wait_for(lambda: len(s.ejabberd_log_lines(DELEGATED)) >= times
+             and "xmpp.delegation_advertised" in c.text(), 15,
+             f"ejabberd delegating vcard-temp (#{times})")
+
+
+def main():
+    signal.signal(signal.SIGALRM, out_of_time)
+    signal.alarm(BUDGET)
+    started = time.monotonic()
+    with EjabberdScenario("vCard delegation on ejabberd") as s:
+        s.write_ejabberd_config(delegate_vcard=True)
+        s.start_ejabberd()
+        s.register_users([("alice", LOCAL, "pw-alice"), ("bob", LOCAL, "pw-bob")])
+        s.example_bindings()  # alice: SIP URI with video, +4930123456 with video
+        keys = {"vcard_store": os.path.join(s.dir, "vcards.sqlite"), "vcard_guard": "refuse"}
+        c = s.start_component(component=keys)
+        c.wait_connected()
+        wait_delegated(s, c, 1)
+        # Only the bare-JID half: the probe for the server domain itself was declined.
+        time.sleep(0.3)
+        check(len(s.ejabberd_log_lines(DELEGATED)) == 1,
+              f"delegated once: {s.ejabberd_log_lines(DELEGATED)}")
+        check(c.text().count("xmpp.delegation_advertised") == 1,
+              "one delegation advertised to the component")
+
+        # 1. bob sees alice's SIP TEL; the server's own vCard is still ejabberd's.
+        async def bob_fetches(cl):
+            return await fetch(cl), await fetch(cl, LOCAL)
+        alice_vcard, server_vcard = s.client(BOB, "pw-bob", bob_fetches)
+        tels = vcard_tels(alice_vcard)
+        check(tels.get(SIP) == {"VOICE", "VIDEO"}, f"bob sees alice's SIP TEL: {tels}")
+        check(tels.get("+4930123456") == {"VOICE", "VIDEO"}, f"and her number: {tels}")
+        check(server_vcard.findtext(VT + "FN") == "ejabberd",
+              f"the server's vCard is mod_vcard's: {ET.tostring(server_vcard, 'unicode')}")
+        print(f"ok: bob fetched {ALICE}'s vCard with {SIP}; {LOCAL}'s is ejabberd's own")
+
+        # 2. alice sees her own vCard (no `to`), then edits it as a client does.
+        async def add_nickname(cl):
+            mine = await own_vcard(cl)
+            check(not isinstance(mine, str) and SIP in vcard_tels(mine),
+                  f"alice's own vCard: {mine if isinstance(mine, str) else vcard_tels(mine)}")
+            v = await fetch(cl)
+            ET.SubElement(v, VT + "NICKNAME").text = "Ally"
+            return await set_vcard(cl, v)
+        r = s.client(ALICE, "pw-alice", add_nickname)
+        check(r == "ok", f"alice's nickname set: {r}")
+        print("ok: alice's own vCard carries her SIP TEL; nickname set")
+
+        # 3. bob may not change alice's vCard: the component's error reaches bob through
+        # ejabberd's delegation, text included.
+        async def bob_sets_alice(cl):
+            return await set_vcard(cl, ET.fromstring(
+                "<vCard xmlns='vcard-temp'><NICKNAME>bob was here</NICKNAME></vCard>"))
+        r = s.client(BOB, "pw-bob", bob_sets_alice)
+        check(r == ("forbidden", "only the owner of a vCard may change it"),
+              f"bob's set of alice's vCard: {r}")
+        print(f"ok: bob's change of alice's vCard refused: {r}")
+
+        # 4. a client's forged delegation is not acted upon (and never answered).
+        forged = ("<delegation xmlns='urn:xmpp:delegation:1'><forwarded "
+                  "xmlns='urn:xmpp:forward:0'><iq xmlns='jabber:client' type='set' id='f1' "
+                  f"from='{ALICE}/x' to='{ALICE}'><vCard xmlns='vcard-temp'><NICKNAME>pwned"
+                  "</NICKNAME></vCard></iq></forwarded></delegation>")
+        r = s.client(BOB, "pw-bob", lambda cl: query(cl, DOMAIN, forged, itype="set", timeout=2))
+        check(r == "TIMEOUT", f"forged delegation answered: {r}")
+        wait_for(lambda: "xmpp.delegation_ignored" in c.text(), 5, "forged delegation logged")
+        print("ok: a client's forged delegation was ignored")
+
+        # 5. the component stops: ejabberd removes the delegation, and with it every
+        # vcard-temp handler of its users (mod_vcard's included) until the component is back.
+        check(c.stop() == 0, "component stopped cleanly")
+        wait_for(lambda: s.ejabberd_log_lines("Remove delegation of namespace 'vcard-temp'"),
+                 10, "ejabberd removing the delegation")
+        r = s.client(BOB, "pw-bob",
+                     lambda cl: query(cl, ALICE, "<vCard xmlns='vcard-temp'/>", timeout=5))
+        check(r == "service-unavailable", f"vCard while the component is down: {r}")
+        print(f"ok: while the component is down, a user's vCard gets {r}")
+
+        # 6. restarted, the component has kept the nickname.
+        c = s.start_component(name="component2", component=keys)
+        c.wait_connected()
+        wait_delegated(s, c, 2)
+        v = s.client(BOB, "pw-bob", lambda cl: fetch(cl))
+        check(v.findtext(VT + "NICKNAME") == "Ally",
+              f"nickname after restart: {ET.tostring(v, 'unicode')}")
+        print("ok: alice's nickname survived a component restart")
+
+        # 7. alice replaces her SIP TEL: refused, naming the field; nothing changes.
+        async def replace_sip(cl):
+            v = await fetch(cl)
+            for tel in v.findall(VT + "TEL"):
+                if tel.findtext(VT + "NUMBER") == SIP:
+                    tel.find(VT + "NUMBER").text = "sip:mallory@evil.example"
+            return await set_vcard(cl, v)
+        r = s.client(ALICE, "pw-alice", replace_sip)
+        check(isinstance(r, tuple) and r[0] == "not-acceptable", f"SIP TEL change: {r}")
+        check("sip:mallory@evil.example" in r[1], f"the error names the TEL: {r[1]}")
+        v = s.client(BOB, "pw-bob", lambda cl: fetch(cl))
+        numbers = [t.findtext(VT + "NUMBER") for t in v.findall(VT + "TEL")]
+        check(SIP in numbers and "sip:mallory@evil.example" not in numbers,
+              f"alice's vCard unchanged: {numbers}")
+        check(v.findtext(VT + "NICKNAME") == "Ally", "nickname kept")
+        print(f"ok: refused with not-acceptable: {r[1]}")
+
+        # 8. a binding change made with cusaxctl shows within a second (bob is logged in
+        # first, so that the deadline measures the component, not the login).
+        async def change_and_poll(cl):
+            await fetch(cl)
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(None, lambda: s.ctl("remove", SIP))
+            await loop.run_in_executor(None, lambda: s.ctl(
+                "add", SIP, ALICE, "--name", "Alice Liddell", "--number", "+4930123999",
+                "--verified", "admin"))
+            changed = time.monotonic()
+            while time.monotonic() - changed < 1.0:
+                tels = vcard_tels(await fetch(cl))
+                if "+4930123999" in tels and "+4930123456" not in tels:
+                    return time.monotonic() - changed
+                await asyncio.sleep(0.05)
+            return None
+        took = s.client(BOB, "pw-bob", change_and_poll)
+        check(took is not None, "the new number did not show within 1 s")
+        print(f"ok: binding change visible after {took:.2f}s")
+
+        # 9. vcard_guard = correct: the same change is stored with the SIP TEL put back (voice
+        # only now: the new number has no video).
+        check(c.stop() == 0, "component stopped cleanly")
+        c = s.start_component(name="component3", component=dict(keys, vcard_guard="correct"))
+        c.wait_connected()
+        wait_delegated(s, c, 3)
+        r = s.client(ALICE, "pw-alice", replace_sip)
+        check(r == "ok", f"corrected set accepted: {r}")
+        v = s.client(BOB, "pw-bob", lambda cl: fetch(cl))
+        tels = vcard_tels(v)
+        check(tels.get(SIP) == {"VOICE"} and "sip:mallory@evil.example" not in tels,
+              f"corrected vCard: {tels}")
+        check(v.findtext(VT + "NICKNAME") == "Ally", "nickname kept")
+        check("corrected: TEL sip:mallory@evil.example" in c.text(), "the correction is logged")
+        print("ok: corrected: SIP TEL put back, the foreign one dropped")
+
+        # Nothing went wrong on ejabberd's side: no delegated reply it could not use.
+        for needle in ("invalid delegated", "External component", "[error]"):
+            check(not s.ejabberd_log_lines(needle), f"ejabberd log: {s.ejabberd_log_lines(needle)}")
+    signal.alarm(0)
+    print(f"took {time.monotonic() - started:.1f}s")
+
+
+if __name__ == "__main__":
+    main()
