@@ -91,7 +91,7 @@ std::optional<std::vector<XmlElement>> DirectoryService::handle_delegation(
                                          stored ? &stored->vcard : nullptr, settings_.vcard_guard,
                                          vcards_ != nullptr);
         if (outcome.store) vcards_->put(owner, *outcome.store);
-        if (outcome.mutual_lost) drop_mutual(*binding, inner);
+        if (outcome.unlisted) drop_mutual(*binding, inner);
     } catch (const std::exception& e) {
         log::event(log::Level::error, "xmpp.vcard_store_failed", e.what(), {{"jid", owner}});
         outcome.reply = make_error_reply(inner, "internal-server-error", "wait");
@@ -113,15 +113,17 @@ std::optional<std::vector<XmlElement>> DirectoryService::handle_delegation(
 }
 
 void DirectoryService::drop_mutual(const store::Binding& binding, const XmlElement& inner) {
-    // The snapshot may be a moment old: the store decides, and the watcher brings the new
-    // state to every daemon.
-    const bool changed =
-        bindings_ && bindings_->set_verification(binding.aor, store::Verification::Unverified);
-    log::event(changed ? log::Level::info : log::Level::warn, "xmpp.mutual_dropped",
-               changed ? "the vCard no longer lists the bound SIP address: now unverified"
-                       : "the vCard no longer lists the bound SIP address, but the binding "
-                         "could not be changed",
-               {{"stanza_id", inner.attr_or("id")}, {"jid", binding.jid}, {"aor", binding.aor}});
+    // Asked of the store, not of the snapshot, which may be a moment older than a
+    // `cusaxctl verify --mutual` that just ran; the watcher then brings the new state to every
+    // daemon. Only a mutual binding changes: other states are not the user's to withdraw.
+    if (!bindings_) return;
+    if (bindings_->replace_verification(binding.aor, store::Verification::Mutual,
+                                        store::Verification::Unverified)) {
+        log::event(
+            log::Level::info, "xmpp.mutual_dropped",
+            "the owner's vCard no longer lists the bound SIP address: now unverified",
+            {{"stanza_id", inner.attr_or("id")}, {"jid", binding.jid}, {"aor", binding.aor}});
+    }
 }
 
 std::vector<XmlElement> DirectoryService::handle(const XmlElement& stanza) {

@@ -276,8 +276,7 @@ DelegatedVcardOutcome handle_delegated_vcard(const XmlElement& inner, std::strin
     // The guaranteed TELs are not stored: a get puts the binding's current ones back, so that
     // a number removed from the binding later does not linger in the vCard.
     const auto guaranteed = guaranteed_tels(*binding);
-    out.mutual_lost = binding->verification == store::Verification::Mutual &&
-                      std::find(listed.begin(), listed.end(), binding->aor) == listed.end();
+    out.unlisted = std::find(listed.begin(), listed.end(), binding->aor) == listed.end();
     out.store = StoredVcard{
         with_guaranteed(guarded.vcard, {},
                         [&](const XmlElement& tel) { return repeats_guaranteed(tel, guaranteed); }),

@@ -93,7 +93,7 @@ std::vector<std::string> listed_sip_uris(const XmlElement& vcard);
 struct DelegatedVcardOutcome {
     XmlElement reply;                  // the inner reply, jabber:client
     std::optional<StoredVcard> store;  // vCard to store for the owner, when any
-    bool mutual_lost = false;          // a set that no longer lists the owner's mutual binding
+    bool unlisted = false;             // a stored set that does not list the owner's bound AOR
     std::string_view kind;             // "vcard-get", "vcard-set", ...
     std::string_view error;            // condition sent back, empty when none
     std::string detail;                // what was refused or corrected, for the log

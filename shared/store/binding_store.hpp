@@ -45,6 +45,10 @@ class BindingStore {
     // Returns false when there was no such AOR.
     virtual bool remove(const std::string& aor) = 0;
     virtual bool set_verification(const std::string& aor, Verification state) = 0;
+    // Compare-and-set: changes the state only while it is still `expected` (a daemon acting on
+    // a snapshot that may be a moment old). Returns whether it changed.
+    virtual bool replace_verification(const std::string& aor, Verification expected,
+                                      Verification state) = 0;
 
     virtual std::optional<Binding> find_by_aor(const std::string& aor) = 0;
     virtual std::vector<Binding> load_all() = 0;

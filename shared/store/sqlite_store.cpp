@@ -234,6 +234,19 @@ bool SqliteStore::set_verification(const std::string& aor, Verification state) {
     return db_.changes() > 0;
 }
 
+bool SqliteStore::replace_verification(const std::string& aor, Verification expected,
+                                       Verification state) {
+    Statement s(db_,
+                "UPDATE bindings SET verification = ?2, updated_at = ?3 "
+                "WHERE aor = ?1 AND verification = ?4");
+    s.bind(1, aor);
+    s.bind(2, to_string(state));
+    s.bind(3, unix_now());
+    s.bind(4, to_string(expected));
+    s.step();
+    return db_.changes() > 0;
+}
+
 std::optional<Binding> SqliteStore::find_by_aor(const std::string& aor) {
     LoadProblems problems;
     std::optional<Binding> found;

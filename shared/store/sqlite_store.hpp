@@ -22,6 +22,8 @@ class SqliteStore final : public BindingStore {
     void put(const Binding& binding) override;
     bool remove(const std::string& aor) override;
     bool set_verification(const std::string& aor, Verification state) override;
+    bool replace_verification(const std::string& aor, Verification expected,
+                              Verification state) override;
 
     std::optional<Binding> find_by_aor(const std::string& aor) override;
     std::vector<Binding> load_all() override;

@@ -13,33 +13,11 @@ import time
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from cusax_xmpp import (DOMAIN, LOCAL, VT, Scenario, check, query, read, vcard_tels,
-                        wait_for)
+from cusax_xmpp import (DOMAIN, LOCAL, VT, Scenario, check, fetch_vcard, query, read,
+                        set_vcard, vcard_tels, wait_for)
 
 ALICE = "alice@" + LOCAL
 SIP = "sip:alice@" + DOMAIN
-
-
-async def set_vcard(client, vcard):
-    """Sends alice's vCard set; returns "ok" or (condition, text)."""
-    from slixmpp.exceptions import IqError, IqTimeout
-    iq = client.Iq()
-    iq["type"] = "set"
-    iq["to"] = ALICE
-    iq.xml.append(vcard)
-    try:
-        await iq.send(timeout=8)
-        return "ok"
-    except IqError as e:
-        return (e.iq["error"]["condition"], e.iq["error"]["text"])
-    except IqTimeout:
-        return "TIMEOUT"
-
-
-async def fetch(client):
-    v = await query(client, ALICE, "<vCard xmlns='vcard-temp'/>")
-    check(not isinstance(v, str), f"vCard of {ALICE}: {v}")
-    return v
 
 
 def main():
@@ -60,16 +38,16 @@ def main():
               "Prosody took the component's disco-nesting answers")
 
         # 1. bob sees alice's SIP TEL, which nobody ever put in a vCard.
-        tels = vcard_tels(s.client("bob@" + LOCAL, "pw-bob", lambda cl: fetch(cl)))
+        tels = vcard_tels(s.client("bob@" + LOCAL, "pw-bob", lambda cl: fetch_vcard(cl, ALICE)))
         check(tels.get(SIP) == {"VOICE", "VIDEO"}, f"bob sees alice's SIP TEL: {tels}")
         check(tels.get("+4930123456") == {"VOICE", "VIDEO"}, f"and her number: {tels}")
         print(f"ok: bob fetched {ALICE}'s vCard with {SIP}")
 
         # 2. alice edits her own vCard as a client does: fetch, add a nickname, send back.
         async def add_nickname(cl):
-            v = await fetch(cl)
+            v = await fetch_vcard(cl, ALICE)
             ET.SubElement(v, VT + "NICKNAME").text = "Ally"
-            return await set_vcard(cl, v)
+            return await set_vcard(cl, v, to=ALICE)
         r = s.client(ALICE, "pw-alice", add_nickname)
         check(r == "ok", f"alice's nickname set: {r}")
 
@@ -89,22 +67,22 @@ def main():
         c.wait_connected()
         wait_for(lambda: "xmpp.delegation_advertised" in c.text(), 10,
                  "Prosody advertising the delegation again")
-        v = s.client("bob@" + LOCAL, "pw-bob", lambda cl: fetch(cl))
+        v = s.client("bob@" + LOCAL, "pw-bob", lambda cl: fetch_vcard(cl, ALICE))
         check(v.findtext(VT + "NICKNAME") == "Ally",
               f"nickname after restart: {ET.tostring(v, 'unicode')}")
         print("ok: alice's nickname survived a component restart")
 
         # 5. alice replaces her SIP TEL: refused, naming the field; nothing changes.
         async def replace_sip(cl):
-            v = await fetch(cl)
+            v = await fetch_vcard(cl, ALICE)
             for tel in v.findall(VT + "TEL"):
                 if tel.findtext(VT + "NUMBER") == SIP:
                     tel.find(VT + "NUMBER").text = "sip:mallory@evil.example"
-            return await set_vcard(cl, v)
+            return await set_vcard(cl, v, to=ALICE)
         r = s.client(ALICE, "pw-alice", replace_sip)
         check(isinstance(r, tuple) and r[0] == "not-acceptable", f"SIP TEL change: {r}")
         check("sip:mallory@evil.example" in r[1], f"the error names the TEL: {r[1]}")
-        v = s.client("bob@" + LOCAL, "pw-bob", lambda cl: fetch(cl))
+        v = s.client("bob@" + LOCAL, "pw-bob", lambda cl: fetch_vcard(cl, ALICE))
         numbers = [t.findtext(VT + "NUMBER") for t in v.findall(VT + "TEL")]
         check(SIP in numbers and "sip:mallory@evil.example" not in numbers,
               f"alice's vCard unchanged: {numbers}")
@@ -114,7 +92,7 @@ def main():
         # 6. a binding change made with cusaxctl shows within a second (bob is logged in
         # first, so that the deadline measures the component, not the login).
         async def change_and_poll(cl):
-            await fetch(cl)
+            await fetch_vcard(cl, ALICE)
             loop = asyncio.get_running_loop()
             await loop.run_in_executor(None, lambda: s.ctl("remove", SIP))
             await loop.run_in_executor(None, lambda: s.ctl(
@@ -122,7 +100,7 @@ def main():
                 "--verified", "admin"))
             changed = time.monotonic()
             while time.monotonic() - changed < 1.0:
-                tels = vcard_tels(await fetch(cl))
+                tels = vcard_tels(await fetch_vcard(cl, ALICE))
                 if "+4930123999" in tels and "+4930123456" not in tels:
                     return time.monotonic() - changed
                 await asyncio.sleep(0.05)
@@ -140,7 +118,7 @@ def main():
                  "Prosody advertising the delegation again")
         r = s.client(ALICE, "pw-alice", replace_sip)
         check(r == "ok", f"corrected set accepted: {r}")
-        v = s.client("bob@" + LOCAL, "pw-bob", lambda cl: fetch(cl))
+        v = s.client("bob@" + LOCAL, "pw-bob", lambda cl: fetch_vcard(cl, ALICE))
         tels = vcard_tels(v)
         check(tels.get(SIP) == {"VOICE"} and "sip:mallory@evil.example" not in tels,
               f"corrected vCard: {tels}")

@@ -357,6 +357,31 @@ async def query(client, to, payload, itype="get", timeout=TIMEOUT):
     return children[0] if children else resp.xml
 
 
+async def set_vcard(client, vcard, to=None):
+    """Sends a vcard-temp set (vcard: an Element) to `to` (None: one's own, no `to`); returns
+    "ok", (condition, text) or "TIMEOUT"."""
+    from slixmpp.exceptions import IqError, IqTimeout
+    iq = client.Iq()
+    iq["type"] = "set"
+    if to:
+        iq["to"] = to
+    iq.xml.append(vcard)
+    try:
+        await iq.send(timeout=TIMEOUT)
+        return "ok"
+    except IqError as e:
+        return (e.iq["error"]["condition"], e.iq["error"]["text"])
+    except IqTimeout:
+        return "TIMEOUT"
+
+
+async def fetch_vcard(client, jid):
+    """jid's vcard-temp (an Element); fails the test on an error or no answer."""
+    v = await query(client, jid, "<vCard xmlns='vcard-temp'/>")
+    check(not isinstance(v, str), f"vCard of {jid}: {v}")
+    return v
+
+
 def vcard_tels(vcard):
     """{NUMBER: {TYPE, ...}} of a vcard-temp."""
     out = {}

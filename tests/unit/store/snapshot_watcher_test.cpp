@@ -174,6 +174,10 @@ class BreakableStore final : public BindingStore {
     bool set_verification(const std::string& aor, Verification v) override {
         return real_->set_verification(aor, v);
     }
+    bool replace_verification(const std::string& aor, Verification expected,
+                              Verification v) override {
+        return real_->replace_verification(aor, expected, v);
+    }
     std::optional<Binding> find_by_aor(const std::string& aor) override {
         return real_->find_by_aor(aor);
     }

@@ -134,10 +134,16 @@ TEST_F(StoreTest, SetVerificationChangesOnlyTheState) {
     store().add(binding("sip:a@example.com", "a@example.com", {{"+491"}}));
     EXPECT_TRUE(store().set_verification("sip:a@example.com", Verification::Admin));
     EXPECT_FALSE(store().set_verification("sip:b@example.com", Verification::Admin));
+    // Compare-and-set: only from the expected state.
+    EXPECT_FALSE(store().replace_verification("sip:a@example.com", Verification::Mutual,
+                                              Verification::Unverified));
+    EXPECT_EQ(store().find_by_aor("sip:a@example.com")->verification, Verification::Admin);
+    EXPECT_TRUE(store().replace_verification("sip:a@example.com", Verification::Admin,
+                                             Verification::Mutual));
     const auto all = test::without_times(store().load_all());
     ASSERT_EQ(all.size(), 1u);
     EXPECT_EQ(all[0],
-              binding("sip:a@example.com", "a@example.com", {{"+491"}}, Verification::Admin));
+              binding("sip:a@example.com", "a@example.com", {{"+491"}}, Verification::Mutual));
 }
 
 TEST_F(StoreTest, LoadAllReturnsEveryBindingWithItsOwnNumbers) {

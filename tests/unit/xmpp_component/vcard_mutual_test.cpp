@@ -114,6 +114,14 @@ TEST_F(MutualOnTheWire, OtherStatesAreNotTheUsersToWithdrawNorToRaise) {
     EXPECT_EQ(listed(), std::vector<std::string>{"sip:alice@sip.example.com"});
 }
 
+TEST_F(MutualOnTheWire, TheStoresStateCountsNotAnOlderSnapshots) {
+    // verify --mutual ran a moment ago: the snapshot still says admin, the store mutual.
+    auto svc = service(store::Verification::Admin, VcardGuard::correct);
+    bindings_->set_verification("sip:alice@sip.example.com", store::Verification::Mutual);
+    svc->handle(stanza(set_by_alice("<NICKNAME>ally</NICKNAME>")));
+    EXPECT_EQ(state(), store::Verification::Unverified);
+}
+
 TEST_F(MutualOnTheWire, RefusedSetChangesNothing) {
     auto svc = service(store::Verification::Mutual, VcardGuard::refuse);
     svc->handle(stanza(set_by_alice(kSipTel)));
