@@ -13,6 +13,7 @@
 #include <string>
 
 #include "shared/log/log.hpp"
+#include "sip-proxy/lenient_method.hpp"
 
 namespace cusax::sip_proxy {
 
@@ -64,8 +65,14 @@ void AgentDeleter::operator()(nta_agent_t* agent) const { nta_agent_destroy(agen
 void MsgDeleter::operator()(msg_t* msg) const { msg_destroy(msg); }
 
 msg_mclass_t const* extended_mclass() {
-    // sip_extend_mclass(NULL) returns the library's one extended class; it is not freed.
-    static msg_mclass_t const* mclass = sip_extend_mclass(nullptr);
+    // sip_extend_mclass(NULL) returns a new extended copy of the default class, ours to
+    // change; it lives as long as the process and is not freed.
+    static msg_mclass_t const* mclass = [] {
+        msg_mclass_t* extended = sip_extend_mclass(nullptr);
+        if (!extended || !install_lenient_method(extended))
+            throw std::runtime_error("cannot make the SIP message class");
+        return extended;
+    }();
     return mclass;
 }
 

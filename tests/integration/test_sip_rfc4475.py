@@ -10,8 +10,9 @@ forwarded requests reach the sink (the next hop, 127.0.0.2:5070, UDP and TCP).
 
 For each message and transport the outcome is: forward (the sink got a request), the status
 code the sender got, or drop; it must be one INDEX.tsv allows. The proxy must stay up
-throughout, and nothing it logs about these messages may be at error level or above. One
-outcome outside INDEX.tsv is known and explained (KNOWN below).
+throughout, and nothing it logs about these messages may be at error level or above. The
+outcomes outside INDEX.tsv are known and explained (KNOWN below). intmeth.dat without its raw
+NUL must be relayed both ways: its request to the sink and the sink's 404 back to the sender.
 """
 import os, re, select, socket, subprocess, sys, threading, time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "sip"))
@@ -92,6 +93,7 @@ class Sink:
 
     def __init__(self):
         self.count = 0
+        self.answer = False  # answer UDP requests with a 404 (answer_404)
         self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.udp.bind(SINK)
         self.tcp = socket.create_server(SINK)
@@ -106,8 +108,10 @@ class Sink:
                 if s is self.tcp:
                     self.conns.append(self.tcp.accept()[0])
                 elif s is self.udp:
-                    self.udp.recv(65536)
+                    data, peer = self.udp.recvfrom(65536)
                     self.count += 1
+                    if self.answer:
+                        self.udp.sendto(answer_404(data), peer)
                 else:
                     data = s.recv(65536)
                     if data:
@@ -115,6 +119,28 @@ class Sink:
                     else:
                         self.conns.remove(s)
                         s.close()
+
+
+def answer_404(request):
+    """A 404 to the request, as its UAS would send it (Via, From, To, Call-ID, CSeq copied)."""
+    head = request.split(b"\r\n\r\n", 1)[0].split(b"\r\n")[1:]
+    kept = [line for line in head
+            if re.match(rb"(?i)(via|v|from|f|to|t|call-id|i|cseq)[ \t]*:", line)]
+    return b"\r\n".join([b"SIP/2.0 404 Not Found"] + kept + [b"Content-Length: 0", b"", b""])
+
+
+def relayed_both_ways(sender, data, sink):
+    """The request reaches the sink over UDP and the sink's 404 comes back to the sender."""
+    before = sink.count
+    sink.answer = True
+    sender.sendto(data, ("127.0.0.1", PROXY_PORT))
+    reply = b""
+    deadline = time.time() + 2
+    while time.time() < deadline and not reply.startswith(b"SIP/2.0 404"):
+        if select.select([sender], [], [], 0.05)[0]:
+            reply = sender.recv(65536)
+    sink.answer = False
+    return sink.count > before, reply
 
 
 def outcome_udp(sender, data, sink):
@@ -156,9 +182,14 @@ def outcome_tcp(data, sink):
 
 # Outcomes INDEX.tsv does not list, seen and understood, each with its reason.
 KNOWN = {
-    # Sofia-SIP's parser takes the message for garbage ("nta_agent: received garbage", a
-    # debug line) and drops it: RFC 4475 §3.1.1.2 wants it relayed. Not fixable above NTA.
-    "valid/intmeth.dat": "drop",
+    # The method (with "+" and "`") now parses (sip-proxy/lenient_method.hpp), but To's display
+    # name holds a raw NUL as a quoted-pair (allowed by RFC 3261 §25.1), and Sofia-SIP's header
+    # extractor works on C strings: it ends the header section at the NUL, so From, Call-ID
+    # and CSeq are never seen. Over UDP NTA answers 400 for the missing headers; over TCP the
+    # stream waits for the rest of a message that never comes. Not fixable in a message class.
+    # Without the NUL the message is relayed both ways (checked after the loop).
+    ("valid/intmeth.dat", "udp"): 400,
+    ("valid/intmeth.dat", "tcp"): "drop",
 }
 
 
@@ -191,11 +222,27 @@ for row in rows:
             got = outcome_udp(sender, sent, sink) if transport == "udp" else outcome_tcp(sent, sink)
         except OSError as e:
             got = "error: %s" % e
-        ok = allowed(got, spec) or KNOWN.get(name) == got
+        ok = allowed(got, spec) or KNOWN.get((name, transport)) == got
         results.append((name, transport, got, spec, ok))
         s.check(ok, "%s over %s: %s, INDEX.tsv allows %s" % (name, transport, got, spec))
         if not s.check(s.proxy_alive(), "proxy died after %s over %s" % (name, transport)):
             s.finish("")
+# intmeth.dat with its one raw NUL made \x01 (also a valid quoted-pair): the method and the
+# odd Request-URI alone must not stop it, and the 404 with that method in CSeq comes back.
+data = rewrite(open(os.path.join(DATA, "valid/intmeth.dat"), "rb").read()).replace(b"\0", b"\x01")
+for transport in ("udp", "tcp"):
+    sent = via_transport(data, transport)
+    got = outcome_udp(sender, sent, sink) if transport == "udp" else outcome_tcp(sent, sink)
+    results.append(("intmeth without NUL", transport, got, "forward", got == "forward"))
+    s.check(got == "forward", "intmeth.dat without its NUL over %s: %s" % (transport, got))
+forwarded, reply = relayed_both_ways(sender, via_transport(data, "udp"), sink)
+s.check(forwarded, "intmeth.dat without its NUL was not forwarded for the 404 round trip")
+s.check(reply.startswith(b"SIP/2.0 404") and
+        b"CSeq: 139122385 !interesting-Method0123456789_*+`.%indeed'~" in reply,
+        "the sink's 404 to intmeth.dat did not come back to the sender: %r" % reply[:200])
+results.append(("intmeth 404 relayed", "udp", reply[:11].decode("latin-1") or "none",
+                "SIP/2.0 404", reply.startswith(b"SIP/2.0 404")))
+s.check(s.proxy_alive(), "proxy died after intmeth.dat without its NUL")
 for name, transport, got, spec, ok in results:
     mark = "known deviation" if ok and not allowed(got, spec) else ("ok" if ok else "NO")
     print("%-24s %-3s %-8s allowed %-18s %s" % (name, transport, got, spec, mark))
