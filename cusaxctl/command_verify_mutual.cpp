@@ -8,11 +8,10 @@
 // Only this command promotes a binding: the component only ever demotes one (a vCard set that
 // drops the listing), so that trust is raised by an operator's action, never by traffic alone.
 #include <algorithm>
-#include <filesystem>
 
 #include "cusaxctl/command_error.hpp"
 #include "cusaxctl/command_options.hpp"
-#include "shared/store/user_vcard_store.hpp"
+#include "cusaxctl/user_vcards_access.hpp"
 
 namespace cusax::ctl {
 namespace {
@@ -32,28 +31,10 @@ MutualCheck check_listing(store::UserVcardStore& vcards, const store::Binding& b
     return {true, {}};
 }
 
-store::UserVcardStore open_vcards(const CtlContext& ctx) {
-    if (ctx.vcard_store_path.empty()) {
-        throw CommandError(kUsage,
-                           "verify --mutual reads the users' vCards: set [xmpp-component] "
-                           "vcard_store in the configuration file");
-    }
-    if (!std::filesystem::exists(ctx.vcard_store_path)) {
-        throw CommandError(kStoreError, ctx.vcard_store_path +
-                                            ": no vCard store yet (the component creates it "
-                                            "when the XMPP server delegates vcard-temp to it)");
-    }
-    try {
-        return store::UserVcardStore(ctx.vcard_store_path);
-    } catch (const store::StoreError& e) {
-        throw CommandError(kStoreError, e.what());
-    }
-}
-
 }  // namespace
 
 int verify_mutual(const CtlContext& ctx, const std::string& aor_text, bool all) {
-    auto vcards = open_vcards(ctx);
+    auto vcards = open_user_vcards(ctx, VcardStoreUse::read, "verify --mutual");
     auto store = ctx.open();
     std::vector<store::Binding> bindings;
     try {

@@ -6,40 +6,15 @@
 #include "cusaxctl/binding_csv.hpp"
 #include "cusaxctl/command_error.hpp"
 #include "cusaxctl/command_options.hpp"
+#include "cusaxctl/input_files.hpp"
 #include "cusaxctl/vcard_import.hpp"
-#include "shared/text/ascii_case.hpp"
 
 namespace cusax::ctl {
 namespace {
 
 namespace fs = std::filesystem;
 
-bool is_vcard_file(const fs::path& path) {
-    const auto ext = text::ascii_lower(path.extension().string());
-    return ext == ".vcf" || ext == ".vcard";
-}
-
-// A directory stands for the vCard files in it, in name order.
-std::vector<fs::path> expand_inputs(const std::vector<std::string>& inputs) {
-    std::vector<fs::path> files;
-    for (const auto& input : inputs) {
-        std::error_code ec;
-        if (fs::is_directory(input, ec)) {
-            std::vector<fs::path> found;
-            for (const auto& entry : fs::directory_iterator(input, ec)) {
-                if (entry.is_regular_file() && is_vcard_file(entry.path()))
-                    found.push_back(entry.path());
-            }
-            if (found.empty())
-                throw CommandError(kBadImportFile, input + ": no .vcf files in this directory");
-            std::sort(found.begin(), found.end());
-            files.insert(files.end(), found.begin(), found.end());
-        } else {
-            files.emplace_back(input);
-        }
-    }
-    return files;
-}
+bool is_vcard_file(const fs::path& path) { return has_extension(path, {".vcf", ".vcard"}); }
 
 std::vector<store::Binding> read_file(const fs::path& path, const std::string& format,
                                       store::Verification verification,
@@ -81,7 +56,7 @@ int command_import(const CtlContext& ctx, const CommandArgs& args) {
     std::vector<store::Binding> bindings;
     std::vector<std::string> origins;  // "file:line" of each binding, for the store's refusals
     try {
-        for (const auto& path : expand_inputs(inputs)) {
+        for (const auto& path : expand_inputs(inputs, is_vcard_file, ".vcf files")) {
             auto more = read_file(path, format, verification, origins);
             bindings.insert(bindings.end(), std::make_move_iterator(more.begin()),
                             std::make_move_iterator(more.end()));

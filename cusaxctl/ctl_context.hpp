@@ -38,6 +38,7 @@ int command_verify(const CtlContext& ctx, const CommandArgs& args);
 int verify_mutual(const CtlContext& ctx, const std::string& aor_text, bool all);
 int command_unverify(const CtlContext& ctx, const CommandArgs& args);
 int command_import(const CtlContext& ctx, const CommandArgs& args);
+int command_import_vcards(const CtlContext& ctx, const CommandArgs& args);
 int command_export(const CtlContext& ctx, const CommandArgs& args);
 int command_stats(const CtlContext& ctx, const CommandArgs& args);
 

@@ -1,5 +1,6 @@
 #include "cusaxctl/run_cusaxctl.hpp"
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <filesystem>
 
@@ -28,6 +29,7 @@ constexpr CommandEntry kCommands[] = {
     {"verify", command_verify, "mark a binding verified (admin, directory or --mutual)"},
     {"unverify", command_unverify, "mark a binding unverified"},
     {"import", command_import, "add bindings from CSV or vCard files, all or nothing"},
+    {"import-vcards", command_import_vcards, "copy users' vCards from a XEP-0227 export"},
     {"export", command_export, "write every binding as CSV"},
     {"stats", command_stats, "show the daemons' counters"},
 };
@@ -68,9 +70,11 @@ SplitArgs split(const std::vector<std::string>& argv, const po::options_descript
 void print_usage(std::ostream& out, const po::options_description& options) {
     out << "usage: cusaxctl [global options] COMMAND [ARGS...]\n"
            "The operator's tool for the cusax binding store.\n\nCommands:\n";
+    std::size_t width = 0;
+    for (const auto& command : kCommands) width = std::max(width, command.name.size());
     for (const auto& command : kCommands) {
-        out << "  " << command.name << std::string(10 - command.name.size(), ' ') << command.summary
-            << '\n';
+        out << "  " << command.name << std::string(width + 2 - command.name.size(), ' ')
+            << command.summary << '\n';
     }
     out << "\n"
         << options << "\n'cusaxctl COMMAND --help' shows a command's options.\n"

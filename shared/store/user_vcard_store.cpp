@@ -80,4 +80,10 @@ void UserVcardStore::put(std::string_view bare_jid, const UserVcard& vcard) {
     s->step();
 }
 
+void UserVcardStore::put_all(const std::vector<std::pair<std::string, UserVcard>>& vcards) {
+    sql::Transaction tx(impl_->db, sql::Transaction::Kind::write);
+    for (const auto& [jid, vcard] : vcards) put(jid, vcard);
+    tx.commit();
+}
+
 }  // namespace cusax::store

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace cusax::store {
@@ -35,6 +36,8 @@ class UserVcardStore {
     std::optional<UserVcard> get(std::string_view bare_jid);
     // Replaces the stored vCard; committed when it returns. Throws StoreError.
     void put(std::string_view bare_jid, const UserVcard& vcard);
+    // Every vCard or, on any failure, none (one transaction). Throws StoreError.
+    void put_all(const std::vector<std::pair<std::string, UserVcard>>& vcards);
 
   private:
     struct Impl;
