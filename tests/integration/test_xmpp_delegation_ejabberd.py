@@ -22,7 +22,8 @@ import time
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from cusax_xmpp import DOMAIN, LOCAL, VT, check, query, vcard_tels, wait_for  # noqa: E402
+from cusax_xmpp import (DOMAIN, LOCAL, VT, check, fetch_vcard, query, set_vcard,  # noqa: E402
+                        vcard_tels, wait_for)
 from ejabberd import EjabberdScenario  # noqa: E402
 
 ALICE = "alice@" + LOCAL
@@ -36,26 +37,8 @@ def out_of_time(signum, frame):
     raise AssertionError(f"the test took more than {BUDGET}s")
 
 
-async def set_vcard(client, vcard, to=ALICE):
-    """Sends a vCard set to `to`; returns "ok", (condition, text) or "TIMEOUT"."""
-    from slixmpp.exceptions import IqError, IqTimeout
-    iq = client.Iq()
-    iq["type"] = "set"
-    iq["to"] = to
-    iq.xml.append(vcard)
-    try:
-        await iq.send(timeout=8)
-        return "ok"
-    except IqError as e:
-        return (e.iq["error"]["condition"], e.iq["error"]["text"])
-    except IqTimeout:
-        return "TIMEOUT"
-
-
 async def fetch(client, jid=ALICE):
-    v = await query(client, jid, "<vCard xmlns='vcard-temp'/>")
-    check(not isinstance(v, str), f"vCard of {jid}: {v}")
-    return v
+    return await fetch_vcard(client, jid)
 
 
 async def own_vcard(client):
@@ -117,7 +100,7 @@ def main():
                   f"alice's own vCard: {mine if isinstance(mine, str) else vcard_tels(mine)}")
             v = await fetch(cl)
             ET.SubElement(v, VT + "NICKNAME").text = "Ally"
-            return await set_vcard(cl, v)
+            return await set_vcard(cl, v, to=ALICE)
         r = s.client(ALICE, "pw-alice", add_nickname)
         check(r == "ok", f"alice's nickname set: {r}")
         print("ok: alice's own vCard carries her SIP TEL; nickname set")
@@ -126,7 +109,7 @@ def main():
         # ejabberd's delegation, text included.
         async def bob_sets_alice(cl):
             return await set_vcard(cl, ET.fromstring(
-                "<vCard xmlns='vcard-temp'><NICKNAME>bob was here</NICKNAME></vCard>"))
+                "<vCard xmlns='vcard-temp'><NICKNAME>bob was here</NICKNAME></vCard>"), to=ALICE)
         r = s.client(BOB, "pw-bob", bob_sets_alice)
         check(r == ("forbidden", "only the owner of a vCard may change it"),
               f"bob's set of alice's vCard: {r}")
@@ -167,7 +150,7 @@ def main():
             for tel in v.findall(VT + "TEL"):
                 if tel.findtext(VT + "NUMBER") == SIP:
                     tel.find(VT + "NUMBER").text = "sip:mallory@evil.example"
-            return await set_vcard(cl, v)
+            return await set_vcard(cl, v, to=ALICE)
         r = s.client(ALICE, "pw-alice", replace_sip)
         check(isinstance(r, tuple) and r[0] == "not-acceptable", f"SIP TEL change: {r}")
         check("sip:mallory@evil.example" in r[1], f"the error names the TEL: {r[1]}")
