@@ -41,6 +41,7 @@ ComponentConfig component_config(const config::Config& config) {
     d.vcard_guard = config.string(section, "vcard_guard") == "correct" ? VcardGuard::correct
                                                                        : VcardGuard::refuse;
     out.vcard_store = config.string(section, "vcard_store");
+    out.vcard4_sync = config.boolean(section, "vcard4_sync");
 
     out.search.rate_per_second = decimal(config.string(section, "search_rate"));
     out.search.burst = static_cast<double>(config.integer(section, "search_burst"));

@@ -14,6 +14,7 @@ struct ComponentConfig {
     DirectorySettings directory;
     SearchLimits search;
     std::string vcard_store;  // path; empty: no vCard storage (see directory_service.hpp)
+    bool vcard4_sync = true;  // keep users' vCard4 through XEP-0356 (vcard4_sync.hpp)
 };
 
 ComponentConfig component_config(const config::Config& config);

@@ -35,4 +35,10 @@ StreamCounters::StreamCounters(counters::Registry& registry)
       stream_errors_sent(registry.get("xmpp.stream_errors_sent")),
       stream_errors_received(registry.get("xmpp.stream_errors_received")) {}
 
+Vcard4SyncCounters::Vcard4SyncCounters(counters::Registry& registry)
+    : fetched(registry.get("xmpp.vcard4_sync.fetched")),
+      published(registry.get("xmpp.vcard4_sync.published")),
+      unchanged(registry.get("xmpp.vcard4_sync.unchanged")),
+      failed(registry.get("xmpp.vcard4_sync.failed")) {}
+
 }  // namespace cusax::xmpp

@@ -13,6 +13,10 @@
 //   xmpp.reconnects          connections lost or refused, each followed by a retry
 //   xmpp.stream_errors_sent  streams we ended (restricted-xml, policy-violation, ...)
 //   xmpp.stream_errors_received  streams the server ended (not-authorized, conflict, ...)
+//   xmpp.vcard4_sync.fetched    users' vCard4 items read through XEP-0356 (pep_vcard4.hpp)
+//   xmpp.vcard4_sync.published  vCard4 items published with the guaranteed tels put back
+//   xmpp.vcard4_sync.unchanged  vCard4 items that already carried them: nothing sent
+//   xmpp.vcard4_sync.failed     reads or publishes the server refused
 #include <array>
 #include <cstddef>
 #include <string_view>
@@ -53,6 +57,15 @@ struct StreamCounters {
     counters::Counter& handler_failures;
     counters::Counter& stream_errors_sent;
     counters::Counter& stream_errors_received;
+};
+
+struct Vcard4SyncCounters {
+    explicit Vcard4SyncCounters(counters::Registry& registry);
+
+    counters::Counter& fetched;
+    counters::Counter& published;
+    counters::Counter& unchanged;
+    counters::Counter& failed;
 };
 
 }  // namespace cusax::xmpp

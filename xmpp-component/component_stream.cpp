@@ -104,6 +104,7 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
     log::Level failure_level = log::Level::warn;
     Clock::time_point last_read{};
     bool ping_outstanding = false;
+    bool handler_ready = false;  // the handler was told on_stream_ready and not yet lost
     std::uint64_t ping_counter = 0;
     ReconnectBackoff backoff;
     std::mt19937_64 rng{std::random_device{}()};
@@ -290,6 +291,7 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
                 log::event(log::Level::info, "xmpp.connected", "component stream authenticated",
                            {{"peer", server()}, {"domain", settings.domain}});
                 start_keepalive();
+                notify_ready();
             } else {
                 failure = "unexpected <" + stanza.name + "> before the handshake answer";
             }
@@ -314,6 +316,36 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
         for (const auto& r : replies) {
             write(r.serialize(ns::component));
             counters.stanzas_out.add();
+        }
+    }
+
+    // The handler's own stanzas go out on this connection only: a send kept past a reconnect
+    // is dropped (its generation is stale), as is one made while closing.
+    void notify_ready() {
+        handler_ready = true;
+        std::weak_ptr<Impl> weak = weak_from_this();
+        const auto gen = generation;
+        try {
+            handler.on_stream_ready([weak, gen](XmlElement stanza) {
+                auto self = weak.lock();
+                if (!self || gen != self->generation || self->state != State::Ready) return;
+                self->write(stanza.serialize(ns::component));
+                self->counters.stanzas_out.add();
+            });
+        } catch (const std::exception& ex) {
+            counters.handler_failures.add();
+            log::event(log::Level::error, "xmpp.handler_failed", ex.what(), {{"peer", server()}});
+        }
+    }
+
+    void notify_lost() {
+        if (!handler_ready) return;
+        handler_ready = false;
+        try {
+            handler.on_stream_lost();
+        } catch (const std::exception& ex) {
+            counters.handler_failures.add();
+            log::event(log::Level::error, "xmpp.handler_failed", ex.what(), {{"peer", server()}});
         }
     }
 
@@ -426,6 +458,7 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
     void schedule_reconnect() {
         if (state == State::Stopped) return;
         ++generation;  // every handler of the old connection is now stale
+        notify_lost();
         close_socket();
         write_queue.clear();
         writing = false;
@@ -478,6 +511,7 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
         const bool was_closing = state == State::Closing;
         state = State::Stopped;
         ++generation;
+        notify_lost();
         close_socket();
         retry_timer.cancel();
         write_queue.clear();

@@ -16,6 +16,7 @@
 #include "xmpp-component/component_config.hpp"
 #include "xmpp-component/component_stream.hpp"
 #include "xmpp-component/directory_service.hpp"
+#include "xmpp-component/vcard4_sync.hpp"
 
 using namespace cusax;
 
@@ -23,7 +24,15 @@ namespace {
 
 int run(const config::Config& config) {
     auto settings = xmpp::component_config(config);
+    // Before the runtime: the store watcher (in the runtime) posts work here until it stops.
+    boost::asio::io_context io;
     runtime::DaemonRuntime runtime(config, "xmpp-component");
+
+    xmpp::Vcard4SyncSettings vcard4_settings;
+    vcard4_settings.enabled = settings.vcard4_sync;
+    vcard4_settings.domain = settings.stream.domain;
+    vcard4_settings.local_domains = settings.stream.local_domains;
+    vcard4_settings.guard = settings.directory.vcard_guard;
 
     // Shared with the store watcher's callback, which may run until the runtime stops it.
     auto service = std::make_shared<xmpp::DirectoryService>(
@@ -33,22 +42,40 @@ int run(const config::Config& config) {
         service->set_vcard_store(std::make_shared<xmpp::VcardStore>(settings.vcard_store),
                                  store::open_store(runtime::store_settings(config)));
     }
-    // The account index of each new snapshot is built on the store watcher's thread; the
-    // second refresh() catches a snapshot published before the callback was in place.
+    // vCard4 through XEP-0356 sits in front of the directory: the privilege grant and the
+    // answers to its own requests are its, everything else goes on to the service.
+    boost::asio::steady_timer vcard4_timer(io);
+    auto vcard4 = std::make_shared<xmpp::Vcard4Sync>(
+        *service, [&runtime] { return runtime.snapshot(); }, std::move(vcard4_settings),
+        [&io](std::function<void()> f) { boost::asio::post(io, std::move(f)); },
+        [&vcard4_timer](std::chrono::milliseconds after, std::function<void()> f) {
+            vcard4_timer.expires_after(after);
+            vcard4_timer.async_wait([f = std::move(f)](const boost::system::error_code& ec) {
+                if (!ec) f();
+            });
+        },
+        runtime.counters());
+
+    // The account index of each new snapshot is built on the store watcher's thread, and so
+    // is the list of users whose vCard4 needs a look; the second refresh() catches a snapshot
+    // published before the callback was in place.
     runtime.watcher().on_publish(
-        [weak = std::weak_ptr<xmpp::DirectoryService>(service)](const store::Snapshot&) {
+        [&runtime, weak = std::weak_ptr<xmpp::DirectoryService>(service),
+         weak_vcard4 = std::weak_ptr<xmpp::Vcard4Sync>(vcard4)](const store::Snapshot&) {
             if (auto s = weak.lock()) s->refresh();
+            if (auto v = weak_vcard4.lock()) v->snapshot_published(runtime.snapshot());
         });
     service->refresh();
+    vcard4->snapshot_published(runtime.snapshot());
 
-    boost::asio::io_context io;
-    xmpp::ComponentStream stream(io, std::move(settings.stream), *service, runtime.counters());
+    xmpp::ComponentStream stream(io, std::move(settings.stream), *vcard4, runtime.counters());
     boost::asio::signal_set signals(io, SIGTERM, SIGINT);
     signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
         if (ec) return;
         log::event(log::Level::info, "daemon.stopping",
                    signal_number == SIGTERM ? "SIGTERM received" : "SIGINT received");
         stream.stop();
+        vcard4_timer.cancel();
     });
     stream.start();
     io.run();

@@ -1,6 +1,7 @@
 #pragma once
 // What the generic component stream hands stanzas to (biboumi's split between the stream and
 // the application's handlers).
+#include <functional>
 #include <vector>
 
 #include "xmpp-component/xml_element.hpp"
@@ -13,6 +14,15 @@ class StanzaHandler {
     // Called on the stream's thread for each stanza once the handshake succeeded; returns the
     // stanzas to send back, in order. Must not block.
     virtual std::vector<XmlElement> handle(const XmlElement& stanza) = 0;
+
+    // Sends a stanza of the handler's own on the current connection (not a reply): only on the
+    // stream's thread, and only until on_stream_lost(); a call after that is dropped.
+    using Send = std::function<void(XmlElement)>;
+    // The handshake succeeded: from now on the handler may send stanzas of its own (requests
+    // whose answers come back through handle()).
+    virtual void on_stream_ready(Send /*send*/) {}
+    // The connection is gone (lost or closed): nothing sent on it will be answered.
+    virtual void on_stream_lost() {}
 };
 
 }  // namespace cusax::xmpp

@@ -162,6 +162,14 @@ SectionDecl xmpp_component_section() {
                                     "binding (SIP URI, numbers): refuse it (not-acceptable) or "
                                     "correct it (TELs put back).",
                             .choices = {"refuse", "correct"}});
+    section.keys.push_back({.name = "vcard4_sync",
+                            .type = KeyType::boolean,
+                            .default_value = "true",
+                            .help = "Keep the SIP address and numbers in the vCard4 (XEP-0292 "
+                                    "PEP node) of the server's users, as the user, once the "
+                                    "server grants the pubsub namespace through XEP-0356 "
+                                    "(conf/prosody-privilege.cfg.lua); vcard_guard = correct "
+                                    "also drops other SIP addresses there."});
     section.check = [](const Config& config) {
         std::vector<KeyProblem> problems;
         const auto min = config.duration("xmpp-component", "reconnect_min");

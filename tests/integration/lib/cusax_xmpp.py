@@ -234,6 +234,31 @@ class Scenario:
         with open(self.prosody_cfg, "w") as f:
             f.write(text)
 
+    def enable_pubsub_privilege(self):
+        """XEP-0356: the LOCAL VirtualHost grants the component privileged pubsub iqs (get and
+        set) as any of its users (Prosody's mod_privilege from Debian's prosody-modules), as
+        conf/prosody-privilege.cfg.lua says. Call after write_prosody_config (and after
+        enable_vcard_delegation when both), before start_prosody."""
+        text = read(self.prosody_cfg)
+        line = next(l for l in text.splitlines() if l.startswith("modules_enabled = {"))
+        text = text.replace(line, line.replace("{", '{ "privilege",', 1), 1)
+        host = f'VirtualHost "{LOCAL}"\n'
+        check(host in text, "the generated config declares " + LOCAL)
+        text = text.replace(host, host + f'    privileged_entities = {{ ["{DOMAIN}"] = {{ iq = '
+                                         '{ ["http://jabber.org/protocol/pubsub"] = "both" } '
+                                         '} }\n', 1)
+        component = f'Component "{DOMAIN}"\n'
+        check(component in text, "the generated config declares " + DOMAIN)
+        delegation = component + '    modules_enabled = { "delegation" }\n'
+        if delegation in text:
+            text = text.replace(delegation, component + '    modules_enabled = { "delegation", '
+                                '"privilege" }\n', 1)
+        else:
+            text = text.replace(component, component + '    modules_enabled = { "privilege" }\n',
+                                1)
+        with open(self.prosody_cfg, "w") as f:
+            f.write(text)
+
     def start_prosody(self, wait_ports=None):
         if not self.prosody_cfg:
             self.write_prosody_config()

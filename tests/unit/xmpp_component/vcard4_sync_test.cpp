@@ -1,0 +1,260 @@
+// The adapter that drives pep_vcard4: nothing before the server's grant, a get per bound user
+// of the granting domain then a publish only where needed, a bounded number in flight, the
+// users of a changed binding again, answers matched by id and sender (anything else goes on
+// to the next handler), and a lost connection dropping what was in flight.
+#include "xmpp-component/vcard4_sync.hpp"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <map>
+
+#include "wire_stanza.hpp"
+#include "xmpp-component/stanza_reply.hpp"
+
+namespace cusax::xmpp {
+namespace {
+
+constexpr auto stanza = testing::parse_stanza;
+
+store::Binding user(const std::string& name, const std::string& domain = "xmpp.example.com") {
+    store::Binding b;
+    b.aor = "sip:" + name + "@sip.example.com";
+    b.jid = name + "@" + domain;
+    // A number of one's own (the store refuses a number bound twice).
+    b.numbers = {
+        {"+4930" + std::to_string(100000 + std::hash<std::string>{}(name) % 900000), true, false}};
+    return b;
+}
+
+struct Next : StanzaHandler {
+    std::vector<XmlElement> handle(const XmlElement& s) override {
+        seen.push_back(s);
+        return {};
+    }
+    std::vector<XmlElement> seen;
+};
+
+constexpr std::string_view kGrant =
+    "<message from='xmpp.example.com' to='sip.example.com'><privilege "
+    "xmlns='urn:xmpp:privilege:2'><perm access='iq'><namespace type='both' "
+    "ns='http://jabber.org/protocol/pubsub'/></perm></privilege></message>";
+
+std::string wrapped(const XmlElement& request, std::string_view inner) {
+    return "<iq to='sip.example.com' type='result' from='" + std::string(request.attr_or("to")) +
+           "' id='" + std::string(request.attr_or("id")) +
+           "'><privilege xmlns='urn:xmpp:privilege:2'><forwarded "
+           "xmlns='urn:xmpp:forward:0'><iq xmlns='jabber:client' to='" +
+           std::string(request.attr_or("to")) + "' id='" + std::string(request.attr_or("id")) +
+           "' " + std::string(inner) + "</iq></forwarded></privilege></iq>";
+}
+std::string node_missing(const XmlElement& request) {
+    return wrapped(request,
+                   "type='error'><error type='cancel'><item-not-found "
+                   "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error>");
+}
+std::string found(const XmlElement& request, const XmlElement& vcard) {
+    return wrapped(request,
+                   "type='result'><pubsub xmlns='http://jabber.org/protocol/pubsub'><items "
+                   "node='urn:xmpp:vcard4'><item id='current'>" +
+                       vcard.serialize(ns::pubsub_ns) + "</item></items></pubsub>");
+}
+std::string published(const XmlElement& request) { return wrapped(request, "type='result'>"); }
+
+bool is_publish(const XmlElement& s) { return s.attr_or("type") == "set"; }
+
+class Sync : public ::testing::Test {
+  protected:
+    Sync() {
+        snapshot_ = store::Snapshot::build(
+            {user("alice"), user("bob"), user("carol", "other.example.com")}, 1);
+        Vcard4SyncSettings s;
+        s.domain = "sip.example.com";
+        s.local_domains = {"xmpp.example.com", "other.example.com"};
+        s.max_in_flight = 2;
+        make(s);
+    }
+    void make(Vcard4SyncSettings s) {
+        sync_ = std::make_shared<Vcard4Sync>(
+            next_, [this] { return snapshot_; }, std::move(s),
+            [this](std::function<void()> f) { posted_.push_back(std::move(f)); },
+            [this](std::chrono::milliseconds, std::function<void()> f) {
+                deferred_ = std::move(f);
+            },
+            registry_);
+        sync_->snapshot_published(snapshot_);
+    }
+    void ready() {
+        sync_->on_stream_ready([this](XmlElement e) { sent_.push_back(std::move(e)); });
+    }
+    void answer(const std::string& wire) { EXPECT_TRUE(sync_->handle(stanza(wire)).empty()); }
+    void run_posted() {
+        auto p = std::move(posted_);
+        posted_.clear();
+        for (auto& f : p) f();
+    }
+    std::vector<XmlElement> take() {
+        auto out = std::move(sent_);
+        sent_.clear();
+        return out;
+    }
+    std::uint64_t counter(const std::string& name) {
+        for (const auto& [n, v] : registry_.values())
+            if (n == name) return v;
+        return 0;
+    }
+
+    Next next_;
+    counters::Registry registry_;
+    std::shared_ptr<const store::Snapshot> snapshot_;
+    std::shared_ptr<Vcard4Sync> sync_;
+    std::vector<std::function<void()>> posted_;
+    std::function<void()> deferred_;
+    std::vector<XmlElement> sent_;
+};
+
+TEST_F(Sync, NothingBeforeTheGrantAndOtherStanzasGoOn) {
+    ready();
+    EXPECT_TRUE(take().empty());
+    sync_->handle(
+        stanza("<iq type='get' id='d1' from='bob@xmpp.example.com/r' "
+               "to='sip.example.com'><query "
+               "xmlns='http://jabber.org/protocol/disco#info'/></iq>"));
+    ASSERT_EQ(next_.seen.size(), 1u);
+    ASSERT_TRUE(deferred_);  // the missing grant is reported later, once
+    deferred_();
+}
+
+TEST_F(Sync, GrantFromAnotherSenderIsIgnored) {
+    ready();
+    std::string forged(kGrant);
+    forged.replace(forged.find("xmpp.example.com"), 16, "bob@xmpp.example.com/r");
+    sync_->handle(stanza(forged));
+    EXPECT_TRUE(take().empty());
+    EXPECT_TRUE(next_.seen.empty());
+}
+
+TEST_F(Sync, GrantedDomainsUsersAreReadThenPublishedWhereNeeded) {
+    ready();
+    answer(std::string(kGrant));
+    auto gets = take();
+    ASSERT_EQ(gets.size(), 2u);  // alice and bob; carol's domain granted nothing
+    std::map<std::string, XmlElement> by_user;
+    for (auto& g : gets) by_user[std::string(g.attr_or("to"))] = g;
+    ASSERT_TRUE(by_user.count("alice@xmpp.example.com") && by_user.count("bob@xmpp.example.com"));
+
+    // alice has no node yet: one publish, creating it open.
+    answer(node_missing(by_user["alice@xmpp.example.com"]));
+    auto pub = take();
+    ASSERT_EQ(pub.size(), 1u);
+    EXPECT_TRUE(is_publish(pub[0]));
+    EXPECT_NE(pub[0].serialize().find("<value>open</value>"), std::string::npos);
+    EXPECT_NE(pub[0].serialize().find("<uri>sip:alice@sip.example.com</uri>"), std::string::npos);
+    answer(published(pub[0]));
+
+    // bob already has his tels: nothing is published.
+    const store::Binding bob = user("bob");
+    const auto bob_vcard = merge_vcard4(nullptr, &bob, nullptr, VcardGuard::refuse).vcard;
+    answer(found(by_user["bob@xmpp.example.com"], bob_vcard));
+    EXPECT_TRUE(take().empty());
+    EXPECT_EQ(counter("xmpp.vcard4_sync.fetched"), 2u);
+    EXPECT_EQ(counter("xmpp.vcard4_sync.published"), 1u);
+    EXPECT_EQ(counter("xmpp.vcard4_sync.unchanged"), 1u);
+    EXPECT_TRUE(next_.seen.empty());
+}
+
+TEST_F(Sync, AtMostMaxInFlightTheRestQueued) {
+    std::vector<store::Binding> many;
+    for (int i = 0; i < 10; ++i) many.push_back(user("u" + std::to_string(i)));
+    snapshot_ = store::Snapshot::build(many, 2);
+    ready();
+    answer(std::string(kGrant));
+    auto gets = take();
+    ASSERT_EQ(gets.size(), 2u);
+    std::size_t total = 2;
+    while (!gets.empty()) {
+        for (const auto& g : gets) {
+            const store::Binding b = user(std::string(split_jid(g.attr_or("to")).local));
+            answer(found(g, merge_vcard4(nullptr, &b, nullptr, VcardGuard::refuse).vcard));
+        }
+        gets = take();
+        EXPECT_LE(gets.size(), 2u);
+        total += gets.size();
+    }
+    EXPECT_EQ(total, 10u);
+}
+
+TEST_F(Sync, AnswersMatchByIdAndSender) {
+    ready();
+    answer(std::string(kGrant));
+    auto gets = take();
+    ASSERT_FALSE(gets.empty());
+    // The same id from a client's full JID is not ours: it goes on.
+    XmlElement forged = gets[0];
+    forged.set_attr("to", std::string(gets[0].attr_or("to")) + "/evil");
+    sync_->handle(stanza(node_missing(forged)));
+    EXPECT_EQ(next_.seen.size(), 1u);
+    EXPECT_TRUE(take().empty());
+    // An unknown id goes on as well.
+    sync_->handle(
+        stanza("<iq type='result' id='other' from='xmpp.example.com' "
+               "to='sip.example.com'/>"));
+    EXPECT_EQ(next_.seen.size(), 2u);
+}
+
+TEST_F(Sync, ChangedBindingIsSyncedWithItsOldTelsRemoved) {
+    ready();
+    answer(std::string(kGrant));
+    for (const auto& g : take()) {
+        const store::Binding b = user(std::string(split_jid(g.attr_or("to")).local));
+        answer(found(g, merge_vcard4(nullptr, &b, nullptr, VcardGuard::refuse).vcard));
+    }
+    EXPECT_TRUE(take().empty());
+
+    auto alice = user("alice");
+    alice.numbers = {{"+4930999", true, true}};
+    snapshot_ = store::Snapshot::build({alice, user("bob"), user("carol", "other.example.com")}, 5);
+    sync_->snapshot_published(snapshot_);
+    EXPECT_TRUE(take().empty());  // handed over to the stream's thread first
+    run_posted();
+    auto gets = take();
+    ASSERT_EQ(gets.size(), 1u);
+    EXPECT_EQ(gets[0].attr_or("to"), "alice@xmpp.example.com");
+    const store::Binding before = user("alice");
+    answer(found(gets[0], merge_vcard4(nullptr, &before, nullptr, VcardGuard::refuse).vcard));
+    auto pub = take();
+    ASSERT_EQ(pub.size(), 1u);
+    const std::string wire = pub[0].serialize();
+    EXPECT_NE(wire.find("tel:+4930999"), std::string::npos);
+    EXPECT_EQ(wire.find("tel:" + before.numbers[0].number), std::string::npos);  // the old one
+    EXPECT_EQ(wire.find("publish-options"), std::string::npos);                  // the node exists
+}
+
+TEST_F(Sync, LostConnectionDropsWhatWasInFlightAndTheNextGrantRedoesIt) {
+    ready();
+    answer(std::string(kGrant));
+    auto gets = take();
+    ASSERT_EQ(gets.size(), 2u);
+    sync_->on_stream_lost();
+    sync_->handle(stanza(node_missing(gets[0])));  // too late: not ours any more
+    EXPECT_EQ(next_.seen.size(), 1u);
+    EXPECT_TRUE(take().empty());
+    ready();
+    EXPECT_TRUE(take().empty());
+    answer(std::string(kGrant));
+    EXPECT_EQ(take().size(), 2u);
+}
+
+TEST_F(Sync, DisabledNeverSends) {
+    Vcard4SyncSettings s;
+    s.enabled = false;
+    s.domain = "sip.example.com";
+    s.local_domains = {"xmpp.example.com"};
+    make(s);
+    ready();
+    answer(std::string(kGrant));
+    EXPECT_TRUE(take().empty());
+}
+
+}  // namespace
+}  // namespace cusax::xmpp
