@@ -18,7 +18,7 @@ int command_show(const CtlContext& ctx, const CommandArgs& args) {
 
     auto store = ctx.open();
     const auto snapshot = store::Snapshot::build(store->load_all(), 0);
-    const store::Binding* found = nullptr;
+    const store::BindingView* found = nullptr;
     if (auto sip = address::parse_sip_address(key)) {
         found = sip.value->kind == address::AddressKey::Kind::Aor
                     ? snapshot->by_aor(sip.value->value)
@@ -32,9 +32,9 @@ int command_show(const CtlContext& ctx, const CommandArgs& args) {
     }
     if (!found) throw CommandError(kNotFound, key + ": no such binding");
     if (ctx.json) {
-        *ctx.out << binding_to_json(*found).dump() << '\n';
+        *ctx.out << binding_to_json(found->to_binding()).dump() << '\n';
     } else {
-        print_binding_details(*ctx.out, *found);
+        print_binding_details(*ctx.out, found->to_binding());
     }
     return kOk;
 }

@@ -28,15 +28,15 @@ CallInfoDecision decide_call_info(const CallerIdentity& identity, const PrivacyR
     if (identity.candidates.empty()) return SkipCallInfo{SkipReason::no_identity, {}};
     if (!snapshot) return SkipCallInfo{SkipReason::no_binding, {}};
     for (const auto& key : identity.candidates) {
-        const store::Binding* binding = key.kind == address::AddressKey::Kind::Aor
-                                            ? snapshot->by_aor(key.value)
-                                            : snapshot->by_number(key.value);
+        const store::BindingView* binding = key.kind == address::AddressKey::Kind::Aor
+                                                ? snapshot->by_aor(key.value)
+                                                : snapshot->by_number(key.value);
         if (!binding) continue;
         // The first identity that is bound decides: a later one never overrides an
         // unverified binding of an earlier one.
         if (!store::is_verified(binding->verification))
-            return SkipCallInfo{SkipReason::unverified, binding->aor};
-        return InsertCallInfo{binding->jid, binding->aor};
+            return SkipCallInfo{SkipReason::unverified, std::string(binding->aor)};
+        return InsertCallInfo{std::string(binding->jid), std::string(binding->aor)};
     }
     return SkipCallInfo{SkipReason::no_binding, {}};
 }

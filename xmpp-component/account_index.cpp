@@ -90,7 +90,7 @@ std::optional<std::string> account_jid_for_aor(std::string_view aor, std::string
 
 AccountIndex::AccountIndex(std::shared_ptr<const store::Snapshot> snapshot, std::string domain)
     : snapshot_(std::move(snapshot)), domain_(std::move(domain)) {
-    std::vector<const store::Binding*> ordered;
+    std::vector<const store::BindingView*> ordered;
     ordered.reserve(snapshot_->size());
     for (const auto& b : snapshot_->all()) ordered.push_back(&b);
     std::sort(ordered.begin(), ordered.end(),
@@ -115,7 +115,7 @@ AccountIndex::AccountIndex(std::shared_ptr<const store::Snapshot> snapshot, std:
     }
 }
 
-const store::Binding* AccountIndex::find(std::string_view jid) const {
+const store::BindingView* AccountIndex::find(std::string_view jid) const {
     if (auto it = by_jid_.find(jid); it != by_jid_.end()) return it->second;
     auto normalised = address::normalise_bare_jid(jid);
     if (!normalised) return nullptr;
@@ -129,7 +129,7 @@ const store::Binding* AccountIndex::find(std::string_view jid) const {
     return snapshot_->by_number(*number.value);
 }
 
-std::string AccountIndex::account_jid(const store::Binding& binding) const {
+std::string AccountIndex::account_jid(const store::BindingView& binding) const {
     if (auto it = jid_of_.find(&binding); it != jid_of_.end()) return std::string(it->second);
     return account_jid_for_aor(binding.aor, domain_).value_or(std::string());
 }

@@ -34,16 +34,16 @@ class AccountIndex {
   public:
     struct Entry {
         std::string jid;
-        const store::Binding* binding;
+        const store::BindingView* binding;
     };
 
     // Builds the index once per snapshot (O(n)); the snapshot is kept alive by the index.
     AccountIndex(std::shared_ptr<const store::Snapshot> snapshot, std::string domain);
 
     // The binding addressed by a bare JID of the component domain, or nullptr.
-    const store::Binding* find(std::string_view bare_jid) const;
+    const store::BindingView* find(std::string_view bare_jid) const;
     // The account JID of a binding of this snapshot.
-    std::string account_jid(const store::Binding& binding) const;
+    std::string account_jid(const store::BindingView& binding) const;
 
     const std::vector<Entry>& accounts() const { return entries_; }  // sorted by JID
     const store::Snapshot& snapshot() const { return *snapshot_; }
@@ -54,8 +54,8 @@ class AccountIndex {
     std::shared_ptr<const store::Snapshot> snapshot_;
     std::string domain_;
     std::vector<Entry> entries_;
-    std::unordered_map<std::string_view, const store::Binding*> by_jid_;
-    std::unordered_map<const store::Binding*, std::string_view> jid_of_;
+    std::unordered_map<std::string_view, const store::BindingView*> by_jid_;
+    std::unordered_map<const store::BindingView*, std::string_view> jid_of_;
 };
 
 }  // namespace cusax::xmpp

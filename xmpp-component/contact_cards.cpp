@@ -4,8 +4,8 @@
 
 namespace cusax::xmpp {
 
-std::string display_name_of(const store::Binding& binding) {
-    if (!binding.display_name.empty()) return binding.display_name;
+std::string display_name_of(const store::BindingView& binding) {
+    if (!binding.display_name.empty()) return std::string(binding.display_name);
     std::string_view aor = binding.aor;
     auto colon = aor.find(':');
     auto rest = colon == std::string_view::npos ? aor : aor.substr(colon + 1);
@@ -13,9 +13,9 @@ std::string display_name_of(const store::Binding& binding) {
     return std::string(at == std::string_view::npos ? rest : rest.substr(0, at));
 }
 
-bool binding_has_video(const store::Binding& binding) {
+bool binding_has_video(const store::BindingView& binding) {
     return std::any_of(binding.numbers.begin(), binding.numbers.end(),
-                       [](const store::PhoneNumber& n) { return n.video; });
+                       [](const store::NumberView& n) { return n.video; });
 }
 
 namespace {
@@ -43,7 +43,7 @@ void add_v4_tel(XmlElement& vcard, bool voice, bool video, std::string_view uri_
 
 }  // namespace
 
-XmlElement build_vcard_temp(const store::Binding& binding) {
+XmlElement build_vcard_temp(const store::BindingView& binding) {
     XmlElement vcard("vCard", std::string(ns::vcard_temp));
     vcard.add_text_child("FN", display_name_of(binding));
     add_temp_tel(vcard, true, binding_has_video(binding), binding.aor);
@@ -53,14 +53,14 @@ XmlElement build_vcard_temp(const store::Binding& binding) {
     return vcard;
 }
 
-XmlElement build_vcard4(const store::Binding& binding) {
+XmlElement build_vcard4(const store::BindingView& binding) {
     const std::string v4(ns::vcard4);
     XmlElement vcard("vcard", v4);
     vcard.add("fn", v4).add_text_child("text", display_name_of(binding));
     add_v4_tel(vcard, true, binding_has_video(binding), binding.aor, true);
     for (const auto& n : binding.numbers) {
         if (is_global(n.number)) {
-            add_v4_tel(vcard, n.voice, n.video, "tel:" + n.number, true);
+            add_v4_tel(vcard, n.voice, n.video, "tel:" + std::string(n.number), true);
         } else {
             // RFC 3966 wants a phone-context for a local number, which the store does not
             // know: give it as text.
@@ -68,17 +68,18 @@ XmlElement build_vcard4(const store::Binding& binding) {
         }
     }
     if (store::is_verified(binding.verification)) {
-        vcard.add("impp", v4).add_text_child("uri", "xmpp:" + binding.jid);
+        vcard.add("impp", v4).add_text_child("uri", "xmpp:" + std::string(binding.jid));
     }
     return vcard;
 }
 
-XmlElement build_reach(const store::Binding& binding) {
+XmlElement build_reach(const store::BindingView& binding) {
     XmlElement reach("reach", std::string(ns::reach));
     reach.add("addr", std::string(ns::reach)).set_attr("uri", binding.aor);
     for (const auto& n : binding.numbers) {
         if (is_global(n.number)) {
-            reach.add("addr", std::string(ns::reach)).set_attr("uri", "tel:" + n.number);
+            reach.add("addr", std::string(ns::reach))
+                .set_attr("uri", "tel:" + std::string(n.number));
         }
     }
     return reach;

@@ -28,7 +28,7 @@ struct Request {
     TokenBucketLimiter::Clock::time_point now;
     HandlerOutcome& out;
     Target target = Target::Elsewhere;
-    const store::Binding* binding = nullptr;
+    const store::BindingView* binding = nullptr;
     std::string target_jid;  // bare, as addressed
 
     void send(XmlElement reply) { out.replies.push_back(std::move(reply)); }
@@ -212,7 +212,7 @@ void search_submit(Request& r, const XmlElement& q) {
     if (sip.empty() && number.empty()) {
         return r.fail("bad-request", "modify", "fill in a SIP address or a phone number");
     }
-    std::vector<const store::Binding*> found;
+    std::vector<const store::BindingView*> found;
     const store::Snapshot& snapshot = r.accounts.snapshot();
     if (!sip.empty()) {
         // "alice@sip.example.com" as typed: a SIP address without its scheme.
@@ -429,7 +429,7 @@ void handle_message(Request& r) {
     r.out.query = QueryKind::other;
     if (r.target == Target::Account) {
         return r.fail("service-unavailable", "cancel",
-                      "this address is a SIP account: call " + r.binding->aor);
+                      "this address is a SIP account: call " + std::string(r.binding->aor));
     }
     r.fail("service-unavailable", "cancel");
 }

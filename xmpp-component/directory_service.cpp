@@ -82,7 +82,7 @@ std::optional<std::vector<XmlElement>> DirectoryService::handle_delegation(
     }
     const XmlElement& inner = *request.inner;
     const std::string owner = delegated_vcard_owner(inner);
-    const store::Binding* binding = accounts.snapshot().by_jid(owner);
+    const store::BindingView* binding = accounts.snapshot().by_jid(owner);
     std::optional<StoredVcard> stored;
     DelegatedVcardOutcome outcome;
     try {
@@ -112,12 +112,12 @@ std::optional<std::vector<XmlElement>> DirectoryService::handle_delegation(
     return replies;
 }
 
-void DirectoryService::drop_mutual(const store::Binding& binding, const XmlElement& inner) {
+void DirectoryService::drop_mutual(const store::BindingView& binding, const XmlElement& inner) {
     // Asked of the store, not of the snapshot, which may be a moment older than a
     // `cusaxctl verify --mutual` that just ran; the watcher then brings the new state to every
     // daemon. Only a mutual binding changes: other states are not the user's to withdraw.
     if (!bindings_) return;
-    if (bindings_->replace_verification(binding.aor, store::Verification::Mutual,
+    if (bindings_->replace_verification(std::string(binding.aor), store::Verification::Mutual,
                                         store::Verification::Unverified)) {
         log::event(
             log::Level::info, "xmpp.mutual_dropped",

@@ -60,7 +60,7 @@ class DirectoryService : public StanzaHandler {
                                                              const AccountIndex& accounts);
 
     std::shared_ptr<const AccountIndex> accounts() const;
-    void drop_mutual(const store::Binding& binding, const XmlElement& inner);
+    void drop_mutual(const store::BindingView& binding, const XmlElement& inner);
 
     struct IndexSlot;
     SnapshotSource source_;

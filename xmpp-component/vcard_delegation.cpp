@@ -140,7 +140,7 @@ std::string delegated_vcard_owner(const XmlElement& inner) {
     return text::ascii_lower(bare_jid(to.empty() ? inner.attr_or("from") : to));
 }
 
-std::vector<XmlElement> guaranteed_tels(const store::Binding& binding) {
+std::vector<XmlElement> guaranteed_tels(const store::BindingView& binding) {
     std::vector<XmlElement> out;
     for (auto& c : build_vcard_temp(binding).children) {
         if (is_tel(c)) out.push_back(std::move(c));
@@ -148,7 +148,7 @@ std::vector<XmlElement> guaranteed_tels(const store::Binding& binding) {
     return out;
 }
 
-XmlElement merge_guaranteed_tels(const XmlElement* stored, const store::Binding* binding) {
+XmlElement merge_guaranteed_tels(const XmlElement* stored, const store::BindingView* binding) {
     XmlElement empty("vCard", std::string(ns::vcard_temp));
     const XmlElement& base = stored ? *stored : empty;
     if (!binding) return base;
@@ -172,7 +172,7 @@ std::vector<std::string> listed_sip_uris(const XmlElement& vcard) {
     return out;
 }
 
-GuardResult guard_vcard_set(const XmlElement& submitted, const store::Binding& binding,
+GuardResult guard_vcard_set(const XmlElement& submitted, const store::BindingView& binding,
                             VcardGuard mode) {
     const auto guaranteed = guaranteed_tels(binding);
     std::string problem;
@@ -181,7 +181,7 @@ GuardResult guard_vcard_set(const XmlElement& submitted, const store::Binding& b
         const std::string number = tel_number(c);
         if (is_sip_uri(number) && number != binding.aor) {
             problem = "TEL " + number + " is not the SIP address bound to this account (" +
-                      binding.aor + "); it cannot replace it";
+                      std::string(binding.aor) + "); it cannot replace it";
             break;
         }
     }
@@ -220,7 +220,7 @@ GuardResult guard_vcard_set(const XmlElement& submitted, const store::Binding& b
 }
 
 DelegatedVcardOutcome handle_delegated_vcard(const XmlElement& inner, std::string_view server,
-                                             const store::Binding* binding,
+                                             const store::BindingView* binding,
                                              const XmlElement* stored, VcardGuard mode,
                                              bool storage) {
     DelegatedVcardOutcome out;

@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-#include "shared/store/binding.hpp"
+#include "shared/store/binding_view.hpp"
 #include "xmpp-component/contact_cards.hpp"
 #include "xmpp-component/vcard_store.hpp"
 #include "xmpp-component/xml_element.hpp"
@@ -70,11 +70,11 @@ std::string delegated_vcard_owner(const XmlElement& inner);
 
 // The guaranteed TEL fields of a binding: the SIP URI (VOICE, VIDEO when any number has video)
 // and each number with its VOICE/VIDEO.
-std::vector<XmlElement> guaranteed_tels(const store::Binding& binding);
+std::vector<XmlElement> guaranteed_tels(const store::BindingView& binding);
 
 // stored (or an empty vcard-temp when nullptr), with the TELs that repeat a guaranteed number
 // replaced by the guaranteed ones; everything else kept as stored.
-XmlElement merge_guaranteed_tels(const XmlElement* stored, const store::Binding* binding);
+XmlElement merge_guaranteed_tels(const XmlElement* stored, const store::BindingView* binding);
 
 struct GuardResult {
     std::string problem;  // empty: acceptable; else names the TEL field (refuse mode only)
@@ -83,7 +83,7 @@ struct GuardResult {
 // A user's own vCard set checked against the binding: each guaranteed TEL must stay (same
 // NUMBER, at least the same VOICE/VIDEO), and no TEL may carry another sip:/sips: URI.
 // correct: the vCard with foreign SIP TELs dropped and the guaranteed ones put back.
-GuardResult guard_vcard_set(const XmlElement& submitted, const store::Binding& binding,
+GuardResult guard_vcard_set(const XmlElement& submitted, const store::BindingView& binding,
                             VcardGuard mode);
 
 // The SIP addresses (normalised AORs) a vCard's TEL fields list: RFC 7081 §3.3's confirmation of
@@ -105,7 +105,7 @@ struct DelegatedVcardOutcome {
 // whose users these are; binding: the owner's binding (nullptr when none); stored: the owner's
 // stored vCard (nullptr when none); storage: whether sets can be stored at all.
 DelegatedVcardOutcome handle_delegated_vcard(const XmlElement& inner, std::string_view server,
-                                             const store::Binding* binding,
+                                             const store::BindingView* binding,
                                              const XmlElement* stored, VcardGuard mode,
                                              bool storage);
 

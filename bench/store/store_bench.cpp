@@ -1,7 +1,13 @@
-// Measures what a daemon pays for the binding store: loading every binding from SQLite,
-// building the snapshot, the resident memory it adds, and look-ups per second on it.
-//   cusax_store_bench STORE_FILE
+// Measures what a daemon pays for the binding store: the full load a daemon does at start
+// (through SnapshotWatcher, as the daemons do), the resident memory it then holds, look-ups per
+// second, and how long a change made by cusaxctl in another process takes to be published.
+//   cusax_store_bench STORE_FILE [CUSAXCTL [CHANGES]]
 // Prints one "name value unit" line per figure (bench/store/run-store-bench tabulates them).
+// Uses only the store API that predates the incremental refresh, so the same file measures
+// the code before and after it (the apply-only figure is printed when the API has it).
+#include <spawn.h>
+#include <sys/wait.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -9,11 +15,18 @@
 #include <iostream>
 #include <random>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "shared/store/binding_store.hpp"
 #include "shared/store/snapshot.hpp"
+#include "shared/store/snapshot_watcher.hpp"
+
+extern char** environ;
 
 namespace {
+
+using Clock = std::chrono::steady_clock;
 
 long resident_kib() {
     std::ifstream status("/proc/self/status");
@@ -24,50 +37,142 @@ long resident_kib() {
     return -1;
 }
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v[v.size() / 2];
+}
+
+// Runs cusaxctl to add one binding; returns without waiting for it (the caller times the
+// whole path, process start included, and reaps it).
+pid_t spawn_add(const std::string& cusaxctl, const std::string& store, int i) {
+    const std::string aor = "sip:bench" + std::to_string(i) + "@sip.example.com";
+    const std::string jid = "bench" + std::to_string(i) + "@xmpp.example.com";
+    std::vector<std::string> args = {cusaxctl, "--store", store, "add", aor, jid};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    if (posix_spawn(&pid, cusaxctl.c_str(), nullptr, nullptr, argv.data(), environ) != 0) {
+        throw std::runtime_error("cannot run " + cusaxctl);
+    }
+    return pid;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 2) {
-        std::cerr << "usage: cusax_store_bench STORE_FILE\n";
+    if (argc < 2 || argc > 4) {
+        std::cerr << "usage: cusax_store_bench STORE_FILE [CUSAXCTL [CHANGES]]\n";
         return 2;
     }
     using cusax::store::Snapshot;
+    const std::string path = argv[1];
+    const cusax::store::StoreSettings settings{"sqlite", path, 5000};
+    constexpr auto kInterval = std::chrono::milliseconds(250);  // refresh_interval's default
     const long rss_before = resident_kib();
-    auto store = cusax::store::open_store({"sqlite", argv[1], 5000});
 
-    auto start = std::chrono::steady_clock::now();
-    auto bindings = store->load_all();
-    const double load_s = seconds_since(start);
-    const auto count = bindings.size();
-
-    start = std::chrono::steady_clock::now();
-    auto snapshot = Snapshot::build(std::move(bindings), store->generation());
-    const double build_s = seconds_since(start);
+    // What a daemon does at start: the watcher's first, synchronous, full load.
+    auto start = Clock::now();
+    cusax::store::SnapshotWatcher watcher([&] { return cusax::store::open_store(settings); },
+                                          kInterval);
+    const double rebuild_s = seconds_since(start);
     const long rss_after = resident_kib();
+    const auto snapshot = watcher.current();
+    const auto count = snapshot->size();
 
     // Look-ups by AOR in a random order (hits), the proxy's hot-path operation.
     std::vector<std::string> keys;
     keys.reserve(count);
-    for (const auto& binding : snapshot->all()) keys.push_back(binding.aor);
+    for (const auto& binding : snapshot->all()) keys.push_back(std::string(binding.aor));
     std::shuffle(keys.begin(), keys.end(), std::mt19937(42));
     const std::size_t lookups = std::max<std::size_t>(1'000'000, count);
     std::size_t found = 0;
-    start = std::chrono::steady_clock::now();
+    start = Clock::now();
     for (std::size_t i = 0; i < lookups; ++i) found += snapshot->by_aor(keys[i % count]) != nullptr;
     const double lookup_s = seconds_since(start);
     if (found != lookups) {
         std::cerr << "look-ups missed: " << lookups - found << "\n";
         return 1;
     }
+    keys = {};
+
     std::printf("bindings %zu count\n", count);
-    std::printf("load_all %.3f s\n", load_s);
-    std::printf("snapshot_build %.3f s\n", build_s);
+    std::printf("rebuild_full %.3f s\n", rebuild_s);
     std::printf("resident_memory %.1f MiB\n", rss_after / 1024.0);
     std::printf("resident_memory_added %.1f MiB\n", (rss_after - rss_before) / 1024.0);
     std::printf("lookups_per_second %.0f /s\n", lookups / lookup_s);
+
+    // A change from another process to the daemon answering with it: cusaxctl add, then wait
+    // until the watcher's current snapshot finds the new AOR. Changes are spaced by a random
+    // part of the poll interval so that they do not all land at the same point of it.
+    if (argc >= 3) {
+        const std::string cusaxctl = argv[2];
+        const int changes = argc == 4 ? std::stoi(argv[3]) : 10;
+        std::mt19937 random(7);
+        std::vector<double> delays;
+        for (int i = 0; i < changes; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(random() % 250));
+            const std::string aor = "sip:bench" + std::to_string(i) + "@sip.example.com";
+            start = Clock::now();
+            const pid_t pid = spawn_add(cusaxctl, path, i);
+            while (!watcher.current()->by_aor(aor)) {
+                if (seconds_since(start) > 60) {
+                    std::cerr << "change " << i << " not published within 60 s\n";
+                    return 1;
+                }
+                std::this_thread::sleep_for(std::chrono::microseconds(500));
+            }
+            delays.push_back(seconds_since(start));
+            int status = 0;
+            waitpid(pid, &status, 0);
+            if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+                std::cerr << "cusaxctl add failed\n";
+                return 1;
+            }
+        }
+        std::printf("change_to_published_median %.3f s\n", median(delays));
+        std::printf("change_to_published_max %.3f s\n",
+                    *std::max_element(delays.begin(), delays.end()));
+        std::printf("resident_memory_after_changes %.1f MiB\n", resident_kib() / 1024.0);
+    }
+
+#if __has_include("shared/store/binding_change.hpp")
+    // The incremental refresh alone (no poll wait, no cusaxctl): read what one change logged
+    // and apply it to the current snapshot.
+    {
+        auto store = cusax::store::open_store(settings);
+        std::vector<double> applies;
+        for (int i = 0; i < 20; ++i) {
+            const auto base = watcher.current();
+            store->set_verification(
+                "sip:user" + std::to_string(i * 7919 % count) + "@sip.example.com",
+                i % 2 ? cusax::store::Verification::Admin : cusax::store::Verification::Directory);
+            start = Clock::now();
+            auto delta = store->changes_since(base->generation(), 4096);
+            if (!delta) {
+                std::cerr << "the change log does not cover the change\n";
+                return 1;
+            }
+            const auto next = Snapshot::apply(*base, delta->changes, delta->generation);
+            applies.push_back(seconds_since(start));
+        }
+        std::printf("incremental_apply_median %.4f s\n", median(applies));
+    }
+#endif
+
+    // The two halves of a full reload, as before the watcher reloaded incrementally.
+    {
+        auto store = cusax::store::open_store(settings);
+        start = Clock::now();
+        auto bindings = store->load_all();
+        std::printf("load_all %.3f s\n", seconds_since(start));
+        start = Clock::now();
+        const auto full = Snapshot::build(std::move(bindings), store->generation());
+        std::printf("snapshot_build %.3f s\n", seconds_since(start));
+    }
     return 0;
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "shared/store/binding.hpp"
+#include "shared/store/binding_change.hpp"
 
 namespace cusax::store {
 
@@ -60,6 +61,15 @@ class BindingStore {
     // A value that changes whenever any process commits a change to the bindings.
     // Cheap enough to poll several times a second.
     virtual std::uint64_t generation() = 0;
+
+    // Every AOR written since `generation` (a value generation() returned) with its binding
+    // as it is now, read in one transaction, for an incremental snapshot refresh. nullopt
+    // when the backend cannot say (no change log, log pruned past `generation`, or more
+    // than `limit` AORs changed): the caller then loads everything.
+    virtual std::optional<BindingChanges> changes_since(std::uint64_t /*generation*/,
+                                                        std::size_t /*limit*/) {
+        return std::nullopt;
+    }
 };
 
 // Settings of the [store] section that choose and open a backend.

@@ -2,28 +2,42 @@
 // An immutable in-memory view of all bindings, for look-ups on the hot path.
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <string_view>
 #include <vector>
 
 #include "shared/store/binding.hpp"
+#include "shared/store/binding_change.hpp"
+#include "shared/store/binding_view.hpp"
 
 namespace cusax::store {
 
 class Snapshot {
   public:
+    // Throws BindingError for a duplicate AOR, JID or number (as the store would refuse it).
     static std::shared_ptr<const Snapshot> build(std::vector<Binding> bindings,
+                                                 std::uint64_t generation);
+    // The snapshot a full build of the store would give, made from `base` and what changed
+    // since: the bindings not in `changes` are shared with `base`, not copied, so the cost
+    // is that of the changes (plus a few hundred chunk pointers), not of the whole set.
+    // `changes` names each AOR once. Throws BindingError like build().
+    static std::shared_ptr<const Snapshot> apply(const Snapshot& base,
+                                                 const std::vector<BindingChange>& changes,
                                                  std::uint64_t generation);
 
     // Keys must already be normalised (address::normalise_aor / normalise_number /
     // normalise_bare_jid). Return nullptr when absent. Pointers live as long as the snapshot.
-    const Binding* by_aor(std::string_view aor) const;
-    const Binding* by_number(std::string_view number) const;
-    const Binding* by_jid(std::string_view jid) const;
+    const BindingView* by_aor(std::string_view aor) const;
+    const BindingView* by_number(std::string_view number) const;
+    const BindingView* by_jid(std::string_view jid) const;
 
     std::size_t size() const;
     std::uint64_t generation() const;
-    const std::vector<Binding>& all() const;
+
+    // Every binding, in no particular order.
+    class Range;
+    Range all() const;
 
     // implementation detail, public for make_shared
     struct Impl;
@@ -32,6 +46,40 @@ class Snapshot {
 
   private:
     std::unique_ptr<Impl> impl_;
+};
+
+class Snapshot::Range {
+  public:
+    class iterator {
+      public:
+        using iterator_category = std::forward_iterator_tag;
+        using value_type = BindingView;
+        using difference_type = std::ptrdiff_t;
+        using reference = const BindingView&;
+        using pointer = const BindingView*;
+
+        iterator() = default;
+        iterator(const Impl* impl, std::size_t position, std::size_t end);
+        const BindingView& operator*() const { return *current_; }
+        const BindingView* operator->() const { return current_; }
+        iterator& operator++();
+        bool operator==(const iterator& o) const { return position_ == o.position_; }
+
+      private:
+        void settle();  // moves to the first live position at or after position_
+        const Impl* impl_ = nullptr;
+        std::size_t position_ = 0;
+        std::size_t end_ = 0;
+        const BindingView* current_ = nullptr;
+    };
+
+    explicit Range(const Impl* impl) : impl_(impl) {}
+    iterator begin() const;
+    iterator end() const;
+    std::size_t size() const;
+
+  private:
+    const Impl* impl_;
 };
 
 }  // namespace cusax::store

@@ -52,9 +52,69 @@ CREATE TRIGGER numbers_updated AFTER UPDATE ON numbers
 CREATE TRIGGER numbers_deleted AFTER DELETE ON numbers
     BEGIN UPDATE generation SET value = value + 1 WHERE id = 1; END;
 )sql",
+    // 3: a change log, so that a daemon's watcher reloads only the AORs written since its
+    // snapshot instead of every binding (1.7 s at a million). Every trigger that bumps the
+    // generation also logs the AOR(s) it touched with the new value: the log then covers a
+    // gap exactly when it still holds the row of the first missing generation. A plain
+    // INTEGER PRIMARY KEY (not AUTOINCREMENT: no sqlite_sequence write per row) is enough,
+    // as pruning never deletes the newest row. Pruning runs every 4,096 rows and keeps the
+    // last 61,440 to 65,536: more changes than that are cheaper as a full reload anyway, and
+    // a million-row import stays a bounded table instead of two million rows.
+    R"sql(
+CREATE TABLE changes (
+    seq        INTEGER PRIMARY KEY,
+    generation INTEGER NOT NULL,
+    aor        TEXT NOT NULL
+);
+CREATE TRIGGER changes_pruned AFTER INSERT ON changes WHEN new.seq % 4096 = 0
+    BEGIN DELETE FROM changes WHERE seq <= new.seq - 65536; END;
+DROP TRIGGER bindings_inserted;
+DROP TRIGGER bindings_updated;
+DROP TRIGGER bindings_deleted;
+DROP TRIGGER numbers_inserted;
+DROP TRIGGER numbers_updated;
+DROP TRIGGER numbers_deleted;
+CREATE TRIGGER bindings_inserted AFTER INSERT ON bindings
+    BEGIN
+        UPDATE generation SET value = value + 1 WHERE id = 1;
+        INSERT INTO changes (generation, aor) SELECT value, new.aor FROM generation WHERE id = 1;
+    END;
+CREATE TRIGGER bindings_updated AFTER UPDATE ON bindings
+    BEGIN
+        UPDATE generation SET value = value + 1 WHERE id = 1;
+        INSERT INTO changes (generation, aor) SELECT value, new.aor FROM generation WHERE id = 1;
+        INSERT INTO changes (generation, aor)
+            SELECT value, old.aor FROM generation WHERE id = 1 AND old.aor IS NOT new.aor;
+    END;
+CREATE TRIGGER bindings_deleted AFTER DELETE ON bindings
+    BEGIN
+        DELETE FROM numbers WHERE aor = old.aor;
+        UPDATE generation SET value = value + 1 WHERE id = 1;
+        INSERT INTO changes (generation, aor) SELECT value, old.aor FROM generation WHERE id = 1;
+    END;
+CREATE TRIGGER numbers_inserted AFTER INSERT ON numbers
+    BEGIN
+        UPDATE generation SET value = value + 1 WHERE id = 1;
+        INSERT INTO changes (generation, aor) SELECT value, new.aor FROM generation WHERE id = 1;
+    END;
+CREATE TRIGGER numbers_updated AFTER UPDATE ON numbers
+    BEGIN
+        UPDATE generation SET value = value + 1 WHERE id = 1;
+        INSERT INTO changes (generation, aor) SELECT value, new.aor FROM generation WHERE id = 1;
+        INSERT INTO changes (generation, aor)
+            SELECT value, old.aor FROM generation WHERE id = 1 AND old.aor IS NOT new.aor;
+    END;
+CREATE TRIGGER numbers_deleted AFTER DELETE ON numbers
+    BEGIN
+        UPDATE generation SET value = value + 1 WHERE id = 1;
+        INSERT INTO changes (generation, aor) SELECT value, old.aor FROM generation WHERE id = 1;
+    END;
+)sql",
 };
 
 }  // namespace
+
+static_assert(kChangeLogVersion <= kMigrations.size());
 
 int current_schema_version() { return static_cast<int>(kMigrations.size()); }
 

@@ -23,6 +23,8 @@ std::int64_t unix_now() {
         .count();
 }
 
+}  // namespace
+
 // What a row read back from the file holds may have been typed into a sqlite3 shell, not
 // written through check_binding(): problems found on the way out are counted, and logged
 // once per load, not per row.
@@ -46,6 +48,8 @@ struct LoadProblems {
         }
     }
 };
+
+namespace {
 
 bool unsafe(std::string_view text, std::size_t max = address::kMaxAddressLength) {
     return !address::unsafe_reason(text, max).empty();
@@ -252,26 +256,32 @@ std::optional<Binding> SqliteStore::find_by_aor(const std::string& aor) {
     std::optional<Binding> found;
     {
         Transaction tx(db_, Transaction::Kind::read);
-        StatementUse s(prepared(find_binding_,
-                                "SELECT aor, jid, display_name, verification, updated_at "
-                                "FROM bindings WHERE aor = ?1"));
-        s->bind(1, aor);
-        if (!s->step()) return std::nullopt;
-        found = read_binding(*s, 0, problems);
-        if (found) {
-            StatementUse n(prepared(find_numbers_,
-                                    "SELECT number, voice, video FROM numbers WHERE aor = ?1 "
-                                    "ORDER BY rowid"));
-            n->bind(1, aor);
-            while (n->step()) {
-                if (auto number = read_number(*n, 0, problems)) {
-                    found->numbers.push_back(std::move(*number));
-                }
-            }
-        }
+        found = read_by_aor(aor, problems);
         tx.commit();
     }
     problems.log();
+    return found;
+}
+
+// Inside the caller's read transaction.
+std::optional<Binding> SqliteStore::read_by_aor(const std::string& aor, LoadProblems& problems) {
+    StatementUse s(prepared(find_binding_,
+                            "SELECT aor, jid, display_name, verification, updated_at "
+                            "FROM bindings WHERE aor = ?1"));
+    s->bind(1, aor);
+    if (!s->step()) return std::nullopt;
+    auto found = read_binding(*s, 0, problems);
+    if (found) {
+        StatementUse n(prepared(find_numbers_,
+                                "SELECT number, voice, video FROM numbers WHERE aor = ?1 "
+                                "ORDER BY rowid"));
+        n->bind(1, aor);
+        while (n->step()) {
+            if (auto number = read_number(*n, 0, problems)) {
+                found->numbers.push_back(std::move(*number));
+            }
+        }
+    }
     return found;
 }
 
@@ -335,6 +345,47 @@ std::uint64_t SqliteStore::generation() {
     StatementUse s(prepared(generation_, "SELECT value FROM generation WHERE id = 1"));
     if (!s->step()) throw StoreError(db_.path() + ": the generation row is missing");
     return static_cast<std::uint64_t>(s->integer(0));
+}
+
+std::optional<BindingChanges> SqliteStore::changes_since(std::uint64_t generation,
+                                                         std::size_t limit) {
+    // A database not migrated to the change log (opened by a test or a tool without
+    // migrate()) simply gets full reloads.
+    if (schema_version() < sqlite::kChangeLogVersion) return std::nullopt;
+    LoadProblems problems;
+    BindingChanges out;
+    {
+        // One read transaction: the generation, the log and the rows of one committed state.
+        Transaction tx(db_, Transaction::Kind::read);
+        out.generation = this->generation();
+        if (out.generation == generation) return out;
+        if (out.generation < generation) return std::nullopt;  // another file, or restored
+        // Every bump of the generation logs at least one row with the new value, and pruning
+        // drops the oldest rows: the log covers the gap when it still holds generation + 1.
+        StatementUse first(prepared(oldest_change_, "SELECT min(generation) FROM changes"));
+        if (!first->step() || first->is_null(0) ||
+            static_cast<std::uint64_t>(first->integer(0)) > generation + 1) {
+            return std::nullopt;
+        }
+        std::vector<std::string> aors;
+        {
+            StatementUse changed(
+                prepared(changed_aors_, "SELECT DISTINCT aor FROM changes WHERE generation > ?1"));
+            changed->bind(1, static_cast<std::int64_t>(generation));
+            while (changed->step()) {
+                if (aors.size() == limit) return std::nullopt;
+                aors.emplace_back(changed->text(0));
+            }
+        }
+        out.changes.reserve(aors.size());
+        for (auto& aor : aors) {
+            auto binding = read_by_aor(aor, problems);
+            out.changes.push_back({std::move(aor), std::move(binding)});
+        }
+        tx.commit();
+    }
+    problems.log();
+    return out;
 }
 
 }  // namespace cusax::store

@@ -8,6 +8,8 @@
 
 namespace cusax::store {
 
+struct LoadProblems;  // rows skipped while reading, logged once per read
+
 class SqliteStore final : public BindingStore {
   public:
     // Opens the file (creating it when missing) and sets up the connection: WAL,
@@ -31,6 +33,8 @@ class SqliteStore final : public BindingStore {
     void import(const std::vector<Binding>& bindings) override;
 
     std::uint64_t generation() override;
+    std::optional<BindingChanges> changes_since(std::uint64_t generation,
+                                                std::size_t limit) override;
 
   private:
     enum class Mode { add, put };
@@ -39,13 +43,14 @@ class SqliteStore final : public BindingStore {
     std::optional<std::string> holder_of_jid(const std::string& jid);
     std::optional<std::string> holder_of_number(const std::string& number);
     std::optional<std::string> jid_of_aor(const std::string& aor);
+    std::optional<Binding> read_by_aor(const std::string& aor, LoadProblems& problems);
     // Statements are prepared on first use and reused: an import runs them 100,000 times.
     sqlite::Statement& prepared(std::unique_ptr<sqlite::Statement>& slot, const char* sql);
 
     sqlite::Database db_;
     std::unique_ptr<sqlite::Statement> insert_binding_, upsert_binding_, delete_numbers_,
         insert_number_, jid_holder_, number_holder_, jid_of_aor_, find_binding_, find_numbers_,
-        generation_;
+        generation_, oldest_change_, changed_aors_;
 };
 
 }  // namespace cusax::store

@@ -56,7 +56,7 @@ TEST(Snapshot, AnEmptySnapshotAnswersEverythingWithNull) {
 TEST(Snapshot, KeysNeedNotOutliveTheLookUp) {
     const auto s = sample();
     std::string key = "sip:bob@example.com";
-    const Binding* b = s->by_aor(std::string_view(key));
+    const BindingView* b = s->by_aor(std::string_view(key));
     key.assign(key.size(), 'x');
     ASSERT_NE(b, nullptr);
     EXPECT_EQ(b->aor, "sip:bob@example.com");
@@ -82,7 +82,7 @@ TEST(Snapshot, EveryKeyOfManyBindingsIsFound) {
     const auto s = Snapshot::build(all, 1);
     for (int i = 0; i < 20'000; ++i) {
         const auto n = std::to_string(i);
-        const Binding* b = s->by_aor("sip:u" + n + "@example.com");
+        const BindingView* b = s->by_aor("sip:u" + n + "@example.com");
         ASSERT_NE(b, nullptr) << i;
         ASSERT_EQ(b, s->by_jid("u" + n + "@example.com")) << i;
         ASSERT_EQ(b, s->by_number("+1" + n)) << i;

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "shared/log/log.hpp"
+#include "snapshot_compare.hpp"
 #include "store_test_support.hpp"
 
 extern char** environ;
@@ -78,6 +79,25 @@ TEST_F(WatcherTest, TheFirstSnapshotIsThereWhenTheConstructorReturns) {
     EXPECT_NE(s->by_number("+4930123456"), nullptr);
     EXPECT_EQ(s->generation(), writer().generation());
     EXPECT_EQ(log_count("store.snapshot_published count=1 generation="), 1u);
+}
+
+TEST_F(WatcherTest, AChangeIsAppliedToThePreviousSnapshotAndMatchesAFullLoad) {
+    writer().add(binding("sip:bob@example.com", "bob@example.com", {{"+4940777"}}));
+    SnapshotWatcher watcher(factory(), kInterval);
+    const auto first = watcher.current();
+    const BindingView* alice = first->by_aor("sip:alice@example.com");
+    // In one transaction: the number moves from bob to a new binding; bob's JID is renamed.
+    writer().import({binding("sip:bob@example.com", "robert@example.com"),
+                     binding("sip:carol@example.com", "carol@example.com", {{"+4940777"}})});
+    const auto generation = writer().generation();
+    ASSERT_TRUE(eventually([&] { return watcher.current()->generation() == generation; }));
+    const auto now = watcher.current();
+    // Incremental: the binding no change touched is the same entry, not a reloaded copy.
+    EXPECT_EQ(now->by_aor("sip:alice@example.com"), alice);
+    EXPECT_EQ(log_count("mode=incremental"), 1u);
+    const auto full = Snapshot::build(writer().load_all(), generation);
+    test::expect_same_snapshot(*now, *full, {"bob@example.com", "robert@example.com"});
+    EXPECT_EQ(now->by_number("+4940777")->aor, "sip:carol@example.com");
 }
 
 TEST_F(WatcherTest, AStoreThatCannotBeReadAtStartIsAStoreError) {

@@ -85,7 +85,7 @@ TEST(EjabberdDelegation, AdvertisementIsRecognised) {
 
 // The forwarded iq: xml:lang first, xmlns='jabber:client' last, `to` always set (ejabberd fills
 // in the bare JID of a user asking for their own vCard).
-std::string answer_forwarded(std::string_view wire, const store::Binding* binding,
+std::string answer_forwarded(std::string_view wire, const store::BindingView* binding,
                              const XmlElement* stored) {
     const XmlElement outer = stanza(wire);
     const DelegatedRequest r = unwrap_delegation(outer, {"xmpp.example.com"});
@@ -98,7 +98,8 @@ std::string answer_forwarded(std::string_view wire, const store::Binding* bindin
 }
 
 TEST(EjabberdDelegation, OwnVcardGetIsAnsweredInDelegation1) {
-    const auto b = alice();
+    const auto owned = alice();
+    const store::BindingView b = owned;  // what a snapshot hands out
     XmlElement stored("vCard", std::string(ns::vcard_temp));
     stored.add_text_child("NICKNAME", "Ally");
     EXPECT_EQ(
@@ -127,7 +128,8 @@ TEST(EjabberdDelegation, OwnVcardGetIsAnsweredInDelegation1) {
 // that one to the client with its text. (An outer iq of type error, measured with a stand-in
 // component, reaches the client not at all: ejabberd logs nothing and the client times out.)
 TEST(EjabberdDelegation, RefusedSetIsAnErrorInsideAResult) {
-    const auto b = alice();
+    const auto owned = alice();
+    const store::BindingView b = owned;  // what a snapshot hands out
     EXPECT_EQ(answer_forwarded(
                   "<iq to='sip.example.com' from='xmpp.example.com' type='set' "
                   "id='rr-1795442321516-9969747860135057102-RVMgEifYjUC2NhqNuxeqMyG5Ywo=-22188401'>"

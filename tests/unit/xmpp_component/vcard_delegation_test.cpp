@@ -125,7 +125,8 @@ TEST(Unwrap, AdvertisementIsRecognised) {
 // ---- policy ----
 
 TEST(Policy, GetMergesTheGuaranteedTelsIntoTheStoredVcard) {
-    const auto b = alice();
+    const auto owned = alice();
+    const store::BindingView b = owned;  // what a snapshot hands out
     const auto stored = stanza(
         "<vCard xmlns='vcard-temp'><NICKNAME>ally</NICKNAME><TEL><HOME/><NUMBER>+331234"
         "</NUMBER></TEL><TEL><VOICE/><NUMBER>+4930123456</NUMBER></TEL></vCard>");
@@ -142,7 +143,8 @@ TEST(Policy, GetMergesTheGuaranteedTelsIntoTheStoredVcard) {
 
 TEST(Policy, SetKeepingTheGuaranteedTelsIsStoredWithoutThem) {
     const auto inner = stanza(alice_set("<NICKNAME>ally</NICKNAME>" + kAliceTels));
-    const auto b = alice();
+    const auto owned = alice();
+    const store::BindingView b = owned;  // what a snapshot hands out
     const auto out =
         handle_delegated_vcard(inner, "xmpp.example.com", &b, nullptr, VcardGuard::refuse, true);
     EXPECT_TRUE(out.error.empty()) << out.detail;
@@ -152,7 +154,8 @@ TEST(Policy, SetKeepingTheGuaranteedTelsIsStoredWithoutThem) {
 }
 
 TEST(Policy, RefuseNamesTheTelThatWouldGo) {
-    const auto b = alice();
+    const auto owned = alice();
+    const store::BindingView b = owned;  // what a snapshot hands out
     struct Case {
         std::string body;
         std::string text;
@@ -186,7 +189,8 @@ TEST(Policy, RefuseNamesTheTelThatWouldGo) {
 }
 
 TEST(Policy, CorrectPutsTheGuaranteedTelsBack) {
-    const auto b = alice();
+    const auto owned = alice();
+    const store::BindingView b = owned;  // what a snapshot hands out
     const auto out = handle_delegated_vcard(
         stanza(alice_set("<NICKNAME>ally</NICKNAME><TEL><VOICE/><NUMBER>sip:mallory@evil.example"
                          "</NUMBER></TEL><TEL><HOME/><NUMBER>+331234</NUMBER></TEL>")),
