@@ -39,6 +39,7 @@ int verify_mutual(const CtlContext& ctx, const std::string& aor_text, bool all);
 int command_unverify(const CtlContext& ctx, const CommandArgs& args);
 int command_import(const CtlContext& ctx, const CommandArgs& args);
 int command_import_vcards(const CtlContext& ctx, const CommandArgs& args);
+int command_sync_vcards(const CtlContext& ctx, const CommandArgs& args);
 int command_export(const CtlContext& ctx, const CommandArgs& args);
 int command_stats(const CtlContext& ctx, const CommandArgs& args);
 

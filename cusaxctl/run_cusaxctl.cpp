@@ -30,6 +30,7 @@ constexpr CommandEntry kCommands[] = {
     {"unverify", command_unverify, "mark a binding unverified"},
     {"import", command_import, "add bindings from CSV or vCard files, all or nothing"},
     {"import-vcards", command_import_vcards, "copy users' vCards from a XEP-0227 export"},
+    {"sync-vcards", command_sync_vcards, "put SIP addresses back into users' vCard4 now"},
     {"export", command_export, "write every binding as CSV"},
     {"stats", command_stats, "show the daemons' counters"},
 };

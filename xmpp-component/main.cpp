@@ -69,6 +69,20 @@ int run(const config::Config& config) {
     vcard4->snapshot_published(runtime.snapshot());
 
     xmpp::ComponentStream stream(io, std::move(settings.stream), *vcard4, runtime.counters());
+    // SIGUSR2 (`cusaxctl sync-vcards`): every user's vCard4 looked at again now.
+    boost::asio::signal_set resync_signal(io, SIGUSR2);
+    std::function<void()> wait_resync = [&] {
+        resync_signal.async_wait([&](const boost::system::error_code& ec, int) {
+            if (ec) return;
+            const bool started = vcard4->resync_all();
+            log::event(log::Level::info, "xmpp.vcard4_resync",
+                       started ? "SIGUSR2: every bound user's vCard4 looked at again"
+                               : "SIGUSR2: not connected or no privilege granted: nothing to do "
+                                 "until the next grant, which starts a full pass");
+            wait_resync();
+        });
+    };
+    wait_resync();
     boost::asio::signal_set signals(io, SIGTERM, SIGINT);
     signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
         if (ec) return;
@@ -76,6 +90,7 @@ int run(const config::Config& config) {
                    signal_number == SIGTERM ? "SIGTERM received" : "SIGINT received");
         stream.stop();
         vcard4_timer.cancel();
+        resync_signal.cancel();
     });
     stream.start();
     io.run();
@@ -87,6 +102,9 @@ int run(const config::Config& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Until run() listens for it, a SIGUSR2 (`cusaxctl sync-vcards` racing the start-up) must
+    // not end the process, as its default action would.
+    std::signal(SIGUSR2, SIG_IGN);
     config::ProgramInfo info;
     info.name = "cusax-xmpp-component";
     info.description =

@@ -216,6 +216,12 @@ void Vcard4Sync::enqueue(std::vector<Change> changes, bool full) {
     pump();
 }
 
+bool Vcard4Sync::resync_all() {
+    if (!send_ || granted_.empty()) return false;
+    start_full_pass();
+    return true;
+}
+
 void Vcard4Sync::start_full_pass() {
     if (granted_.empty()) return;  // the next grant starts one
     pass_snapshot_ = source_();

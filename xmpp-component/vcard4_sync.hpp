@@ -69,6 +69,12 @@ class Vcard4Sync : public StanzaHandler, public std::enable_shared_from_this<Vca
     // A new snapshot is current (any thread). The first call only records it.
     void snapshot_published(std::shared_ptr<const store::Snapshot> snapshot);
 
+    // An operator's request (`cusaxctl sync-vcards`, SIGUSR2; stream thread): every bound user
+    // again, as after a grant, for the edits users made to their own vCard4 meanwhile (the
+    // server does not tell the component about those). Returns false when it cannot run now
+    // (not connected, or no grant yet: the next grant starts a full pass anyway).
+    bool resync_all();
+
     struct Change {
         std::string jid;
         std::optional<store::Binding> previous;  // the binding before the change, if any

@@ -65,7 +65,10 @@ void StatsReporter::report_now() {
     for (const auto& [name, value] : values) texts.push_back(std::to_string(value));
     for (std::size_t i = 0; i < values.size(); ++i) fields.push_back({values[i].first, texts[i]});
     log::event(log::Level::info, "stats", "counters", std::span<const log::Field>(fields));
+    write_file(values);
+}
 
+void StatsReporter::write_file(const std::vector<std::pair<std::string, std::uint64_t>>& values) {
     if (stats_file_.empty()) return;
     StatsSnapshot snapshot{program_, static_cast<long>(::getpid()), started_at_,
                            static_cast<std::int64_t>(std::time(nullptr)), values};
@@ -78,6 +81,9 @@ void StatsReporter::report_now() {
 }
 
 void StatsReporter::run() {
+    // At once, without a log line: `cusaxctl stats` and `sync-vcards` find a daemon that has
+    // just started (its pid is in the file).
+    write_file(registry_.values());
     auto next_report = std::chrono::steady_clock::now() + interval_;
     std::unique_lock lock(mutex_);
     while (!stopping_) {

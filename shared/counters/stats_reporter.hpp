@@ -30,6 +30,7 @@ class StatsReporter {
 
   private:
     void run();
+    void write_file(const std::vector<std::pair<std::string, std::uint64_t>>& values);
 
     const Registry& registry_;
     std::string program_;

@@ -6,7 +6,8 @@ plain PEP items query and sees her SIP tel (and, vcard-temp not being delegated 
 mod_vcard_legacy shows it in her vcard-temp too, without VOICE/VIDEO); alice publishes her own
 vCard4 with a nickname and without the SIP tel, and a binding change made with cusaxctl brings
 the tels back (the new number in, the old one out) with her nickname kept; she drops it again
-and a component restart brings it back; a restart with everything in place publishes nothing."""
+and a component restart brings it back; a restart with everything in place publishes nothing;
+she drops it once more and `cusaxctl sync-vcards` brings it back without a restart."""
 import asyncio
 import os
 import sys
@@ -138,6 +139,20 @@ def main():
         prosody_log = read(os.path.join(s.dir, "prosody", "prosody.log"))
         check("Error while sending privileged" not in prosody_log, "Prosody reported an error")
         print("ok: a restart with everything in place publishes nothing")
+
+        # 5. alice drops it once more; the operator's `cusaxctl sync-vcards` (SIGUSR2 to the
+        # running component, found through its stats file) brings it back without a restart.
+        publish_own(s)
+        r = s.ctl("sync-vcards")
+        check(f"(pid {c.proc.pid})" in r.stdout, f"sync-vcards signalled the component: {r.stdout}")
+        v, took = s.client(BOB, "pw-bob", lambda cl: poll_vcard4(
+            cl, ALICE, lambda v: SIP in tels(v), 5))
+        check(took is not None, f"sync-vcards did not restore the SIP tel: {tels(v)}")
+        check("xmpp.vcard4_resync" in c.text(), "the resync is logged")
+        print(f"ok: cusaxctl sync-vcards put the SIP tel back within {took:.2f}s")
+        check(c.stop() == 0, "component stopped cleanly")
+        r = s.ctl("sync-vcards", check_ok=False)
+        check(r.returncode == 7, f"sync-vcards without a running component: {r.returncode}")
         if os.environ.get("CUSAX_SHOW_LOGS"):
             for name in ("component", "component2", "component3"):
                 for line in read(os.path.join(s.dir, name + ".out")).splitlines():
