@@ -83,10 +83,6 @@ std::int64_t Statement::integer(int column) const {
     return sqlite3_column_int64(stmt_.get(), column);
 }
 
-bool Statement::is_null(int column) const {
-    return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL;
-}
-
 Transaction::Transaction(Database& db, Kind kind) : db_(db) {
     db_.exec(kind == Kind::write ? "BEGIN IMMEDIATE" : "BEGIN");
 }

@@ -60,7 +60,6 @@ class Statement {
 
     std::string_view text(int column) const;
     std::int64_t integer(int column) const;
-    bool is_null(int column) const;
 
   private:
     struct Finalize {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <string>
+#include <unordered_set>
 
 #include "shared/address/safe_text.hpp"
 #include "shared/log/log.hpp"
@@ -362,19 +363,23 @@ std::optional<BindingChanges> SqliteStore::changes_since(std::uint64_t generatio
         if (out.generation < generation) return std::nullopt;  // another file, or restored
         // Every bump of the generation logs at least one row with the new value, and pruning
         // drops the oldest rows: the log covers the gap when it still holds generation + 1.
-        StatementUse first(prepared(oldest_change_, "SELECT min(generation) FROM changes"));
-        if (!first->step() || first->is_null(0) ||
-            static_cast<std::uint64_t>(first->integer(0)) > generation + 1) {
+        // Generations grow with seq, so both reads walk the primary key from one end and stop
+        // early: a poll after one change reads a few rows, not the 64k the log keeps.
+        StatementUse first(
+            prepared(oldest_change_, "SELECT generation FROM changes ORDER BY seq LIMIT 1"));
+        if (!first->step() || static_cast<std::uint64_t>(first->integer(0)) > generation + 1) {
             return std::nullopt;
         }
         std::vector<std::string> aors;
         {
+            std::unordered_set<std::string> seen;
             StatementUse changed(
-                prepared(changed_aors_, "SELECT DISTINCT aor FROM changes WHERE generation > ?1"));
-            changed->bind(1, static_cast<std::int64_t>(generation));
-            while (changed->step()) {
-                if (aors.size() == limit) return std::nullopt;
-                aors.emplace_back(changed->text(0));
+                prepared(changed_aors_, "SELECT generation, aor FROM changes ORDER BY seq DESC"));
+            while (changed->step() &&
+                   static_cast<std::uint64_t>(changed->integer(0)) > generation) {
+                if (!seen.emplace(changed->text(1)).second) continue;
+                if (seen.size() > limit) return std::nullopt;
+                aors.emplace_back(changed->text(1));
             }
         }
         out.changes.reserve(aors.size());
