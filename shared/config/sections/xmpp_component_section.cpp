@@ -165,11 +165,9 @@ SectionDecl xmpp_component_section() {
     section.keys.push_back({.name = "vcard4_sync",
                             .type = KeyType::boolean,
                             .default_value = "true",
-                            .help = "Keep the SIP address and numbers in the vCard4 (XEP-0292 "
-                                    "PEP node) of the server's users, as the user, once the "
-                                    "server grants the pubsub namespace through XEP-0356 "
-                                    "(conf/prosody-privilege.cfg.lua); vcard_guard = correct "
-                                    "also drops other SIP addresses there."});
+                            .help = "Keep the SIP address and numbers in the server's users' "
+                                    "vCard4 (PEP) through XEP-0356 privileged pubsub "
+                                    "(conf/prosody-privilege.cfg.lua)."});
     section.check = [](const Config& config) {
         std::vector<KeyProblem> problems;
         const auto min = config.duration("xmpp-component", "reconnect_min");
