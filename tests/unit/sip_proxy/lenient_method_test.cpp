@@ -75,9 +75,14 @@ TEST(LenientMethod, Rfc4475IntmethRequestLineAndCSeqParse) {
 }
 
 TEST(LenientMethod, TheRfc4475FileItselfParses) {
-    const std::string path = CUSAX_SOURCE_DIR "/../shared/testdata/rfc4475/valid/intmeth.dat";
+    // Beside the checkout, or where the integration test also looks (a clone elsewhere).
+    std::string path = CUSAX_SOURCE_DIR "/../shared/testdata/rfc4475/valid/intmeth.dat";
     std::ifstream in(path, std::ios::binary);
-    if (!in) GTEST_SKIP() << "no " << path;
+    if (!in) {
+        path = "/work/shared/testdata/rfc4475/valid/intmeth.dat";
+        in.open(path, std::ios::binary);
+    }
+    if (!in) GTEST_SKIP() << "no RFC 4475 test data beside the checkout nor in " << path;
     std::string wire((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 
     // As sent: the request line parses, but To's display name holds a raw NUL (a quoted-pair
