@@ -4,19 +4,13 @@
 
 #include "shared/address/sip_address.hpp"
 #include "shared/text/ascii_case.hpp"
+#include "shared/text/trim.hpp"
 #include "xmpp-component/contact_cards.hpp"
 #include "xmpp-component/stanza_reply.hpp"
 
 namespace cusax::xmpp {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-    const auto first = s.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos) return {};
-    const auto last = s.find_last_not_of(" \t\r\n");
-    return s.substr(first, last - first + 1);
-}
 
 enum class Target { Domain, Account, UnknownAccount, Elsewhere };
 
@@ -205,7 +199,8 @@ void search_submit(Request& r, const XmlElement& q) {
     for (const auto& f : x->children) {
         if (f.name != "field") continue;
         const XmlElement* value = f.child("value", ns::data_forms);
-        const std::string_view text = value ? trim(value->text) : std::string_view{};
+        const std::string_view text =
+            value ? cusax::text::trim_whitespace(value->text) : std::string_view{};
         if (f.attr_or("var") == "sip") sip = text;
         if (f.attr_or("var") == "number") number = text;
     }

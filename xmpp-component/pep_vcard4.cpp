@@ -4,6 +4,7 @@
 
 #include "shared/address/sip_address.hpp"
 #include "shared/text/ascii_case.hpp"
+#include "shared/text/trim.hpp"
 #include "xmpp-component/contact_cards.hpp"
 #include "xmpp-component/directory_policy.hpp"
 
@@ -14,13 +15,6 @@ namespace {
 constexpr std::string_view publish_options_form =
     "http://jabber.org/protocol/pubsub#publish-options";
 constexpr std::string_view pubsub_errors = "http://jabber.org/protocol/pubsub#errors";
-
-std::string_view trim(std::string_view s) {
-    const auto first = s.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos) return {};
-    const auto last = s.find_last_not_of(" \t\r\n");
-    return s.substr(first, last - first + 1);
-}
 
 bool starts_with_ci(std::string_view s, std::string_view prefix) {
     return s.size() >= prefix.size() && text::ascii_lower(s.substr(0, prefix.size())) == prefix;
@@ -38,7 +32,7 @@ std::string tel_key(const XmlElement& tel) {
     const XmlElement* value = tel.child("uri", ns::vcard4);
     if (!value) value = tel.child("text", ns::vcard4);
     if (!value) return {};
-    std::string_view v = trim(value->text);
+    std::string_view v = text::trim_whitespace(value->text);
     // Prosody's mod_vcard_legacy turns a vcard-temp NUMBER into "tel:" + NUMBER, so a SIP URI
     // set through vcard-temp arrives as tel:sip:….
     if (starts_with_ci(v, "tel:") && is_sip(v.substr(4))) v.remove_prefix(4);
@@ -61,7 +55,7 @@ std::vector<std::string> tel_types(const XmlElement& tel) {
     const XmlElement* type = params ? params->child("type", ns::vcard4) : nullptr;
     if (!type) return out;
     for (const auto& t : type->children) {
-        if (t.name == "text") out.push_back(text::ascii_lower(trim(t.text)));
+        if (t.name == "text") out.push_back(text::ascii_lower(text::trim_whitespace(t.text)));
     }
     return out;
 }

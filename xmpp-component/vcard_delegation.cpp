@@ -4,19 +4,13 @@
 
 #include "shared/address/sip_address.hpp"
 #include "shared/text/ascii_case.hpp"
+#include "shared/text/trim.hpp"
 #include "xmpp-component/contact_cards.hpp"
 #include "xmpp-component/stanza_reply.hpp"
 
 namespace cusax::xmpp {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-    const auto first = s.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos) return {};
-    const auto last = s.find_last_not_of(" \t\r\n");
-    return s.substr(first, last - first + 1);
-}
 
 bool from_server(const XmlElement& stanza, const std::vector<std::string>& server_domains,
                  std::string& server) {
@@ -44,7 +38,7 @@ void to_client_ns(XmlElement& e) {
 
 std::string tel_number(const XmlElement& tel) {
     const XmlElement* n = tel.child("NUMBER", ns::vcard_temp);
-    return n ? std::string(trim(n->text)) : std::string();
+    return n ? std::string(text::trim_whitespace(n->text)) : std::string();
 }
 
 bool has_flag(const XmlElement& tel, std::string_view flag) {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "test_bindings.hpp"
 #include "wire_stanza.hpp"
 
 namespace cusax::xmpp {
@@ -12,14 +13,7 @@ namespace {
 
 constexpr auto stanza = testing::parse_stanza;
 
-store::Binding alice() {
-    store::Binding b;
-    b.aor = "sip:alice@sip.example.com";
-    b.jid = "alice@xmpp.example.com";
-    b.display_name = "Alice";
-    b.numbers = {{"+4930123456", true, true}};
-    return b;
-}
+using testing::alice;
 
 const std::vector<std::string> kServer{"xmpp.example.com"};
 

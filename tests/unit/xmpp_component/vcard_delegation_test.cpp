@@ -8,6 +8,7 @@
 
 #include <filesystem>
 
+#include "test_bindings.hpp"
 #include "wire_stanza.hpp"
 #include "xmpp-component/directory_service.hpp"
 #include "xmpp-component/vcard_store.hpp"
@@ -18,14 +19,7 @@ namespace {
 
 constexpr auto stanza = testing::parse_stanza;
 
-store::Binding alice() {
-    store::Binding b;
-    b.aor = "sip:alice@sip.example.com";
-    b.jid = "alice@xmpp.example.com";
-    b.display_name = "Alice";
-    b.numbers = {{"+4930123456", true, true}};
-    return b;
-}
+using testing::alice;
 
 // A forwarded iq as Prosody's mod_delegation wraps it.
 std::string delegated(std::string_view inner, std::string_view from = "xmpp.example.com",
