@@ -25,12 +25,25 @@ set_target_properties(PkgConfig::SOFIA PROPERTIES INTERFACE_SYSTEM_INCLUDE_DIREC
 
 # cusax_add_component(NAME DIR EXE): DIR/*.cpp except main.cpp become library NAME,
 # DIR/main.cpp becomes executable EXE. Sources are globbed so a new file needs no CMake edit.
+# DIR/*_config*.cpp, the program's key table and its checks, become NAME_config, which links
+# only the shared library: config-catalog/ lists every program's table without linking the
+# programs' wire libraries (Sofia-SIP, Asio, expat).
 function(cusax_add_component name dir exe)
   file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${dir}/*.cpp)
   list(FILTER sources EXCLUDE REGEX "/main\\.cpp$")
+  set(config_sources ${sources})
+  list(FILTER config_sources INCLUDE REGEX "_config[^/]*\\.cpp$")
+  list(FILTER sources EXCLUDE REGEX "_config[^/]*\\.cpp$")
+  if(config_sources)
+    add_library(${name}_config STATIC ${config_sources})
+    target_include_directories(${name}_config PUBLIC ${PROJECT_SOURCE_DIR})
+    target_link_libraries(${name}_config PUBLIC cusax_shared)
+  else()
+    add_library(${name}_config INTERFACE)
+  endif()
   add_library(${name} STATIC ${sources})
   target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
-  target_link_libraries(${name} PUBLIC cusax_shared ${ARGN})
+  target_link_libraries(${name} PUBLIC ${name}_config cusax_shared ${ARGN})
   if(EXISTS ${dir}/main.cpp)
     add_executable(${exe} ${dir}/main.cpp)
     target_link_libraries(${exe} PRIVATE ${name})

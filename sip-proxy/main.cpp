@@ -3,12 +3,14 @@
 //
 //   cusax-sip-proxy [-c FILE] [--check-config] [--dump-config[=FORMAT]] [--version]
 //
-// Reads [log], [store] and [sip-proxy] of the INI file (shared/config/sections/).
+// Reads [log], [store] and [sip-proxy] of the INI file, and validates all of it against
+// every section (config-catalog/).
 #include <unistd.h>
 
 #include <csignal>
 #include <iostream>
 
+#include "config-catalog/config_catalog.hpp"
 #include "shared/config/program_cli.hpp"
 #include "shared/log/log.hpp"
 #include "shared/runtime/daemon_runtime.hpp"
@@ -41,6 +43,7 @@ int main(int argc, char** argv) {
             "SIP proxy adding verified caller JIDs (Call-Info impp) and charge "
             "warnings (RFC 7081)",
         .needed_sections = {"log", "store", "sip-proxy"},
+        .schema = &config_catalog::all_sections(),
     };
     auto cli = config::parse_command_line(info, argc, argv, std::cout, std::cerr);
     if (cli.exit_code) return *cli.exit_code;

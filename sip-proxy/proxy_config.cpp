@@ -1,57 +1,130 @@
 #include "sip-proxy/proxy_config.hpp"
 
-#include <cctype>
-#include <stdexcept>
+#include <filesystem>
 
+#include "shared/config/settings_table.hpp"
+#include "shared/config/validators.hpp"
 #include "shared/text/ascii_case.hpp"
+#include "sip-proxy/proxy_config_values.hpp"
 
 namespace cusax::sip_proxy {
-
 namespace {
 
-constexpr std::string_view kSection = "sip-proxy";
+namespace checks = config_values;
+namespace validators = config::validators;
+using config::choice_key;
+using config::key;
+using config::KeyType;
+using config::member;
+using S = ProxySettings;
 
-ChargeAction action(const config::Config& config, std::string_view key) {
-    auto parsed = charge_action_from_string(config.string(kSection, key));
-    // The enumeration's choices are exactly allow|warn|block: anything else is a bug.
-    if (!parsed) throw std::logic_error("[sip-proxy] " + std::string(key) + ": bad choice");
-    return *parsed;
+const std::vector<std::pair<std::string, ChargeAction>> kPolicies = {
+    {"allow", ChargeAction::allow}, {"warn", ChargeAction::warn}, {"block", ChargeAction::block}};
+
+// A sips: listener without a directory falls back to Sofia-SIP's own default
+// ($HOME/.sip/auth); start-up names the directory when that fails.
+std::vector<config::KeyProblem> check(const ProxySettings& s, const config::Config&) {
+    std::vector<config::KeyProblem> problems;
+    if (!s.tls_certificate_dir.empty()) {
+        std::error_code ignored;
+        // Sofia-SIP's convention (tport_tls.c): the key and certificate in agent.pem.
+        if (!std::filesystem::is_regular_file(
+                std::filesystem::path(s.tls_certificate_dir) / "agent.pem", ignored))
+            problems.push_back({"tls_certificate_dir", "no agent.pem in " + s.tls_certificate_dir});
+    }
+    return problems;
 }
 
-TlsVerify verify(const std::string& text) {
-    if (text == "none") return TlsVerify::none;
-    if (text == "incoming") return TlsVerify::incoming;
-    if (text == "all") return TlsVerify::all;
-    return TlsVerify::outgoing;
+const config::SettingsTable<ProxySettings>& table() {
+    static const config::SettingsTable<ProxySettings> table{
+        "sip-proxy",
+        "cusax-sip-proxy: the SIP proxy beside the SIP server.",
+        {
+            key("listen", &S::listen,
+                "SIP URIs to listen on: sip:HOST:PORT (UDP and TCP), ;transport=udp or tcp for "
+                "one, sips:HOST:PORT for TLS.",
+                {.validator = validators::sip_listen_uri}),
+            key("next_hop", &S::next_hop,
+                "SIP URI every request is relayed to (the SIP server); empty: route by Route, "
+                "then Request-URI.",
+                {.validator = validators::optional_sip_uri}),
+            key("trusted_peers", &S::trusted_peers,
+                "Peers whose P-Asserted-Identity is believed: IP addresses, CIDR networks, "
+                "tls:NAME.",
+                {.validator = validators::trusted_peer}),
+            key("record_route", &S::record_route,
+                "Add Record-Route so in-dialog requests come through us."),
+            key("identity_from_header", &S::identity_from_header,
+                "Take the From URI as the caller's identity when a trusted peer sends no "
+                "P-Asserted-Identity."),
+            key("call_info_methods", &S::call_info_methods,
+                "Requests that get a Call-Info with the caller's JID.",
+                {.validator = validators::sip_method}),
+            key("udp_receive_buffer", &S::udp_receive_buffer,
+                "Kernel receive buffer of each UDP socket (SO_RCVBUF); capped by "
+                "net.core.rmem_max.",
+                {.type = KeyType::size, .max = 1LL << 30}),
+            key("udp_send_buffer", &S::udp_send_buffer,
+                "Kernel send buffer of each UDP socket (SO_SNDBUF); capped by net.core.wmem_max.",
+                {.type = KeyType::size, .max = 1LL << 30}),
+            key("tls_certificate_dir", &S::tls_certificate_dir,
+                "Directory with agent.pem (key and certificate) and cafile.pem (CAs), for sips: "
+                "listeners and TLS next hops.",
+                {.type = KeyType::path}),
+            choice_key<TlsVerify>(
+                "tls_verify_peers", &S::tls_verify,
+                {{"none", TlsVerify::none},
+                 {"outgoing", TlsVerify::outgoing},
+                 {"incoming", TlsVerify::incoming},
+                 {"all", TlsVerify::all}},
+                "Whose TLS certificates must verify against cafile.pem: the hops we "
+                "connect to (outgoing), the peers that connect to us (incoming), all or "
+                "none."),
+            key("local_domains", member(&S::dial_plan, &DialPlan::local_domains),
+                "SIP domains served here: their URIs are on-net calls.",
+                {.validator = validators::domain_name}),
+            key("local_number_prefixes", member(&S::dial_plan, &DialPlan::local_number_prefixes),
+                "Number ranges on the operator's own network (+4930123): on-net calls.",
+                {.validator = checks::number_prefix}),
+            key("offnet_number_prefixes", member(&S::dial_plan, &DialPlan::offnet_number_prefixes),
+                "Dialled numbers that leave the network (0, +): PSTN calls unless on-net.",
+                {.validator = checks::number_prefix}),
+            key("emergency_numbers", member(&S::dial_plan, &DialPlan::emergency_numbers),
+                "Emergency numbers: never warned or blocked (also every urn:service:sos URI).",
+                {.validator = checks::emergency_number}),
+            choice_key("on_net_policy", member(&S::charge_policy, &ChargePolicy::on_net), kPolicies,
+                       "Calls within the service: allow, warn or block."),
+            choice_key("pstn_policy", member(&S::charge_policy, &ChargePolicy::pstn), kPolicies,
+                       "Calls to the telephone network: allow, warn or block."),
+            choice_key("inter_domain_policy",
+                       member(&S::charge_policy, &ChargePolicy::inter_domain), kPolicies,
+                       "Calls to other SIP domains: allow, warn or block."),
+            key("pstn_warning", member(&S::charge_policy, &ChargePolicy::pstn_text),
+                "Text of the Warning 399 on responses to a warned or blocked PSTN call.",
+                {.validator = checks::warning_text}),
+            key("inter_domain_warning", member(&S::charge_policy, &ChargePolicy::inter_domain_text),
+                "Text of the Warning 399 for a warned or blocked inter-domain call.",
+                {.validator = checks::warning_text}),
+            key("on_net_warning", member(&S::charge_policy, &ChargePolicy::on_net_text),
+                "Text of the Warning 399 for a warned or blocked on-net call.",
+                {.validator = checks::warning_text}),
+            key("warning_agent", &S::warning_agent,
+                "Host named in the Warning headers (warn-agent); empty: the first listen address.",
+                {.validator = checks::warning_agent}),
+        },
+        check};
+    return table;
 }
 
 }  // namespace
 
+config::SectionDecl proxy_config_section() { return table().declaration(); }
+
 ProxySettings proxy_settings(const config::Config& config) {
-    ProxySettings s;
-    s.listen = config.list(kSection, "listen");
-    s.next_hop = config.string(kSection, "next_hop");
-    s.trusted_peers = config.list(kSection, "trusted_peers");
-    s.record_route = config.boolean(kSection, "record_route");
-    s.identity_from_header = config.boolean(kSection, "identity_from_header");
-    s.call_info_methods = config.list(kSection, "call_info_methods");
-    s.udp_receive_buffer = static_cast<int>(config.size(kSection, "udp_receive_buffer"));
-    s.udp_send_buffer = static_cast<int>(config.size(kSection, "udp_send_buffer"));
-    s.tls_certificate_dir = config.string(kSection, "tls_certificate_dir");
-    s.tls_verify = verify(config.string(kSection, "tls_verify_peers"));
-    s.dial_plan.local_domains = config.list(kSection, "local_domains");
-    for (auto& domain : s.dial_plan.local_domains) domain = text::ascii_lower(domain);
-    s.dial_plan.local_number_prefixes = config.list(kSection, "local_number_prefixes");
-    s.dial_plan.offnet_number_prefixes = config.list(kSection, "offnet_number_prefixes");
-    s.dial_plan.emergency_numbers = config.list(kSection, "emergency_numbers");
-    s.charge_policy.on_net = action(config, "on_net_policy");
-    s.charge_policy.pstn = action(config, "pstn_policy");
-    s.charge_policy.inter_domain = action(config, "inter_domain_policy");
-    s.charge_policy.pstn_text = config.string(kSection, "pstn_warning");
-    s.charge_policy.inter_domain_text = config.string(kSection, "inter_domain_warning");
-    s.charge_policy.on_net_text = config.string(kSection, "on_net_warning");
-    s.warning_agent = config.string(kSection, "warning_agent");
-    return s;
+    ProxySettings settings = table().read(config);
+    // The dial plan compares hosts in lower case (dial_plan.hpp).
+    for (auto& domain : settings.dial_plan.local_domains) domain = text::ascii_lower(domain);
+    return settings;
 }
 
 }  // namespace cusax::sip_proxy

@@ -1,50 +1,134 @@
 #include "xmpp-component/component_config.hpp"
 
-#include <charconv>
+#include "shared/config/settings_table.hpp"
+#include "shared/config/validators.hpp"
+#include "shared/config/value_parsers.hpp"
+#include "xmpp-component/component_config_values.hpp"
 
 namespace cusax::xmpp {
-
 namespace {
-constexpr std::string_view section = "xmpp-component";
 
-double decimal(const std::string& text) {
-    double value = 0;
-    std::from_chars(text.data(), text.data() + text.size(), value, std::chars_format::fixed);
-    return value;
+namespace checks = config_values;
+namespace validators = config::validators;
+using config::choice_key;
+using config::key;
+using config::KeyType;
+using config::member;
+using C = ComponentConfig;
+
+// The stream's settings (component_settings.hpp).
+template <class Member>
+auto stream(Member m) {
+    return member(&C::stream, m);
 }
+// The directory's settings (directory_policy.hpp).
+template <class Member>
+auto directory(Member m) {
+    return member(&C::directory, m);
+}
+
+std::vector<config::KeyProblem> check(const ComponentConfig& c, const config::Config& config) {
+    std::vector<config::KeyProblem> problems;
+    const auto min = c.stream.reconnect_min;
+    const auto max = c.stream.reconnect_max;
+    if (min > max) {
+        // Blame the key the operator wrote; with both defaults this cannot happen.
+        problems.push_back(
+            {config.is_set("xmpp-component", "reconnect_min") ? "reconnect_min" : "reconnect_max",
+             "reconnect_min (" + config::format_duration(min) + ") is longer than reconnect_max (" +
+                 config::format_duration(max) + ")"});
+    }
+    return problems;
+}
+
+const config::SettingsTable<ComponentConfig>& table() {
+    static const config::SettingsTable<ComponentConfig> table{
+        "xmpp-component",
+        "cusax-xmpp-component: the XEP-0114 component of the XMPP server.",
+        {
+            key("server_host", stream(&ComponentSettings::server_host),
+                "Host of the XMPP server's component listener."),
+            key("server_port", stream(&ComponentSettings::server_port),
+                "TCP port of the XMPP server's component listener.", {.min = 1, .max = 65535}),
+            key("domain", stream(&ComponentSettings::domain),
+                "The component's domain, as declared in the XMPP server.",
+                {.required = true, .validator = validators::domain_name}),
+            key("secret", stream(&ComponentSettings::secret),
+                "Shared secret of the component handshake (XEP-0114).",
+                {.required = true, .secret = true}),
+            key("tls", stream(&ComponentSettings::tls),
+                "TLS from the first byte to the component port (ejabberd: tls: true on the "
+                "listener; Prosody 0.12: ssl_ports with mod_net_multiplex), the certificate "
+                "always verified."),
+            key("tls_ca_file", stream(&ComponentSettings::tls_ca_file),
+                "PEM file of the CA certificates that may sign the server's certificate; empty: "
+                "the system's CAs.",
+                {.type = KeyType::path}),
+            key("tls_server_name", stream(&ComponentSettings::tls_server_name),
+                "Name the server's certificate must carry (also sent as SNI), e.g. the XMPP "
+                "domain; empty: server_host.",
+                {.validator = checks::tls_server_name}),
+            key("local_domains", stream(&ComponentSettings::local_domains),
+                "XMPP domains whose users may search the bindings.",
+                {.validator = validators::domain_name}),
+            key("reconnect_min", stream(&ComponentSettings::reconnect_min),
+                "First delay before reconnecting to the XMPP server."),
+            key("reconnect_max", stream(&ComponentSettings::reconnect_max),
+                "Longest delay between reconnection attempts (backoff cap)."),
+            key("max_stanza_size", stream(&ComponentSettings::max_stanza_size),
+                "Largest stanza accepted from the server; larger closes the stream.",
+                {.type = KeyType::size}),
+            key("keepalive_interval", stream(&ComponentSettings::keepalive_interval),
+                "Interval of whitespace keepalives; with nothing read for that long a ping goes "
+                "through the server, and with nothing read for twice as long the connection is "
+                "presumed dead.",
+                {.min = 1000, .max = 3600 * 1000}),
+            key("handshake_timeout", stream(&ComponentSettings::handshake_timeout),
+                "How long to wait for the server's stream header and handshake answer before "
+                "trying again.",
+                {.min = 100, .max = 600 * 1000}),
+            key("search_rate", member(&C::search, &SearchLimits::rate_per_second),
+                "Searches (and account listings) per second allowed to each requester, "
+                "sustained (a decimal: 0.1 is one in ten seconds); past it, "
+                "resource-constraint.",
+                {.type = KeyType::string, .validator = checks::search_rate}),
+            key("search_burst", member(&C::search, &SearchLimits::burst),
+                "Searches a requester may make at once before search_rate applies.",
+                {.min = 1, .max = 100000}),
+            key("list_accounts", directory(&DirectorySettings::list_accounts),
+                "Whether disco#items of the domain lists the accounts (to users of "
+                "local_domains only, within the search rate)."),
+            key("max_listed_accounts", directory(&DirectorySettings::max_listed_accounts),
+                "At most this many accounts in one disco#items answer.", {.min = 0, .max = 100000}),
+            key("service_name", directory(&DirectorySettings::service_name),
+                "The directory's name as clients see it (disco identity, vCard of the domain).",
+                {.validator = checks::service_name}),
+            key("vcard_store", &C::vcard_store,
+                "SQLite file of the vCards of the XMPP server's users once it delegates "
+                "vcard-temp here (XEP-0355); empty: delegated vCard sets are refused.",
+                {.type = KeyType::path}),
+            choice_key<VcardGuard>(
+                "vcard_guard", directory(&DirectorySettings::vcard_guard),
+                {{"refuse", VcardGuard::refuse}, {"correct", VcardGuard::correct}},
+                "A delegated vCard set that drops or replaces a TEL of the binding (SIP "
+                "URI, numbers): refuse it (not-acceptable) or correct it (TELs put back)."),
+            key("vcard4_sync", &C::vcard4_sync,
+                "Keep the SIP address and numbers in the server's users' vCard4 (PEP) through "
+                "XEP-0356 privileged pubsub (conf/prosody-privilege.cfg.lua)."),
+        },
+        check};
+    return table;
+}
+
 }  // namespace
 
+config::SectionDecl component_config_section() { return table().declaration(); }
+
 ComponentConfig component_config(const config::Config& config) {
-    ComponentConfig out;
-    auto& s = out.stream;
-    s.server_host = config.string(section, "server_host");
-    s.server_port = static_cast<std::uint16_t>(config.integer(section, "server_port"));
-    s.domain = config.string(section, "domain");
-    s.secret = config.string(section, "secret");
-    s.tls = config.boolean(section, "tls");
-    s.tls_ca_file = config.string(section, "tls_ca_file");
-    s.tls_server_name = config.string(section, "tls_server_name");
-    s.local_domains = config.list(section, "local_domains");
-    s.reconnect_min = config.duration(section, "reconnect_min");
-    s.reconnect_max = config.duration(section, "reconnect_max");
-    s.max_stanza_size = static_cast<std::size_t>(config.size(section, "max_stanza_size"));
-    s.keepalive_interval = config.duration(section, "keepalive_interval");
-    s.handshake_timeout = config.duration(section, "handshake_timeout");
-
-    auto& d = out.directory;
-    d.domain = s.domain;
-    d.local_domains = s.local_domains;
-    d.list_accounts = config.boolean(section, "list_accounts");
-    d.max_listed_accounts =
-        static_cast<std::size_t>(config.integer(section, "max_listed_accounts"));
-    d.service_name = config.string(section, "service_name");
-    d.vcard_guard = config.string(section, "vcard_guard") == "correct" ? VcardGuard::correct
-                                                                       : VcardGuard::refuse;
-    out.vcard_store = config.string(section, "vcard_store");
-    out.vcard4_sync = config.boolean(section, "vcard4_sync");
-
-    out.search.rate_per_second = decimal(config.string(section, "search_rate"));
-    out.search.burst = static_cast<double>(config.integer(section, "search_burst"));
+    ComponentConfig out = table().read(config);
+    // The directory answers for the stream's domain and users (one key each).
+    out.directory.domain = out.stream.domain;
+    out.directory.local_domains = out.stream.local_domains;
     return out;
 }
 

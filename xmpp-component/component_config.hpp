@@ -17,6 +17,10 @@ struct ComponentConfig {
     bool vcard4_sync = true;  // keep users' vCard4 through XEP-0356 (vcard4_sync.hpp)
 };
 
+// The section's declaration, for the catalog of every section (config-catalog/).
+config::SectionDecl component_config_section();
+
+// Values are already valid (the loader checked every key against the declaration).
 ComponentConfig component_config(const config::Config& config);
 
 }  // namespace cusax::xmpp

@@ -1,6 +1,7 @@
 #pragma once
 // What the component stream needs to know, filled from the [xmpp-component] INI section by
-// component_config.cpp (tests fill it by hand).
+// component_config.cpp, which declares each key beside its member here: a member's default
+// is its key's default (tests fill the struct by hand).
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -25,7 +26,7 @@ struct ComponentSettings {
     std::size_t max_stanza_size = 64 * 1024;
     // Whitespace keepalive every interval; with nothing read for one interval a ping goes
     // through the server, and with nothing read for two the connection is declared dead.
-    std::chrono::milliseconds keepalive_interval{30000};
+    std::chrono::milliseconds keepalive_interval{60000};
     std::chrono::milliseconds handshake_timeout{10000};
     std::chrono::milliseconds close_timeout{2000};  // wait for the server's </stream:stream>
 };

@@ -9,6 +9,7 @@
 #include <csignal>
 #include <iostream>
 
+#include "config-catalog/config_catalog.hpp"
 #include "shared/config/program_cli.hpp"
 #include "shared/log/log.hpp"
 #include "shared/runtime/daemon_runtime.hpp"
@@ -111,6 +112,7 @@ int main(int argc, char** argv) {
         "The XEP-0114 component that answers XMPP clients for the SIP accounts of the binding "
         "store (vCard, reach, disco, search).";
     info.needed_sections = {"log", "store", "xmpp-component"};
+    info.schema = &config_catalog::all_sections();
     auto cli = config::parse_command_line(info, argc, argv, std::cout, std::cerr);
     if (cli.exit_code) return *cli.exit_code;
     try {

@@ -1,7 +1,7 @@
 #pragma once
-// The declaration of every configuration key, written once per section
-// (shared/config/sections/*_section.cpp). The same declarations drive parsing and validation
-// (config_loader), `--dump-config` (config_dump) and the README's reference
+// The declaration of every configuration key, built from the tables that declare each key
+// once beside the settings it fills (settings_table.hpp). The same declarations drive parsing
+// and validation (config_loader), `--dump-config` (config_dump) and the README's reference
 // (markdown_reference), so a key cannot be documented and parsed differently.
 #include <cstdint>
 #include <functional>

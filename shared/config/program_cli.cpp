@@ -35,20 +35,26 @@ void print_usage(const ProgramInfo& info, const po::options_description& all, st
     to << "\n" << all;
 }
 
+const Schema& schema_of(const ProgramInfo& info) {
+    if (!info.schema) throw std::logic_error("config: " + info.name + " names no schema");
+    return *info.schema;
+}
+
 Config load(const ProgramInfo& info, const po::variables_map& options) {
+    const auto& schema = schema_of(info);
     if (options.count("config")) {
-        return load_config_file(options["config"].as<std::string>(), info.needed_sections);
+        return load_config_file(options["config"].as<std::string>(), info.needed_sections, schema);
     }
     const auto& path = info.default_config_path;
     std::error_code ignored;
     if (options.count("check-config") || std::filesystem::exists(path, ignored)) {
-        return load_config_file(path, info.needed_sections);
+        return load_config_file(path, info.needed_sections, schema);
     }
     try {
-        return defaults_only(info.needed_sections);
+        return defaults_only(info.needed_sections, schema);
     } catch (const ConfigError&) {
         // A required key has no default: the missing file is the real problem.
-        return load_config_file(path, info.needed_sections);
+        return load_config_file(path, info.needed_sections, schema);
     }
 }
 
@@ -92,9 +98,9 @@ CommandLine parse_command_line(const ProgramInfo& info, int argc, const char* co
     if (options.count("dump-config")) {
         const auto& format = options["dump-config"].as<std::string>();
         if (format == "ini") {
-            out << dump_config(all_sections());
+            out << dump_config(schema_of(info));
         } else if (format == "markdown") {
-            out << markdown_reference(all_sections());
+            out << markdown_reference(schema_of(info));
         } else {
             err << info.name << ": --dump-config: unknown format \"" << format
                 << "\" (use ini or markdown)\n";

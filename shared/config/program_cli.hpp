@@ -31,7 +31,9 @@ namespace cusax::config {
 struct ProgramInfo {
     std::string name;         // "cusax-sip-proxy", as printed by --version and in messages
     std::string description;  // one line, for --help
-    std::vector<std::string> needed_sections;  // e.g. {"log", "store", "sip-proxy"}
+    std::vector<std::string> needed_sections;  // [log], [store] and the program's own
+    // Every section of the file, for validation and --dump-config (config-catalog/).
+    const Schema* schema = nullptr;
     std::string default_config_path = "/etc/cusax/cusax.ini";
     std::string usage = "[options]";  // after the name in "Usage: NAME [options]"
 };

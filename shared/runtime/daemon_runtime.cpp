@@ -1,15 +1,16 @@
 #include "shared/runtime/daemon_runtime.hpp"
 
-#include "shared/config/log_settings.hpp"
+#include "shared/config/shared_sections.hpp"
 #include "shared/log/log.hpp"
 
 namespace cusax::runtime {
 
 store::StoreSettings store_settings(const config::Config& config) {
+    const auto values = config::store_config(config);
     store::StoreSettings settings;
-    settings.backend = config.string("store", "backend");
-    settings.path = config.string("store", "path");
-    settings.busy_timeout_ms = static_cast<int>(config.duration("store", "busy_timeout").count());
+    settings.backend = values.backend;
+    settings.path = values.path;
+    settings.busy_timeout_ms = static_cast<int>(values.busy_timeout.count());
     return settings;
 }
 
@@ -21,13 +22,13 @@ DaemonRuntime::DaemonRuntime(const config::Config& config, std::string program) 
     auto& refreshes = counters_.get("store.snapshots_published");
     watcher_ =
         std::make_unique<store::SnapshotWatcher>([settings] { return store::open_store(settings); },
-                                                 config.duration("store", "refresh_interval"));
+                                                 config::store_config(config).refresh_interval);
     watcher_->on_publish([&refreshes](const store::Snapshot&) { refreshes.add(); });
 
     counters::StatsReporter::install_sigusr1_handler();
-    reporter_ = std::make_unique<counters::StatsReporter>(counters_, program,
-                                                          config.string("log", "stats_dir"),
-                                                          config.duration("log", "stats_interval"));
+    const auto log_values = config::log_config(config);
+    reporter_ = std::make_unique<counters::StatsReporter>(counters_, program, log_values.stats_dir,
+                                                          log_values.stats_interval);
     log::event(log::Level::info, "daemon.started", "",
                {{"config", config.file()},
                 {"store", settings.path},

@@ -1,8 +1,8 @@
 #pragma once
 // A read-only view of one binding: what a Snapshot hands out. Its text lives in the snapshot's
-// compact entry (snapshot_entry.hpp), not in std::strings of its own, so a million bindings
-// cost about 200 bytes each instead of about 290 (issue 11). Member names are Binding's, so
-// code reading `b->aor` or `for (const auto& n : b->numbers)` reads either.
+// compact entry (snapshot_entry.hpp), not in std::strings of its own, which keeps a large
+// snapshot small (docs/binding-snapshot.md). Member names are Binding's, so code reading
+// `b->aor` or `for (const auto& n : b->numbers)` reads either.
 #include <cstddef>
 #include <cstdint>
 #include <iterator>

@@ -1,8 +1,8 @@
 #pragma once
 // A hash index for a snapshot: open addressing with linear probing over 32-bit slots that hold
 // only a position in the snapshot's entry table (+1; 0 is empty, kTombstone a removed key).
-// The key lives in the entry already, so the index costs 8-16 bytes per entry (at most half
-// full after a build) instead of a node per entry (~56 bytes with std::unordered_map).
+// The key lives in the entry already, so the index costs a slot per entry instead of a node
+// per entry as std::unordered_map would (docs/binding-snapshot.md).
 // The slots are a CowArray: the next snapshot copies the index cheaply and rewrites only the
 // chunks its changes touch. Removal leaves a tombstone (a backward shift would need every
 // moved key's hash); insertion reuses the first tombstone on its path, and the owner rebuilds

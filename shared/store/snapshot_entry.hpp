@@ -1,7 +1,7 @@
 #pragma once
 // One binding as a snapshot keeps it: its BindingView, its numbers and all their text in one
-// allocation (about 200 bytes for a typical binding, where Binding with its std::strings and
-// vector takes about 280 in four). Immutable and reference-counted, so that the next snapshot
+// allocation, where Binding with its std::strings and vector takes four and more memory
+// (docs/binding-snapshot.md). Immutable and reference-counted, so that the next snapshot
 // shares every binding a change did not touch instead of copying it.
 #include <cstddef>
 

@@ -20,9 +20,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // libstdc++ 12 has std::atomic<std::shared_ptr>; older ones only the free functions.
-// Note: ThreadSanitizer reports a race inside libstdc++ 12's own load()/store() pair (its
-// load() releases its lock bit with memory_order_relaxed; google/sanitizers#1558). It is in
-// the library, not here; a TSan build needs "race:std::_Sp_atomic" in its suppressions.
+// ThreadSanitizer reports a race inside libstdc++'s own load()/store() pair, not here: a TSan
+// build needs a suppression (docs/binding-snapshot.md).
 #if defined(__cpp_lib_atomic_shared_ptr)
 class SnapshotSlot {
   public:
@@ -64,8 +63,8 @@ Loaded load(BindingStore& store) {
     const auto generation = store.generation();
     auto snapshot = Snapshot::build(store.load_all(), generation);
 #if defined(__GLIBC__)
-    // The loaded Bindings (about 280 MB at a million) were freed between the entries that
-    // stay; without this glibc keeps those pages resident for the daemon's life.
+    // The loaded Bindings were freed between the entries that stay; without this glibc keeps
+    // those pages resident for the daemon's life (docs/binding-snapshot.md).
     malloc_trim(0);
 #endif
     return {std::move(snapshot), ms_since(started)};
@@ -211,6 +210,8 @@ void SnapshotWatcher::Impl::failed(std::string_view error) {
                 {"generation", std::to_string(kept->generation())}});
 }
 
+// The snapshot first, then its log line, then the callbacks: whoever sees the line or a
+// callback can use the snapshot (docs/binding-snapshot.md).
 void SnapshotWatcher::Impl::publish(const Loaded& loaded) {
     current.store(loaded.snapshot);
     log_published(loaded);

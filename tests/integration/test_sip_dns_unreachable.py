@@ -99,9 +99,10 @@ s.start_proxy({"listen": "sip:127.0.0.1:%d" % port, "trusted_peers": "127.0.0.1"
                "next_hop": "sip:nexthop.example.com:5070"})
 rejected_503("next-hop-name", port, "bob@example.com")
 s.check(max_forwards_zero(port) == "SIP/2.0 483 Too Many Hops", "next-hop-name: no 483 after")
-log = s.read(s.proxy_log)
-s.check("sip.dns_unreachable" in log, "next-hop-name: no sip.dns_unreachable line")
-s.check("sip.ack_absorbed" in log, "next-hop-name: the ACK to the 503 was not absorbed")
+s.check(s.wait_for_text(s.proxy_log, "sip.dns_unreachable"),
+        "next-hop-name: no sip.dns_unreachable line")
+s.check(s.wait_for_text(s.proxy_log, "sip.ack_absorbed"),
+        "next-hop-name: the ACK to the 503 was not absorbed")
 stop_within("next-hop-name")
 os.rename(s.proxy_log, s.path("proxy-next-hop-name.log"))
 
@@ -111,7 +112,7 @@ pid = s.proxy.pid
 rejected_503("request-uri-name", port, "bob@callee.example.com")
 # 3. An IP-addressed hop still works: a Request-URI naming the callee's address.
 callee = s.sipp("callee", "callee_answer.xml", "127.0.0.2", callee_port, timeout=10)
-time.sleep(0.3)
+s.check(s.wait_udp_bound("127.0.0.2", callee_port), "ip-route: the callee did not bind its port")
 caller = s.sipp("caller-ip-route", "caller_invite.xml", "127.0.0.1", free_port(), "127.0.0.1:%d" % port,
                 csv=["bob@127.0.0.2:%d" % callee_port, "", ""], timeout=10)
 s.check(s.wait(caller) == 0, "ip-route: the call by IP address did not complete")

@@ -104,10 +104,10 @@ def loop_case(name, proxy_port, keys):
     finals = [l for l in got if re.match(r"SIP/2\.0 [2-6]\d\d", l)]
     s.check(finals and all(l.startswith("SIP/2.0 482") for l in finals),
             name + ": caller's final responses %s, want 482" % finals)
-    time.sleep(0.3)
-    log = s.read(s.proxy_log)
-    s.check("sip.loop" in log, name + ": no sip.loop log line")
-    s.check("sip.ack_absorbed" in log, name + ": the ACK to the 482 was not absorbed")
+    # The caller's scenario ends with its ACK sent: the proxy logs its absorption after.
+    s.check(s.wait_for_text(s.proxy_log, "sip.loop"), name + ": no sip.loop log line")
+    s.check(s.wait_for_text(s.proxy_log, "sip.ack_absorbed"),
+            name + ": the ACK to the 482 was not absorbed")
     s.check(s.proxy_alive(), name + ": proxy died")
     s.stop_proxy()
     c = s.counters()
@@ -134,7 +134,7 @@ bouncer = Bouncer(("127.0.0.1", port), ("127.0.0.2", callee_port), rewrite=True)
 s.start_proxy({"listen": "sip:127.0.0.1:%d" % port, "trusted_peers": "127.0.0.1",
                "next_hop": "sip:127.0.0.1:%d" % bouncer.port})
 callee = s.sipp("callee-spiral", "callee_answer.xml", "127.0.0.2", callee_port, timeout=10)
-time.sleep(0.3)
+s.check(s.wait_udp_bound("127.0.0.2", callee_port), "spiral: the callee did not bind its port")
 caller = s.sipp("caller-spiral", "caller_invite.xml", "127.0.0.1", caller_port,
                 "127.0.0.1:%d" % port, csv=["bob@example.com", "", ""], timeout=10)
 s.check(s.wait(caller) == 0, "spiral: caller's call did not complete")

@@ -78,7 +78,7 @@ with open(s.path("caller_strict.xml"), "w") as f:
 def call(name, request_uri, extra_header):
     callee_port = free_port("127.0.0.2")
     callee = s.sipp("callee-" + name, "callee_answer.xml", "127.0.0.2", callee_port, timeout=10)
-    time.sleep(0.3)
+    s.check(s.wait_udp_bound("127.0.0.2", callee_port), name + ": the callee did not bind")
     caller = s.sipp("caller-" + name, s.path("caller_strict.xml"), "127.0.0.1", free_port(),
                     "127.0.0.1:%d" % port,
                     csv=[request_uri.replace("@CALLEE@", str(callee_port)),

@@ -113,6 +113,28 @@ class Scenario:
         except FileNotFoundError:
             return ""
 
+    def wait_for_text(self, path, text, timeout=10):
+        """True once the file holds `text`, False after `timeout` seconds: a log line is
+        written when its event happens, which may be after what the test saw first."""
+        deadline = time.time() + timeout
+        while text not in self.read(path):
+            if time.time() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
+    @staticmethod
+    def wait_udp_bound(ip, port, timeout=10):
+        """True once a UDP socket is bound to ip:port (a sipp callee ready for the INVITE)."""
+        want = "%s:%04X" % ("".join("%02X" % int(b) for b in reversed(ip.split("."))), port)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            with open("/proc/net/udp") as f:
+                if any(line.split()[1] == want for line in f.readlines()[1:]):
+                    return True
+            time.sleep(0.02)
+        return False
+
     # --- store ---------------------------------------------------------------------------
     def ctl(self, *args):
         subprocess.run([CUSAXCTL, "--store", self.store, *args], check=True,

@@ -4,18 +4,22 @@
 #include <string>
 #include <vector>
 
+#include "config-catalog/config_catalog.hpp"
 #include "shared/config/config_loader.hpp"
 #include "shared/config/ini_document.hpp"
 
 namespace cusax::config {
 namespace {
 
+// Every section of the file, as the programs validate it.
+using config_catalog::all_sections;
+
 using Errors = std::vector<std::string>;
 using namespace std::string_literals;
 
 Errors errors_of(const std::string& text, const std::vector<std::string>& needed = {}) {
     try {
-        load_config_string(text, "t.ini", needed);
+        load_config_string(text, "t.ini", needed, all_sections());
     } catch (const ConfigError& e) {
         return e.errors();
     }
@@ -358,7 +362,7 @@ TEST(ConfigErrors, AllErrorsReportedTogetherFirstLineFirst) {
     };
     EXPECT_EQ(errors_of(text, {"log"}), expected);
     try {
-        load_config_string(text, "t.ini", {"log"});
+        load_config_string(text, "t.ini", {"log"}, all_sections());
         FAIL() << "no error";
     } catch (const ConfigError& e) {
         std::string joined;

@@ -5,12 +5,16 @@
 #include <filesystem>
 #include <fstream>
 
+#include "config-catalog/config_catalog.hpp"
 #include "shared/config/ini_document.hpp"
-#include "shared/config/log_settings.hpp"
+#include "shared/config/shared_sections.hpp"
 #include "shared/config/value_check.hpp"
 
 namespace cusax::config {
 namespace {
+
+// Every section of the file, as the programs validate it.
+using config_catalog::all_sections;
 using namespace std::chrono_literals;
 using List = std::vector<std::string>;
 
@@ -18,7 +22,7 @@ const std::vector<std::string> every_section{"log", "store", "sip-proxy", "xmpp-
                                              "cusaxctl"};
 
 TEST(ConfigLoader, DefaultsThroughTypedGetters) {
-    const auto config = defaults_only({"log", "store", "sip-proxy", "cusaxctl"});
+    const auto config = defaults_only({"log", "store", "sip-proxy", "cusaxctl"}, all_sections());
     EXPECT_EQ(config.string("log", "level"), "info");
     EXPECT_EQ(config.string("log", "file"), "");
     EXPECT_EQ(config.duration("log", "stats_interval"), 60s);
@@ -42,7 +46,7 @@ TEST(ConfigLoader, DefaultsThroughTypedGetters) {
 
 TEST(ConfigLoader, DefaultsOnlyRefusesANeededSectionWithRequiredKeys) {
     try {
-        defaults_only({"xmpp-component"});
+        defaults_only({"xmpp-component"}, all_sections());
         FAIL() << "no error";
     } catch (const ConfigError& e) {
         EXPECT_EQ(e.errors(),
@@ -64,7 +68,7 @@ TEST(ConfigLoader, ValuesFromTheFileWithTheirLocation) {
         "secret = s3cret-value\n"
         "server_port = 5348\n"
         "reconnect_min = 500ms\n",
-        "cusax.ini", every_section);
+        "cusax.ini", every_section, all_sections());
     EXPECT_EQ(config.string("log", "level"), "debug");
     EXPECT_EQ(config.location("log", "level"), "cusax.ini:2");
     EXPECT_TRUE(config.is_set("log", "level"));
@@ -81,13 +85,13 @@ TEST(ConfigLoader, ValuesFromTheFileWithTheirLocation) {
 }
 
 TEST(ConfigLoader, UndeclaredKeyOrWrongGetterIsAProgrammingError) {
-    const auto config = defaults_only({"log"});
+    const auto config = defaults_only({"log"}, all_sections());
     EXPECT_THROW(config.string("log", "colour"), std::logic_error);
     EXPECT_THROW(config.string("database", "host"), std::logic_error);
     EXPECT_THROW(config.integer("log", "level"), std::logic_error);
     EXPECT_THROW(config.duration("sip-proxy", "udp_send_buffer"), std::logic_error);
     EXPECT_THROW(config.location("log", "nope"), std::logic_error);
-    EXPECT_THROW(defaults_only({"databse"}), std::logic_error);
+    EXPECT_THROW(defaults_only({"databse"}, all_sections()), std::logic_error);
 }
 
 TEST(ConfigLoader, CommentsAndWhitespace) {
@@ -106,7 +110,7 @@ TEST(ConfigLoader, CommentsAndWhitespace) {
         "[xmpp-component]\n"
         "domain = sip.example.com\n"
         "secret = a#b;c ; only ' ;' starts a comment\n",
-        "t.ini", {});
+        "t.ini", {}, all_sections());
     EXPECT_EQ(config.string("log", "level"), "warn");
     EXPECT_EQ(config.location("log", "level"), "t.ini:5");
     EXPECT_EQ(config.string("log", "format"), "json");
@@ -121,7 +125,7 @@ TEST(ConfigLoader, LineNumbersStayRightAfterSkippedLines) {
     // Over-long and malformed lines are not handed to inih; later lines keep their numbers.
     try {
         load_config_string("[log]\n# " + std::string(300, 'x') + "\nbad line\nlevel = loud\n",
-                           "t.ini", {});
+                           "t.ini", {}, all_sections());
         FAIL() << "no error";
     } catch (const ConfigError& e) {
         ASSERT_EQ(e.errors().size(), 3u);
@@ -135,25 +139,25 @@ TEST(ConfigLoader, LineOfTheLongestLengthReachesInihWhole) {
     ASSERT_EQ(line.size(), 199u);
     const auto config = load_config_string(
         "[xmpp-component]\ndomain = sip.example.com\nsecret = x-secret\n" + line + "\r\n", "t.ini",
-        {});
+        {}, all_sections());
     EXPECT_EQ(config.string("xmpp-component", "server_host"), host);
 }
 
 TEST(ConfigLoader, NoFinalNewline) {
-    const auto config = load_config_string("[log]\nlevel = error", "t.ini", {});
+    const auto config = load_config_string("[log]\nlevel = error", "t.ini", {}, all_sections());
     EXPECT_EQ(config.string("log", "level"), "error");
 }
 
 TEST(ConfigLoader, UnreadableFile) {
     const std::string missing = testing::TempDir() + "/cusax-no-such-file.ini";
     try {
-        load_config_file(missing, {});
+        load_config_file(missing, {}, all_sections());
         FAIL() << "no error";
     } catch (const ConfigError& e) {
         EXPECT_EQ(e.errors(), List{missing + ": cannot read: No such file or directory"});
     }
     try {
-        load_config_file(testing::TempDir(), {});
+        load_config_file(testing::TempDir(), {}, all_sections());
         FAIL() << "no error";
     } catch (const ConfigError& e) {
         EXPECT_EQ(e.errors(), List{testing::TempDir() + ": cannot read: Is a directory"});
@@ -164,19 +168,20 @@ TEST(ConfigLoader, FileNameInMessagesAndLocations) {
     const auto path = testing::TempDir() + "/cusax-loader-test.ini";
     { std::ofstream(path) << "[log]\nlevel = debug\nformat = xml\n"; }
     try {
-        load_config_file(path, {});
+        load_config_file(path, {}, all_sections());
         FAIL() << "no error";
     } catch (const ConfigError& e) {
         EXPECT_EQ(e.errors(),
                   List{path + ":3: [log] format: expected one of text, json, got \"xml\""});
     }
     { std::ofstream(path) << "[log]\nlevel = debug\n"; }
-    EXPECT_EQ(load_config_file(path, {}).location("log", "level"), path + ":2");
+    EXPECT_EQ(load_config_file(path, {}, all_sections()).location("log", "level"), path + ":2");
     std::filesystem::remove(path);
 }
 
 TEST(ConfigLoader, TheExampleConfigurationIsValid) {
-    const auto config = load_config_file(CUSAX_SOURCE_DIR "/conf/cusax.ini", every_section);
+    const auto config =
+        load_config_file(CUSAX_SOURCE_DIR "/conf/cusax.ini", every_section, all_sections());
     EXPECT_EQ(config.list("sip-proxy", "listen"), List{"sip:127.0.0.1:5070"});
     EXPECT_EQ(config.string("sip-proxy", "next_hop"), "sip:127.0.0.1:5060");
     EXPECT_EQ(config.list("sip-proxy", "trusted_peers"), List{"127.0.0.1"});
@@ -193,8 +198,9 @@ TEST(ConfigLoader, TheExampleConfigurationIsValid) {
 }
 
 TEST(ConfigLoader, LogSettingsFromTheLogSection) {
-    const auto config = load_config_string(
-        "[log]\nlevel = warn\nformat = json\nfile = /tmp/cusax.log\n", "t.ini", {"log"});
+    const auto config =
+        load_config_string("[log]\nlevel = warn\nformat = json\nfile = /tmp/cusax.log\n", "t.ini",
+                           {"log"}, all_sections());
     const auto settings = log_settings(config, "sip-proxy");
     EXPECT_EQ(settings.program, "sip-proxy");
     EXPECT_EQ(settings.level, log::Level::warn);

@@ -7,12 +7,16 @@
 #include <fstream>
 #include <sstream>
 
+#include "config-catalog/config_catalog.hpp"
 #include "shared/config/config_dump.hpp"
 #include "shared/config/config_loader.hpp"
 #include "shared/log/log.hpp"
 
 namespace cusax::config {
 namespace {
+
+// Every section of the file, as the programs validate it.
+using config_catalog::all_sections;
 namespace po = boost::program_options;
 
 class ProgramCli : public ::testing::Test {
@@ -25,6 +29,7 @@ class ProgramCli : public ::testing::Test {
         info_ = {"cusax-test",
                  "A test program.",
                  {"log", "store", "xmpp-component"},
+                 &all_sections(),
                  (dir_ / "absent.ini").string()};
     }
     void TearDown() override { std::filesystem::remove_all(dir_); }

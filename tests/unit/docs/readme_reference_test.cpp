@@ -5,8 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "config-catalog/config_catalog.hpp"
 #include "shared/config/config_dump.hpp"
-#include "shared/config/sections/all_sections.hpp"
 
 namespace {
 
@@ -23,7 +23,7 @@ TEST(Readme, ConfigurationReferenceMatchesTheDeclarations) {
     ASSERT_NE(from, std::string::npos);
     ASSERT_NE(to, std::string::npos);
     const auto in_readme = readme.substr(from + begin.size(), to - from - begin.size());
-    auto expected = cusax::config::markdown_reference(cusax::config::all_sections());
+    auto expected = cusax::config::markdown_reference(cusax::config_catalog::all_sections());
     while (!expected.empty() && expected.back() == '\n') expected.pop_back();
     EXPECT_EQ(in_readme, expected + "\n")
         << "README.md is out of date: run scripts/update-readme-reference";

@@ -8,12 +8,16 @@
 #include <thread>
 
 #include "shared/config/config_loader.hpp"
+#include "shared/config/shared_sections.hpp"
 #include "shared/counters/stats_file.hpp"
 
 namespace cusax::runtime {
 namespace {
 
 namespace fs = std::filesystem;
+
+// The sections the runtime reads; the programs' own sections are not its business.
+const config::Schema kSharedSections{config::log_section(), config::store_section()};
 
 class DaemonRuntimeTest : public ::testing::Test {
   protected:
@@ -27,7 +31,7 @@ class DaemonRuntimeTest : public ::testing::Test {
         const std::string text = "[log]\nlevel = warn\nstats_dir = " + (dir_ / "stats").string() +
                                  "\nstats_interval = 0s\n[store]\npath = " + store_path.string() +
                                  "\nrefresh_interval = 50ms\n";
-        return config::load_config_string(text, "test.ini", {"log", "store"});
+        return config::load_config_string(text, "test.ini", {"log", "store"}, kSharedSections);
     }
 
     fs::path dir_;
@@ -43,14 +47,18 @@ TEST_F(DaemonRuntimeTest, ServesTheStoreAndSeesAChangeFromAnotherWriter) {
 
     writer->add(store::make_binding("sip:bob@example.com", "bob@example.com", "", {},
                                     store::Verification::Unverified));
+    // The counter is bumped by the watcher's publish callback, which runs after the snapshot
+    // is visible: wait for both.
+    auto& published = runtime.counters().get("store.snapshots_published");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-    while (runtime.snapshot()->by_aor("sip:bob@example.com") == nullptr &&
-           std::chrono::steady_clock::now() < deadline) {
+    while (
+        (runtime.snapshot()->by_aor("sip:bob@example.com") == nullptr || published.value() < 1) &&
+        std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     EXPECT_NE(runtime.snapshot()->by_aor("sip:bob@example.com"), nullptr)
         << "the change was not published within 3 s";
-    EXPECT_GE(runtime.counters().get("store.snapshots_published").value(), 1u);
+    EXPECT_GE(published.value(), 1u) << "the publish callback did not run within 3 s";
 }
 
 TEST_F(DaemonRuntimeTest, AnUnreadableStoreStopsStartUp) {

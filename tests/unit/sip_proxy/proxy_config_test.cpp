@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "config-catalog/config_catalog.hpp"
 #include "shared/config/config_loader.hpp"
 
 namespace cusax::sip_proxy {
@@ -11,7 +12,8 @@ namespace {
 const std::vector<std::string> kNeeded = {"log", "store", "sip-proxy"};
 
 TEST(ProxyConfig, DefaultsAgreeWithTheStructDefaults) {
-    const auto from_config = proxy_settings(config::defaults_only(kNeeded));
+    const auto from_config =
+        proxy_settings(config::defaults_only(kNeeded, config_catalog::all_sections()));
     const ProxySettings by_hand;
     EXPECT_EQ(from_config.listen, by_hand.listen);
     EXPECT_EQ(from_config.next_hop, by_hand.next_hop);
@@ -29,7 +31,8 @@ TEST(ProxyConfig, DefaultsAgreeWithTheStructDefaults) {
 }
 
 TEST(ProxyConfig, ExampleFileLoads) {
-    const auto config = config::load_config_file(CUSAX_SOURCE_DIR "/conf/cusax.ini", kNeeded);
+    const auto config = config::load_config_file(CUSAX_SOURCE_DIR "/conf/cusax.ini", kNeeded,
+                                                 config_catalog::all_sections());
     const auto s = proxy_settings(config);
     EXPECT_EQ(s.listen, std::vector<std::string>{"sip:127.0.0.1:5070"});
     EXPECT_EQ(s.next_hop, "sip:127.0.0.1:5060");
@@ -58,7 +61,7 @@ TEST(ProxyConfig, EveryKey) {
         "inter_domain_warning = leaves us\n"
         "on_net_warning = stays\n"
         "warning_agent = proxy.example.com:5070\n",
-        "cusax.ini", kNeeded);
+        "cusax.ini", kNeeded, config_catalog::all_sections());
     const auto s = proxy_settings(config);
     EXPECT_EQ(s.listen.size(), 2u);
     EXPECT_EQ(s.trusted_peers, (std::vector<std::string>{"127.0.0.1", "10.0.0.0/8"}));
@@ -90,7 +93,7 @@ TEST(ProxyConfig, BadValuesNameTheLine) {
     };
     for (const char* text : cases) {
         try {
-            config::load_config_string(text, "cusax.ini", kNeeded);
+            config::load_config_string(text, "cusax.ini", kNeeded, config_catalog::all_sections());
             ADD_FAILURE() << "accepted: " << text;
         } catch (const config::ConfigError& e) {
             EXPECT_NE(std::string(e.what()).find("cusax.ini:2: [sip-proxy]"), std::string::npos)

@@ -94,10 +94,44 @@ TEST_F(WatcherTest, AChangeIsAppliedToThePreviousSnapshotAndMatchesAFullLoad) {
     const auto now = watcher.current();
     // Incremental: the binding no change touched is the same entry, not a reloaded copy.
     EXPECT_EQ(now->by_aor("sip:alice@example.com"), alice);
+    // The watcher logs a snapshot after publishing it (a reader that sees the line can use
+    // the snapshot), so the line may follow the generation seen above: wait for it.
+    ASSERT_TRUE(eventually([&] { return log_count("mode=incremental") >= 1; }));
     EXPECT_EQ(log_count("mode=incremental"), 1u);
     const auto full = Snapshot::build(writer().load_all(), generation);
     test::expect_same_snapshot(*now, *full, {"bob@example.com", "robert@example.com"});
     EXPECT_EQ(now->by_number("+4940777")->aor, "sip:carol@example.com");
+}
+
+// A running daemon must stop announcing a binding removed or unverified by another program
+// (cusaxctl remove / unverify): the incremental apply drops the removed one entirely.
+TEST_F(WatcherTest, ARemovalAndAnUnverifyFromAnotherConnectionReachTheIncrementalSnapshot) {
+    writer().add(
+        binding("sip:bob@example.com", "bob@example.com", {{"+4940777"}}, Verification::Admin));
+    writer().add(
+        binding("sip:carol@example.com", "carol@example.com", {{"+4940888"}}, Verification::Admin));
+    SnapshotWatcher watcher(factory(), kInterval);
+    ASSERT_NE(watcher.current()->by_aor("sip:bob@example.com"), nullptr);
+
+    // Another connection, as cusaxctl would be: both changes in one generation each.
+    auto other = open_store(settings());
+    ASSERT_TRUE(other->remove("sip:bob@example.com"));
+    ASSERT_TRUE(other->set_verification("sip:carol@example.com", Verification::Unverified));
+    const auto generation = other->generation();
+    ASSERT_TRUE(eventually([&] { return watcher.current()->generation() == generation; }));
+    ASSERT_TRUE(eventually([&] { return log_count("mode=incremental") >= 1; }))
+        << "the change was not applied incrementally, so this test would not test apply";
+
+    const auto now = watcher.current();
+    EXPECT_EQ(now->by_aor("sip:bob@example.com"), nullptr);
+    EXPECT_EQ(now->by_jid("bob@example.com"), nullptr);
+    EXPECT_EQ(now->by_number("+4940777"), nullptr);
+    const BindingView* carol = now->by_aor("sip:carol@example.com");
+    ASSERT_NE(carol, nullptr);
+    EXPECT_EQ(carol->verification, Verification::Unverified);
+    EXPECT_FALSE(is_verified(carol->verification));
+    const auto full = Snapshot::build(writer().load_all(), generation);
+    test::expect_same_snapshot(*now, *full);
 }
 
 TEST_F(WatcherTest, AStoreThatCannotBeReadAtStartIsAStoreError) {

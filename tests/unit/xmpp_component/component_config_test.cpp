@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "config-catalog/config_catalog.hpp"
 #include "shared/config/config_loader.hpp"
 
 using namespace cusax;
@@ -16,7 +17,7 @@ config::Config load(const std::string& section_body) {
         "[xmpp-component]\ndomain = sip.example.com\n"
         "secret = s3cret-for-tests\n" +
             section_body,
-        "test.ini", kNeeded);
+        "test.ini", kNeeded, config_catalog::all_sections());
 }
 
 std::string error_of(const std::string& section_body) {
@@ -30,7 +31,8 @@ std::string error_of(const std::string& section_body) {
 }  // namespace
 
 TEST(ComponentConfig, ExampleFileGivesTheDocumentedDeployment) {
-    const auto config = config::load_config_file(CUSAX_SOURCE_DIR "/conf/cusax.ini", kNeeded);
+    const auto config = config::load_config_file(CUSAX_SOURCE_DIR "/conf/cusax.ini", kNeeded,
+                                                 config_catalog::all_sections());
     const auto c = xmpp::component_config(config);
     EXPECT_EQ(c.stream.server_host, "127.0.0.1");
     EXPECT_EQ(c.stream.server_port, 5347);
