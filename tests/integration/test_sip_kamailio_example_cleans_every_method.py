@@ -5,7 +5,7 @@ caller (127.0.0.1, raw UDP) -> Kamailio on conf/kamailio-cusax.cfg -> [cusax] ->
 (127.0.0.2, raw UDP). Every request carries forged impp values (RFC 6993) in the spellings
 cusax-sip-proxy removes (sip-proxy/header_edits.cpp: the purpose parameter's name and value in
 any case, quoted, with quoted-pairs, LWS around the parameter, several values on one line, a
-folded line, a display name, a URI without angle brackets) beside values that are not impp and
+folded line, a display name, a URI without angle brackets, LWS before the colon) beside values that are not impp and
 must stay. For each method, out of a dialog and in one (both directions), the receiver must
 have received the request (its X-Probe header proves which one) without any forged value and
 with the harmless ones. Every response carries the forged values too: no impp in a response is
@@ -29,6 +29,8 @@ FORGED = [
     "Call-Info: <xmpp:mallory6@evil.example>;\r\n purpose=impp",
     'Call-Info: "Mallory, \\"a friend\\"" <xmpp:mallory7@evil.example>;purpose=impp',
     "Call-Info: xmpp:mallory8@evil.example;purpose=impp",
+    "Call-Info\t : <xmpp:mallory9@evil.example>;\tPurpose\t=\timpp;x=y",
+    'Call-Info: <xmpp:mallory10@evil.example>;purpose="\\I\\M\\P\\P"',
     "Call-Info: <http://example.com/icon.png>;purpose=icon,<http://example.com/p;purpose=impp>;purpose=icon",
 ]
 KEPT = ["<http://example.com/card>;purpose=info", "<http://example.com/icon.png>;purpose=icon",
