@@ -5,8 +5,8 @@ caller (127.0.0.1, raw UDP) -> Kamailio on conf/kamailio-cusax.cfg -> [cusax] ->
 (127.0.0.2, raw UDP). Every request carries forged impp values (RFC 6993) in the spellings
 cusax-sip-proxy removes (sip-proxy/header_edits.cpp: the purpose parameter's name and value in
 any case, quoted, with quoted-pairs, LWS around the parameter, several values on one line, a
-folded line, a display name, a URI without angle brackets, LWS before the colon) beside values that are not impp and
-must stay. For each method, out of a dialog and in one (both directions), the receiver must
+folded line, a display name, a URI without angle brackets, LWS before the colon) beside values
+that are not impp and must stay. For each method, out of a dialog and in one (both directions), the receiver must
 have received the request (its X-Probe header proves which one) without any forged value and
 with the harmless ones. Every response carries the forged values too: no impp in a response is
 genuine (cusax inserts none there), so none may reach the other side. alice's INVITE, through
@@ -31,7 +31,8 @@ FORGED = [
     "Call-Info: xmpp:mallory8@evil.example;purpose=impp",
     "Call-Info\t : <xmpp:mallory9@evil.example>;\tPurpose\t=\timpp;x=y",
     'Call-Info: <xmpp:mallory10@evil.example>;purpose="\\I\\M\\P\\P"',
-    "Call-Info: <http://example.com/icon.png>;purpose=icon,<http://example.com/p;purpose=impp>;purpose=icon",
+    "Call-Info: <http://example.com/icon.png>;purpose=icon,"
+    "<http://example.com/p;purpose=impp>;purpose=icon",
 ]
 KEPT = ["<http://example.com/card>;purpose=info", "<http://example.com/icon.png>;purpose=icon",
         "<http://example.com/p;purpose=impp>;purpose=icon"]
@@ -139,58 +140,66 @@ def call(user, label):
     return d
 
 
-# Out of a dialog: carol has no binding, so nothing impp may arrive at all.
-for method in ("MESSAGE", "OPTIONS", "SUBSCRIBE", "NOTIFY", "REFER", "PUBLISH", "INFO", "UPDATE",
-               "PRACK", "BYE", "ACK", "FOO"):
-    label = "out-of-dialog " + method
-    call_id, _, _ = new_request(method, "carol", label)
-    got = callee.expect(probe(label))
-    check_clean(got, label + " at the callee")
-    if got is not None and method != "ACK":
-        callee.respond(got, 200, "OK", to_tag="b%d" % run, extra=FORGED)
-        check_clean(caller.expect(answer(call_id, method, 200)), label + ": its 200 at the caller")
+def exercise():
+    # Out of a dialog: carol has no binding, so nothing impp may arrive at all.
+    for method in ("MESSAGE", "OPTIONS", "SUBSCRIBE", "NOTIFY", "REFER", "PUBLISH", "INFO",
+                   "UPDATE", "PRACK", "BYE", "ACK", "FOO"):
+        label = "out-of-dialog " + method
+        call_id, _, _ = new_request(method, "carol", label)
+        got = callee.expect(probe(label))
+        check_clean(got, label + " at the callee")
+        if got is not None and method != "ACK":
+            callee.respond(got, 200, "OK", to_tag="b%d" % run, extra=FORGED)
+            check_clean(caller.expect(answer(call_id, method, 200)),
+                        label + ": its 200 at the caller")
 
-d = call("carol", "out-of-dialog INVITE")
-if d:
-    send_in_dialog(d, "BYE", "caller")
+    d = call("carol", "out-of-dialog INVITE")
+    if d:
+        send_in_dialog(d, "BYE", "caller")
 
-# In a dialog, both ways: alice's call, where only her INVITE carries her genuine impp.
-d = call("alice", "alice's INVITE")
-if d:
-    for method in ("INVITE", "UPDATE", "INFO", "PRACK", "OPTIONS", "MESSAGE", "REFER",
-                   "SUBSCRIBE", "NOTIFY", "PUBLISH", "FOO"):
-        send_in_dialog(d, method, "caller")
-    for method in ("INVITE", "UPDATE", "INFO", "NOTIFY", "REFER", "OPTIONS", "MESSAGE", "FOO"):
-        send_in_dialog(d, method, "callee")
-    send_in_dialog(d, "BYE", "caller")
+    # In a dialog, both ways: alice's call, where only her INVITE carries her genuine impp.
+    d = call("alice", "alice's INVITE")
+    if d:
+        for method in ("INVITE", "UPDATE", "INFO", "PRACK", "OPTIONS", "MESSAGE", "REFER",
+                       "SUBSCRIBE", "NOTIFY", "PUBLISH", "FOO"):
+            send_in_dialog(d, method, "caller")
+        for method in ("INVITE", "UPDATE", "INFO", "NOTIFY", "REFER", "OPTIONS", "MESSAGE", "FOO"):
+            send_in_dialog(d, method, "callee")
+        send_in_dialog(d, "BYE", "caller")
 
-# CANCEL of a ringing call: the CANCEL Kamailio sends on, the 487 and the 200 to the CANCEL.
-label = "cancelled INVITE"
-call_id, from_hdr, branch = new_request("INVITE", "carol", label)
-invite = callee.expect(probe(label))
-check_clean(invite, label + " at the callee")
-if invite is not None:
-    to_tag = "b%d-cancel" % run
-    callee.respond(invite, 180, "Ringing", to_tag=to_tag, extra=FORGED)
-    ringing = caller.expect(answer(call_id, "INVITE", 180))
-    check_clean(ringing, label + ": its 180 at the caller")
-    caller.request("CANCEL", "sip:bob@example.com", call_id, 1, from_hdr,
-                   "<sip:bob@example.com>", KAMAILIO, extra=FORGED + ["X-Probe: CANCEL"],
-                   branch=branch)
-    cancel = callee.expect(lambda m: m.first_line.startswith("CANCEL ")
-                           and m.header("Call-ID") == call_id)
-    check_clean(cancel, "CANCEL at the callee", kept=False)
-    if cancel is not None:
-        callee.respond(cancel, 200, "OK", extra=FORGED)
-        callee.respond(invite, 487, "Request Terminated", to_tag=to_tag, extra=FORGED)
-        check_clean(caller.expect(answer(call_id, "CANCEL", 200)), "200 to the CANCEL at the caller",
-                    kept=False)
-        terminated = caller.expect(answer(call_id, "INVITE", 487))
-        check_clean(terminated, label + ": its 487 at the caller")
-        if terminated is not None:  # the ACK to a non-2xx is hop by hop (RFC 3261 §17.1.1.3)
-            caller.request("ACK", "sip:bob@example.com", call_id, 1, from_hdr,
-                           terminated.header("To"), KAMAILIO, branch=branch)
+    # CANCEL of a ringing call: the CANCEL Kamailio sends on, the 487 and the 200 to the CANCEL.
+    label = "cancelled INVITE"
+    call_id, from_hdr, branch = new_request("INVITE", "carol", label)
+    invite = callee.expect(probe(label))
+    check_clean(invite, label + " at the callee")
+    if invite is not None:
+        to_tag = "b%d-cancel" % run
+        callee.respond(invite, 180, "Ringing", to_tag=to_tag, extra=FORGED)
+        ringing = caller.expect(answer(call_id, "INVITE", 180))
+        check_clean(ringing, label + ": its 180 at the caller")
+        caller.request("CANCEL", "sip:bob@example.com", call_id, 1, from_hdr,
+                       "<sip:bob@example.com>", KAMAILIO, extra=FORGED + ["X-Probe: CANCEL"],
+                       branch=branch)
+        cancel = callee.expect(lambda m: m.first_line.startswith("CANCEL ")
+                               and m.header("Call-ID") == call_id)
+        check_clean(cancel, "CANCEL at the callee", kept=False)
+        if cancel is not None:
+            callee.respond(cancel, 200, "OK", extra=FORGED)
+            callee.respond(invite, 487, "Request Terminated", to_tag=to_tag, extra=FORGED)
+            check_clean(caller.expect(answer(call_id, "CANCEL", 200)),
+                        "200 to the CANCEL at the caller",
+                        kept=False)
+            terminated = caller.expect(answer(call_id, "INVITE", 487))
+            check_clean(terminated, label + ": its 487 at the caller")
+            if terminated is not None:  # the ACK to a non-2xx is hop by hop (RFC 3261 §17.1.1.3)
+                caller.request("ACK", "sip:bob@example.com", call_id, 1, from_hdr,
+                               terminated.header("To"), KAMAILIO, branch=branch)
 
+
+try:
+    exercise()
+except Exception as error:  # a broken exchange fails the test; the processes still stop
+    s.check(False, "exchange aborted: %r" % error)
 caller.close()
 callee.close()
 s.stop(kamailio)
