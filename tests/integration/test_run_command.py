@@ -17,6 +17,7 @@ import time
 
 SOURCE = os.environ.get("CUSAX_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "../.."))
 START_TIMEOUT = 900  # the run command installs and builds what is missing first
+EVENT_TIMEOUT = 60  # a bound on an event that follows at once, not a guess at a delay
 failures = []
 
 
@@ -34,7 +35,7 @@ def wait_for_line(log_path, text, timeout, proc):
                 return True
         if proc.poll() is not None:
             return False
-        time.sleep(1)
+        time.sleep(0.1)
     return False
 
 
@@ -45,21 +46,21 @@ def main():
     try:
         started = wait_for_line(log.name, "run: all started", START_TIMEOUT, run)
         check(started, "scripts/run reports every process started")
-        time.sleep(1)  # a daemon that fails on its configuration exits at once
+        # Each daemon's own event that it is up: a daemon that fails on its configuration
+        # exits before writing it (and the run command then stops the others).
+        for line, what in (("sip.listening", "the proxy listens"),
+                           ("xmpp.connected", "the component's stream to Prosody is open")):
+            check(started and wait_for_line(log.name, line, EVENT_TIMEOUT, run), what)
         check(run.poll() is None, "no process of the run command exited at start")
         with open(log.name, errors="replace") as f:
             output = f.read()
         check("cusax-xmpp-component started" in output, "the component was started")
         check("cusax-sip-proxy started" in output, "the proxy was started")
         if started:
-            # The component needs a moment for its handshake with Prosody: retry the query.
-            query = None
-            for _ in range(20):
-                query = subprocess.run([os.path.join(SOURCE, "scripts/demo-query")],
-                                       capture_output=True, text=True, timeout=60)
-                if query.returncode == 0 or run.poll() is not None:
-                    break  # answered, or the run command gave up (its output says why)
-                time.sleep(1)
+            # Prosody accepted the component's handshake (xmpp.connected above): it routes
+            # the query's stanzas to the component from now on.
+            query = subprocess.run([os.path.join(SOURCE, "scripts/demo-query")],
+                                   capture_output=True, text=True, timeout=60)
             print(query.stdout + query.stderr)
             check(query.returncode == 0, "demo-query got an answer")
             check("sip:bob@sip.example.com" in query.stdout, "bob's vCard carries his SIP URI")

@@ -10,8 +10,9 @@ and sends each new INVITE to cusax and back (pass 1 and pass 2 of the example). 
 The example file is used as written, with its #!define lines, listen line and children
 changed to this test's ports (one worker, so a 180 never overtakes its 200).
 """
-import os, re, shutil, sys, time
+import os, re, shutil, sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "sip"))
+import kamailio_example
 import sipkit
 from sipkit import Scenario, free_port, header_values
 
@@ -47,12 +48,9 @@ s.start_proxy({"listen": "sip:127.0.0.1:%d" % cusax_port,
                "next_hop": "sip:127.0.0.1:%d" % kamailio_port, "trusted_peers": "127.0.0.1",
                "local_domains": "example.com", "offnet_number_prefixes": "+",
                "pstn_policy": "warn", "pstn_warning": TEXT})
-for _ in range(100):  # Kamailio binds, then forks its worker
-    if "udp: 127.0.0.1" in s.read(s.path("kamailio.log")) or kamailio.poll() is not None:
-        break
-    time.sleep(0.1)
-time.sleep(0.5)
-s.check(kamailio.poll() is None, "kamailio did not start (see kamailio.log)")
+# Kamailio binds, then forks its worker: ready once the worker answers a probe.
+s.check(kamailio_example.wait_until_answering(kamailio_port) and kamailio.poll() is None,
+        "kamailio did not start answering (see kamailio.log)")
 
 forged = "P-Asserted-Identity: <sip:dave@example.com>"
 for name, user in (("verified", "bob@example.com"), ("pstn", "+4989123@example.com")):

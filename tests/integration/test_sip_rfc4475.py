@@ -14,7 +14,7 @@ throughout, and nothing it logs about these messages may be at error level or ab
 outcomes outside INDEX.tsv are known and explained (KNOWN below). intmeth.dat without its raw
 NUL must be relayed both ways: its request to the sink and the sink's 404 back to the sender.
 """
-import os, re, select, socket, subprocess, sys, threading, time
+import itertools, os, re, select, socket, subprocess, sys, threading, time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "sip"))
 import sipkit
 from sipkit import Scenario
@@ -67,6 +67,9 @@ def nxdomain_responder():
 
     threading.Thread(target=run, daemon=True).start()
 PROXY_PORT = 5080
+MARKER = b"cusax-marker"
+MARKER_SEQUENCE = itertools.count(1)
+MARKER_WAIT = 20  # seconds: a bound on an event that comes at once, not a guess at a delay
 
 
 def via_transport(data, transport):
@@ -89,36 +92,76 @@ def rewrite(data):
 
 
 class Sink:
-    """The next hop: counts what arrives over UDP and TCP."""
+    """The next hop: counts the requests that arrive over UDP and TCP, apart from the markers
+    (a request whose Call-ID starts with MARKER), whose Call-IDs it keeps."""
 
     def __init__(self):
         self.count = 0
+        self.markers = set()
         self.answer = False  # answer UDP requests with a 404 (answer_404)
         self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.udp.bind(SINK)
         self.tcp = socket.create_server(SINK)
-        self.conns = []
+        self.conns = {}  # connection -> bytes not yet split into messages
         self.stop = False
+        self.lock = threading.Lock()
         threading.Thread(target=self.run, daemon=True).start()
+
+    def arrived(self, message):
+        m = re.search(rb"(?im)^(?:call-id|i)[ \t]*:[ \t]*(" + MARKER + rb"[^\r\n]*)", message)
+        with self.lock:
+            if m:
+                self.markers.add(m.group(1).strip())
+            else:
+                self.count += 1
 
     def run(self):
         while not self.stop:
-            ready, _, _ = select.select([self.udp, self.tcp] + self.conns, [], [], 0.1)
+            ready, _, _ = select.select([self.udp, self.tcp] + list(self.conns), [], [], 0.1)
             for s in ready:
                 if s is self.tcp:
-                    self.conns.append(self.tcp.accept()[0])
+                    self.conns[self.tcp.accept()[0]] = b""
                 elif s is self.udp:
                     data, peer = self.udp.recvfrom(65536)
-                    self.count += 1
+                    self.arrived(data)
                     if self.answer:
                         self.udp.sendto(answer_404(data), peer)
                 else:
                     data = s.recv(65536)
-                    if data:
-                        self.count += 1
-                    else:
-                        self.conns.remove(s)
+                    if not data:
+                        del self.conns[s]
                         s.close()
+                        continue
+                    self.conns[s] += data
+                    while True:  # the proxy writes whole messages with a right Content-Length
+                        message, rest = split_message(self.conns[s])
+                        if message is None:
+                            break
+                        self.conns[s] = rest
+                        self.arrived(message)
+
+    def counted(self):
+        with self.lock:
+            return self.count
+
+    def wait_for_marker(self, call_id, timeout=MARKER_WAIT):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            with self.lock:
+                if call_id in self.markers:
+                    return True
+            time.sleep(0.01)
+        return False
+
+
+def split_message(data):
+    """The first whole message in a TCP byte stream and the rest, or (None, data)."""
+    end = data.find(b"\r\n\r\n")
+    if end < 0:
+        return None, data
+    m = re.search(rb"(?im)^(?:content-length|l)[ \t]*:[ \t]*(\d+)", data[:end])
+    size = end + 4 + (int(m.group(1)) if m else 0)
+    return (data[:size], data[size:]) if len(data) >= size else (None, data)
 
 
 def answer_404(request):
@@ -131,53 +174,79 @@ def answer_404(request):
 
 def relayed_both_ways(sender, data, sink):
     """The request reaches the sink over UDP and the sink's 404 comes back to the sender."""
-    before = sink.count
+    before = sink.counted()
     sink.answer = True
     sender.sendto(data, ("127.0.0.1", PROXY_PORT))
     reply = b""
-    deadline = time.time() + 2
+    deadline = time.time() + MARKER_WAIT
     while time.time() < deadline and not reply.startswith(b"SIP/2.0 404"):
         if select.select([sender], [], [], 0.05)[0]:
             reply = sender.recv(65536)
     sink.answer = False
-    return sink.count > before, reply
+    return sink.counted() > before, reply
+
+
+def markers_through(sender, sink):
+    """Proof that the proxy is done with what it read before: two well-formed OPTIONS from the
+    sender's UDP socket, one forwarded to the next hop over UDP, one routed to it over TCP,
+    must both reach the sink. The proxy reads one socket in order and handles a message to the
+    end (its answer or its forwarding written) before the next, and a request waiting for the
+    TCP connection to the sink is queued there ahead of the TCP marker. So once both markers
+    are in, anything the earlier message produced is in the sink's count or in the sender's
+    socket. False when a marker did not come (the proxy stopped relaying)."""
+    tag = MARKER.decode() + "-%d" % next(MARKER_SEQUENCE)
+    for transport, route in (("udp", []), ("tcp", ["Route: <sip:%s:%d;transport=tcp;lr>" % SINK])):
+        call_id = "%s-%s" % (tag, transport)
+        sender.sendto("\r\n".join(
+            ["OPTIONS sip:sink@%s:%d SIP/2.0" % SINK,
+             "Via: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK-%s" % call_id,
+             "Max-Forwards: 70", "From: <sip:marker@127.0.0.1>;tag=m",
+             "To: <sip:sink@%s:%d>" % SINK, "Call-ID: " + call_id, "CSeq: 1 OPTIONS"]
+            + route + ["Content-Length: 0", "", ""]).encode(), ("127.0.0.1", PROXY_PORT))
+    return all(sink.wait_for_marker("%s-%s" % (tag, t).encode()) for t in ("udp", "tcp"))
+
+
+def first_status(replies):
+    for reply in replies:
+        m = re.match(rb"SIP/2\.0 (\d{3})", reply)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def outcome(before, code, sink, handled):
+    if not handled:
+        return "no marker after it"  # allowed nowhere: the proxy stopped answering
+    return "forward" if sink.counted() > before else (code if code is not None else "drop")
 
 
 def outcome_udp(sender, data, sink):
-    before = sink.count
+    before = sink.counted()
     sender.sendto(data, ("127.0.0.1", PROXY_PORT))
-    code = None
-    deadline = time.time() + 0.8
-    while time.time() < deadline:
-        ready, _, _ = select.select([sender], [], [], 0.05)
-        if ready:
-            reply = sender.recv(65536)
-            m = re.match(rb"SIP/2\.0 (\d{3})", reply)
-            if m and code is None:
-                code = int(m.group(1))
-        if code is not None or sink.count > before:
-            time.sleep(0.1)
-            break
-    return "forward" if sink.count > before else (code if code is not None else "drop")
+    handled = markers_through(sender, sink)
+    replies = []
+    while select.select([sender], [], [], 0)[0]:  # already there when the markers went through
+        replies.append(sender.recv(65536))
+    return outcome(before, first_status(replies), sink, handled)
 
 
 def outcome_tcp(data, sink):
-    before = sink.count
-    code = None
-    with socket.create_connection(("127.0.0.1", PROXY_PORT), timeout=2) as conn:
+    """Sends the message and half-closes: the proxy has read and handled all of it (a message
+    still short of its end is discarded) when it closes the connection in turn."""
+    before = sink.counted()
+    replies = []
+    with socket.create_connection(("127.0.0.1", PROXY_PORT), timeout=MARKER_WAIT) as conn:
         conn.sendall(data)
-        deadline = time.time() + 0.8
-        while time.time() < deadline and code is None and sink.count == before:
-            ready, _, _ = select.select([conn], [], [], 0.05)
-            if ready:
-                reply = conn.recv(65536)
-                if not reply:
-                    break
-                m = re.match(rb"SIP/2\.0 (\d{3})", reply)
-                if m:
-                    code = int(m.group(1))
-    time.sleep(0.05)
-    return "forward" if sink.count > before else (code if code is not None else "drop")
+        conn.shutdown(socket.SHUT_WR)
+        closed = False
+        deadline = time.time() + MARKER_WAIT
+        while not closed and time.time() < deadline:
+            if select.select([conn], [], [], max(0, deadline - time.time()))[0]:
+                chunk = conn.recv(65536)
+                closed = not chunk
+                replies.append(chunk)
+    handled = closed and markers_through(sender, sink)
+    return outcome(before, first_status([b"".join(replies)]), sink, handled)
 
 
 # Outcomes INDEX.tsv does not list, seen and understood, each with its reason.

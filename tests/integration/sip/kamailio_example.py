@@ -38,7 +38,7 @@ def write_config(s, kamailio_port, cusax_port, callee_host, callee_port):
     return path
 
 
-def wait_until_answering(port, timeout=15):
+def wait_until_answering(port, timeout=60):
     """Waits for the worker to answer (a request with Max-Forwards: 0 gets the example's own
     483, RFC 3261 §16.3 item 3): proof that the listener is bound and a worker runs."""
     probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

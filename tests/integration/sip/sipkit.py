@@ -124,16 +124,23 @@ class Scenario:
         return True
 
     @staticmethod
-    def wait_udp_bound(ip, port, timeout=10):
-        """True once a UDP socket is bound to ip:port (a sipp callee ready for the INVITE)."""
+    def wait_bound(ip, port, table="udp", timeout=10):
+        """True once a socket is bound to ip:port in /proc/net/TABLE ("udp", or "tcp", where
+        it must be listening), so a datagram or a connection sent now is taken."""
         want = "%s:%04X" % ("".join("%02X" % int(b) for b in reversed(ip.split("."))), port)
         deadline = time.time() + timeout
         while time.time() < deadline:
-            with open("/proc/net/udp") as f:
-                if any(line.split()[1] == want for line in f.readlines()[1:]):
+            with open("/proc/net/" + table) as f:
+                if any(row[1] == want and (table == "udp" or row[3] == "0A")  # 0A: LISTEN
+                       for row in (line.split() for line in f.readlines()[1:])):
                     return True
             time.sleep(0.02)
         return False
+
+    @classmethod
+    def wait_udp_bound(cls, ip, port, timeout=10):
+        """True once a UDP socket is bound to ip:port (a sipp callee ready for the INVITE)."""
+        return cls.wait_bound(ip, port, "udp", timeout)
 
     # --- store ---------------------------------------------------------------------------
     def ctl(self, *args):
@@ -163,8 +170,17 @@ class Scenario:
         self.proxy = self.spawn([PROXY, "-c", ini], "proxy.log", env=env)
         deadline = time.time() + 10
         while time.time() < deadline:
-            if wait_for in self.read(self.proxy_log):
-                time.sleep(0.2)  # every listener is bound before the loop runs
+            log = self.read(self.proxy_log)
+            if wait_for in log:
+                # Each listener the proxy reports, checked bound in the kernel (UDP) or
+                # listening (TCP, TLS): a request sent now is queued for the proxy's loop.
+                for transport, host, port in re.findall(
+                        r"sip\.listening transport=SIP/2\.0/(\w+) host=(\S+) port=(\d+)", log):
+                    table = "udp" if transport.upper() == "UDP" else "tcp"
+                    if ":" not in host and not self.wait_bound(host, int(port), table):
+                        self.check(False, "proxy's %s listener %s:%s not bound" %
+                                   (transport, host, port))
+                        self.finish("")
                 return self.proxy
             if self.proxy.poll() is not None:
                 self.check(False, "proxy exited at start (%s)" % self.proxy.returncode)

@@ -1,7 +1,5 @@
 #include <gtest/gtest.h>
 
-#include <chrono>
-
 #include "store_test_support.hpp"
 
 namespace cusax::store {
@@ -38,18 +36,12 @@ class ImportTest : public ::testing::Test {
     std::unique_ptr<BindingStore> store_;
 };
 
+// One call stores every row (its speed is measured by bench/store/run-store-bench, not here:
+// a unit test asserts no timing). That the call is one transaction is what
+// AConflictHalfWayChangesNothing proves.
 TEST_F(ImportTest, AHundredThousandBindingsImportInOneGo) {
     const auto rows = many(100'000);
-    const auto started = std::chrono::steady_clock::now();
     store().import(rows);
-    const auto seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    RecordProperty("import_seconds", std::to_string(seconds));
-#if defined(NDEBUG) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-    // "In seconds": a generous bound that still catches a transaction per row. Only in an
-    // optimised build; sanitizers make it many times slower.
-    EXPECT_LT(seconds, 30.0);
-#endif
 
     const auto all = store().load_all();
     EXPECT_EQ(all.size(), 100'001u);  // sip:user7 was replaced, sip:old kept
@@ -57,6 +49,7 @@ TEST_F(ImportTest, AHundredThousandBindingsImportInOneGo) {
     ASSERT_TRUE(user7);
     EXPECT_EQ(user7->jid, "user7@example.com");  // put semantics
     EXPECT_EQ(user7->numbers, rows[7].numbers);
+    EXPECT_TRUE(store().find_by_aor("sip:user99999@example.com"));  // the last row too
 }
 
 TEST_F(ImportTest, AConflictHalfWayChangesNothing) {
