@@ -7,7 +7,7 @@ Its resolv.conf (bind-mounted by `ip netns exec` from /etc/netns/NS/resolv.conf)
 192.0.2.53, which has no route there: connect() fails with ENETUNREACH, the case in which
 Sofia-SIP's resolver spun for ever inside nta_msg_tsend (sip-proxy/dns_reachability.hpp).
 
-1. next_hop is a host name: the caller gets 503 within a second, its ACK is absorbed.
+1. next_hop is a host name: the caller gets 503 at once (from the proxy, not its Timer B), its ACK is absorbed.
 2. No next hop, the Request-URI names a host: the same.
 3. Meanwhile a request routed by an IP address (the callee's, in the Request-URI) is relayed, and
    the proxy spends almost no CPU.
@@ -59,7 +59,7 @@ def max_forwards_zero(port):
     """An OPTIONS with Max-Forwards: 0 answered 483 before any routing: the loop is alive."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         sock.bind(("127.0.0.1", 0))
-        sock.settimeout(2)
+        sock.settimeout(20)  # a bound: a live loop answers at once, a stuck one never
         me = sock.getsockname()[1]
         sock.sendto(("OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:%d;"
                      "branch=z9hG4bK-mf0-%f\r\nFrom: <sip:a@example.com>;tag=1\r\n"
@@ -73,22 +73,26 @@ def max_forwards_zero(port):
             return None
 
 
-def stop_within(name, seconds=3):
-    start = time.time()
+def stop_within(name, seconds=30):
+    """SIGTERM is heeded: the proxy exits 0. A loop stuck in the resolver never runs the
+    handler's clean stop; the proxy's own alarm (sip-proxy/main.cpp) then ends it by SIGALRM,
+    so a non-zero status tells it apart without timing the stop."""
     rc = s.stop(s.proxy, timeout=seconds)
-    took = time.time() - start
-    s.check(rc == 0 and took < seconds, name + ": SIGTERM took %.1f s, exit %s" % (took, rc))
-    s.check("sip.stopped" in s.read(s.proxy_log), name + ": proxy did not stop cleanly")
-    return took
+    s.check(rc == 0, name + ": SIGTERM not heeded, exit %s" % rc)
+
+
+# "Immediate": from the proxy, not after the caller's Timer B (64*T1 = 32 s, RFC 3261
+# §17.1.1.2); a bound well below it that a loaded machine still meets.
+IMMEDIATE = 15
 
 
 def rejected_503(name, port, uri):
     xml = scenario_from_template(s, "caller_rejected.xml.in", CODE=503)
     caller = s.sipp("caller-" + name, xml, "127.0.0.1", caller_port, "127.0.0.1:%d" % port,
-                    csv=[uri, ""], timeout=5)
+                    csv=[uri, ""], timeout=IMMEDIATE + 5)
     start = time.time()
-    s.check(s.wait(caller, timeout=15) == 0, name + ": caller did not get a 503")
-    s.check(time.time() - start < 3, name + ": the 503 was not immediate")
+    s.check(s.wait(caller, timeout=IMMEDIATE + 15) == 0, name + ": caller did not get a 503")
+    s.check(time.time() - start < IMMEDIATE, name + ": the 503 was not immediate")
     got = [m.split("\n")[0] for d, m in s.messages("caller-" + name) if d == "received"]
     s.check(any(l.startswith("SIP/2.0 503") for l in got), name + ": caller received %s" % got)
 
@@ -136,7 +140,10 @@ s.start_proxy({"listen": "sip:127.0.0.1:%d" % port, "trusted_peers": "127.0.0.1"
 pid = s.proxy.pid
 caller = s.sipp("caller-silent-dns", "caller_invite.xml", "127.0.0.1", caller_port,
                 "127.0.0.1:%d" % port, csv=["bob@example.com", "", ""], timeout=3)
-time.sleep(1)
+# The INVITE handed to NTA (counted as relayed, in the stats file written each second): its
+# hop is being resolved now.
+s.check(s.wait_until(lambda: s.counters().get("requests.relayed", 0) >= 1),
+        "silent-dns: the INVITE was not relayed to the resolver")
 s.check(max_forwards_zero(port) == "SIP/2.0 483 Too Many Hops",
         "silent-dns: proxy unresponsive while resolving")
 s.wait(caller, timeout=15)

@@ -12,8 +12,8 @@ bob may not change alice's vCard (forbidden, an error relayed through ejabberd's
 a delegation-wrapped stanza sent by a client is ignored; while the component is down, ejabberd
 has no vcard-temp handler at all for its users; the component is restarted and the nickname is
 still there; alice's change of her SIP TEL is refused (vcard_guard = refuse) or corrected
-(vcard_guard = correct); a binding change made with cusaxctl shows in a fetch within one
-second."""
+(vcard_guard = correct); a binding change made with cusaxctl shows in a
+fetch."""
 import os
 import signal
 import sys
@@ -24,7 +24,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib
 from cusax_xmpp import (DOMAIN, LOCAL, VT, check, fetch_vcard, query, set_vcard,  # noqa: E402
                         vcard_tels, wait_for)
 from delegation_checks import (ALICE, BOB, SIP, alice_adds_nickname,  # noqa: E402
-                               binding_change_shows_within_a_second, nickname_kept,
+                               binding_change_shows_in_a_fetch, nickname_kept,
                                replacing_sip_is_corrected, replacing_sip_is_refused)
 from ejabberd import EjabberdScenario  # noqa: E402
 BUDGET = 85  # seconds for the whole test; ctest's own timeout is longer
@@ -141,8 +141,8 @@ def main():
         # 7. alice replaces her SIP TEL: refused, naming the field; nothing changes.
         replacing_sip_is_refused(s)
 
-        # 8. a binding change made with cusaxctl shows within a second.
-        binding_change_shows_within_a_second(s)
+        # 8. a binding change made with cusaxctl shows in a fetch.
+        binding_change_shows_in_a_fetch(s)
 
         # 9. vcard_guard = correct: the same change is stored with the SIP TEL put back (voice
         # only now: the new number has no video).

@@ -108,9 +108,9 @@ def main():
                 "add", SIP, ALICE, "--name", "Alice Liddell", "--number", "+4930123999",
                 "--verified", "admin"))
             return await poll_vcard4(
-                cl, ALICE, lambda v: SIP in tels(v) and "tel:+4930123999" in tels(v), 5)
+                cl, ALICE, lambda v: SIP in tels(v) and "tel:+4930123999" in tels(v), 30)
         v, took = s.client(BOB, "pw-bob", change_and_poll)
-        check(took is not None, f"the binding change did not show within 5 s: {tels(v)}")
+        check(took is not None, f"the binding change did not show within 30 s: {tels(v)}")
         t = tels(v)
         check(t.get(SIP) == {"voice"}, f"SIP tel, voice only now: {t}")
         check("tel:+4930123456" not in t, f"the old number is gone: {t}")
@@ -124,7 +124,7 @@ def main():
         c = s.start_component(name="component2", log={"level": "debug"})
         c.wait_connected()
         v, took = s.client(BOB, "pw-bob", lambda cl: poll_vcard4(
-            cl, ALICE, lambda v: SIP in tels(v), 10))
+            cl, ALICE, lambda v: SIP in tels(v), 30))
         check(took is not None, f"restart did not restore the SIP tel: {tels(v)}")
         check(v.findtext(f"{V4}nickname/{V4}text") == "Ally", "nickname kept")
         print(f"ok: after a restart the SIP tel was back within {took:.2f}s")
@@ -146,7 +146,7 @@ def main():
         r = s.ctl("sync-vcards")
         check(f"(pid {c.proc.pid})" in r.stdout, f"sync-vcards signalled the component: {r.stdout}")
         v, took = s.client(BOB, "pw-bob", lambda cl: poll_vcard4(
-            cl, ALICE, lambda v: SIP in tels(v), 5))
+            cl, ALICE, lambda v: SIP in tels(v), 30))
         check(took is not None, f"sync-vcards did not restore the SIP tel: {tels(v)}")
         check("xmpp.vcard4_resync" in c.text(), "the resync is logged")
         print(f"ok: cusaxctl sync-vcards put the SIP tel back within {took:.2f}s")

@@ -113,15 +113,20 @@ class Scenario:
         except FileNotFoundError:
             return ""
 
-    def wait_for_text(self, path, text, timeout=10):
-        """True once the file holds `text`, False after `timeout` seconds: a log line is
-        written when its event happens, which may be after what the test saw first."""
+    @staticmethod
+    def wait_until(condition, timeout=20):
+        """True once condition() holds, False after `timeout` seconds (a bound, not a delay)."""
         deadline = time.time() + timeout
-        while text not in self.read(path):
+        while not condition():
             if time.time() > deadline:
                 return False
             time.sleep(0.05)
         return True
+
+    def wait_for_text(self, path, text, timeout=10):
+        """True once the file holds `text`, False after `timeout` seconds: a log line is
+        written when its event happens, which may be after what the test saw first."""
+        return self.wait_until(lambda: text in self.read(path), timeout)
 
     @staticmethod
     def wait_bound(ip, port, table="udp", timeout=10):
