@@ -203,7 +203,7 @@ def markers_through(sender, sink):
              "Max-Forwards: 70", "From: <sip:marker@127.0.0.1>;tag=m",
              "To: <sip:sink@%s:%d>" % SINK, "Call-ID: " + call_id, "CSeq: 1 OPTIONS"]
             + route + ["Content-Length: 0", "", ""]).encode(), ("127.0.0.1", PROXY_PORT))
-    return all(sink.wait_for_marker("%s-%s" % (tag, t).encode()) for t in ("udp", "tcp"))
+    return all(sink.wait_for_marker(("%s-%s" % (tag, t)).encode()) for t in ("udp", "tcp"))
 
 
 def first_status(replies):
@@ -231,22 +231,24 @@ def outcome_udp(sender, data, sink):
 
 
 def outcome_tcp(data, sink):
-    """Sends the message and half-closes: the proxy has read and handled all of it (a message
-    still short of its end is discarded) when it closes the connection in turn."""
+    # Still judged by time over TCP: a half-close as the proof of handling changes the outcome
+    # (NTA answers 400 to a message cut short at EOF) and Sofia leaves some connections open.
     before = sink.counted()
-    replies = []
-    with socket.create_connection(("127.0.0.1", PROXY_PORT), timeout=MARKER_WAIT) as conn:
+    code = None
+    with socket.create_connection(("127.0.0.1", PROXY_PORT), timeout=2) as conn:
         conn.sendall(data)
-        conn.shutdown(socket.SHUT_WR)
-        closed = False
-        deadline = time.time() + MARKER_WAIT
-        while not closed and time.time() < deadline:
-            if select.select([conn], [], [], max(0, deadline - time.time()))[0]:
-                chunk = conn.recv(65536)
-                closed = not chunk
-                replies.append(chunk)
-    handled = closed and markers_through(sender, sink)
-    return outcome(before, first_status([b"".join(replies)]), sink, handled)
+        deadline = time.time() + 0.8
+        while time.time() < deadline and code is None and sink.counted() == before:
+            ready, _, _ = select.select([conn], [], [], 0.05)
+            if ready:
+                reply = conn.recv(65536)
+                if not reply:
+                    break
+                m = re.match(rb"SIP/2\.0 (\d{3})", reply)
+                if m:
+                    code = int(m.group(1))
+    time.sleep(0.05)
+    return "forward" if sink.counted() > before else (code if code is not None else "drop")
 
 
 # Outcomes INDEX.tsv does not list, seen and understood, each with its reason.
