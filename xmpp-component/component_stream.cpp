@@ -12,7 +12,7 @@
 #include "xmpp-component/component_counters.hpp"
 #include "xmpp-component/component_protocol.hpp"
 #include "xmpp-component/stanza_reply.hpp"
-#include "xmpp-component/xml_stream_parser.hpp"
+#include "shared/xml/xml_stream_parser.hpp"
 
 namespace cusax::xmpp {
 

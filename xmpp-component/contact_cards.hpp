@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "shared/store/binding_view.hpp"
-#include "xmpp-component/xml_element.hpp"
+#include "shared/xml/xml_element.hpp"
 
 namespace cusax::xmpp {
 

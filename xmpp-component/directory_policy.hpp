@@ -17,7 +17,7 @@
 #include "xmpp-component/account_index.hpp"
 #include "xmpp-component/rate_limiter.hpp"
 #include "xmpp-component/vcard_delegation.hpp"
-#include "xmpp-component/xml_element.hpp"
+#include "shared/xml/xml_element.hpp"
 
 namespace cusax::xmpp {
 

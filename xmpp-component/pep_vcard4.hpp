@@ -27,7 +27,7 @@
 
 #include "shared/store/binding.hpp"
 #include "xmpp-component/vcard_delegation.hpp"
-#include "xmpp-component/xml_element.hpp"
+#include "shared/xml/xml_element.hpp"
 
 namespace cusax::xmpp {
 

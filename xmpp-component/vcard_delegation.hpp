@@ -25,7 +25,7 @@
 #include "shared/store/binding_view.hpp"
 #include "xmpp-component/contact_cards.hpp"
 #include "xmpp-component/vcard_store.hpp"
-#include "xmpp-component/xml_element.hpp"
+#include "shared/xml/xml_element.hpp"
 
 namespace cusax::xmpp {
 

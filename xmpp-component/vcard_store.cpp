@@ -1,6 +1,6 @@
 #include "xmpp-component/vcard_store.hpp"
 
-#include "xmpp-component/xml_stream_parser.hpp"
+#include "shared/xml/xml_stream_parser.hpp"
 
 namespace cusax::xmpp {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "shared/store/user_vcard_store.hpp"
-#include "xmpp-component/xml_element.hpp"
+#include "shared/xml/xml_element.hpp"
 
 namespace cusax::xmpp {
 

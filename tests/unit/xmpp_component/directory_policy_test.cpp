@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "wire_stanza.hpp"
-#include "xmpp-component/xml_stream_parser.hpp"
+#include "shared/xml/xml_stream_parser.hpp"
 
 namespace cusax::xmpp {
 namespace {

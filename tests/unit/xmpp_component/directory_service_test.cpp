@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "wire_stanza.hpp"
-#include "xmpp-component/xml_stream_parser.hpp"
+#include "shared/xml/xml_stream_parser.hpp"
 
 namespace cusax::xmpp {
 namespace {

@@ -12,7 +12,7 @@
 #include "wire_stanza.hpp"
 #include "xmpp-component/directory_service.hpp"
 #include "xmpp-component/vcard_store.hpp"
-#include "xmpp-component/xml_stream_parser.hpp"
+#include "shared/xml/xml_stream_parser.hpp"
 
 namespace cusax::xmpp {
 namespace {

@@ -1,6 +1,6 @@
 // The XMPP stream parser fed wire text: splitting, namespaces, RFC 6120 §11.1 restrictions,
 // the stanza size limit and memory, broken markup.
-#include "xmpp-component/xml_stream_parser.hpp"
+#include "shared/xml/xml_stream_parser.hpp"
 
 #include <gtest/gtest.h>
 

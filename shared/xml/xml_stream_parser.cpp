@@ -1,4 +1,4 @@
-#include "xmpp-component/xml_stream_parser.hpp"
+#include "shared/xml/xml_stream_parser.hpp"
 
 #include <expat.h>
 
