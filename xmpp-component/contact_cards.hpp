@@ -9,13 +9,6 @@
 
 namespace cusax::xmpp {
 
-namespace ns {
-inline constexpr std::string_view vcard_temp = "vcard-temp";
-inline constexpr std::string_view vcard4 = "urn:ietf:params:xml:ns:vcard-4.0";
-inline constexpr std::string_view vcard4_node = "urn:xmpp:vcard4";
-inline constexpr std::string_view reach = "urn:xmpp:reach:0";
-}  // namespace ns
-
 // The name shown: the binding's display name, else the user part of its AOR.
 std::string display_name_of(const store::BindingView& binding);
 

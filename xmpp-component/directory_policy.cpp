@@ -124,9 +124,8 @@ void disco_info(Request& r, const XmlElement& q) {
     } else if (node.empty()) {
         query.add(identity("account", "registered", display_name_of(*r.binding)));
         query.add(identity("pubsub", "pep", {}));
-        add_features(query,
-                     {ns::disco_info, ns::disco_items, ns::ping, ns::vcard_temp, ns::vcard4_node,
-                      ns::reach, ns::pubsub, "http://jabber.org/protocol/pubsub#retrieve-items"});
+        add_features(query, {ns::disco_info, ns::disco_items, ns::ping, ns::vcard_temp,
+                             ns::vcard4_node, ns::reach, ns::pubsub, ns::pubsub_retrieve_items});
     } else if (node == ns::vcard4_node || node == ns::reach) {
         query.add(identity("pubsub", "leaf", {}));
         add_features(query, {ns::disco_info, ns::pubsub});
@@ -276,7 +275,7 @@ void pubsub_get(Request& r, const XmlElement& q) {
         r.out.query = QueryKind::other;
         XmlElement reply = make_error_reply(r.stanza, "feature-not-implemented", "cancel");
         reply.child("error")
-            ->add("unsupported", "http://jabber.org/protocol/pubsub#errors")
+            ->add("unsupported", std::string(ns::pubsub_errors))
             .set_attr("feature", "retrieve-subscriptions");
         r.out.error = "feature-not-implemented";
         return r.send(std::move(reply));

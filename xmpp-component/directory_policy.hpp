@@ -14,21 +14,12 @@
 #include <string_view>
 #include <vector>
 
+#include "shared/xml/xml_element.hpp"
 #include "xmpp-component/account_index.hpp"
 #include "xmpp-component/rate_limiter.hpp"
 #include "xmpp-component/vcard_delegation.hpp"
-#include "shared/xml/xml_element.hpp"
 
 namespace cusax::xmpp {
-
-namespace ns {
-inline constexpr std::string_view disco_info = "http://jabber.org/protocol/disco#info";
-inline constexpr std::string_view disco_items = "http://jabber.org/protocol/disco#items";
-inline constexpr std::string_view search = "jabber:iq:search";
-inline constexpr std::string_view data_forms = "jabber:x:data";
-inline constexpr std::string_view ping = "urn:xmpp:ping";
-inline constexpr std::string_view pubsub = "http://jabber.org/protocol/pubsub";
-}  // namespace ns
 
 struct DirectorySettings {
     std::string domain;  // the component's domain, lower-case

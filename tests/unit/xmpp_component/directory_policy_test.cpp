@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include "wire_stanza.hpp"
 #include "shared/xml/xml_stream_parser.hpp"
+#include "wire_stanza.hpp"
 
 namespace cusax::xmpp {
 namespace {

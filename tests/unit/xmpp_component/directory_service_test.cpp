@@ -10,8 +10,8 @@
 #include <mutex>
 #include <thread>
 
-#include "wire_stanza.hpp"
 #include "shared/xml/xml_stream_parser.hpp"
+#include "wire_stanza.hpp"
 
 namespace cusax::xmpp {
 namespace {

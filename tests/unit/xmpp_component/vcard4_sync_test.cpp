@@ -57,7 +57,7 @@ std::string found(const XmlElement& request, const XmlElement& vcard) {
     return wrapped(request,
                    "type='result'><pubsub xmlns='http://jabber.org/protocol/pubsub'><items "
                    "node='urn:xmpp:vcard4'><item id='current'>" +
-                       vcard.serialize(ns::pubsub_ns) + "</item></items></pubsub>");
+                       vcard.serialize(ns::pubsub) + "</item></items></pubsub>");
 }
 std::string published(const XmlElement& request) { return wrapped(request, "type='result'>"); }
 

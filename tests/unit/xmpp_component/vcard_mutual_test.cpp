@@ -1,6 +1,7 @@
-// RFC 7081 §3.3 from the component's side: which SIP addresses a user's own vCard lists (what
-// `cusaxctl verify --mutual` later reads), and a set that stops listing a mutual binding's AOR
-// dropping it to unverified in the binding store.
+// RFC 7081 §3.3 from the component's side: a set records which SIP addresses the user's own
+// vCard lists (what `cusaxctl verify --mutual` later reads; the listing itself:
+// tests/unit/vcard/), and a set that stops listing a mutual binding's AOR drops it to
+// unverified in the binding store.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -26,18 +27,6 @@ std::string set_by_alice(std::string_view body) {
 }
 
 const std::string kSipTel = "<TEL><VOICE/><VIDEO/><NUMBER>sip:alice@sip.example.com</NUMBER></TEL>";
-
-TEST(ListedSipUris, OnlyValidSipTelsNormalisedOnce) {
-    const auto vcard = stanza(
-        "<vCard xmlns='vcard-temp'><TEL><NUMBER> SIP:Alice@SIP.example.com;transport=tcp </NUMBER>"
-        "</TEL><TEL><NUMBER>sip:alice@sip.example.com</NUMBER></TEL>"
-        "<TEL><NUMBER>+4930123456</NUMBER></TEL><TEL><NUMBER>sip:</NUMBER></TEL>"
-        "<TEL><NUMBER>sips:bob@example.com</NUMBER></TEL>"
-        "<NOTE>sip:carol@example.com</NOTE></vCard>");
-    EXPECT_EQ(listed_sip_uris(vcard),
-              (std::vector<std::string>{"sip:Alice@sip.example.com", "sip:alice@sip.example.com",
-                                        "sips:bob@example.com"}));
-}
 
 class MutualOnTheWire : public ::testing::Test {
   protected:
