@@ -6,7 +6,7 @@
 #include "shared/text/ascii_case.hpp"
 #include "shared/text/trim.hpp"
 #include "xmpp-component/contact_cards.hpp"
-#include "xmpp-component/directory_policy.hpp"
+#include "xmpp-component/directory_settings.hpp"
 
 namespace cusax::xmpp {
 

@@ -25,11 +25,10 @@
 #include "shared/store/binding_view.hpp"
 #include "shared/xml/xml_element.hpp"
 #include "xmpp-component/contact_cards.hpp"
+#include "xmpp-component/directory_settings.hpp"
 #include "xmpp-component/stored_vcard.hpp"
 
 namespace cusax::xmpp {
-
-enum class VcardGuard { refuse, correct };
 
 struct DelegatedRequest {
     enum class Status {

@@ -10,8 +10,8 @@
 
 #include "shared/xml/xml_stream_parser.hpp"
 #include "test_bindings.hpp"
+#include "test_router.hpp"
 #include "wire_stanza.hpp"
-#include "xmpp-component/directory_service.hpp"
 #include "xmpp-component/vcard_store.hpp"
 
 namespace cusax::xmpp {
@@ -251,17 +251,16 @@ class Wire : public ::testing::Test {
             std::filesystem::remove(path_.string() + suffix);
         }
     }
-    std::unique_ptr<DirectoryService> service(VcardGuard guard = VcardGuard::refuse) {
+    std::unique_ptr<testing::Router> service(VcardGuard guard = VcardGuard::refuse) {
         DirectorySettings s;
         s.domain = "sip.example.com";
         s.local_domains = {"xmpp.example.com"};
         s.vcard_guard = guard;
-        auto svc = std::make_unique<DirectoryService>([this] { return snapshot_; }, s,
-                                                      SearchLimits{}, registry_);
-        svc->set_vcard_store(std::make_shared<VcardStore>(path_.string()));
-        return svc;
+        return std::make_unique<testing::Router>([this] { return snapshot_; }, s, SearchLimits{},
+                                                 registry_,
+                                                 std::make_shared<VcardStore>(path_.string()));
     }
-    static std::string answer(DirectoryService& svc, std::string_view wire) {
+    static std::string answer(testing::Router& svc, std::string_view wire) {
         std::string out;
         for (const auto& r : svc.handle(stanza(wire))) out += r.serialize();
         return out;

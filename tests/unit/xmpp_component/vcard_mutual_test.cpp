@@ -9,8 +9,8 @@
 
 #include "shared/store/binding_store.hpp"
 #include "shared/store/user_vcard_store.hpp"
+#include "test_router.hpp"
 #include "wire_stanza.hpp"
-#include "xmpp-component/directory_service.hpp"
 #include "xmpp-component/vcard_delegation.hpp"
 
 namespace cusax::xmpp {
@@ -44,7 +44,7 @@ class MutualOnTheWire : public ::testing::Test {
     ~MutualOnTheWire() override { std::filesystem::remove_all(dir_); }
 
     // alice's binding in the given state, in the store and in the snapshot the service reads.
-    std::unique_ptr<DirectoryService> service(store::Verification state, VcardGuard guard) {
+    std::unique_ptr<testing::Router> service(store::Verification state, VcardGuard guard) {
         auto b = store::make_binding("sip:alice@sip.example.com", "alice@xmpp.example.com", "Alice",
                                      {}, state);
         bindings_->put(b);
@@ -53,14 +53,12 @@ class MutualOnTheWire : public ::testing::Test {
         s.domain = "sip.example.com";
         s.local_domains = {"xmpp.example.com"};
         s.vcard_guard = guard;
-        auto svc = std::make_unique<DirectoryService>([this] { return snapshot_; }, s,
-                                                      SearchLimits{}, registry_);
         auto writer = store::open_store({.backend = "sqlite",
                                          .path = (dir_ / "bindings.sqlite").string(),
                                          .busy_timeout_ms = 5000});
-        svc->set_vcard_store(std::make_shared<VcardStore>((dir_ / "vcards.sqlite").string()),
-                             std::move(writer));
-        return svc;
+        return std::make_unique<testing::Router>(
+            [this] { return snapshot_; }, s, SearchLimits{}, registry_,
+            std::make_shared<VcardStore>((dir_ / "vcards.sqlite").string()), std::move(writer));
     }
     store::Verification state() {
         return bindings_->find_by_aor("sip:alice@sip.example.com")->verification;

@@ -1,9 +1,8 @@
-// The component's answers, wire text in and wire text out, for each feature and error.
-#include "xmpp-component/directory_policy.hpp"
-
+// The component's answers through the router and its handler list, wire text in and wire text
+// out, for each feature and error.
 #include <gtest/gtest.h>
 
-#include "shared/xml/xml_stream_parser.hpp"
+#include "test_router.hpp"
 #include "wire_stanza.hpp"
 
 namespace cusax::xmpp {
@@ -14,6 +13,7 @@ using store::PhoneNumber;
 using store::Verification;
 using Clock = TokenBucketLimiter::Clock;
 
+using testing::handle_stanza;
 using testing::parse_stanza;
 
 std::vector<Binding> test_bindings() {
