@@ -90,7 +90,7 @@ TEST(XmlStreamParser, OneByteAtATimeDeliversEachStanzaAsSoonAsItsLastByteArrives
         }
     }
     // The last stanza is the last thing sent: it must not wait for more bytes (reparse
-    // deferral, shared/notes/xmpp-servers.md).
+    // deferral, docs/xmpp-component-internals.md).
     EXPECT_EQ(c.stanzas.size(), 2u);
 }
 
