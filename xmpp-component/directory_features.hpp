@@ -12,59 +12,48 @@
 
 namespace cusax::xmpp {
 
-class DiscoFeature final : public FeatureHandler {
+// A feature whose disco share is set once, by its constructor.
+class DirectoryFeature : public FeatureHandler {
+  public:
+    const DiscoShare& disco() const override { return share_; }
+
+  protected:
+    DiscoShare share_;
+};
+
+class DiscoFeature final : public DirectoryFeature {
   public:
     DiscoFeature();
     std::span<const Claim> claims() const override;
-    const DiscoShare& disco() const override { return share_; }
     bool handle(const StanzaContext& c, HandlerOutcome& out) override;
-
-  private:
-    DiscoShare share_;
 };
 
-class SearchFeature final : public FeatureHandler {
+class SearchFeature final : public DirectoryFeature {
   public:
     SearchFeature();
     std::span<const Claim> claims() const override;
-    const DiscoShare& disco() const override { return share_; }
     bool handle(const StanzaContext& c, HandlerOutcome& out) override;
-
-  private:
-    DiscoShare share_;
 };
 
-class PingFeature final : public FeatureHandler {
+class PingFeature final : public DirectoryFeature {
   public:
     PingFeature();
     std::span<const Claim> claims() const override;
-    const DiscoShare& disco() const override { return share_; }
     bool handle(const StanzaContext& c, HandlerOutcome& out) override;
-
-  private:
-    DiscoShare share_;
 };
 
-class VcardTempFeature final : public FeatureHandler {
+class VcardTempFeature final : public DirectoryFeature {
   public:
     VcardTempFeature();
     std::span<const Claim> claims() const override;
-    const DiscoShare& disco() const override { return share_; }
     bool handle(const StanzaContext& c, HandlerOutcome& out) override;
-
-  private:
-    DiscoShare share_;
 };
 
-class ReachFeature final : public FeatureHandler {
+class ReachFeature final : public DirectoryFeature {
   public:
     ReachFeature();
     std::span<const Claim> claims() const override;
-    const DiscoShare& disco() const override { return share_; }
     bool handle(const StanzaContext& c, HandlerOutcome& out) override;
-
-  private:
-    DiscoShare share_;
 };
 
 }  // namespace cusax::xmpp
