@@ -10,7 +10,7 @@
 #include "cusaxctl/input_files.hpp"
 #include "cusaxctl/user_vcards_access.hpp"
 #include "cusaxctl/xep0227_vcards.hpp"
-#include "xmpp-component/vcard_delegation.hpp"  // listed_sip_uris
+#include "shared/vcard/vcard_temp_tels.hpp"
 
 namespace cusax::ctl {
 
@@ -51,7 +51,7 @@ int command_import_vcards(const CtlContext& ctx, const CommandArgs& args) {
                 ++kept;
                 continue;
             }
-            rows.push_back({v.jid, {v.vcard.serialize(), xmpp::listed_sip_uris(v.vcard)}});
+            rows.push_back({v.jid, {v.vcard.serialize(), vcard::listed_sip_uris(v.vcard)}});
         }
         vcards.put_all(rows);
     } catch (const store::StoreError& e) {

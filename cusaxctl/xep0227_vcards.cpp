@@ -5,15 +5,12 @@
 
 #include "cusaxctl/command_error.hpp"
 #include "shared/address/jid.hpp"
-#include "xmpp-component/vcard_store.hpp"  // parse_element
+#include "shared/xml/parse_element.hpp"
 
 namespace cusax::ctl {
 namespace {
 
-constexpr std::string_view kPieNs = "urn:xmpp:pie:0";
-constexpr std::string_view kVcardTempNs = "vcard-temp";
-
-// The component's parser reads one element inside a stream, where an XML declaration is not
+// The stream parser reads one element inside a stream, where an XML declaration is not
 // allowed: it is dropped (the files are UTF-8, as XEP-0227 requires).
 std::string_view without_declaration(std::string_view text) {
     if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
@@ -32,17 +29,17 @@ std::vector<ExportedVcard> read_xep0227_vcards(const std::filesystem::path& file
     std::ostringstream text;
     text << in.rdbuf();
     const auto root = xmpp::parse_element(without_declaration(text.str()));
-    if (!root || root->name != "server-data" || root->xmlns != kPieNs) {
+    if (!root || root->name != "server-data" || root->xmlns != xmpp::ns::pie) {
         throw CommandError(kBadImportFile, file.string() +
                                                ": not a XEP-0227 export (<server-data xmlns='" +
-                                               std::string(kPieNs) + "'>)");
+                                               std::string(xmpp::ns::pie) + "'>)");
     }
     std::vector<ExportedVcard> out;
     for (const auto& host : root->children) {
-        if (host.name != "host" || host.xmlns != kPieNs) continue;
+        if (host.name != "host" || host.xmlns != xmpp::ns::pie) continue;
         for (const auto& user : host.children) {
-            if (user.name != "user" || user.xmlns != kPieNs) continue;
-            const xmpp::XmlElement* vcard = user.child("vCard", kVcardTempNs);
+            if (user.name != "user" || user.xmlns != xmpp::ns::pie) continue;
+            const xmpp::XmlElement* vcard = user.child("vCard", xmpp::ns::vcard_temp);
             if (!vcard) continue;
             const std::string origin = file.string() + ": user " +
                                        std::string(user.attr_or("name")) + " of host " +

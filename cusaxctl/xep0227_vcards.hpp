@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "xmpp-component/xml_element.hpp"
+#include "shared/xml/xml_element.hpp"
 
 namespace cusax::ctl {
 

@@ -22,7 +22,7 @@
 #include <string_view>
 
 #include "shared/counters/counters.hpp"
-#include "xmpp-component/directory_policy.hpp"
+#include "xmpp-component/query_kind.hpp"
 
 namespace cusax::xmpp {
 

@@ -8,11 +8,11 @@
 #include <string>
 
 #include "shared/log/log.hpp"
+#include "shared/xml/xml_stream_parser.hpp"
 #include "xmpp-component/asio_include.hpp"
 #include "xmpp-component/component_counters.hpp"
 #include "xmpp-component/component_protocol.hpp"
 #include "xmpp-component/stanza_reply.hpp"
-#include "xmpp-component/xml_stream_parser.hpp"
 
 namespace cusax::xmpp {
 

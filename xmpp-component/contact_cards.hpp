@@ -5,16 +5,9 @@
 #include <string_view>
 
 #include "shared/store/binding_view.hpp"
-#include "xmpp-component/xml_element.hpp"
+#include "shared/xml/xml_element.hpp"
 
 namespace cusax::xmpp {
-
-namespace ns {
-inline constexpr std::string_view vcard_temp = "vcard-temp";
-inline constexpr std::string_view vcard4 = "urn:ietf:params:xml:ns:vcard-4.0";
-inline constexpr std::string_view vcard4_node = "urn:xmpp:vcard4";
-inline constexpr std::string_view reach = "urn:xmpp:reach:0";
-}  // namespace ns
 
 // The name shown: the binding's display name, else the user part of its AOR.
 std::string display_name_of(const store::BindingView& binding);

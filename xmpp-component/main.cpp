@@ -16,7 +16,9 @@
 #include "xmpp-component/asio_include.hpp"
 #include "xmpp-component/component_config.hpp"
 #include "xmpp-component/component_stream.hpp"
-#include "xmpp-component/directory_service.hpp"
+#include "xmpp-component/delegation_feature.hpp"
+#include "xmpp-component/handler_list.hpp"
+#include "xmpp-component/stanza_router.hpp"
 #include "xmpp-component/vcard4_sync.hpp"
 
 using namespace cusax;
@@ -35,19 +37,14 @@ int run(const config::Config& config) {
     vcard4_settings.local_domains = settings.stream.local_domains;
     vcard4_settings.guard = settings.directory.vcard_guard;
 
-    // Shared with the store watcher's callback, which may run until the runtime stops it.
-    auto service = std::make_shared<xmpp::DirectoryService>(
-        [&runtime] { return runtime.snapshot(); }, std::move(settings.directory), settings.search,
-        runtime.counters());
-    if (!settings.vcard_store.empty()) {
-        service->set_vcard_store(std::make_shared<xmpp::VcardStore>(settings.vcard_store),
-                                 store::open_store(runtime::store_settings(config)));
-    }
-    // vCard4 through XEP-0356 sits in front of the directory: the privilege grant and the
-    // answers to its own requests are its, everything else goes on to the service.
+    xmpp::DelegationFeature delegation =
+        settings.vcard_store.empty()
+            ? xmpp::DelegationFeature()
+            : xmpp::DelegationFeature(std::make_shared<xmpp::VcardStore>(settings.vcard_store),
+                                      store::open_store(runtime::store_settings(config)));
     boost::asio::steady_timer vcard4_timer(io);
     auto vcard4 = std::make_shared<xmpp::Vcard4Sync>(
-        *service, [&runtime] { return runtime.snapshot(); }, std::move(vcard4_settings),
+        [&runtime] { return runtime.snapshot(); }, std::move(vcard4_settings),
         [&io](std::function<void()> f) { boost::asio::post(io, std::move(f)); },
         [&vcard4_timer](std::chrono::milliseconds after, std::function<void()> f) {
             vcard4_timer.expires_after(after);
@@ -56,12 +53,17 @@ int run(const config::Config& config) {
             });
         },
         runtime.counters());
+    xmpp::DirectoryFeatures directory;
+    // Shared with the store watcher's callback, which may run until the runtime stops it.
+    auto service = std::make_shared<xmpp::StanzaRouter>(
+        [&runtime] { return runtime.snapshot(); }, std::move(settings.directory), settings.search,
+        runtime.counters(), xmpp::handler_list(vcard4.get(), &delegation, directory));
 
     // The account index of each new snapshot is built on the store watcher's thread, and so
     // is the list of users whose vCard4 needs a look; the second refresh() catches a snapshot
     // published before the callback was in place.
     runtime.watcher().on_publish(
-        [&runtime, weak = std::weak_ptr<xmpp::DirectoryService>(service),
+        [&runtime, weak = std::weak_ptr<xmpp::StanzaRouter>(service),
          weak_vcard4 = std::weak_ptr<xmpp::Vcard4Sync>(vcard4)](const store::Snapshot&) {
             if (auto s = weak.lock()) s->refresh();
             if (auto v = weak_vcard4.lock()) v->snapshot_published(runtime.snapshot());
@@ -69,7 +71,7 @@ int run(const config::Config& config) {
     service->refresh();
     vcard4->snapshot_published(runtime.snapshot());
 
-    xmpp::ComponentStream stream(io, std::move(settings.stream), *vcard4, runtime.counters());
+    xmpp::ComponentStream stream(io, std::move(settings.stream), *service, runtime.counters());
     // SIGUSR2 (`cusaxctl sync-vcards`): every user's vCard4 looked at again now.
     boost::asio::signal_set resync_signal(io, SIGUSR2);
     std::function<void()> wait_resync = [&] {

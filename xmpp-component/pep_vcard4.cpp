@@ -6,15 +6,11 @@
 #include "shared/text/ascii_case.hpp"
 #include "shared/text/trim.hpp"
 #include "xmpp-component/contact_cards.hpp"
-#include "xmpp-component/directory_policy.hpp"
+#include "xmpp-component/directory_settings.hpp"
 
 namespace cusax::xmpp {
 
 namespace {
-
-constexpr std::string_view publish_options_form =
-    "http://jabber.org/protocol/pubsub#publish-options";
-constexpr std::string_view pubsub_errors = "http://jabber.org/protocol/pubsub#errors";
 
 bool starts_with_ci(std::string_view s, std::string_view prefix) {
     return s.size() >= prefix.size() && text::ascii_lower(s.substr(0, prefix.size())) == prefix;
@@ -139,7 +135,7 @@ PrivilegeGrant privilege_advertisement(const XmlElement& stanza,
                 const std::string_view n = c.attr_or("ns");
                 const std::string_view type = c.attr_or("type");
                 g.iq_namespaces.emplace_back(n);
-                if (n != ns::pubsub_ns) continue;
+                if (n != ns::pubsub) continue;
                 g.pubsub_get = g.pubsub_get || type == "get" || type == "both";
                 g.pubsub_set = g.pubsub_set || type == "set" || type == "both";
             }
@@ -150,8 +146,8 @@ PrivilegeGrant privilege_advertisement(const XmlElement& stanza,
 
 XmlElement vcard4_get_request(std::string_view component_domain, std::string_view user_jid,
                               std::string_view id) {
-    XmlElement pubsub("pubsub", std::string(ns::pubsub_ns));
-    pubsub.add("items", std::string(ns::pubsub_ns))
+    XmlElement pubsub("pubsub", std::string(ns::pubsub));
+    pubsub.add("items", std::string(ns::pubsub))
         .set_attr("node", ns::vcard4_node)
         .set_attr("max_items", "1");
     return privileged("get", component_domain, user_jid, id, std::move(pubsub));
@@ -160,7 +156,7 @@ XmlElement vcard4_get_request(std::string_view component_domain, std::string_vie
 XmlElement vcard4_publish_request(std::string_view component_domain, std::string_view user_jid,
                                   std::string_view id, const XmlElement& vcard,
                                   std::string_view item_id, bool open_node) {
-    const std::string ps(ns::pubsub_ns);
+    const std::string ps(ns::pubsub);
     XmlElement pubsub("pubsub", ps);
     XmlElement& item = pubsub.add("publish", ps).set_attr("node", ns::vcard4_node).add("item", ps);
     item.set_attr("id", item_id);
@@ -171,7 +167,7 @@ XmlElement vcard4_publish_request(std::string_view component_domain, std::string
         form.set_attr("type", "submit");
         XmlElement& type = form.add("field", x);
         type.set_attr("var", "FORM_TYPE").set_attr("type", "hidden");
-        type.add_text_child("value", publish_options_form);
+        type.add_text_child("value", ns::pubsub_publish_options);
         form.add("field", x).set_attr("var", "pubsub#access_model").add_text_child("value", "open");
     }
     return privileged("set", component_domain, user_jid, id, std::move(pubsub));
@@ -189,7 +185,7 @@ PrivilegedAnswer unwrap_privileged_answer(const XmlElement& stanza) {
                 a.text = c.text;
             } else if (c.xmlns == ns::stanza_errors) {
                 a.condition = c.name;
-            } else if (c.xmlns == pubsub_errors && a.text.empty()) {
+            } else if (c.xmlns == ns::pubsub_errors && a.text.empty()) {
                 a.text = c.name;
             }
         }
@@ -233,13 +229,13 @@ Vcard4Fetch read_vcard4_fetch(const XmlElement& answer) {
         f.error = a.condition + (a.text.empty() ? "" : " (" + a.text + ")");
         return f;
     }
-    const XmlElement* pubsub = a.inner->child("pubsub", ns::pubsub_ns);
-    const XmlElement* items = pubsub ? pubsub->child("items", ns::pubsub_ns) : nullptr;
+    const XmlElement* pubsub = a.inner->child("pubsub", ns::pubsub);
+    const XmlElement* items = pubsub ? pubsub->child("items", ns::pubsub) : nullptr;
     if (!items) {
         f.error = "result without items";
         return f;
     }
-    const XmlElement* item = items->child("item", ns::pubsub_ns);
+    const XmlElement* item = items->child("item", ns::pubsub);
     if (!item) {
         f.status = Vcard4Fetch::Status::absent;
         f.node_exists = true;

@@ -26,15 +26,10 @@
 #include <vector>
 
 #include "shared/store/binding.hpp"
+#include "shared/xml/xml_element.hpp"
 #include "xmpp-component/vcard_delegation.hpp"
-#include "xmpp-component/xml_element.hpp"
 
 namespace cusax::xmpp {
-
-namespace ns {
-inline constexpr std::string_view privilege = "urn:xmpp:privilege:2";
-inline constexpr std::string_view pubsub_ns = "http://jabber.org/protocol/pubsub";
-}  // namespace ns
 
 struct PrivilegeGrant {
     enum class Status {

@@ -4,7 +4,7 @@
 #include <functional>
 #include <vector>
 
-#include "xmpp-component/xml_element.hpp"
+#include "shared/xml/xml_element.hpp"
 
 namespace cusax::xmpp {
 

@@ -2,7 +2,7 @@
 // Building replies to stanzas: results and RFC 6120 §8.3 stanza errors.
 #include <string_view>
 
-#include "xmpp-component/xml_element.hpp"
+#include "shared/xml/xml_element.hpp"
 
 namespace cusax::xmpp {
 

@@ -10,7 +10,7 @@ namespace cusax::xmpp {
 
 namespace {
 
-// A snapshot hands out Binding or, since issue 11, BindingView (same member names): an owned
+// A snapshot hands out Binding or BindingView (same member names): an owned
 // copy either way, for work that outlives the snapshot.
 template <class B>
 store::Binding owned(const B& b) {
@@ -65,10 +65,9 @@ std::vector<Vcard4Sync::Change> changed_users(const store::Snapshot& before,
     return out;
 }
 
-Vcard4Sync::Vcard4Sync(StanzaHandler& next, SnapshotSource source, Vcard4SyncSettings settings,
-                       Post post, Defer defer, counters::Registry& registry)
-    : next_(next),
-      source_(std::move(source)),
+Vcard4Sync::Vcard4Sync(SnapshotSource source, Vcard4SyncSettings settings, Post post, Defer defer,
+                       counters::Registry& registry)
+    : source_(std::move(source)),
       settings_(std::move(settings)),
       post_(std::move(post)),
       defer_(std::move(defer)),
@@ -91,19 +90,35 @@ bool Vcard4Sync::granted(std::string_view jid) const {
     return !d.empty() && granted_.count(std::string(d)) > 0;
 }
 
-std::vector<XmlElement> Vcard4Sync::handle(const XmlElement& stanza) {
+namespace {
+constexpr Claim kClaims[] = {
+    {"message", "privilege", ns::privilege, To::server_link},
+    {"iq", {}, {}, To::server_link, "result"},
+    {"iq", {}, {}, To::server_link, "error"},
+};
+}  // namespace
+
+std::span<const Claim> Vcard4Sync::claims() const { return kClaims; }
+
+bool Vcard4Sync::handle(const StanzaContext& context, HandlerOutcome& out) {
+    if (!handle(context.stanza)) return false;
+    out.logged = true;
+    return true;
+}
+
+bool Vcard4Sync::handle(const XmlElement& stanza) {
     const PrivilegeGrant grant = privilege_advertisement(stanza, settings_.local_domains);
     if (grant.status == PrivilegeGrant::Status::untrusted) {
         log::event(log::Level::warn, "xmpp.privilege_ignored", "not from the server",
                    {{"stanza_id", stanza.attr_or("id")}, {"peer", stanza.attr_or("from")}});
-        return {};
+        return true;
     }
     if (grant.status == PrivilegeGrant::Status::ok) {
         std::string list;
         for (const auto& n : grant.iq_namespaces) list += (list.empty() ? "" : ",") + n;
         log::event(log::Level::info, "xmpp.privilege_advertised", "",
                    {{"peer", grant.server}, {"iq_namespaces", list}});
-        if (!settings_.enabled) return {};
+        if (!settings_.enabled) return true;
         if (!grant.pubsub_get || !grant.pubsub_set) {
             if (!reported_ungranted_) {
                 reported_ungranted_ = true;
@@ -113,11 +128,11 @@ std::vector<XmlElement> Vcard4Sync::handle(const XmlElement& stanza) {
                                std::string(how_to_enable),
                            {{"peer", grant.server}});
             }
-            return {};
+            return true;
         }
         granted_.insert(grant.server);
         start_full_pass();
-        return {};
+        return true;
     }
     if (stanza.name == "iq") {
         const std::string_view type = stanza.attr_or("type");
@@ -126,11 +141,11 @@ std::vector<XmlElement> Vcard4Sync::handle(const XmlElement& stanza) {
             if (it != requests_.end() &&
                 text::ascii_lower(stanza.attr_or("from")) == it->second.jid) {
                 on_answer(it->first, stanza);
-                return {};
+                return true;
             }
         }
     }
-    return next_.handle(stanza);
+    return false;
 }
 
 void Vcard4Sync::on_stream_ready(Send send) {

@@ -2,9 +2,8 @@
 // Adapter that keeps the guaranteed tel fields in the vCard4 (XEP-0292 PEP node) of the XMPP
 // server's own users, through XEP-0356 privileged iq (policy: pep_vcard4.hpp).
 //
-// It sits in front of another StanzaHandler (the directory service) on the component stream:
-// the server's privilege advertisement and the answers to its own requests are its; every
-// other stanza goes on to the next handler unchanged.
+// A feature of the handler list (handler_list.hpp) that claims only the server's own traffic:
+// its privilege advertisement and the answers to the component's own requests.
 //
 // When: after each handshake, once the server's bare domain grants the pubsub namespace (get
 // and set), every bound user of that domain; then, when the store watcher publishes a new
@@ -33,8 +32,8 @@
 #include "shared/store/binding.hpp"
 #include "shared/store/snapshot.hpp"
 #include "xmpp-component/component_counters.hpp"
+#include "xmpp-component/feature_handler.hpp"
 #include "xmpp-component/pep_vcard4.hpp"
-#include "xmpp-component/stanza_handler.hpp"
 
 namespace cusax::xmpp {
 
@@ -51,7 +50,7 @@ struct Vcard4SyncSettings {
     std::chrono::milliseconds grant_wait{5000};
 };
 
-class Vcard4Sync : public StanzaHandler, public std::enable_shared_from_this<Vcard4Sync> {
+class Vcard4Sync : public FeatureHandler, public std::enable_shared_from_this<Vcard4Sync> {
   public:
     using SnapshotSource = std::function<std::shared_ptr<const store::Snapshot>()>;
     // Runs a function on the stream's thread (asio::post in main.cpp).
@@ -59,10 +58,15 @@ class Vcard4Sync : public StanzaHandler, public std::enable_shared_from_this<Vca
     // Runs a function on the stream's thread after a delay; a later call may replace it.
     using Defer = std::function<void(std::chrono::milliseconds, std::function<void()>)>;
 
-    Vcard4Sync(StanzaHandler& next, SnapshotSource source, Vcard4SyncSettings settings, Post post,
-               Defer defer, counters::Registry& registry);
+    Vcard4Sync(SnapshotSource source, Vcard4SyncSettings settings, Post post, Defer defer,
+               counters::Registry& registry);
 
-    std::vector<XmlElement> handle(const XmlElement& stanza) override;
+    std::span<const Claim> claims() const override;
+    // The grant (ignored when not from the server), or an answer to one of its requests; any
+    // other iq response is declined.
+    bool handle(const StanzaContext& context, HandlerOutcome& out) override;
+    // The same, for a stanza alone: true when it was this feature's.
+    bool handle(const XmlElement& stanza);
     void on_stream_ready(Send send) override;
     void on_stream_lost() override;
 
@@ -107,7 +111,6 @@ class Vcard4Sync : public StanzaHandler, public std::enable_shared_from_this<Vca
     std::string next_id();
     void check_granted(std::uint64_t connection);
 
-    StanzaHandler& next_;
     SnapshotSource source_;
     Vcard4SyncSettings settings_;
     Post post_;

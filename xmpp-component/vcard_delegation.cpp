@@ -2,9 +2,8 @@
 
 #include <algorithm>
 
-#include "shared/address/sip_address.hpp"
 #include "shared/text/ascii_case.hpp"
-#include "shared/text/trim.hpp"
+#include "shared/vcard/vcard_temp_tels.hpp"
 #include "xmpp-component/contact_cards.hpp"
 #include "xmpp-component/stanza_reply.hpp"
 
@@ -36,21 +35,11 @@ void to_client_ns(XmlElement& e) {
     }
 }
 
-std::string tel_number(const XmlElement& tel) {
-    const XmlElement* n = tel.child("NUMBER", ns::vcard_temp);
-    return n ? std::string(text::trim_whitespace(n->text)) : std::string();
-}
-
-bool has_flag(const XmlElement& tel, std::string_view flag) {
-    return tel.child(flag, ns::vcard_temp) != nullptr;
-}
-
-bool is_tel(const XmlElement& e) { return e.name == "TEL" && e.xmlns == ns::vcard_temp; }
-
-bool is_sip_uri(std::string_view number) {
-    const std::string lower = text::ascii_lower(number.substr(0, 5));
-    return lower.rfind("sip:", 0) == 0 || lower.rfind("sips:", 0) == 0;
-}
+using vcard::is_sip_uri;
+using vcard::is_tel;
+using vcard::listed_sip_uris;
+using vcard::tel_has_flag;
+using vcard::tel_number;
 
 // The vCard without the TELs for which drop(tel) holds, then the guaranteed ones appended.
 template <class Drop>
@@ -152,20 +141,6 @@ XmlElement merge_guaranteed_tels(const XmlElement* stored, const store::BindingV
     });
 }
 
-std::vector<std::string> listed_sip_uris(const XmlElement& vcard) {
-    std::vector<std::string> out;
-    for (const auto& c : vcard.children) {
-        if (!is_tel(c)) continue;
-        const std::string number = tel_number(c);
-        if (!is_sip_uri(number)) continue;
-        auto aor = address::normalise_aor(number);
-        if (aor && std::find(out.begin(), out.end(), *aor.value) == out.end()) {
-            out.push_back(std::move(*aor.value));
-        }
-    }
-    return out;
-}
-
 GuardResult guard_vcard_set(const XmlElement& submitted, const store::BindingView& binding,
                             VcardGuard mode) {
     const auto guaranteed = guaranteed_tels(binding);
@@ -182,12 +157,12 @@ GuardResult guard_vcard_set(const XmlElement& submitted, const store::BindingVie
     for (const auto& g : guaranteed) {
         if (!problem.empty()) break;
         const std::string number = tel_number(g);
-        const auto kept = std::find_if(submitted.children.begin(), submitted.children.end(),
-                                       [&](const XmlElement& c) {
-                                           return is_tel(c) && tel_number(c) == number &&
-                                                  (!has_flag(g, "VOICE") || has_flag(c, "VOICE")) &&
-                                                  (!has_flag(g, "VIDEO") || has_flag(c, "VIDEO"));
-                                       });
+        const auto kept = std::find_if(
+            submitted.children.begin(), submitted.children.end(), [&](const XmlElement& c) {
+                return is_tel(c) && tel_number(c) == number &&
+                       (!tel_has_flag(g, "VOICE") || tel_has_flag(c, "VOICE")) &&
+                       (!tel_has_flag(g, "VIDEO") || tel_has_flag(c, "VIDEO"));
+            });
         if (kept == submitted.children.end()) {
             const bool sip = number == binding.aor;
             problem = "TEL " + number +

@@ -23,19 +23,12 @@
 #include <vector>
 
 #include "shared/store/binding_view.hpp"
+#include "shared/xml/xml_element.hpp"
 #include "xmpp-component/contact_cards.hpp"
-#include "xmpp-component/vcard_store.hpp"
-#include "xmpp-component/xml_element.hpp"
+#include "xmpp-component/directory_settings.hpp"
+#include "xmpp-component/stored_vcard.hpp"
 
 namespace cusax::xmpp {
-
-namespace ns {
-inline constexpr std::string_view delegation1 = "urn:xmpp:delegation:1";  // ejabberd
-inline constexpr std::string_view delegation2 = "urn:xmpp:delegation:2";  // Prosody
-inline constexpr std::string_view forward = "urn:xmpp:forward:0";
-}  // namespace ns
-
-enum class VcardGuard { refuse, correct };
 
 struct DelegatedRequest {
     enum class Status {
@@ -85,10 +78,6 @@ struct GuardResult {
 // correct: the vCard with foreign SIP TELs dropped and the guaranteed ones put back.
 GuardResult guard_vcard_set(const XmlElement& submitted, const store::BindingView& binding,
                             VcardGuard mode);
-
-// The SIP addresses (normalised AORs) a vCard's TEL fields list: RFC 7081 §3.3's confirmation of
-// a binding from the XMPP side. TELs holding no valid sip:/sips: URI are not listings.
-std::vector<std::string> listed_sip_uris(const XmlElement& vcard);
 
 struct DelegatedVcardOutcome {
     XmlElement reply;                  // the inner reply, jabber:client

@@ -1,6 +1,6 @@
 #include "xmpp-component/vcard_store.hpp"
 
-#include "xmpp-component/xml_stream_parser.hpp"
+#include "shared/xml/parse_element.hpp"
 
 namespace cusax::xmpp {
 
@@ -14,24 +14,6 @@ std::optional<StoredVcard> VcardStore::get(std::string_view bare_jid) {
 
 void VcardStore::put(std::string_view bare_jid, const StoredVcard& stored) {
     rows_.put(bare_jid, {stored.vcard.serialize(), stored.listed_sip});
-}
-
-std::optional<XmlElement> parse_element(std::string_view xml) {
-    std::optional<XmlElement> out;
-    XmlStreamParserLimits limits;
-    limits.max_stanza_bytes = xml.size() + 1024;
-    XmlStreamParser parser(limits, {.on_stream_open = {},
-                                    .on_stanza =
-                                        [&](XmlElement&& e) {
-                                            if (!out) out = std::move(e);
-                                        },
-                                    .on_stream_close = {}});
-    const bool ok = parser.feed(
-                        "<stream:stream xmlns='jabber:component:accept' "
-                        "xmlns:stream='http://etherx.jabber.org/streams'>") &&
-                    parser.feed(xml);
-    if (!ok) return std::nullopt;
-    return out;
 }
 
 }  // namespace cusax::xmpp

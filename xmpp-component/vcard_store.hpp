@@ -7,17 +7,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "shared/store/user_vcard_store.hpp"
-#include "xmpp-component/xml_element.hpp"
+#include "xmpp-component/stored_vcard.hpp"
 
 namespace cusax::xmpp {
-
-struct StoredVcard {
-    XmlElement vcard;
-    std::vector<std::string> listed_sip;  // SIP AORs the user's own TELs listed
-};
 
 class VcardStore {
   public:
@@ -32,9 +26,5 @@ class VcardStore {
   private:
     store::UserVcardStore rows_;
 };
-
-// One element parsed back from its serialised form (as XmlElement::serialize wrote it, in
-// the component's default namespace); nullopt when it does not parse.
-std::optional<XmlElement> parse_element(std::string_view xml);
 
 }  // namespace cusax::xmpp

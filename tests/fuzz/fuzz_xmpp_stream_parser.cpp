@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "xmpp-component/xml_stream_parser.hpp"
+#include "shared/xml/xml_stream_parser.hpp"
 
 namespace {
 

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "xmpp-component/xml_stream_parser.hpp"
+#include "shared/xml/xml_stream_parser.hpp"
 
 namespace cusax::xmpp {
 namespace {

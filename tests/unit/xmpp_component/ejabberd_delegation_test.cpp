@@ -3,8 +3,8 @@
 // answers are what ejabberd then accepted ("Received XML on stream"), byte for byte.
 #include <gtest/gtest.h>
 
+#include "test_router.hpp"
 #include "wire_stanza.hpp"
-#include "xmpp-component/directory_policy.hpp"
 #include "xmpp-component/vcard_delegation.hpp"
 
 namespace cusax::xmpp {
@@ -12,6 +12,7 @@ namespace {
 
 using Clock = TokenBucketLimiter::Clock;
 constexpr auto stanza = testing::parse_stanza;
+using testing::handle_stanza;
 
 store::Binding alice() {
     store::Binding b;

@@ -1,6 +1,7 @@
-// RFC 7081 §3.3 from the component's side: which SIP addresses a user's own vCard lists (what
-// `cusaxctl verify --mutual` later reads), and a set that stops listing a mutual binding's AOR
-// dropping it to unverified in the binding store.
+// RFC 7081 §3.3 from the component's side: a set records which SIP addresses the user's own
+// vCard lists (what `cusaxctl verify --mutual` later reads; the listing itself:
+// tests/unit/vcard/), and a set that stops listing a mutual binding's AOR drops it to
+// unverified in the binding store.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -8,8 +9,8 @@
 
 #include "shared/store/binding_store.hpp"
 #include "shared/store/user_vcard_store.hpp"
+#include "test_router.hpp"
 #include "wire_stanza.hpp"
-#include "xmpp-component/directory_service.hpp"
 #include "xmpp-component/vcard_delegation.hpp"
 
 namespace cusax::xmpp {
@@ -27,18 +28,6 @@ std::string set_by_alice(std::string_view body) {
 
 const std::string kSipTel = "<TEL><VOICE/><VIDEO/><NUMBER>sip:alice@sip.example.com</NUMBER></TEL>";
 
-TEST(ListedSipUris, OnlyValidSipTelsNormalisedOnce) {
-    const auto vcard = stanza(
-        "<vCard xmlns='vcard-temp'><TEL><NUMBER> SIP:Alice@SIP.example.com;transport=tcp </NUMBER>"
-        "</TEL><TEL><NUMBER>sip:alice@sip.example.com</NUMBER></TEL>"
-        "<TEL><NUMBER>+4930123456</NUMBER></TEL><TEL><NUMBER>sip:</NUMBER></TEL>"
-        "<TEL><NUMBER>sips:bob@example.com</NUMBER></TEL>"
-        "<NOTE>sip:carol@example.com</NOTE></vCard>");
-    EXPECT_EQ(listed_sip_uris(vcard),
-              (std::vector<std::string>{"sip:Alice@sip.example.com", "sip:alice@sip.example.com",
-                                        "sips:bob@example.com"}));
-}
-
 class MutualOnTheWire : public ::testing::Test {
   protected:
     MutualOnTheWire() {
@@ -55,7 +44,7 @@ class MutualOnTheWire : public ::testing::Test {
     ~MutualOnTheWire() override { std::filesystem::remove_all(dir_); }
 
     // alice's binding in the given state, in the store and in the snapshot the service reads.
-    std::unique_ptr<DirectoryService> service(store::Verification state, VcardGuard guard) {
+    std::unique_ptr<testing::Router> service(store::Verification state, VcardGuard guard) {
         auto b = store::make_binding("sip:alice@sip.example.com", "alice@xmpp.example.com", "Alice",
                                      {}, state);
         bindings_->put(b);
@@ -64,14 +53,12 @@ class MutualOnTheWire : public ::testing::Test {
         s.domain = "sip.example.com";
         s.local_domains = {"xmpp.example.com"};
         s.vcard_guard = guard;
-        auto svc = std::make_unique<DirectoryService>([this] { return snapshot_; }, s,
-                                                      SearchLimits{}, registry_);
         auto writer = store::open_store({.backend = "sqlite",
                                          .path = (dir_ / "bindings.sqlite").string(),
                                          .busy_timeout_ms = 5000});
-        svc->set_vcard_store(std::make_shared<VcardStore>((dir_ / "vcards.sqlite").string()),
-                             std::move(writer));
-        return svc;
+        return std::make_unique<testing::Router>(
+            [this] { return snapshot_; }, s, SearchLimits{}, registry_,
+            std::make_shared<VcardStore>((dir_ / "vcards.sqlite").string()), std::move(writer));
     }
     store::Verification state() {
         return bindings_->find_by_aor("sip:alice@sip.example.com")->verification;

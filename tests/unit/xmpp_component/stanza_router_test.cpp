@@ -1,7 +1,7 @@
 // The adapter around the policy: each request counted by kind and each error by condition
 // (registered at start, so a stats report lists them at zero), and a new snapshot's account
 // index built by refresh() on another thread while stanzas are being answered.
-#include "xmpp-component/directory_service.hpp"
+#include "xmpp-component/stanza_router.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,8 +10,8 @@
 #include <mutex>
 #include <thread>
 
+#include "test_router.hpp"
 #include "wire_stanza.hpp"
-#include "xmpp-component/xml_stream_parser.hpp"
 
 namespace cusax::xmpp {
 namespace {
@@ -50,7 +50,7 @@ class Service : public ::testing::Test {
         s.local_domains = {"XMPP.example.com"};
         return s;
     }
-    std::string answer(DirectoryService& service, std::string_view wire) {
+    std::string answer(testing::Router& service, std::string_view wire) {
         std::string out;
         for (const auto& r : service.handle(stanza(wire))) out += r.serialize();
         return out;
@@ -66,7 +66,7 @@ constexpr std::string_view kVcardToAlice =
     "<vCard xmlns='vcard-temp'/></iq>";
 
 TEST_F(Service, CountersAreRegisteredAtStartAtZero) {
-    DirectoryService service([this] { return source(); }, settings(), {}, registry_);
+    testing::Router service([this] { return source(); }, settings(), {}, registry_);
     const auto v = values(registry_);
     for (auto kind :
          {"vcard", "vcard4", "reach", "disco", "search", "ping", "unknown_account", "other"}) {
@@ -81,7 +81,7 @@ TEST_F(Service, CountersAreRegisteredAtStartAtZero) {
 }
 
 TEST_F(Service, EachRequestCountedByKindAndEachErrorByCondition) {
-    DirectoryService service([this] { return source(); }, settings(), {1.0, 1.0}, registry_);
+    testing::Router service([this] { return source(); }, settings(), {1.0, 1.0}, registry_);
     answer(service, kVcardToAlice);
     answer(service, kVcardToAlice);
     answer(service,
@@ -131,7 +131,7 @@ TEST_F(Service, EachRequestCountedByKindAndEachErrorByCondition) {
 }
 
 TEST_F(Service, RefreshBuildsTheNewIndexWhileStanzasAreAnswered) {
-    DirectoryService service([this] { return source(); }, settings(), {}, registry_);
+    testing::Router service([this] { return source(); }, settings(), {}, registry_);
     EXPECT_NE(answer(service,
                      "<iq type='get' id='b' from='j@xmpp.example.com/r' "
                      "to='bob@sip.example.com'><vCard xmlns='vcard-temp'/></iq>")

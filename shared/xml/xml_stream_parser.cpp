@@ -1,4 +1,4 @@
-#include "xmpp-component/xml_stream_parser.hpp"
+#include "shared/xml/xml_stream_parser.hpp"
 
 #include <expat.h>
 
@@ -292,7 +292,7 @@ struct XmlStreamParser::Impl {
         XML_SetParamEntityParsing(parser, XML_PARAM_ENTITY_PARSING_NEVER);
 #ifdef CUSAX_DISABLE_REPARSE_DEFERRAL
         // Otherwise a complete stanza that is the last thing the peer sent can stay unparsed
-        // until more bytes arrive (shared/notes/xmpp-servers.md).
+        // until more bytes arrive (docs/xmpp-component-internals.md, reparse deferral).
         XML_SetReparseDeferralEnabled(parser, XML_FALSE);
 #endif
     }

@@ -1,6 +1,6 @@
 // The XMPP stream parser fed wire text: splitting, namespaces, RFC 6120 §11.1 restrictions,
 // the stanza size limit and memory, broken markup.
-#include "xmpp-component/xml_stream_parser.hpp"
+#include "shared/xml/xml_stream_parser.hpp"
 
 #include <gtest/gtest.h>
 
@@ -90,7 +90,7 @@ TEST(XmlStreamParser, OneByteAtATimeDeliversEachStanzaAsSoonAsItsLastByteArrives
         }
     }
     // The last stanza is the last thing sent: it must not wait for more bytes (reparse
-    // deferral, shared/notes/xmpp-servers.md).
+    // deferral, docs/xmpp-component-internals.md).
     EXPECT_EQ(c.stanzas.size(), 2u);
 }
 

@@ -1,10 +1,9 @@
-// The component's answers, wire text in and wire text out, for each feature and error.
-#include "xmpp-component/directory_policy.hpp"
-
+// The component's answers through the router and its handler list, wire text in and wire text
+// out, for each feature and error.
 #include <gtest/gtest.h>
 
+#include "test_router.hpp"
 #include "wire_stanza.hpp"
-#include "xmpp-component/xml_stream_parser.hpp"
 
 namespace cusax::xmpp {
 namespace {
@@ -14,6 +13,7 @@ using store::PhoneNumber;
 using store::Verification;
 using Clock = TokenBucketLimiter::Clock;
 
+using testing::handle_stanza;
 using testing::parse_stanza;
 
 std::vector<Binding> test_bindings() {
@@ -401,6 +401,39 @@ TEST_F(DirectoryPolicy, SearchPastTheRateLimitIsResourceConstraintUntilTokensRet
     EXPECT_EQ(answer(search_set("j@xmpp.example.com/r", "number", "1234")).find("<error"),
               std::string::npos);
     EXPECT_NE(answer(search_set("j@xmpp.example.com/r", "number", "1234")).find("<error"),
+              std::string::npos);
+}
+
+// README: the account listing is rate limited per requester, like searches, and shares their
+// bucket (a directory that anyone can walk quickly is a harvesting target).
+TEST_F(DirectoryPolicy, DiscoItemsOfTheDomainPastTheRateLimitIsResourceConstraint) {
+    const auto listing = [](std::string_view from) {
+        return "<iq type='get' id='l1' from='" + std::string(from) +
+               "' to='sip.example.com'><query xmlns='http://jabber.org/protocol/disco#items'/>"
+               "</iq>";
+    };
+    for (int i = 0; i < 3; ++i) {  // the burst
+        EXPECT_NE(answer(listing("j@xmpp.example.com/r")).find("<item jid='alice@sip.example.com'"),
+                  std::string::npos)
+            << i;
+    }
+    // The same bare JID from another resource: its bucket is empty.
+    EXPECT_EQ(answer(listing("j@xmpp.example.com/other")),
+              error_of("<iq type='error' from='sip.example.com' to='j@xmpp.example.com/other' "
+                       "id='l1'>",
+                       "wait", "resource-constraint", "too many requests; try again later") +
+                  "</iq>");
+    EXPECT_EQ(outcome_.error, "resource-constraint");
+    EXPECT_EQ(outcome_.kind, "disco#items");
+    // A search from the same requester finds the bucket the listings emptied.
+    EXPECT_NE(
+        answer(search_set("j@xmpp.example.com/r", "number", "1234")).find("resource-constraint"),
+        std::string::npos);
+    // Another requester has a bucket of its own; tokens come back with time.
+    EXPECT_NE(answer(listing("k@xmpp.example.com/r")).find("<item "), std::string::npos);
+    now_ += std::chrono::milliseconds(1100);  // one token per second
+    EXPECT_NE(answer(listing("j@xmpp.example.com/r")).find("<item "), std::string::npos);
+    EXPECT_NE(answer(listing("j@xmpp.example.com/r")).find("resource-constraint"),
               std::string::npos);
 }
 

@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-#include "xmpp-component/xml_element.hpp"
+#include "shared/xml/xml_element.hpp"
 
 namespace cusax::xmpp {
 

@@ -1,4 +1,4 @@
-#include "xmpp-component/xml_element.hpp"
+#include "shared/xml/xml_element.hpp"
 
 #include <algorithm>
 

@@ -6,17 +6,9 @@
 #include <utility>
 #include <vector>
 
-namespace cusax::xmpp {
+#include "shared/xml/namespaces.hpp"
 
-// Namespaces used across the component.
-namespace ns {
-inline constexpr std::string_view component = "jabber:component:accept";
-inline constexpr std::string_view client = "jabber:client";
-inline constexpr std::string_view streams = "http://etherx.jabber.org/streams";
-inline constexpr std::string_view stream_errors = "urn:ietf:params:xml:ns:xmpp-streams";
-inline constexpr std::string_view stanza_errors = "urn:ietf:params:xml:ns:xmpp-stanzas";
-inline constexpr std::string_view xml = "http://www.w3.org/XML/1998/namespace";
-}  // namespace ns
+namespace cusax::xmpp {
 
 struct XmlElement {
     std::string name;   // local name, no prefix ("iq", "vCard")

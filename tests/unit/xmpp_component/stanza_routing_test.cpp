@@ -1,0 +1,103 @@
+// The router over a handler list: disco#info lists what the features of the list declare, in
+// list order, and a feature's claim is what brings it a stanza; a feature that declines passes
+// the stanza on to the next one, and what nobody claims gets the router's answer.
+#include "xmpp-component/stanza_routing.hpp"
+
+#include <gtest/gtest.h>
+
+#include "test_router.hpp"
+#include "wire_stanza.hpp"
+#include "xmpp-component/stanza_reply.hpp"
+
+namespace cusax::xmpp {
+namespace {
+
+constexpr auto stanza = testing::parse_stanza;
+
+// A feature of the test's own: claims <q xmlns='urn:example:q'/> to the domain, declines when
+// told to.
+struct ExampleFeature final : FeatureHandler {
+    ExampleFeature() { share.domain_features = {"urn:example:q"}; }
+    std::span<const Claim> claims() const override { return kClaims; }
+    const DiscoShare& disco() const override { return share; }
+    bool handle(const StanzaContext& c, HandlerOutcome& out) override {
+        ++asked;
+        if (decline) return false;
+        out.kind = "example";
+        out.replies.push_back(make_iq_result(c.stanza));
+        return true;
+    }
+    static constexpr Claim kClaims[] = {{"iq", "q", "urn:example:q", To::domain}};
+    DiscoShare share;
+    bool decline = false;
+    int asked = 0;
+};
+
+class Routing : public ::testing::Test {
+  protected:
+    Routing() : accounts_(store::Snapshot::build({}, 1), "sip.example.com"), limiter_(1, 3) {
+        settings_.domain = "sip.example.com";
+        settings_.local_domains = {"xmpp.example.com"};
+    }
+    std::string answer(const std::vector<FeatureHandler*>& list, std::string_view wire) {
+        outcome_ = route_stanza(list, stanza(wire), accounts_, settings_, limiter_, {});
+        std::string out;
+        for (const auto& r : outcome_.replies) out += r.serialize();
+        return out;
+    }
+    std::vector<FeatureHandler*> with_example() {
+        auto list = features_.list;
+        list.push_back(&example_);
+        return list;
+    }
+
+    AccountIndex accounts_;
+    DirectorySettings settings_;
+    TokenBucketLimiter limiter_;
+    testing::Features features_;
+    ExampleFeature example_;
+    HandlerOutcome outcome_;
+};
+
+constexpr std::string_view kDiscoInfo =
+    "<iq type='get' id='i1' from='j@xmpp.example.com/r' to='sip.example.com'>"
+    "<query xmlns='http://jabber.org/protocol/disco#info'/></iq>";
+constexpr std::string_view kExample =
+    "<iq type='get' id='e1' from='j@xmpp.example.com/r' to='sip.example.com'>"
+    "<q xmlns='urn:example:q'/></iq>";
+
+TEST_F(Routing, DiscoInfoListsTheFeaturesOfTheListInOrder) {
+    const std::string before = answer(features_.list, kDiscoInfo);
+    EXPECT_EQ(before.find("urn:example:q"), std::string::npos);
+    const std::string after = answer(with_example(), kDiscoInfo);
+    const auto last = after.find("<feature var='vcard-temp'/>");
+    ASSERT_NE(last, std::string::npos) << after;
+    EXPECT_EQ(after.find("<feature var='urn:example:q'/>"), last + 27) << after;
+}
+
+TEST_F(Routing, AClaimBringsTheStanzaAndWithoutItTheRouterAnswers) {
+    EXPECT_EQ(answer(with_example(), kExample),
+              "<iq type='result' from='sip.example.com' to='j@xmpp.example.com/r' id='e1'/>");
+    EXPECT_EQ(outcome_.kind, "example");
+    EXPECT_EQ(example_.asked, 1);
+    // Addressed to an account the claim does not cover (and here, to none that exists).
+    answer(with_example(),
+           "<iq type='get' id='e2' from='j@xmpp.example.com/r' to='x@sip.example.com'>"
+           "<q xmlns='urn:example:q'/></iq>");
+    EXPECT_EQ(outcome_.error, "service-unavailable");
+    EXPECT_EQ(example_.asked, 1);
+    answer(features_.list, kExample);
+    EXPECT_EQ(outcome_.kind, "unsupported");
+    EXPECT_EQ(outcome_.error, "service-unavailable");
+}
+
+TEST_F(Routing, ADeclinedStanzaGoesOnToWhatFollows) {
+    example_.decline = true;
+    answer(with_example(), kExample);
+    EXPECT_EQ(example_.asked, 1);
+    EXPECT_EQ(outcome_.kind, "unsupported");
+    EXPECT_EQ(outcome_.error, "service-unavailable");
+}
+
+}  // namespace
+}  // namespace cusax::xmpp

@@ -1,0 +1,56 @@
+#pragma once
+// What the generic component stream (component_stream.hpp) hands stanzas to: the adapter
+// around the router (stanza_routing.hpp). It keeps the account index of the current bindings
+// snapshot, the per-requester rate limiter and the clock, asks the handler list, counts each
+// request, writes one log line per stanza that matters (stanza id, requester, AOR, outcome),
+// and passes the stream's life (ready, lost) on to every feature.
+//
+// Threads: handle() and the stream events run on the stream's thread; refresh() on any thread,
+// normally the store watcher's (SnapshotWatcher::on_publish), so that the O(bindings) index of
+// a new snapshot is built there and stanzas never wait for it.
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "shared/counters/counters.hpp"
+#include "shared/store/snapshot.hpp"
+#include "xmpp-component/component_counters.hpp"
+#include "xmpp-component/feature_handler.hpp"
+#include "xmpp-component/stanza_handler.hpp"
+
+namespace cusax::xmpp {
+
+class StanzaRouter : public StanzaHandler {
+  public:
+    using SnapshotSource = std::function<std::shared_ptr<const store::Snapshot>()>;
+
+    // handlers: the ordered list (handler_list.hpp), which must outlive the router.
+    // settings.domain and local_domains are lower-cased here. Builds the index of the source's
+    // current snapshot before returning.
+    StanzaRouter(SnapshotSource source, DirectorySettings settings, SearchLimits limits,
+                 counters::Registry& registry, std::vector<FeatureHandler*> handlers);
+    ~StanzaRouter() override;
+
+    // Builds the index of the source's current snapshot, unless it has it already, and swaps
+    // it in. Thread-safe; calls are serialised, and the last one leaves the latest snapshot.
+    void refresh();
+
+    std::vector<XmlElement> handle(const XmlElement& stanza) override;
+    void on_stream_ready(Send send) override;
+    void on_stream_lost() override;
+
+  private:
+    std::shared_ptr<const AccountIndex> accounts() const;
+
+    struct IndexSlot;
+    SnapshotSource source_;
+    DirectorySettings settings_;
+    TokenBucketLimiter limiter_;
+    DirectoryCounters counters_;
+    std::vector<FeatureHandler*> handlers_;
+    std::mutex refresh_mutex_;  // writers only
+    std::unique_ptr<IndexSlot> index_;
+};
+
+}  // namespace cusax::xmpp
