@@ -21,7 +21,7 @@ template <class Member>
 auto stream(Member m) {
     return member(&C::stream, m);
 }
-// The directory's settings (directory_policy.hpp).
+// The directory's settings (directory_settings.hpp).
 template <class Member>
 auto directory(Member m) {
     return member(&C::directory, m);

@@ -4,8 +4,7 @@
 // (the loader checked every key against shared/config/sections/xmpp_component_section.cpp).
 #include "shared/config/config.hpp"
 #include "xmpp-component/component_settings.hpp"
-#include "xmpp-component/directory_policy.hpp"
-#include "xmpp-component/directory_service.hpp"
+#include "xmpp-component/directory_settings.hpp"
 
 namespace cusax::xmpp {
 
@@ -13,7 +12,7 @@ struct ComponentConfig {
     ComponentSettings stream;
     DirectorySettings directory;
     SearchLimits search;
-    std::string vcard_store;  // path; empty: no vCard storage (see directory_service.hpp)
+    std::string vcard_store;  // path; empty: no vCard storage (see vcard_store.hpp)
     bool vcard4_sync = true;  // keep users' vCard4 through XEP-0356 (vcard4_sync.hpp)
 };
 
