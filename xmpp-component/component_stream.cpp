@@ -298,9 +298,10 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
             counters.write_stalls.add();
             failure_level = log::Level::error;
             lose("the server is not taking our writes: " + std::to_string(queued_bytes) +
-                 " bytes still queued for it (reading stops at " +
-                 std::to_string(write_limits.high_water) + ") after " + ms_text(drain_timeout()) +
-                 " ms; closing the stream");
+                 " bytes still queued for it after " + ms_text(drain_timeout()) +
+                 " ms without reading (reading stops at " +
+                 std::to_string(write_limits.high_water) + " and resumes below " +
+                 std::to_string(write_limits.low_water) + "); closing the stream");
         });
     }
 
