@@ -60,6 +60,13 @@ void accept_component(tcp::acceptor& acceptor, tcp::socket& s, const std::string
     boost::asio::write(s, boost::asio::buffer("<handshake/>" + after));
 }
 
+// Tells the component to stop (from the server's thread) and answers its </stream:stream>.
+void stop_and_close(boost::asio::io_context& io, ComponentStream& stream, tcp::socket& s) {
+    boost::asio::post(io, [&] { stream.stop(); });
+    read_until(s, "</stream:stream>");
+    boost::asio::write(s, boost::asio::buffer(std::string("</stream:stream>")));
+}
+
 ComponentSettings test_settings(std::uint16_t port) {
     ComponentSettings settings;
     settings.server_port = port;
@@ -71,15 +78,20 @@ ComponentSettings test_settings(std::uint16_t port) {
     return settings;
 }
 
-// Runs io until the stream has closed for good (the io_context runs out of work) or the
-// bound passes; on the latter, `unblock` frees the server thread.
-bool run_until_closed(boost::asio::io_context& io, const std::function<void()>& unblock) {
+// Starts the stream and runs io until it has closed for good (the io_context runs out of
+// work) or a bound passes, then joins the server thread (freed by closing the acceptor when
+// the bound passed). Returns whether the stream closed.
+bool run_until_closed(boost::asio::io_context& io, ComponentStream& stream, tcp::acceptor& acceptor,
+                      std::thread& server) {
+    stream.start();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (!io.stopped() && std::chrono::steady_clock::now() < deadline) {
         io.run_for(std::chrono::milliseconds(50));
     }
-    if (!io.stopped()) unblock();
-    return io.stopped();
+    const bool closed = io.stopped();
+    if (!closed) acceptor.close();
+    server.join();
+    return closed;
 }
 
 // Log lines, captured for one test.
@@ -217,13 +229,9 @@ TEST(ComponentStream, OverSizeStanzasCostOnlyThemselvesAndIqRequestsGetPolicyVio
         tcp::socket s(server_io);
         accept_component(acceptor, s, "big-1", avatar_set + long_message + ping);
         answers = read_until(s, "id='p2'/>");
-        boost::asio::post(io, [&] { stream.stop(); });
-        read_until(s, "</stream:stream>");
-        boost::asio::write(s, boost::asio::buffer(std::string("</stream:stream>")));
+        stop_and_close(io, stream, s);
     });
-    stream.start();
-    const bool finished = run_until_closed(io, [&] { acceptor.close(); });
-    server.join();
+    const bool finished = run_until_closed(io, stream, acceptor, server);
     ASSERT_TRUE(finished) << "the stream did not close";
 
     EXPECT_EQ(answers,
@@ -277,13 +285,9 @@ TEST(ComponentStream, BackoffKeepsGrowingWhenEachStreamFailsRightAfterItsHandsha
         }
         tcp::socket s(server_io);
         accept_component(acceptor, s, "last");
-        boost::asio::post(io, [&] { stream.stop(); });
-        read_until(s, "</stream:stream>");
-        boost::asio::write(s, boost::asio::buffer(std::string("</stream:stream>")));
+        stop_and_close(io, stream, s);
     });
-    stream.start();
-    const bool finished = run_until_closed(io, [&] { acceptor.close(); });
-    server.join();
+    const bool finished = run_until_closed(io, stream, acceptor, server);
     ASSERT_TRUE(finished) << "the stream did not close";
     EXPECT_EQ(stream.counters().connects, 5u);
     EXPECT_EQ(reconnect_attempts(log_capture), (std::vector<std::string>{"1", "2", "3", "4"}));
@@ -324,13 +328,9 @@ TEST(ComponentStream, BackoffResetsOnceAStreamHasStayedUpForReconnectMax) {
         }
         tcp::socket s(server_io);
         accept_component(acceptor, s, "last");
-        boost::asio::post(io, [&] { stream.stop(); });
-        read_until(s, "</stream:stream>");
-        boost::asio::write(s, boost::asio::buffer(std::string("</stream:stream>")));
+        stop_and_close(io, stream, s);
     });
-    stream.start();
-    const bool finished = run_until_closed(io, [&] { acceptor.close(); });
-    server.join();
+    const bool finished = run_until_closed(io, stream, acceptor, server);
     ASSERT_TRUE(finished) << "the stream did not close";
     EXPECT_EQ(reconnect_attempts(log_capture), (std::vector<std::string>{"1", "1"}));
 }
@@ -387,13 +387,9 @@ TEST(ComponentStream, AServerThatStopsReadingGetsABoundedQueueThenAClosedStream)
         });
         tcp::socket s(server_io);
         accept_component(acceptor, s, "after");  // the reconnect
-        boost::asio::post(io, [&] { stream.stop(); });
-        read_until(s, "</stream:stream>");
-        boost::asio::write(s, boost::asio::buffer(std::string("</stream:stream>")));
+        stop_and_close(io, stream, s);
     });
-    stream.start();
-    const bool finished = run_until_closed(io, [&] { acceptor.close(); });
-    server.join();
+    const bool finished = run_until_closed(io, stream, acceptor, server);
     boost::system::error_code ignored;
     stalled.shutdown(tcp::socket::shutdown_both, ignored);
     if (writer.joinable()) writer.join();
