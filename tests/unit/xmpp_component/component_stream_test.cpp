@@ -124,15 +124,9 @@ class LogCapture {
 TEST(ComponentStream, HandshakeStanzasReconnectAndCleanClose) {
     boost::asio::io_context server_io;
     tcp::acceptor acceptor(server_io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
-    const auto port = acceptor.local_endpoint().port();
-
-    ComponentSettings settings;
-    settings.server_port = port;
-    settings.domain = "sip.example.com";
-    settings.secret = "sesame";
+    ComponentSettings settings = test_settings(acceptor.local_endpoint().port());
     settings.reconnect_min = std::chrono::milliseconds(10);
     settings.reconnect_max = std::chrono::milliseconds(20);
-    settings.close_timeout = std::chrono::milliseconds(3000);
 
     boost::asio::io_context io;
     PingHandler handler;
