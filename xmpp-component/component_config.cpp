@@ -74,9 +74,11 @@ const config::SettingsTable<ComponentConfig>& table() {
             key("reconnect_min", stream(&ComponentSettings::reconnect_min),
                 "First delay before reconnecting to the XMPP server."),
             key("reconnect_max", stream(&ComponentSettings::reconnect_max),
-                "Longest delay between reconnection attempts (backoff cap)."),
+                "Longest delay between reconnection attempts (backoff cap); a stream that stays up "
+                "this long resets the backoff."),
             key("max_stanza_size", stream(&ComponentSettings::max_stanza_size),
-                "Largest stanza accepted from the server; larger closes the stream.",
+                "Largest stanza accepted from the server; a larger one is skipped and logged, and "
+                "an iq request gets policy-violation.",
                 {.type = KeyType::size}),
             key("keepalive_interval", stream(&ComponentSettings::keepalive_interval),
                 "Interval of whitespace keepalives; with nothing read for that long a ping goes "

@@ -33,7 +33,9 @@ StreamCounters::StreamCounters(counters::Registry& registry)
       stanzas_out(registry.get("xmpp.stanzas_out")),
       handler_failures(registry.get("xmpp.handler_failures")),
       stream_errors_sent(registry.get("xmpp.stream_errors_sent")),
-      stream_errors_received(registry.get("xmpp.stream_errors_received")) {}
+      stream_errors_received(registry.get("xmpp.stream_errors_received")),
+      stanzas_too_large(registry.get("xmpp.stanzas_too_large")),
+      write_stalls(registry.get("xmpp.write_stalls")) {}
 
 Vcard4SyncCounters::Vcard4SyncCounters(counters::Registry& registry)
     : fetched(registry.get("xmpp.vcard4_sync.fetched")),

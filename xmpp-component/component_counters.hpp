@@ -13,6 +13,8 @@
 //   xmpp.reconnects          connections lost or refused, each followed by a retry
 //   xmpp.stream_errors_sent  streams we ended (restricted-xml, policy-violation, ...)
 //   xmpp.stream_errors_received  streams the server ended (not-authorized, conflict, ...)
+//   xmpp.stanzas_too_large   stanzas over max_stanza_size, skipped (the stream goes on)
+//   xmpp.write_stalls        connections closed because the server stopped taking our writes
 //   xmpp.vcard4_sync.fetched    users' vCard4 items read through XEP-0356 (pep_vcard4.hpp)
 //   xmpp.vcard4_sync.published  vCard4 items published with the guaranteed tels put back
 //   xmpp.vcard4_sync.unchanged  vCard4 items that already carried them: nothing sent
@@ -57,6 +59,8 @@ struct StreamCounters {
     counters::Counter& handler_failures;
     counters::Counter& stream_errors_sent;
     counters::Counter& stream_errors_received;
+    counters::Counter& stanzas_too_large;
+    counters::Counter& write_stalls;
 };
 
 struct Vcard4SyncCounters {

@@ -23,7 +23,9 @@ struct ComponentSettings {
     std::vector<std::string> local_domains;
     std::chrono::milliseconds reconnect_min{1000};
     std::chrono::milliseconds reconnect_max{60000};
-    std::size_t max_stanza_size = 64 * 1024;
+    // Above the largest stanza the XMPP servers route to a component
+    // (docs/xmpp-component-internals.md, "Stanza size"); a larger one costs only itself.
+    std::size_t max_stanza_size = 1024 * 1024;
     // Whitespace keepalive every interval; with nothing read for one interval a ping goes
     // through the server, and with nothing read for two the connection is declared dead.
     std::chrono::milliseconds keepalive_interval{60000};

@@ -1,5 +1,6 @@
 #include "xmpp-component/component_stream.hpp"
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/ssl.hpp>
 #include <deque>
@@ -23,6 +24,18 @@ using boost::system::error_code;
 
 namespace {
 std::string ms_text(std::chrono::milliseconds ms) { return std::to_string(ms.count()); }
+
+bool is_iq_request(const XmlElement& stanza) {
+    const auto type = stanza.attr_or("type");
+    return stanza.name == "iq" && (type == "get" || type == "set");
+}
+
+// Oversize stanzas come from users: logged below error and rate-limited, so that one user
+// sending them in a loop cannot fill a disk.
+log::RateLimitedLog& oversize_log() {
+    static log::RateLimitedLog log("xmpp.stanza_too_large", 20, 60);
+    return log;
+}
 
 // TLS from the first byte (XEP-0114 has no STARTTLS): ejabberd's listener with `tls: true`,
 // Prosody's ssl_ports through mod_net_multiplex. The peer's certificate is always verified.
@@ -93,9 +106,17 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
     asio::steady_timer retry_timer;
     asio::steady_timer keepalive_timer;
     asio::steady_timer deadline_timer;  // handshake or close deadline
+    asio::steady_timer drain_timer;     // how long the write queue may stay full
     std::unique_ptr<XmlStreamParser> parser;
     std::array<char, 16384> read_buffer{};
     std::deque<std::string> write_queue;
+    WriteQueueLimits write_limits;
+    std::size_t queued_bytes = 0;  // in write_queue plus the write in flight
+    std::size_t queued_peak = 0;
+    // Stanzas parsed while the write queue was full: at most one read's worth, handled in order
+    // once it has drained.
+    std::deque<XmlElement> inbound;
+    bool read_paused = false;
     bool writing = false;
     bool close_after_write = false;
     State state = State::Idle;
@@ -106,11 +127,13 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
     bool ping_outstanding = false;
     bool handler_ready = false;  // the handler was told on_stream_ready and not yet lost
     std::uint64_t ping_counter = 0;
+    std::optional<Clock::time_point> ready_since;  // handshake time of the current connection
     ReconnectBackoff backoff;
     std::mt19937_64 rng{std::random_device{}()};
     StreamCounters counters;
 
-    Impl(asio::io_context& io_, ComponentSettings s, StanzaHandler& h, counters::Registry& r)
+    Impl(asio::io_context& io_, ComponentSettings s, StanzaHandler& h, counters::Registry& r,
+         WriteQueueLimits limits)
         : io(io_),
           settings(std::move(s)),
           handler(h),
@@ -119,6 +142,8 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
           retry_timer(io_),
           keepalive_timer(io_),
           deadline_timer(io_),
+          drain_timer(io_),
+          write_limits(limits),
           backoff(settings.reconnect_min, settings.reconnect_max),
           counters(r) {}
 
@@ -198,9 +223,11 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
         XmlStreamParserLimits limits;
         limits.max_stanza_bytes = settings.max_stanza_size;
         parser = std::make_unique<XmlStreamParser>(
-            limits, XmlStreamParser::Callbacks{[this](const StreamHeader& h) { on_stream_open(h); },
-                                               [this](XmlElement&& e) { on_stanza(std::move(e)); },
-                                               [this] { on_stream_close(); }});
+            limits,
+            XmlStreamParser::Callbacks{[this](const StreamHeader& h) { on_stream_open(h); },
+                                       [this](XmlElement&& e) { on_stanza(std::move(e)); },
+                                       [this] { on_stream_close(); },
+                                       [this](SkippedStanza&& s) { on_stanza_skipped(s); }});
         state = State::AwaitingHeader;
         last_read = Clock::now();
         write(component_stream_header(settings.domain));
@@ -249,8 +276,52 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
             if (failure) return lose(*failure, /*flush=*/true);
             if (state == State::Closing && parser->closed()) return finish_stop();
             if (parser->closed()) return lose("the server closed the stream", true);
+            if (write_queue_full() || !inbound.empty()) return pause_reading();
             read();
         });
+    }
+
+    // ---- back-pressure: a server that does not take our writes gets no more reads ----
+
+    bool write_queue_full() const { return queued_bytes >= write_limits.high_water; }
+
+    // The drain deadline is the patience the keepalive has for a server that sends nothing.
+    std::chrono::milliseconds drain_timeout() const { return 2 * settings.keepalive_interval; }
+
+    void pause_reading() {
+        read_paused = true;
+        drain_timer.expires_after(drain_timeout());
+        auto self = shared_from_this();
+        const auto gen = generation;
+        drain_timer.async_wait([this, self, gen](error_code ec) {
+            if (ec || gen != generation || !read_paused || state != State::Ready) return;
+            counters.write_stalls.add();
+            failure_level = log::Level::error;
+            lose("the server is not taking our writes: " + std::to_string(queued_bytes) +
+                 " bytes still queued for it after " + ms_text(drain_timeout()) +
+                 " ms without reading (reading stops at " +
+                 std::to_string(write_limits.high_water) + " and resumes below " +
+                 std::to_string(write_limits.low_water) + "); closing the stream");
+        });
+    }
+
+    // Called as writes complete: once the queue is below the low-water mark, the stanzas held
+    // back are handled (as long as their answers fit) and then reading goes on.
+    void maybe_resume_reading() {
+        if (!read_paused || queued_bytes > write_limits.low_water) return;
+        while (!inbound.empty() && !write_queue_full() && state == State::Ready) {
+            XmlElement stanza = std::move(inbound.front());
+            inbound.pop_front();
+            handle_stanza(stanza);
+        }
+        if (state != State::Ready) inbound.clear();
+        if (!inbound.empty()) return pause_reading();  // a new deadline: the queue moved
+        read_paused = false;
+        drain_timer.cancel();
+        // The server's silence while we were not reading says nothing about its health.
+        last_read = Clock::now();
+        ping_outstanding = false;
+        read();
     }
 
     // Parser callbacks: they run inside feed(), so they only write and record; the read
@@ -287,7 +358,7 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
                 state = State::Ready;
                 deadline_timer.cancel();
                 counters.connects.add();
-                backoff.reset();
+                ready_since = Clock::now();
                 log::event(log::Level::info, "xmpp.connected", "component stream authenticated",
                            {{"peer", server()}, {"domain", settings.domain}});
                 start_keepalive();
@@ -298,6 +369,14 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
             return;
         }
         if (state != State::Ready) return;
+        if (write_queue_full() || !inbound.empty()) {
+            inbound.push_back(std::move(stanza));
+            return;
+        }
+        handle_stanza(stanza);
+    }
+
+    void handle_stanza(const XmlElement& stanza) {
         counters.stanzas_in.add();
         std::vector<XmlElement> replies;
         try {
@@ -308,8 +387,7 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
             counters.handler_failures.add();
             log::event(log::Level::error, "xmpp.handler_failed", ex.what(),
                        {{"stanza_id", stanza.attr_or("id")}, {"peer", stanza.attr_or("from")}});
-            const auto type = stanza.attr_or("type");
-            if (stanza.name == "iq" && (type == "get" || type == "set")) {
+            if (is_iq_request(stanza)) {
                 replies.push_back(make_error_reply(stanza, "internal-server-error", "wait"));
             }
         }
@@ -317,6 +395,38 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
             write(r.serialize(ns::component));
             counters.stanzas_out.add();
         }
+    }
+
+    // A stanza over max_stanza_size costs only itself. RFC 6120 §8.2.3: an iq get or set still
+    // gets an answer; the condition is policy-violation, which RFC 6120 §4.9.3.14 names for a
+    // stanza over a configured size limit, with type modify (§8.3.3.12): sending it again as it
+    // is cannot succeed (resource-constraint would say "wait", not-acceptable is about what the
+    // request asks, not its size).
+    void on_stanza_skipped(const SkippedStanza& skipped) {
+        if (failure) return;
+        const XmlElement& start = skipped.start;
+        if (state == State::AwaitingHandshake) {
+            failure = "unexpected <" + start.name + "> of " + std::to_string(skipped.bytes) +
+                      " bytes before the handshake answer";
+            return;
+        }
+        if (state != State::Ready) return;
+        counters.stanzas_too_large.add();
+        const std::string limit = std::to_string(settings.max_stanza_size);
+        oversize_log().event(log::Level::warn, "xmpp.stanza_too_large",
+                             "stanza over max_stanza_size skipped",
+                             {{"stanza_id", start.attr_or("id")},
+                              {"peer", start.attr_or("from")},
+                              {"to", start.attr_or("to")},
+                              {"stanza", start.name},
+                              {"type", start.attr_or("type")},
+                              {"bytes", std::to_string(skipped.bytes)},
+                              {"limit", limit}});
+        if (!is_iq_request(start)) return;
+        write(make_error_reply(start, "policy-violation", "modify",
+                               "stanza larger than " + limit + " bytes")
+                  .serialize(ns::component));
+        counters.stanzas_out.add();
     }
 
     // The handler's own stanzas go out on this connection only: a send kept past a reconnect
@@ -356,8 +466,16 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
     // ---- writing ----
 
     void write(std::string data) {
+        queued_bytes += data.size();
+        queued_peak = std::max(queued_peak, queued_bytes);
         write_queue.push_back(std::move(data));
         if (!writing) write_next();
+    }
+
+    void clear_writes() {
+        write_queue.clear();
+        queued_bytes = 0;
+        writing = false;
     }
 
     void write_next() {
@@ -375,9 +493,9 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
         transport->write(asio::buffer(*data),
                          [this, self, gen, data, t = transport](error_code ec, std::size_t) {
                              if (gen != generation) return;
+                             queued_bytes -= data->size();
                              if (ec) {
-                                 writing = false;
-                                 write_queue.clear();
+                                 clear_writes();
                                  if (state == State::Closing) return finish_stop();
                                  if (close_after_write) return schedule_reconnect();
                                  if (state != State::Stopped) {
@@ -390,6 +508,7 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
                                  return schedule_reconnect();
                              }
                              write_next();
+                             maybe_resume_reading();
                          });
     }
 
@@ -401,6 +520,9 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
         const auto gen = generation;
         keepalive_timer.async_wait([this, self, gen](error_code ec) {
             if (ec || gen != generation || state != State::Ready) return;
+            // Not reading, we cannot judge the server's silence, and a ping would only join the
+            // full queue: the drain deadline decides instead.
+            if (read_paused) return start_keepalive();
             const auto idle = Clock::now() - last_read;
             if (ping_outstanding && idle >= 2 * settings.keepalive_interval) {
                 return lose("nothing from " + server() + " for " +
@@ -452,7 +574,20 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
         transport.reset();
         keepalive_timer.cancel();
         deadline_timer.cancel();
+        drain_timer.cancel();
         resolver.cancel();
+        clear_writes();
+        inbound.clear();
+        read_paused = false;
+    }
+
+    // A stream that failed soon after its handshake must not restart the back-off from its
+    // minimum, or a server that accepts and then drops the component is hammered every
+    // reconnect_min. Only a stream that stayed up for reconnect_max resets it: one that fails
+    // after that reconnects no more often, on average, than the back-off's ceiling would.
+    void reset_backoff_if_stream_was_stable() {
+        if (ready_since && Clock::now() - *ready_since >= settings.reconnect_max) backoff.reset();
+        ready_since.reset();
     }
 
     void schedule_reconnect() {
@@ -460,9 +595,8 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
         ++generation;  // every handler of the old connection is now stale
         notify_lost();
         close_socket();
-        write_queue.clear();
-        writing = false;
         close_after_write = false;
+        reset_backoff_if_stream_was_stable();
         // The parser may be on the stack (we can be called from a read handler, never from a
         // parser callback); release it once this handler is done.
         asio::post(io, [p = std::shared_ptr<XmlStreamParser>(std::move(parser))] {});
@@ -491,6 +625,13 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
             state == State::AwaitingHeader) {
             state = State::Closing;
             keepalive_timer.cancel();
+            // Held-back requests will not be answered now; read on to see the server's close.
+            inbound.clear();
+            if (read_paused) {
+                read_paused = false;
+                drain_timer.cancel();
+                read();
+            }
             log::event(log::Level::info, "xmpp.closing", "closing the component stream",
                        {{"peer", server()}});
             write("</stream:stream>");
@@ -514,7 +655,6 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
         notify_lost();
         close_socket();
         retry_timer.cancel();
-        write_queue.clear();
         asio::post(io, [p = std::shared_ptr<XmlStreamParser>(std::move(parser))] {});
         log::event(log::Level::info, "xmpp.closed",
                    was_closing ? "component stream closed" : "component stopped",
@@ -523,8 +663,9 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
 };
 
 ComponentStream::ComponentStream(asio::io_context& io, ComponentSettings settings,
-                                 StanzaHandler& handler, counters::Registry& registry)
-    : impl_(std::make_shared<Impl>(io, std::move(settings), handler, registry)) {}
+                                 StanzaHandler& handler, counters::Registry& registry,
+                                 WriteQueueLimits write_limits)
+    : impl_(std::make_shared<Impl>(io, std::move(settings), handler, registry, write_limits)) {}
 
 ComponentStream::~ComponentStream() = default;
 
@@ -538,7 +679,9 @@ void ComponentStream::stop() {
 
 ComponentStream::Counters ComponentStream::counters() const {
     const auto& c = impl_->counters;
-    return {c.connects.value(), c.reconnects.value(), c.stanzas_in.value(), c.stanzas_out.value()};
+    return {c.connects.value(),    c.reconnects.value(),        c.stanzas_in.value(),
+            c.stanzas_out.value(), c.stanzas_too_large.value(), c.write_stalls.value(),
+            impl_->queued_peak};
 }
 
 }  // namespace cusax::xmpp

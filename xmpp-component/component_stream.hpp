@@ -2,11 +2,20 @@
 // The generic XEP-0114 component stream (wire layer): connects to the server's component port,
 // opens the jabber:component:accept stream, authenticates with the handshake, then hands each
 // stanza to a StanzaHandler and writes back what it returns. Stream errors and lost connections
-// give one log line and a reconnect with exponential back-off and jitter; whitespace keepalives
-// and a read timeout notice a dead server; stop() closes the stream cleanly.
+// give one log line and a reconnect with exponential back-off and jitter (reset only once a
+// stream has stayed up for reconnect_max); whitespace keepalives and a read timeout notice a
+// dead server; stop() closes the stream cleanly.
+//
+// One user must not be able to take this stream, everyone's service, down:
+// - a stanza over max_stanza_size is skipped, logged and, when it is an iq request, answered
+//   with a stanza error; the stream goes on (xml_stream_parser.hpp);
+// - the write queue is bounded: past a high-water mark the stream stops reading (and so stops
+//   taking new requests) until the queue drains below a low-water mark, and a server that does
+//   not take our writes for two keepalive intervals gets the connection closed and retried.
 //
 // Runs entirely on one io_context thread. Asio stays out of this header so that only this file
 // and main.cpp pay for it.
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 
@@ -20,11 +29,19 @@ class io_context;
 
 namespace cusax::xmpp {
 
+// Bytes queued for the server (not yet taken by the kernel) at which reading stops, and below
+// which it resumes. Not configuration: the defaults hold the answers to a few hundred requests,
+// far more than a healthy server leaves unread; tests set small ones.
+struct WriteQueueLimits {
+    std::size_t high_water = 1024 * 1024;
+    std::size_t low_water = 256 * 1024;
+};
+
 class ComponentStream {
   public:
     // Registers its counters (component_counters.hpp) in `registry`, which must outlive it.
     ComponentStream(boost::asio::io_context& io, ComponentSettings settings, StanzaHandler& handler,
-                    counters::Registry& registry);
+                    counters::Registry& registry, WriteQueueLimits write_limits = {});
     ~ComponentStream();
     ComponentStream(const ComponentStream&) = delete;
     ComponentStream& operator=(const ComponentStream&) = delete;
@@ -39,6 +56,9 @@ class ComponentStream {
         std::uint64_t reconnects = 0;
         std::uint64_t stanzas_in = 0;
         std::uint64_t stanzas_out = 0;
+        std::uint64_t stanzas_too_large = 0;  // skipped for max_stanza_size
+        std::uint64_t write_stalls = 0;       // connections closed for a write queue never drained
+        std::size_t write_queue_peak_bytes = 0;
     };
     Counters counters() const;  // a consistent view only on the io_context thread
 

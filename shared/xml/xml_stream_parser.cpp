@@ -144,17 +144,41 @@ struct XmlStreamParser::Impl {
     std::optional<XmlElement> stanza;
     std::vector<XmlElement*> open;  // path from the stanza to the innermost open element
     std::uint64_t total_fed = 0;
-    std::uint64_t boundary = 0;  // input offset where the held (incomplete) item starts
+    std::uint64_t boundary = 0;      // input offset where the held (incomplete) item starts
+    std::uint64_t stanza_begin = 0;  // input offset of the current stanza's start tag
+    std::uint64_t progress = 0;      // input offset up to which expat has reported everything
+    // A stanza over the limit being skipped: its start tag, kept for the report.
+    std::optional<XmlElement> skipped;
 
     void fail(StreamErrorCondition condition, std::string detail) {
         if (!error) error = StreamParseError{condition, std::move(detail)};
         XML_StopParser(parser, XML_FALSE);
     }
 
+    std::uint64_t event_end() const {
+        return static_cast<std::uint64_t>(XML_GetCurrentByteIndex(parser)) +
+               static_cast<std::uint64_t>(XML_GetCurrentByteCount(parser));
+    }
+    void mark_progress() { progress = std::max(progress, event_end()); }
     void mark_boundary() {
-        const auto end = static_cast<std::uint64_t>(XML_GetCurrentByteIndex(parser)) +
-                         static_cast<std::uint64_t>(XML_GetCurrentByteCount(parser));
-        boundary = std::max(boundary, end);
+        boundary = std::max(boundary, event_end());
+        progress = std::max(progress, boundary);
+    }
+
+    // From here on the stanza's content is dropped as it arrives; only its start tag stays.
+    void start_skipping() {
+        XmlElement start(std::move(stanza->name), std::move(stanza->xmlns));
+        start.attributes = std::move(stanza->attributes);
+        skipped = std::move(start);
+        stanza.reset();
+        open.clear();
+    }
+
+    bool nested_too_deep() {
+        if (depth - 1 < limits.max_depth) return false;
+        fail(StreamErrorCondition::PolicyViolation,
+             "stanza nested deeper than " + std::to_string(limits.max_depth));
+        return true;
     }
 
     std::string where() const {
@@ -167,6 +191,11 @@ struct XmlStreamParser::Impl {
     static void on_start(void* user, const XML_Char* name, const XML_Char** atts) {
         Impl& p = self(user);
         if (p.error) return;
+        p.mark_progress();
+        if (p.skipped) {
+            if (!p.nested_too_deep()) ++p.depth;
+            return;
+        }
         auto [uri, local] = split_name(name);
         if (p.depth == 0) {
             if (uri != ns::streams || local != "stream") {
@@ -189,14 +218,11 @@ struct XmlStreamParser::Impl {
         }
         XmlElement* element = nullptr;
         if (p.depth == 1) {
+            p.stanza_begin = static_cast<std::uint64_t>(XML_GetCurrentByteIndex(p.parser));
             p.stanza.emplace(std::string(local), std::string(uri));
             element = &*p.stanza;
         } else {
-            if (p.depth - 1 >= p.limits.max_depth) {
-                p.fail(StreamErrorCondition::PolicyViolation,
-                       "stanza nested deeper than " + std::to_string(p.limits.max_depth));
-                return;
-            }
+            if (p.nested_too_deep()) return;
             element = &p.open.back()->add(XmlElement(std::string(local), std::string(uri)));
         }
         for (int i = 0; atts[i]; i += 2) {
@@ -209,6 +235,7 @@ struct XmlStreamParser::Impl {
     static void on_end(void* user, const XML_Char* /*name*/) {
         Impl& p = self(user);
         if (p.error) return;
+        p.mark_progress();
         --p.depth;
         if (p.depth == 0) {
             p.closed = true;
@@ -216,6 +243,14 @@ struct XmlStreamParser::Impl {
             if (p.callbacks.on_stream_close) p.callbacks.on_stream_close();
             // Whatever follows the end of the stream is not ours to parse.
             XML_StopParser(p.parser, XML_FALSE);
+            return;
+        }
+        if (p.skipped) {
+            if (p.depth > 1) return;
+            p.mark_boundary();
+            SkippedStanza done{std::move(*p.skipped), p.boundary - p.stanza_begin};
+            p.skipped.reset();
+            if (p.callbacks.on_stanza_skipped) p.callbacks.on_stanza_skipped(std::move(done));
             return;
         }
         p.open.pop_back();
@@ -230,6 +265,8 @@ struct XmlStreamParser::Impl {
     static void on_text(void* user, const XML_Char* s, int len) {
         Impl& p = self(user);
         if (p.error) return;
+        p.mark_progress();
+        if (p.skipped) return;
         if (p.depth >= 2) {
             p.open.back()->text.append(s, static_cast<std::size_t>(len));
         } else {
@@ -265,7 +302,9 @@ struct XmlStreamParser::Impl {
         // the predefined entities and character references go to on_text instead.
         if (len > 0 && s[0] == '&') {
             self(user).fail(StreamErrorCondition::RestrictedXml, "entity reference");
+            return;
         }
+        self(user).mark_progress();
     }
     static int on_external_entity(XML_Parser parser, const XML_Char*, const XML_Char*,
                                   const XML_Char*, const XML_Char*) {
@@ -322,11 +361,17 @@ struct XmlStreamParser::Impl {
             if (error) return false;
             // Checked after every piece, so at most one piece more than the limit is ever
             // held by expat and by the stanza under construction.
+            if (held() > limits.max_stanza_bytes && !skipped && stanza) start_skipping();
             if (held() > limits.max_stanza_bytes) {
+                // Nothing left to drop: expat holds an incomplete token this long, and a stanza
+                // cannot be skipped without reading its start tag to the end.
                 error = StreamParseError{
                     StreamErrorCondition::PolicyViolation,
-                    "stanza larger than " + std::to_string(limits.max_stanza_bytes) + " bytes"};
+                    std::string(skipped ? "an XML token inside a stanza"
+                                        : "a stanza's start tag or markup between stanzas") +
+                        " longer than " + std::to_string(limits.max_stanza_bytes) + " bytes"};
                 stanza.reset();
+                skipped.reset();
                 open.clear();
                 return false;
             }
@@ -334,7 +379,10 @@ struct XmlStreamParser::Impl {
         return true;
     }
 
-    std::size_t held() const { return static_cast<std::size_t>(total_fed - boundary); }
+    // While a stanza is skipped, only the token expat has not finished is held.
+    std::size_t held() const {
+        return static_cast<std::size_t>(total_fed - (skipped ? progress : boundary));
+    }
 };
 
 XmlStreamParser::XmlStreamParser(XmlStreamParserLimits limits, Callbacks callbacks)

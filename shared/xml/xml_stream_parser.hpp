@@ -4,9 +4,16 @@
 // child of <stream:stream>) as an XmlElement, and the end of the stream.
 //
 // It enforces what RFC 6120 §11.1 forbids (DTDs, entity declarations and references, comments,
-// processing instructions → restricted-xml), a byte limit per stanza (→ policy-violation, raised
-// before the stanza is held: input is fed to expat in pieces and the count checked after each),
-// and well-formedness (→ not-well-formed). Nothing is ever expanded.
+// processing instructions → restricted-xml) and well-formedness (→ not-well-formed). Nothing is
+// ever expanded.
+//
+// A stanza over the byte limit costs only that stanza: once it has grown past the limit its
+// content is dropped as it arrives (input is fed to expat in pieces and the count checked after
+// each, so no more than the limit is ever held), the parser keeps counting elements until the
+// stanza ends, then reports its start tag through on_stanza_skipped and goes on with the next.
+// Only what cannot be skipped without holding it ends the stream (→ policy-violation): a single
+// XML token (a start tag, an attribute value) longer than the limit, or markup between stanzas
+// that long; so does nesting deeper than max_depth, which expat would have to hold as a stack.
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -40,6 +47,13 @@ struct StreamHeader {
     std::string xmlns;  // the stream's default namespace
 };
 
+// A stanza dropped for its size: its start tag (name, namespace, attributes: who sent it, to
+// whom, its id and type; no children, no text) and how many bytes it had on the wire.
+struct SkippedStanza {
+    XmlElement start;
+    std::size_t bytes = 0;
+};
+
 struct XmlStreamParserLimits {
     std::size_t max_stanza_bytes = 64 * 1024;
     std::size_t max_depth = 64;     // element nesting inside one stanza
@@ -52,6 +66,7 @@ class XmlStreamParser {
         std::function<void(const StreamHeader&)> on_stream_open;
         std::function<void(XmlElement&&)> on_stanza;
         std::function<void()> on_stream_close;
+        std::function<void(SkippedStanza&&)> on_stanza_skipped = {};  // empty: ignored
     };
 
     XmlStreamParser(XmlStreamParserLimits limits, Callbacks callbacks);
@@ -66,8 +81,9 @@ class XmlStreamParser {
     const std::optional<StreamParseError>& error() const;
     bool closed() const;  // </stream:stream> seen
 
-    // Bytes of the incomplete stanza (or markup between stanzas) held since the last complete
-    // top-level item: what max_stanza_bytes bounds.
+    // Bytes of input held now, what max_stanza_bytes bounds: of the incomplete stanza (or markup
+    // between stanzas) since the last complete top-level item, or, while a stanza over the limit
+    // is being skipped, of the XML token not yet complete.
     std::size_t held_bytes() const;
     // Memory expat itself has allocated now, and at most so far (tracked through its memory
     // suite), for tests and counters.

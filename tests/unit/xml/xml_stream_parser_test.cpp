@@ -1,5 +1,6 @@
 // The XMPP stream parser fed wire text: splitting, namespaces, RFC 6120 §11.1 restrictions,
-// the stanza size limit and memory, broken markup.
+// the stanza size limit (an oversize stanza skipped, the stream going on) and memory, broken
+// markup.
 #include "shared/xml/xml_stream_parser.hpp"
 
 #include <gtest/gtest.h>
@@ -18,6 +19,7 @@ struct Collector {
     std::vector<StreamHeader> headers;
     std::vector<std::string> stanzas;  // re-serialised
     std::vector<XmlElement> elements;
+    std::vector<SkippedStanza> skipped;
     int closes = 0;
 
     XmlStreamParser::Callbacks callbacks() {
@@ -26,7 +28,8 @@ struct Collector {
                     stanzas.push_back(e.serialize());
                     elements.push_back(std::move(e));
                 },
-                [this] { ++closes; }};
+                [this] { ++closes; },
+                [this](SkippedStanza&& s) { skipped.push_back(std::move(s)); }};
     }
 };
 
@@ -216,34 +219,139 @@ TEST(XmlStreamParser, CommentsAndProcessingInstructionsAreRestrictedXml) {
     }
 }
 
-TEST(XmlStreamParser, OverSizeStanzaIsRefusedBeforeItIsHeldAndMemoryStaysBounded) {
+TEST(XmlStreamParser, OverSizeStanzaIsSkippedWithoutBeingHeldAndTheStreamGoesOn) {
     constexpr std::size_t kLimit = 64 * 1024;
     constexpr std::size_t kPiece = 4096;
     Collector c;
     XmlStreamParser p(limits(kLimit), c.callbacks());
     ASSERT_TRUE(p.feed(kHeader));
-    ASSERT_TRUE(p.feed("<message to='a@b'><body>"));
+    const std::string start =
+        "<message from='romeo@example.net/orchard' to='alice@sip.example.com' type='chat' "
+        "id='big-1' xml:lang='en'><body>";
+    ASSERT_TRUE(p.feed(start));
     const std::string piece(kPiece, 'x');
-    std::size_t fed = 0;
-    bool refused = false;
     std::size_t peak_held = 0;
-    // Up to 10 MB, in 4 KiB reads as a socket would deliver them.
+    std::size_t fed = start.size();
+    // 10 MB of body, in 4 KiB reads as a socket would deliver them: never refused, never held.
     while (fed < 10u * 1024 * 1024) {
+        ASSERT_TRUE(p.feed(piece)) << "after " << fed << " bytes: " << p.error()->detail;
         fed += piece.size();
-        if (!p.feed(piece)) {
-            refused = true;
-            break;
-        }
         peak_held = std::max(peak_held, p.held_bytes());
         ASSERT_LE(p.held_bytes(), kLimit);
     }
-    ASSERT_TRUE(refused);
-    ASSERT_TRUE(p.error());
-    EXPECT_EQ(p.error()->condition, StreamErrorCondition::PolicyViolation);
-    EXPECT_LE(fed, kLimit + kPiece);
-    EXPECT_GT(peak_held, kLimit - 2 * kPiece);
+    const std::string end =
+        "</body><active xmlns='http://jabber.org/protocol/chatstates'/></message>";
+    ASSERT_TRUE(p.feed(end));
+    fed += end.size();
+    EXPECT_GT(peak_held, kLimit - 2 * kPiece);  // the limit was reached before skipping
     EXPECT_LT(p.expat_peak_allocated_bytes(), 2 * kLimit);
     EXPECT_TRUE(c.stanzas.empty());
+    ASSERT_EQ(c.skipped.size(), 1u);
+    const XmlElement& skipped = c.skipped[0].start;
+    EXPECT_EQ(skipped.name, "message");
+    EXPECT_EQ(skipped.xmlns, "jabber:component:accept");
+    EXPECT_EQ(skipped.attr_or("id"), "big-1");
+    EXPECT_EQ(skipped.attr_or("from"), "romeo@example.net/orchard");
+    EXPECT_EQ(skipped.attr_or("to"), "alice@sip.example.com");
+    EXPECT_EQ(skipped.attr_or("type"), "chat");
+    EXPECT_TRUE(skipped.children.empty());
+    EXPECT_TRUE(skipped.text.empty());
+    EXPECT_EQ(c.skipped[0].bytes, fed);
+
+    // The next stanza is parsed as if nothing had happened.
+    ASSERT_TRUE(
+        p.feed("<iq type='get' id='after' from='juliet@example.com/balcony' "
+               "to='alice@sip.example.com'><vCard xmlns='vcard-temp'/></iq>"));
+    ASSERT_EQ(c.stanzas.size(), 1u);
+    EXPECT_EQ(c.stanzas[0],
+              "<iq type='get' id='after' from='juliet@example.com/balcony' "
+              "to='alice@sip.example.com'><vCard xmlns='vcard-temp'/></iq>");
+    EXPECT_LT(p.held_bytes(), 16u);
+    ASSERT_TRUE(p.feed("</stream:stream>"));
+    EXPECT_EQ(c.closes, 1);
+    EXPECT_FALSE(p.error());
+}
+
+// A vcard-temp set with an avatar, as a client sends it (XEP-0054 PHOTO/BINVAL), with elements
+// after the photo: the parser must keep counting them to find the stanza's end.
+const std::string kAvatarSet =
+    "<iq type='set' id='vc-set-7' from='bob@xmpp.example.com/pda' xml:lang='en'>"
+    "<vCard xmlns='vcard-temp'><FN>Bob</FN><PHOTO><TYPE>image/png</TYPE><BINVAL>" +
+    std::string(900, 'Q') +
+    "</BINVAL></PHOTO><NICKNAME>bobby</NICKNAME><TEL><VOICE/><NUMBER>+4930</NUMBER></TEL>"
+    "</vCard></iq>";
+const std::string kAfterAvatar =
+    "<presence type='probe' from='juliet@example.com' to='alice@sip.example.com'/>";
+
+TEST(XmlStreamParser, OverSizeStanzaSplitAtEveryByteIsSkippedAndTheNextComesOutWhole) {
+    XmlStreamParserLimits l = limits(256);
+    l.feed_piece = 16;
+    const std::string wire = std::string(kHeader) + kAvatarSet + "\n" + kAfterAvatar;
+    for (std::size_t split = 1; split < wire.size(); ++split) {
+        Collector c;
+        XmlStreamParser p(l, c.callbacks());
+        ASSERT_TRUE(p.feed(std::string_view(wire).substr(0, split))) << split;
+        ASSERT_TRUE(p.feed(std::string_view(wire).substr(split))) << split;
+        ASSERT_EQ(c.skipped.size(), 1u) << "split at " << split;
+        EXPECT_EQ(c.skipped[0].start.name, "iq");
+        EXPECT_EQ(c.skipped[0].start.attr_or("id"), "vc-set-7");
+        EXPECT_EQ(c.skipped[0].start.attr_or("type"), "set");
+        EXPECT_EQ(c.skipped[0].start.attr_or("xml:lang"), "en");
+        EXPECT_EQ(c.skipped[0].bytes, kAvatarSet.size());
+        ASSERT_EQ(c.stanzas.size(), 1u) << "split at " << split;
+        EXPECT_EQ(c.stanzas[0], kAfterAvatar);
+        EXPECT_LE(p.held_bytes(), 256u);
+    }
+}
+
+TEST(XmlStreamParser, StanzasJustUnderTheLimitAreNotSkipped) {
+    Collector c;
+    XmlStreamParser p(limits(kAvatarSet.size()), c.callbacks());
+    ASSERT_TRUE(p.feed(std::string(kHeader) + kAvatarSet + kAfterAvatar));
+    EXPECT_TRUE(c.skipped.empty());
+    ASSERT_EQ(c.stanzas.size(), 2u);
+    EXPECT_EQ(c.elements[0].child("vCard", "vcard-temp")->child("NICKNAME")->text, "bobby");
+}
+
+TEST(XmlStreamParser, ManyOverSizeStanzasInARowEachCostOnlyThemselves) {
+    Collector c;
+    XmlStreamParserLimits l = limits(256);
+    l.feed_piece = 64;  // the limit is checked after each piece
+    XmlStreamParser p(l, c.callbacks());
+    ASSERT_TRUE(p.feed(kHeader));
+    for (int i = 0; i < 200; ++i) ASSERT_TRUE(p.feed(kAvatarSet + " " + kAfterAvatar)) << i;
+    EXPECT_EQ(c.skipped.size(), 200u);
+    EXPECT_EQ(c.stanzas.size(), 200u);
+    EXPECT_LT(p.expat_peak_allocated_bytes(), 64u * 1024);
+}
+
+TEST(XmlStreamParser, HugeAttributeInsideAnOverSizeStanzaStillEndsTheStream) {
+    constexpr std::size_t kLimit = 32 * 1024;
+    Collector c;
+    XmlStreamParser p(limits(kLimit), c.callbacks());
+    ASSERT_TRUE(p.feed(kHeader));
+    // The stanza is skipped once past the limit, but a single token is held by expat whole.
+    const std::string wire = "<message id='m'><body>" + std::string(kLimit, 'b') + "</body><x a='" +
+                             std::string(10u * 1024 * 1024, 'a') + "'/>";
+    EXPECT_FALSE(p.feed(wire));
+    ASSERT_TRUE(p.error());
+    EXPECT_EQ(p.error()->condition, StreamErrorCondition::PolicyViolation);
+    EXPECT_LT(p.expat_peak_allocated_bytes(), 4 * kLimit);
+    EXPECT_TRUE(c.skipped.empty());
+}
+
+TEST(XmlStreamParser, DeepNestingInsideAnOverSizeStanzaIsStillAPolicyViolation) {
+    Collector c;
+    XmlStreamParserLimits l = limits(256);
+    l.max_depth = 16;
+    XmlStreamParser p(l, c.callbacks());
+    ASSERT_TRUE(p.feed(kHeader));
+    ASSERT_TRUE(p.feed("<message><body>" + std::string(1024, 'z') + "</body>"));
+    std::string deep;
+    for (int i = 0; i < 40; ++i) deep += "<a>";
+    EXPECT_FALSE(p.feed(deep));
+    ASSERT_TRUE(p.error());
+    EXPECT_EQ(p.error()->condition, StreamErrorCondition::PolicyViolation);
 }
 
 TEST(XmlStreamParser, OverSizeStanzaInOneHugeReadIsCutIntoPieces) {

@@ -1,12 +1,19 @@
 // The component stream against an in-process fake server on 127.0.0.1: handshake answered in
 // the same read as the first stanza, replies written back, a stream error leads to a
-// reconnect, stop() closes the stream and leaves the io_context without work.
+// reconnect, stop() closes the stream and leaves the io_context without work; an oversize
+// stanza costs only itself; the back-off survives streams that fail right after their
+// handshake; a server that stops reading gets a bounded queue and a closed stream.
 #include "xmpp-component/component_stream.hpp"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
 
+#include <atomic>
+#include <functional>
+#include <sstream>
 #include <thread>
 
+#include "shared/log/log.hpp"
 #include "xmpp-component/asio_include.hpp"
 #include "xmpp-component/component_protocol.hpp"
 
@@ -39,18 +46,87 @@ std::string read_until(tcp::socket& s, std::string_view marker) {
     return data;
 }
 
-TEST(ComponentStream, HandshakeStanzasReconnectAndCleanClose) {
-    boost::asio::io_context server_io;
-    tcp::acceptor acceptor(server_io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
-    const auto port = acceptor.local_endpoint().port();
+// The server's side of a connection up to the handshake answer; `after` goes out in the same
+// write as <handshake/>.
+void accept_component(tcp::acceptor& acceptor, tcp::socket& s, const std::string& stream_id,
+                      const std::string& after = {}) {
+    acceptor.accept(s);
+    read_until(s, "sip.example.com'>");
+    boost::asio::write(
+        s, boost::asio::buffer("<stream:stream xmlns:stream='http://etherx.jabber.org/streams' "
+                               "xmlns='jabber:component:accept' id='" +
+                               stream_id + "' from='sip.example.com'>"));
+    read_until(s, "</handshake>");
+    boost::asio::write(s, boost::asio::buffer("<handshake/>" + after));
+}
 
+// Tells the component to stop (from the server's thread) and answers its </stream:stream>.
+void stop_and_close(boost::asio::io_context& io, ComponentStream& stream, tcp::socket& s) {
+    boost::asio::post(io, [&] { stream.stop(); });
+    read_until(s, "</stream:stream>");
+    boost::asio::write(s, boost::asio::buffer(std::string("</stream:stream>")));
+}
+
+ComponentSettings test_settings(std::uint16_t port) {
     ComponentSettings settings;
     settings.server_port = port;
     settings.domain = "sip.example.com";
     settings.secret = "sesame";
+    settings.reconnect_min = std::chrono::milliseconds(1);
+    settings.reconnect_max = std::chrono::milliseconds(60000);
+    settings.close_timeout = std::chrono::milliseconds(3000);
+    return settings;
+}
+
+// Starts the stream and runs io until it has closed for good (the io_context runs out of
+// work) or a bound passes, then joins the server thread (freed by closing the acceptor when
+// the bound passed). Returns whether the stream closed.
+bool run_until_closed(boost::asio::io_context& io, ComponentStream& stream, tcp::acceptor& acceptor,
+                      std::thread& server) {
+    stream.start();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!io.stopped() && std::chrono::steady_clock::now() < deadline) {
+        io.run_for(std::chrono::milliseconds(50));
+    }
+    const bool closed = io.stopped();
+    if (!closed) acceptor.close();
+    server.join();
+    return closed;
+}
+
+// Log lines, captured for one test.
+class LogCapture {
+  public:
+    LogCapture() {
+        log::setup_with_sink({"test", log::Level::info, log::Format::text, ""},
+                             std::make_shared<spdlog::sinks::ostream_sink_mt>(out_));
+    }
+    // Later tests in the same process must not log into out_ once it is gone.
+    ~LogCapture() { log::setup({"test", log::Level::info, log::Format::text, ""}); }
+    LogCapture(const LogCapture&) = delete;
+    LogCapture& operator=(const LogCapture&) = delete;
+    std::vector<std::string> lines(std::string_view event) {
+        log::flush();
+        std::vector<std::string> found;
+        std::istringstream in(out_.str());
+        for (std::string line; std::getline(in, line);) {
+            if (line.find(" " + std::string(event) + " ") != std::string::npos) {
+                found.push_back(line);
+            }
+        }
+        return found;
+    }
+
+  private:
+    std::ostringstream out_;
+};
+
+TEST(ComponentStream, HandshakeStanzasReconnectAndCleanClose) {
+    boost::asio::io_context server_io;
+    tcp::acceptor acceptor(server_io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+    ComponentSettings settings = test_settings(acceptor.local_endpoint().port());
     settings.reconnect_min = std::chrono::milliseconds(10);
     settings.reconnect_max = std::chrono::milliseconds(20);
-    settings.close_timeout = std::chrono::milliseconds(3000);
 
     boost::asio::io_context io;
     PingHandler handler;
@@ -115,6 +191,215 @@ TEST(ComponentStream, HandshakeStanzasReconnectAndCleanClose) {
     EXPECT_EQ(closing, "</stream:stream>");
     EXPECT_EQ(handler.handled, 1);
     EXPECT_EQ(stream.counters().connects, 2u);
+}
+
+TEST(ComponentStream, OverSizeStanzasCostOnlyThemselvesAndIqRequestsGetPolicyViolation) {
+    LogCapture log_capture;
+    boost::asio::io_context server_io;
+    tcp::acceptor acceptor(server_io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+    ComponentSettings settings = test_settings(acceptor.local_endpoint().port());
+    settings.max_stanza_size = 1024;
+
+    boost::asio::io_context io;
+    PingHandler handler;
+    counters::Registry registry;
+    ComponentStream stream(io, settings, handler, registry);
+
+    // A vcard-temp set with an avatar, a long chat message, then a ping: only the ping is
+    // handled, the set is refused, the message dropped, and the stream stays up.
+    const std::string avatar_set =
+        "<iq type='set' id='vc-7' from='bob@xmpp.example.com/pda' to='sip.example.com' "
+        "xml:lang='en'><vCard xmlns='vcard-temp'><PHOTO><TYPE>image/png</TYPE><BINVAL>" +
+        std::string(20000, 'Q') + "</BINVAL></PHOTO><NICKNAME>bob</NICKNAME></vCard></iq>";
+    const std::string long_message =
+        "<message type='chat' id='m-1' from='eve@xmpp.example.com/x' "
+        "to='alice@sip.example.com'><body>" +
+        std::string(100000, 'b') + "</body></message>";
+    const std::string ping =
+        "<iq type='get' id='p2' from='juliet@xmpp.example.com/balcony' "
+        "to='sip.example.com'><ping xmlns='urn:xmpp:ping'/></iq>";
+    std::string answers;
+    std::thread server([&] {
+        tcp::socket s(server_io);
+        accept_component(acceptor, s, "big-1", avatar_set + long_message + ping);
+        answers = read_until(s, "id='p2'/>");
+        stop_and_close(io, stream, s);
+    });
+    const bool finished = run_until_closed(io, stream, acceptor, server);
+    ASSERT_TRUE(finished) << "the stream did not close";
+
+    EXPECT_EQ(answers,
+              "<iq type='error' from='sip.example.com' to='bob@xmpp.example.com/pda' id='vc-7'>"
+              "<error type='modify'><policy-violation "
+              "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text "
+              "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas' xml:lang='en'>stanza larger than "
+              "1024 bytes</text></error></iq><iq type='result' id='p2'/>");
+    EXPECT_EQ(handler.handled, 1);
+    const auto c = stream.counters();
+    EXPECT_EQ(c.connects, 1u);
+    EXPECT_EQ(c.reconnects, 0u);
+    EXPECT_EQ(c.stanzas_too_large, 2u);
+    const auto logged = log_capture.lines("xmpp.stanza_too_large");
+    ASSERT_EQ(logged.size(), 2u);
+    EXPECT_NE(logged[0].find("stanza_id=vc-7 peer=bob@xmpp.example.com/pda"), std::string::npos)
+        << logged[0];
+    EXPECT_NE(logged[0].find("bytes=" + std::to_string(avatar_set.size())), std::string::npos)
+        << logged[0];
+    EXPECT_NE(logged[1].find("stanza_id=m-1 peer=eve@xmpp.example.com/x"), std::string::npos)
+        << logged[1];
+    EXPECT_TRUE(log_capture.lines("xmpp.disconnected").empty());
+}
+
+// The attempt each reconnect line reports, in order.
+std::vector<std::string> reconnect_attempts(LogCapture& log_capture) {
+    std::vector<std::string> attempts;
+    for (const auto& line : log_capture.lines("xmpp.disconnected")) {
+        const auto at = line.find(" attempt=");
+        attempts.push_back(
+            at == std::string::npos ? "?" : line.substr(at + 9, line.find(' ', at + 1) - at - 9));
+    }
+    return attempts;
+}
+
+TEST(ComponentStream, BackoffKeepsGrowingWhenEachStreamFailsRightAfterItsHandshake) {
+    LogCapture log_capture;
+    boost::asio::io_context server_io;
+    tcp::acceptor acceptor(server_io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+    ComponentSettings settings = test_settings(acceptor.local_endpoint().port());
+
+    boost::asio::io_context io;
+    PingHandler handler;
+    counters::Registry registry;
+    ComponentStream stream(io, settings, handler, registry);
+    std::thread server([&] {
+        // Authenticated, then dropped at once, four times.
+        for (int i = 0; i < 4; ++i) {
+            tcp::socket s(server_io);
+            accept_component(acceptor, s, "flap-" + std::to_string(i));
+        }
+        tcp::socket s(server_io);
+        accept_component(acceptor, s, "last");
+        stop_and_close(io, stream, s);
+    });
+    const bool finished = run_until_closed(io, stream, acceptor, server);
+    ASSERT_TRUE(finished) << "the stream did not close";
+    EXPECT_EQ(stream.counters().connects, 5u);
+    EXPECT_EQ(reconnect_attempts(log_capture), (std::vector<std::string>{"1", "2", "3", "4"}));
+}
+
+class HelloHandler : public PingHandler {
+  public:
+    void on_stream_ready(Send send) override {
+        XmlElement hello("message", std::string(ns::component));
+        hello.set_attr("id", "hello").set_attr("to", "sip.example.com");
+        send(hello);
+    }
+};
+
+TEST(ComponentStream, BackoffResetsOnceAStreamHasStayedUpForReconnectMax) {
+    LogCapture log_capture;
+    boost::asio::io_context server_io;
+    tcp::acceptor acceptor(server_io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+    ComponentSettings settings = test_settings(acceptor.local_endpoint().port());
+    settings.reconnect_max = std::chrono::milliseconds(50);
+
+    boost::asio::io_context io;
+    HelloHandler handler;
+    counters::Registry registry;
+    ComponentStream stream(io, settings, handler, registry);
+    std::thread server([&] {
+        {
+            tcp::socket s(server_io);
+            accept_component(acceptor, s, "short");
+        }
+        {
+            tcp::socket s(server_io);
+            accept_component(acceptor, s, "long");
+            // The component is past its handshake once its first stanza arrives; from then on
+            // it has been up for at least as long as this sleep, whatever the load.
+            read_until(s, "id='hello'");
+            std::this_thread::sleep_for(2 * settings.reconnect_max);
+        }
+        tcp::socket s(server_io);
+        accept_component(acceptor, s, "last");
+        stop_and_close(io, stream, s);
+    });
+    const bool finished = run_until_closed(io, stream, acceptor, server);
+    ASSERT_TRUE(finished) << "the stream did not close";
+    EXPECT_EQ(reconnect_attempts(log_capture), (std::vector<std::string>{"1", "1"}));
+}
+
+class BigReplyHandler : public StanzaHandler {
+  public:
+    static constexpr std::size_t kReplyText = 32 * 1024;
+    std::vector<XmlElement> handle(const XmlElement& stanza) override {
+        ++handled;
+        XmlElement reply("iq", std::string(ns::component));
+        reply.set_attr("type", "result").set_attr("id", stanza.attr_or("id"));
+        reply.add("query", "urn:example:big").text = std::string(kReplyText, 'r');
+        return {reply};
+    }
+    std::atomic<int> handled = 0;
+};
+
+TEST(ComponentStream, AServerThatStopsReadingGetsABoundedQueueThenAClosedStream) {
+    LogCapture log_capture;
+    boost::asio::io_context server_io;
+    // A small receive window, so that the kernel's buffers fill early.
+    tcp::acceptor acceptor(server_io);
+    acceptor.open(tcp::v4());
+    acceptor.set_option(boost::asio::socket_base::receive_buffer_size(4096));
+    acceptor.bind(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+    acceptor.listen();
+    ComponentSettings settings = test_settings(acceptor.local_endpoint().port());
+    settings.keepalive_interval = std::chrono::milliseconds(100);
+    WriteQueueLimits limits;
+    limits.high_water = 256 * 1024;
+    limits.low_water = 64 * 1024;
+
+    boost::asio::io_context io;
+    BigReplyHandler handler;
+    counters::Registry registry;
+    ComponentStream stream(io, settings, handler, registry, limits);
+
+    constexpr int kRequests = 3000;  // answers: about 100 MB, far past any socket buffer
+    std::string requests;
+    for (int i = 0; i < kRequests; ++i) {
+        requests += "<iq type='get' id='q" + std::to_string(i) +
+                    "' from='u@xmpp.example.com/r' to='sip.example.com'><query "
+                    "xmlns='urn:example:big'/></iq>";
+    }
+    tcp::socket stalled(server_io);
+    std::thread writer;
+    std::thread server([&] {
+        accept_component(acceptor, stalled, "stall");
+        // Requests keep coming, and nothing is ever read again. The writes block once the
+        // component stops reading, and fail once it closes.
+        writer = std::thread([&] {
+            boost::system::error_code ignored;
+            boost::asio::write(stalled, boost::asio::buffer(requests), ignored);
+        });
+        tcp::socket s(server_io);
+        accept_component(acceptor, s, "after");  // the reconnect
+        stop_and_close(io, stream, s);
+    });
+    const bool finished = run_until_closed(io, stream, acceptor, server);
+    boost::system::error_code ignored;
+    stalled.shutdown(tcp::socket::shutdown_both, ignored);
+    if (writer.joinable()) writer.join();
+    ASSERT_TRUE(finished) << "the stream did not close";
+
+    const auto c = stream.counters();
+    EXPECT_EQ(c.write_stalls, 1u);
+    EXPECT_EQ(c.connects, 2u);
+    // Reading stops at the high-water mark: the queue never holds more than that plus the
+    // answer to one request (and a few bytes of stream framing).
+    EXPECT_GE(c.write_queue_peak_bytes, limits.high_water);
+    EXPECT_LE(c.write_queue_peak_bytes, limits.high_water + BigReplyHandler::kReplyText + 1024);
+    EXPECT_LT(handler.handled.load(), kRequests);
+    const auto lost = log_capture.lines("xmpp.disconnected");
+    ASSERT_EQ(lost.size(), 1u);
+    EXPECT_NE(lost[0].find("not taking our writes"), std::string::npos) << lost[0];
 }
 
 }  // namespace
