@@ -78,9 +78,9 @@ StatelessProxy::StatelessProxy(su_root_t* root, ProxySettings settings, Snapshot
     if (settings_.listen.empty()) throw std::runtime_error("no listen URI");
     const auto rmem = static_cast<unsigned>(std::max(settings_.udp_receive_buffer, 0));
     const auto wmem = static_cast<unsigned>(std::max(settings_.udp_send_buffer, 0));
-    // TLS: Sofia-SIP reads agent.pem and cafile.pem from this directory. The minimum
-    // protocol is OpenSSL's system policy (Debian: MinProtocol = TLSv1.2), which Sofia-SIP's
-    // SSLv23 method follows; TPTAG_TLS_VERSION would pin TLS 1.0, so it is left alone.
+    // TLS: Sofia-SIP reads agent.pem and cafile.pem from this directory; the minimum protocol
+    // is OpenSSL's system policy, so TPTAG_TLS_VERSION is left alone
+    // (docs/sip-proxy-internals.md).
     const std::string& cert_dir = settings_.tls_certificate_dir;
     const unsigned verify_policy = tls_verify_policy(settings_.tls_verify);
     agent_.reset(nta_agent_create(
