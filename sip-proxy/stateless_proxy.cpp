@@ -105,8 +105,8 @@ StatelessProxy::StatelessProxy(su_root_t* root, ProxySettings settings, Snapshot
     for (sip_via_t const* v = nta_agent_via(agent_.get()); v; v = v->v_next)
         sent_by_.push_back(SentBy{std::string(view(v->v_host)), std::string(view(v->v_port))});
     if (!settings_.next_hop.empty()) {
-        url_t* url = url_hdup(next_hop_home_.get(),
-                              URL_STRING_MAKE(settings_.next_hop.c_str())->us_url);
+        url_t* url =
+            url_hdup(next_hop_home_.get(), URL_STRING_MAKE(settings_.next_hop.c_str())->us_url);
         if (!url || !url->url_host) throw std::runtime_error("bad next hop " + settings_.next_hop);
         parts_.next_hop = url;
         parts_.next_hop_trusted = trusted_.host_is_trusted(url->url_host);
@@ -201,11 +201,11 @@ StepResult StatelessProxy::reply(RequestContext& ctx, int status, const char* ph
     }
     const std::string warning_value = warning.empty() ? "" : warning_399(warning_agent(), warning);
     const std::string unsupported_value(unsupported);
-    nta_msg_treply(agent_.get(), msg.release(), status, phrase,
-                   TAG_IF(!warning_value.empty(), SIPTAG_WARNING_STR(warning_value.c_str())),
-                   TAG_IF(!unsupported_value.empty(),
-                          SIPTAG_UNSUPPORTED_STR(unsupported_value.c_str())),
-                   TAG_END());
+    nta_msg_treply(
+        agent_.get(), msg.release(), status, phrase,
+        TAG_IF(!warning_value.empty(), SIPTAG_WARNING_STR(warning_value.c_str())),
+        TAG_IF(!unsupported_value.empty(), SIPTAG_UNSUPPORTED_STR(unsupported_value.c_str())),
+        TAG_END());
     return StepResult::replied;
 }
 

@@ -13,7 +13,8 @@ StepResult charge_warning(RequestContext& ctx, ChainParts& parts) {
     const ChargePolicy& policy = parts.settings.charge_policy;
     if (ctx.method == sip_method_invite) {
         const RequestTarget target = target_of(ctx.target);
-        const TargetClass cls = classify_target(target, parts.settings.dial_plan, ctx.snapshot.get());
+        const TargetClass cls =
+            classify_target(target, parts.settings.dial_plan, ctx.snapshot.get());
         const ChargeAction action = policy.action(cls);
         if (action != ChargeAction::allow || cls == TargetClass::emergency)
             log::event(log::Level::info, "charge.classified", "call target classified",

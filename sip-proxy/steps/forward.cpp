@@ -119,8 +119,7 @@ StepResult forward(RequestContext& ctx, ChainParts& parts) {
     log::event(log::Level::warn, "sip.forward_failed", "next hop unreachable",
                {{"call_id", ctx.call_id}, {"destination", url_text(ctx.destination)}});
     ctx.msg = std::move(keep);
-    if (sip->sip_via && is_own_via(parts.sent_by, sip->sip_via))
-        sip_via_remove(ctx.msg.get(), sip);
+    if (sip->sip_via && is_own_via(parts.sent_by, sip->sip_via)) sip_via_remove(ctx.msg.get(), sip);
     if (!sip->sip_via) return StepResult::dropped;
     return parts.wire.reply(ctx, SIP_503_SERVICE_UNAVAILABLE);
 }

@@ -44,9 +44,9 @@ StepResult route(RequestContext& ctx, ChainParts& parts) {
     ctx.by_request_uri = destination == nullptr && !strict_next_hop;
     if (!destination) destination = sip->sip_request->rq_url;
     ctx.destination = destination;
-    ctx.next_hop_trusted =
-        configured_hop ? parts.next_hop_trusted
-                       : (destination->url_host && parts.trusted.host_is_trusted(destination->url_host));
+    ctx.next_hop_trusted = configured_hop ? parts.next_hop_trusted
+                                          : (destination->url_host &&
+                                             parts.trusted.host_is_trusted(destination->url_host));
     return StepResult::next;
 }
 

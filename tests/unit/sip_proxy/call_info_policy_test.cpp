@@ -210,8 +210,7 @@ TEST_F(CallInfoPolicy, AnonymousFromWithoutDisplayNameSkips) {
                 SkipReason::privacy);
     // Either half of the URI is enough: anonymous user, or the anonymous.invalid host.
     expect_skip(decide(invite("<sip:anonymous@example.com>", pai), trusted), SkipReason::privacy);
-    expect_skip(decide(invite("<sip:alice@anonymous.invalid>", pai), trusted),
-                SkipReason::privacy);
+    expect_skip(decide(invite("<sip:alice@anonymous.invalid>", pai), trusted), SkipReason::privacy);
     // A named caller with the same assertion gets the JID: the skips above are the From's.
     expect_insert(decide(invite("<sip:alice@example.com>", pai), trusted),
                   "alice@xmpp.example.com");

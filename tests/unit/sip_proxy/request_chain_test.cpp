@@ -33,6 +33,14 @@ std::string request(const UdpPeer& caller, std::string_view method, std::string_
 
 std::string hop_uri(const UdpPeer& peer) { return "sip:" + peer.host_port(); }
 
+// What `hop` receives when `caller` sends `text` through a proxy of its own with `settings`.
+std::optional<std::string> relayed(const ProxySettings& settings, const UdpPeer& caller,
+                                   const UdpPeer& hop, const std::string& text) {
+    InProcessProxy proxy(settings);
+    proxy.send(caller, text);
+    return proxy.next_datagram(hop);
+}
+
 // RFC 7081 §7: a sips: target is not relayed to a hop reached in the clear.
 TEST(RequestChain, TlsGuardRefusesASipsTargetTowardAnUnencryptedNextHop) {
     UdpPeer caller, next_hop;
@@ -64,9 +72,8 @@ TEST(RequestChain, PAssertedIdentityFromAnUntrustedSourceIsRemoved) {
     UdpPeer caller, next_hop;
     ProxySettings untrusting;
     untrusting.next_hop = hop_uri(next_hop);
-    InProcessProxy proxy(untrusting);
-    proxy.send(caller, request(caller, "INVITE", "sip:bob@example.com", pai));
-    auto forwarded = proxy.next_datagram(next_hop);
+    const std::string invite = request(caller, "INVITE", "sip:bob@example.com", pai);
+    auto forwarded = relayed(untrusting, caller, next_hop, invite);
     ASSERT_TRUE(forwarded);
     EXPECT_EQ(start_line(*forwarded), "INVITE sip:bob@example.com SIP/2.0");
     EXPECT_FALSE(header(*forwarded, "P-Asserted-Identity")) << *forwarded;
@@ -74,25 +81,21 @@ TEST(RequestChain, PAssertedIdentityFromAnUntrustedSourceIsRemoved) {
     // From a trusted source the same header stays.
     ProxySettings trusting = untrusting;
     trusting.trusted_peers = {"127.0.0.1"};
-    InProcessProxy trusting_proxy(trusting);
-    trusting_proxy.send(caller, request(caller, "INVITE", "sip:bob@example.com", pai));
-    forwarded = trusting_proxy.next_datagram(next_hop);
+    forwarded = relayed(trusting, caller, next_hop, invite);
     ASSERT_TRUE(forwarded);
     EXPECT_EQ(header(*forwarded, "P-Asserted-Identity"), "<sip:alice@example.com>");
 }
 
 // RFC 3325 §9.3: with Privacy: id, the asserted identity does not leave the trust domain.
 TEST(RequestChain, PrivacyIdRemovesPAssertedIdentityTowardAnUntrustedNextHop) {
-    const std::string headers =
-        "P-Asserted-Identity: <sip:alice@example.com>\nPrivacy: id\n";
+    const std::string headers = "P-Asserted-Identity: <sip:alice@example.com>\nPrivacy: id\n";
     UdpPeer caller;
     UdpPeer outside("127.0.0.2");  // loopback too, but not in trusted_peers
     ProxySettings settings;
     settings.trusted_peers = {"127.0.0.1"};
     settings.next_hop = hop_uri(outside);
-    InProcessProxy proxy(settings);
-    proxy.send(caller, request(caller, "INVITE", "sip:bob@example.com", headers));
-    auto forwarded = proxy.next_datagram(outside);
+    const std::string invite = request(caller, "INVITE", "sip:bob@example.com", headers);
+    auto forwarded = relayed(settings, caller, outside, invite);
     ASSERT_TRUE(forwarded);
     EXPECT_EQ(header(*forwarded, "Privacy"), "id");
     EXPECT_FALSE(header(*forwarded, "P-Asserted-Identity")) << *forwarded;
@@ -100,9 +103,7 @@ TEST(RequestChain, PrivacyIdRemovesPAssertedIdentityTowardAnUntrustedNextHop) {
     // Toward a trusted next hop it stays, as it does without Privacy: id.
     UdpPeer inside;
     settings.next_hop = hop_uri(inside);
-    InProcessProxy inward(settings);
-    inward.send(caller, request(caller, "INVITE", "sip:bob@example.com", headers));
-    forwarded = inward.next_datagram(inside);
+    forwarded = relayed(settings, caller, inside, invite);
     ASSERT_TRUE(forwarded);
     EXPECT_EQ(header(*forwarded, "P-Asserted-Identity"), "<sip:alice@example.com>");
 }
@@ -163,8 +164,8 @@ TEST(RequestChain, CancelOfAWarnedInviteCarriesTheChargeMarker) {
     EXPECT_EQ(proxy.counter("charge.warned"), 1u) << "a CANCEL is no second warned call";
 
     // An allowed target gets no marker.
-    proxy.send(caller, request(caller, "INVITE", "sip:carol@elsewhere.example", "",
-                               "z9hG4bK-chain-2"));
+    proxy.send(caller,
+               request(caller, "INVITE", "sip:carol@elsewhere.example", "", "z9hG4bK-chain-2"));
     invite = proxy.next_datagram(next_hop);
     ASSERT_TRUE(invite);
     EXPECT_EQ(header(*invite, "Via")->find("cusax-cw"), std::string::npos);
