@@ -95,20 +95,8 @@ BranchKey compute_branch(sip_t const* sip) {
 
 bool is_loop(sip_t const* sip, const std::vector<SentBy>& ours, const BranchKey& key) {
     for (sip_via_t const* v = sip->sip_via; v; v = v->v_next) {
-        if (!v->v_branch || !v->v_host) continue;
+        if (!is_own_via(ours, v)) continue;
         std::string_view branch(v->v_branch);
-        if (branch.substr(0, kBranchPrefix.size()) != kBranchPrefix) continue;
-        bool ours_sent = false;
-        for (const auto& s : ours) {
-            std::string_view port = v->v_port ? v->v_port : "";
-            if (text::iequals(s.host, v->v_host) &&
-                (s.port == port || (s.port.empty() && port == "5060") ||
-                 (port.empty() && s.port == "5060"))) {
-                ours_sent = true;
-                break;
-            }
-        }
-        if (!ours_sent) continue;
         // "<prefix><transaction>.<loop>[;...]": compare the loop part.
         std::string_view rest = branch.substr(kBranchPrefix.size());
         auto dot = rest.find('.');

@@ -1,9 +1,6 @@
 #pragma once
 // The branch a stateless proxy puts in its own Via (RFC 3261 §16.11, §16.6 item 8).
-//
-// Why stateless: measured under sipp at 1,000 calls/s on this kind of machine
-// (shared/notes/sip-peers.md), a stateless NTA relay used 0.19 s of CPU per 1,000 calls in
-// 8.5 MiB, against 0.39 s and about 33 KB per call kept for 32 s for stateful NTA.
+// Why stateless rather than NTA's transactions: docs/sip-proxy-internals.md.
 //
 // A stateless proxy must give a retransmission, the CANCEL and the ACK to a non-2xx the same
 // branch as their INVITE, so the branch is computed, not drawn: its first part hashes the
@@ -16,6 +13,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "sip-proxy/sent_by.hpp"
 
 namespace cusax::sip_proxy {
 
@@ -30,12 +29,6 @@ struct BranchKey {
 };
 
 BranchKey compute_branch(sip_t const* sip);
-
-// One of our own sent-by values (host and port as this proxy writes them into its Via).
-struct SentBy {
-    std::string host;
-    std::string port;  // empty: default port
-};
 
 // §16.3 item 4: a Via of ours whose branch has the same loop part as this request would get.
 bool is_loop(sip_t const* sip, const std::vector<SentBy>& ours, const BranchKey& key);

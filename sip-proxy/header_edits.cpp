@@ -9,24 +9,19 @@
 #include <vector>
 
 #include "shared/text/ascii_case.hpp"
+#include "shared/text/quoted_string.hpp"
+#include "shared/text/trim.hpp"
 
 namespace cusax::sip_proxy {
 
 namespace {
 
-bool is_lws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_lws(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_lws(s.back())) s.remove_suffix(1);
-    return s;
-}
-
 using text::iequals;
+using text::trim_whitespace;
 
 // RFC 3261 §25.1 quoted-string: strips the quotes and resolves quoted-pairs.
 std::string unquote(std::string_view value) {
-    value = trim(value);
+    value = trim_whitespace(value);
     if (value.size() < 2 || value.front() != '"' || value.back() != '"') return std::string(value);
     std::string out;
     for (std::size_t i = 1; i + 1 < value.size(); ++i) {
@@ -44,7 +39,7 @@ bool is_impp(sip_call_info_t const* value) {
         std::string_view param(*p);
         auto eq = param.find('=');
         if (eq == std::string_view::npos) continue;
-        if (!iequals(trim(param.substr(0, eq)), "purpose")) continue;
+        if (!iequals(trim_whitespace(param.substr(0, eq)), "purpose")) continue;
         if (iequals(unquote(param.substr(eq + 1)), "impp")) return true;
     }
     return false;
@@ -73,15 +68,12 @@ int remove_p_asserted_identity(msg_t* msg, sip_t* sip) {
     return static_cast<int>(doomed.size());
 }
 
+std::string warning_399(std::string_view agent, std::string_view text) {
+    return "399 " + std::string(agent) + " " + text::quoted_single_line(text);
+}
+
 bool add_warning(msg_t* msg, sip_t* sip, std::string_view agent, std::string_view text) {
-    std::string value = "399 " + std::string(agent) + " \"";
-    for (char c : text) {
-        if (c == '"' || c == '\\') value.push_back('\\');
-        if (c == '\r' || c == '\n') c = ' ';
-        value.push_back(c);
-    }
-    value.push_back('"');
-    return sip_add_make(msg, sip, sip_warning_class, value.c_str()) == 0;
+    return sip_add_make(msg, sip, sip_warning_class, warning_399(agent, text).c_str()) == 0;
 }
 
 }  // namespace cusax::sip_proxy

@@ -2,6 +2,7 @@
 // Adapter, outbound: turns decisions into edits of a parsed Sofia message.
 #include <sofia-sip/sip.h>
 
+#include <string>
 #include <string_view>
 
 namespace cusax::sip_proxy {
@@ -21,6 +22,10 @@ bool insert_impp_call_info(msg_t* msg, sip_t* sip, std::string_view jid);
 
 // Removes every P-Asserted-Identity value (RFC 3325 §5, §9.3). Returns how many.
 int remove_p_asserted_identity(msg_t* msg, sip_t* sip);
+
+// The value `399 AGENT "TEXT"` (RFC 3261 §20.43 warn-code 399, miscellaneous), TEXT as one
+// quoted string (shared/text/quoted_string.hpp): the one spelling of every Warning we write.
+std::string warning_399(std::string_view agent, std::string_view text);
 
 // Adds `Warning: 399 AGENT "TEXT"` (RFC 3261 §20.43), quotes and backslashes escaped.
 bool add_warning(msg_t* msg, sip_t* sip, std::string_view agent, std::string_view text);

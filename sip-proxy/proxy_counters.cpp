@@ -13,7 +13,8 @@ ProxyCounters::ProxyCounters(counters::Registry& registry)
       responses_relayed(registry.get("responses.relayed")),
       messages_malformed(registry.get("messages.malformed")),
       tls_downgrade_refused(registry.get("requests.tls_downgrade_refused")),
-      forward_failed(registry.get("requests.forward_failed")) {
+      forward_failed(registry.get("requests.forward_failed")),
+      not_handled(registry.get("requests.not_handled")) {
     for (auto reason : {SkipReason::privacy, SkipReason::untrusted, SkipReason::no_identity,
                         SkipReason::no_binding, SkipReason::unverified})
         skipped_[static_cast<std::size_t>(reason)] =

@@ -22,6 +22,7 @@ struct ProxyCounters {
     counters::Counter& messages_malformed;        // messages.malformed
     counters::Counter& tls_downgrade_refused;     // requests.tls_downgrade_refused
     counters::Counter& forward_failed;            // requests.forward_failed
+    counters::Counter& not_handled;               // requests.not_handled (a bug: no step ended it)
 
     // call_info.skipped.<reason>, by SkipReason.
     counters::Counter& skipped(SkipReason reason) {

@@ -29,7 +29,7 @@ std::optional<Rejection> check_request(sip_t const* sip) {
             if (!is_urn(sip->sip_request->rq_url))
                 return Rejection{416, "Unsupported URI Scheme", {}, {}};
     }
-    // §16.3 item 3: NTA never looks at Max-Forwards (notes); 0 ends the request here.
+    // §16.3 item 3: NTA never looks at Max-Forwards; 0 ends the request here.
     if (sip->sip_max_forwards && sip->sip_max_forwards->mf_count == 0 &&
         sip->sip_request->rq_method != sip_method_ack)
         return Rejection{483, "Too Many Hops", {}, {}};

@@ -1,12 +1,10 @@
 #pragma once
 // Wire layer: the UDP socket buffers the kernel really gave Sofia-SIP's sockets.
 //
-// TPTAG_UDP_RMEM / TPTAG_UDP_WMEM make tport try setsockopt(SO_RCVBUFFORCE / SO_SNDBUFFORCE),
-// which only a process with CAP_NET_ADMIN may use, then SO_RCVBUF / SO_SNDBUF, which the
-// kernel silently caps at net.core.rmem_max / wmem_max (seen with strace): run as the cusax
-// user with the Debian default of 208 KiB, bursts of calls are dropped by the kernel before
-// the CPU is busy (shared/notes/sip-peers.md). tport does not expose its sockets, so they are found
-// among the process's descriptors by their local port.
+// The kernel silently caps what tport asks for at net.core.rmem_max / wmem_max unless the
+// process may force it, and too small a buffer drops bursts of calls before the CPU is busy
+// (docs/sip-proxy-internals.md). tport does not expose its sockets, so they are found among
+// the process's descriptors by their local port.
 #include <sofia-sip/nta.h>
 
 #include <cstdint>

@@ -53,7 +53,8 @@ using MsgRef = std::unique_ptr<msg_t, MsgDeleter>;
 MsgRef parse_sip_message(const char* text, std::size_t length);
 
 // The extended message class the agent is created with (sip_extend_mclass(NULL)), so that
-// P-Asserted-Identity is parsed (notes: it is not with the default class), and with every
+// P-Asserted-Identity is parsed (it is not with the default class:
+// docs/sip-proxy-internals.md), and with every
 // RFC 3261 token accepted as a method in the request line and CSeq (lenient_method.hpp).
 msg_mclass_t const* extended_mclass();
 

@@ -1,33 +1,33 @@
 #pragma once
 // Wire layer: one NTA agent whose message callback receives every request and response
-// statelessly (RFC 3261 §16.11), as in Flexisip. Each request walks the front-door checks,
-// the trust verdict, the Call-Info and charge policies, then goes out with nta_msg_tsend and a
-// computed branch; each response loses our Via and goes back by the next one.
-#include <functional>
+// statelessly (RFC 3261 §16.11), as in Flexisip. Each request walks the chain of steps
+// (request_chain.hpp); this file does the Sofia work the steps ask for (where a request came
+// from, answers, sends). Each response loses our Via and goes back by the next one.
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "shared/counters/counters.hpp"
 #include "shared/store/snapshot.hpp"
-#include "sip-proxy/branch_key.hpp"
 #include "sip-proxy/dns_reachability.hpp"
 #include "sip-proxy/proxy_counters.hpp"
 #include "sip-proxy/proxy_settings.hpp"
+#include "sip-proxy/request_context.hpp"
+#include "sip-proxy/sent_by.hpp"
 #include "sip-proxy/sofia_handles.hpp"
 #include "sip-proxy/trust_policy.hpp"
 
 namespace cusax::sip_proxy {
 
-class StatelessProxy {
+class StatelessProxy : private RequestWire {
   public:
-    using SnapshotSource = std::function<std::shared_ptr<const store::Snapshot>()>;
+    using SnapshotSource = sip_proxy::SnapshotSource;
 
     // Binds every listen URI. Throws std::runtime_error naming the URI that failed.
     // Registers its counters in `registry`, which must outlive the proxy.
     StatelessProxy(su_root_t* root, ProxySettings settings, SnapshotSource snapshots,
                    counters::Registry& registry);
-    ~StatelessProxy();
+    ~StatelessProxy() override;
     StatelessProxy(const StatelessProxy&) = delete;
     StatelessProxy& operator=(const StatelessProxy&) = delete;
 
@@ -39,17 +39,18 @@ class StatelessProxy {
     void on_message(msg_t* msg, sip_t* sip);
 
   private:
-    struct RequestContext;
     void handle_request(MsgRef msg, sip_t* sip);
     void handle_response(MsgRef msg, sip_t* sip);
-    void reject(MsgRef msg, sip_t* sip, int status, const char* phrase, const std::string& warning,
-                const std::string& unsupported = {});
-    bool is_own_uri(url_t const* url) const;
-    bool is_own_via(sip_via_t const* via) const;
     std::string warning_agent() const;
     void fold_nta_stats();
-
     static void on_stats_timer(su_root_magic_t*, su_timer_t*, su_timer_arg_t* arg);
+
+    // RequestWire: what the steps ask of Sofia.
+    SourceInfo source_of(msg_t* msg) override;
+    StepResult reply(RequestContext& ctx, int status, const char* phrase, std::string_view warning,
+                     std::string_view unsupported) override;
+    bool listens_on(const char* protocol) override;
+    bool send(RequestContext& ctx, url_t const* hop, const std::string& branch_tag) override;
 
     ProxySettings settings_;
     ProxyCounters counters_;
@@ -58,11 +59,11 @@ class StatelessProxy {
     std::size_t nta_bad_requests_ = 0;
     SnapshotSource snapshots_;
     TrustedPeers trusted_;
-    bool next_hop_trusted_ = false;
     NtaAgent agent_;
     std::vector<SentBy> sent_by_;
-    std::string next_hop_;
-    DnsReachability dns_;  // checked before a host-name hop reaches NTA's resolver
+    SuHome next_hop_home_;  // holds the parsed next hop
+    DnsReachability dns_;   // checked before a host-name hop reaches NTA's resolver
+    ChainParts parts_;
     su_timer_t* stats_timer_ = nullptr;
 };
 

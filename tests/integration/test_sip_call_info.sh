@@ -241,11 +241,23 @@ received_invite() {  # the INVITE as the callee received it, up to the blank lin
     tr -d '\r' <"$1" | awk '/^INVITE sip:/{p=1} p && /^$/{exit} p{print}'
 }
 
+# True when the text is an INVITE the callee received (its request line and Call-ID).
+saw_invite() {  # TEXT
+    grep -q "^INVITE sip:" <<<"$1" && grep -qi "^Call-ID: " <<<"$1"
+}
+
+# The header lines of the first response CODE ("180 Ringing") in a sipp message trace, up to
+# the blank line that ends them: nothing of the next message.
+response_headers() {  # FILE CODE
+    tr -d '\r' <"$1" | awk -v code="$2" '$0 == "SIP/2.0 " code {p=1} p && /^$/ {exit} p {print}'
+}
+
 start_proxy
 
 # 1. verified caller through a trusted hop
 if run_call verified bob@example.com ""; then
     invite=$(received_invite "$work/verified.callee.msg")
+    saw_invite "$invite" || fail "verified: no INVITE in the callee's capture"
     n=$(grep -ci "purpose=impp" <<<"$invite" || true)
     [[ $n -eq 1 ]] || fail "verified: expected one impp Call-Info at the callee, saw $n"
     grep -q "<xmpp:alice@xmpp.example.com>;purpose=impp" <<<"$invite" ||
@@ -262,6 +274,9 @@ fi
 # 2. Privacy: id
 if run_call privacy bob@example.com "Privacy: id"; then
     invite=$(received_invite "$work/privacy.callee.msg")
+    # The checks below look for what must be absent: first prove this is the INVITE judged.
+    saw_invite "$invite" && grep -q "^Privacy: id$" <<<"$invite" ||
+        fail "privacy: the callee's INVITE (with Privacy: id) is not in its capture"
     grep -qi "purpose=impp" <<<"$invite" && fail "privacy: impp Call-Info sent despite Privacy: id"
     grep -qi "P-Asserted-Identity" <<<"$invite" &&
         fail "privacy: P-Asserted-Identity relayed to an untrusted next hop"
@@ -272,8 +287,10 @@ fi
 # 3. a PSTN number: the Warning on the 180 and the 200 the caller receives
 if run_call pstn "+4989123@example.com" ""; then
     for code in "180 Ringing" "200 OK"; do
-        awk -v code="$code" '$0 ~ "SIP/2.0 " code {p=1} p && /^Warning:/ {print; exit}' \
-            "$work/pstn.caller.msg" | grep -q '399 .*"PSTN call: charges apply"' ||
+        response=$(response_headers "$work/pstn.caller.msg" "$code")
+        grep -q "^CSeq: 1 INVITE" <<<"$response" ||
+            fail "pstn: the caller's trace has no $code to the INVITE"
+        grep -q '^Warning: 399 .*"PSTN call: charges apply"' <<<"$response" ||
             fail "pstn: no Warning on the $code the caller received"
     done
 else

@@ -203,6 +203,19 @@ TEST_F(CallInfoPolicy, AnonymousFromSkips) {
                 SkipReason::privacy);
 }
 
+TEST_F(CallInfoPolicy, AnonymousFromWithoutDisplayNameSkips) {
+    // RFC 3323 §4.1.1.3: the URI makes a From anonymous; the display name is optional.
+    const std::string pai = "P-Asserted-Identity: <sip:alice@example.com>\n";
+    expect_skip(decide(invite("<sip:anonymous@anonymous.invalid>", pai), trusted),
+                SkipReason::privacy);
+    // Either half of the URI is enough: anonymous user, or the anonymous.invalid host.
+    expect_skip(decide(invite("<sip:anonymous@example.com>", pai), trusted), SkipReason::privacy);
+    expect_skip(decide(invite("<sip:alice@anonymous.invalid>", pai), trusted), SkipReason::privacy);
+    // A named caller with the same assertion gets the JID: the skips above are the From's.
+    expect_insert(decide(invite("<sip:alice@example.com>", pai), trusted),
+                  "alice@xmpp.example.com");
+}
+
 TEST_F(CallInfoPolicy, NoSnapshotMeansNoBinding) {
     auto p = parse(invite("<sip:x@example.com>", "P-Asserted-Identity: <sip:alice@example.com>\n"));
     auto d =

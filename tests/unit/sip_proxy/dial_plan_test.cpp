@@ -50,6 +50,32 @@ TEST_F(DialPlanTest, EmergencyNumbersAndSosUrns) {
     EXPECT_NE(classify("urn:service:counseling"), TargetClass::emergency);
 }
 
+// RFC 7081 §5 puts the emergency check first: no number range or dial prefix of the operator
+// may turn an emergency number into an on-net or PSTN call (which a policy could block).
+TEST_F(DialPlanTest, EmergencyIsDecidedBeforeLocalNumberRanges) {
+    plan.local_number_prefixes = {"1"};  // short extensions 1xx
+    EXPECT_EQ(classify("sip:112@example.com"), TargetClass::emergency);
+    EXPECT_EQ(classify("tel:112"), TargetClass::emergency);
+    EXPECT_EQ(classify("sip:123@example.com"), TargetClass::on_net);  // the range still works
+}
+
+TEST_F(DialPlanTest, EmergencyIsDecidedBeforeAnOutsideLinePrefix) {
+    plan.offnet_number_prefixes = {"9"};  // outside line: 9 then the number
+    EXPECT_EQ(classify("sip:911@example.com"), TargetClass::emergency);
+    EXPECT_EQ(classify("sip:911@example.com;user=phone"), TargetClass::emergency);
+    EXPECT_EQ(classify("sip:90891234@example.com"), TargetClass::pstn);  // the prefix works
+}
+
+TEST_F(DialPlanTest, EmergencyIsDecidedBeforeTheBindingStore) {
+    // A binding that claims the number does not make an emergency call on-net.
+    snapshot = test::snapshot_of({test::binding("sip:desk@example.com", "desk@xmpp.example.com",
+                                                {"+112"}, Verification::Admin)});
+    plan.emergency_numbers = {"+112"};
+    EXPECT_EQ(classify("tel:+112"), TargetClass::emergency);
+    plan.emergency_numbers = {"112"};
+    EXPECT_EQ(classify("tel:+112"), TargetClass::on_net);  // the binding itself is found
+}
+
 TEST_F(DialPlanTest, OnNet) {
     EXPECT_EQ(classify("sip:alice@example.com"), TargetClass::on_net);    // bound AOR
     EXPECT_EQ(classify("sip:bob@partner.example"), TargetClass::on_net);  // bound, other domain

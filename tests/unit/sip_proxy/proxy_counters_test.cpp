@@ -24,7 +24,8 @@ TEST(ProxyCounters, RegisteredAtStartUnderTheirNames) {
           "call_info.skipped.no_binding", "call_info.skipped.unverified", "charge.warned",
           "charge.blocked", "requests.relayed", "responses.relayed", "messages.malformed",
           "requests.rejected.400", "requests.rejected.403", "requests.rejected.482",
-          "requests.rejected.483", "requests.rejected.503", "requests.rejected.other"}) {
+          "requests.rejected.483", "requests.rejected.503", "requests.rejected.other",
+          "requests.not_handled"}) {
         ASSERT_TRUE(v.count(name)) << name;
         EXPECT_EQ(v.at(name), 0u) << name;
     }

@@ -1,0 +1,127 @@
+// RFC 3261 §16.6 items 3 to 8: the request as it leaves, and the send.
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/sip_util.h>
+
+#include "shared/log/log.hpp"
+#include "shared/text/ascii_case.hpp"
+#include "sip-proxy/charge_marker.hpp"
+#include "sip-proxy/request_checks.hpp"
+#include "sip-proxy/request_facts.hpp"
+#include "sip-proxy/steps/steps.hpp"
+
+namespace cusax::sip_proxy::steps {
+
+namespace {
+
+bool is_dialog_creating(sip_method_t method) {
+    switch (method) {
+        case sip_method_invite:
+        case sip_method_subscribe:
+        case sip_method_refer:
+        case sip_method_notify:
+            return true;
+        default:
+            return false;
+    }
+}
+
+// §16.6 item 3: Max-Forwards one less, or 70 when absent.
+void set_max_forwards(msg_t* msg, sip_t* sip) {
+    const unsigned long max_forwards = forwarded_max_forwards(sip);
+    if (sip->sip_max_forwards) {
+        sip->sip_max_forwards->mf_count = max_forwards;
+        sip_fragment_clear(sip->sip_max_forwards->mf_common);
+    } else {
+        sip_add_make(msg, sip, sip_max_forwards_class, std::to_string(max_forwards).c_str());
+    }
+}
+
+// §16.6 item 4: Record-Route on dialog-creating requests, when configured.
+void add_record_route(const RequestContext& ctx, const ChainParts& parts) {
+    if (!parts.settings.record_route || !ctx.initial || !is_dialog_creating(ctx.method) ||
+        parts.sent_by.empty())
+        return;
+    const auto& s = parts.sent_by.front();
+    const std::string rr = "<sip:" + s.host + (s.port.empty() ? "" : ":" + s.port) + ";lr>";
+    msg_t* msg = ctx.msg.get();
+    if (auto* h = sip_record_route_make(msg_home(msg), rr.c_str()))
+        sip_header_insert(msg, ctx.sip, reinterpret_cast<sip_header_t*>(h));
+}
+
+// The transport a hop's URI demands ("tls" for sips:, else its transport parameter), or
+// null when any will do.
+const char* required_protocol(url_t const* url) {
+    if (!url) return nullptr;
+    if (url->url_type == url_sips) return "tls";
+    char transport[16];
+    if (!url->url_params ||
+        url_param(url->url_params, "transport", transport, sizeof transport) <= 0)
+        return nullptr;
+    for (const char* known : {"udp", "tcp", "tls", "sctp"})
+        if (text::iequals(transport, known)) return known;
+    return "unknown";
+}
+
+// The host NTA resolves for a hop: its maddr parameter when present, else its host.
+bool hop_needs_dns(url_t const* url) {
+    if (!url || !url->url_host) return false;
+    char maddr[256];
+    if (url->url_params && url_param(url->url_params, "maddr", maddr, sizeof maddr) > 0)
+        return host_needs_dns(maddr);
+    return host_needs_dns(url->url_host);
+}
+
+log::RateLimitedLog& dns_log() {
+    static log::RateLimitedLog dns("sip.dns", 10, 60);
+    return dns;
+}
+
+// Whether the hop can be handed to NTA at all. A hop whose transport we do not listen on
+// would fail in nta_msg_tsend too, but Sofia-SIP leaks the message on that path. A host name
+// with no routable nameserver would make Sofia's resolver spin inside nta_msg_tsend
+// (dns_reachability.hpp). Both get a 503 at once (§16.7 item 6; RFC 3263 §4.3 for the
+// resolver). docs/sip-proxy-internals.md has what was measured.
+bool can_send(const RequestContext& ctx, ChainParts& parts) {
+    const char* protocol = required_protocol(ctx.destination);
+    if (protocol && !parts.wire.listens_on(protocol)) return false;
+    if (hop_needs_dns(ctx.destination) && !parts.dns.reachable()) {
+        dns_log().event(log::Level::warn, "sip.dns_unreachable",
+                        "no nameserver reachable to resolve the next hop",
+                        {{"call_id", ctx.call_id},
+                         {"destination", url_text(ctx.destination)},
+                         {"resolv_conf", parts.dns.path()}});
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+StepResult forward(RequestContext& ctx, ChainParts& parts) {
+    sip_t* sip = ctx.sip;
+    set_max_forwards(ctx.msg.get(), sip);
+    add_record_route(ctx, parts);
+
+    const std::string branch_tag = branch_tag_value(ctx.branch.value(), ctx.warn_class);
+    // nta_msg_tsend takes the message even when it fails: a second reference answers then.
+    MsgRef keep(msg_ref_create(ctx.msg.get()));
+    // The hop chosen by route, always named: left to itself, NTA sends a request whose first
+    // Route lacks ;lr (a strict router) by its Request-URI, not to that router.
+    url_t const* hop = ctx.by_request_uri ? nullptr : ctx.destination;
+    if (can_send(ctx, parts) && parts.wire.send(ctx, hop, branch_tag)) {
+        parts.counters.requests_relayed.add();
+        return StepResult::forwarded;
+    }
+    // A hop that fails later (ICMP, refused connection) is reported by tport to no message:
+    // stateless, the caller's own Timer B ends that call (docs/sip-proxy-internals.md).
+    parts.counters.forward_failed.add();
+    log::event(log::Level::warn, "sip.forward_failed", "next hop unreachable",
+               {{"call_id", ctx.call_id}, {"destination", url_text(ctx.destination)}});
+    ctx.msg = std::move(keep);
+    if (sip->sip_via && is_own_via(parts.sent_by, sip->sip_via)) sip_via_remove(ctx.msg.get(), sip);
+    if (!sip->sip_via) return StepResult::dropped;
+    return parts.wire.reply(ctx, SIP_503_SERVICE_UNAVAILABLE);
+}
+
+}  // namespace cusax::sip_proxy::steps
