@@ -36,7 +36,7 @@ TEST(ConfigLoader, DefaultsThroughTypedGetters) {
     EXPECT_EQ(config.size("sip-proxy", "udp_receive_buffer"), 4u << 20);
     EXPECT_EQ(config.list("sip-proxy", "call_info_methods"), List{"INVITE"});
     EXPECT_EQ(config.integer("xmpp-component", "server_port"), 5347);
-    EXPECT_EQ(config.size("xmpp-component", "max_stanza_size"), 65536u);
+    EXPECT_EQ(config.size("xmpp-component", "max_stanza_size"), 1048576u);
     EXPECT_EQ(config.duration("xmpp-component", "reconnect_max"), 60s);
     EXPECT_EQ(config.string("cusaxctl", "import_verification"), "unverified");
     EXPECT_EQ(config.location("log", "level"), "default");

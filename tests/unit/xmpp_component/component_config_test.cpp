@@ -41,7 +41,7 @@ TEST(ComponentConfig, ExampleFileGivesTheDocumentedDeployment) {
     EXPECT_EQ(c.stream.local_domains, std::vector<std::string>{"xmpp.example.com"});
     EXPECT_EQ(c.directory.domain, "sip.example.com");
     EXPECT_EQ(c.directory.local_domains, std::vector<std::string>{"xmpp.example.com"});
-    EXPECT_EQ(c.stream.max_stanza_size, 64u * 1024);
+    EXPECT_EQ(c.stream.max_stanza_size, 1024u * 1024);
 }
 
 TEST(ComponentConfig, DefaultsOfTheKeysLeftOut) {
