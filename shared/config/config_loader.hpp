@@ -2,13 +2,13 @@
 // Reading and validating the INI file shared by the three programs.
 //
 // Every problem is collected, then one ConfigError reports them all, first line first:
-//   cusax.ini:12: [xmpp-component] server_port: must be between 1 and 65535, got "70000"
-//   cusax.ini:14: [sip-prox]: unknown section (did you mean [sip-proxy]?)
+//   cusax.ini:12: [widget] port: must be between 1 and 65535, got "70000"
+//   cusax.ini:14: [widgt]: unknown section (did you mean [widget]?)
 //   cusax.ini:3: [log] levle: unknown key (did you mean level?)
 //   cusax.ini:7: [log] level: duplicate key (first set on line 4)
 //   cusax.ini:9: [log]: duplicate section (first on line 2)
-//   cusax.ini:20: [xmpp-component] secret: required key is missing      (line of the header)
-//   cusax.ini: [xmpp-component] domain: required key is missing         (section absent)
+//   cusax.ini:20: [widget] secret: required key is missing              (line of the header)
+//   cusax.ini: [widget] domain: required key is missing                 (section absent)
 //   cusax.ini:30: line is longer than 199 characters
 //   cusax.ini:31: syntax error (expected [section], key = value or a comment)
 //   cusax.ini: cannot read: No such file or directory

@@ -46,7 +46,7 @@ struct KeyDecl {
 
 class Config;
 
-// A rule between keys of one section ("reconnect_min <= reconnect_max"): the key to blame
+// A rule between keys of one section ("retry_min <= retry_max"): the key to blame
 // and what is wrong. Reported at the line of that key (or of the section header).
 struct KeyProblem {
     std::string key;

@@ -9,13 +9,13 @@
 // struct: no key is read again by name elsewhere. docs/configuration.md explains the split
 // between this engine (shared/) and the programs' tables.
 //
-//   const config::SettingsTable<ProxySettings> table{"sip-proxy", "The SIP proxy.", {
-//       config::key("next_hop", &ProxySettings::next_hop, "Where requests go.",
+//   const config::SettingsTable<WidgetSettings> table{"widget", "An example program.", {
+//       config::key("peer", &WidgetSettings::peer, "Where messages go.",
 //                   {.validator = validators::optional_sip_uri}),
-//       config::key("local_domains", config::member(&ProxySettings::plan, &DialPlan::domains),
-//                   "Domains served here."),
-//       config::choice_key<TlsVerify>("tls_verify_peers", &ProxySettings::tls_verify,
-//                          {{"none", TlsVerify::none}, {"all", TlsVerify::all}}, "Whose ..."),
+//       config::key("names", config::member(&WidgetSettings::plan, &Plan::names),
+//                   "Names served here."),
+//       config::choice_key<Mode>("mode", &WidgetSettings::mode,
+//                          {{"fast", Mode::fast}, {"safe", Mode::safe}}, "How ..."),
 //   }};
 #include <chrono>
 #include <functional>

@@ -15,7 +15,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 // The known name closest to `unknown`, if close enough to be a likely typo: case is ignored,
 // and a name within max(2, length/3) edits qualifies (1 edit for names of 3 characters or
 // less, so that short words are not matched to anything). Failing that, a known name that
-// `unknown` (3 characters or more) is the first word of ("xmpp" -> "xmpp-component"), if only
+// `unknown` (3 characters or more) is the first word of ("dial" -> "dial-plan"), if only
 // one is. Ties go to the earlier name.
 std::optional<std::string> closest_name(std::string_view unknown,
                                         const std::vector<std::string>& known);
