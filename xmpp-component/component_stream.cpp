@@ -25,11 +25,6 @@ using boost::system::error_code;
 namespace {
 std::string ms_text(std::chrono::milliseconds ms) { return std::to_string(ms.count()); }
 
-bool is_iq_request(const XmlElement& stanza) {
-    const auto type = stanza.attr_or("type");
-    return stanza.name == "iq" && (type == "get" || type == "set");
-}
-
 // Oversize stanzas come from users: logged below error and rate-limited, so that one user
 // sending them in a loop cannot fill a disk.
 log::RateLimitedLog& oversize_log() {
@@ -369,6 +364,11 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
             return;
         }
         if (state != State::Ready) return;
+        deliver(std::move(stanza));
+    }
+
+    // In order: behind what waits for the write queue to drain.
+    void deliver(XmlElement&& stanza) {
         if (write_queue_full() || !inbound.empty()) {
             inbound.push_back(std::move(stanza));
             return;
@@ -422,10 +422,18 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
                               {"type", start.attr_or("type")},
                               {"bytes", std::to_string(skipped.bytes)},
                               {"limit", limit}});
+        XmlElement error = make_error_reply(start, "policy-violation", "modify",
+                                            "stanza larger than " + limit + " bytes");
+        if (start.name == "iq" && !is_iq_request(start)) {
+            // An answer to one of the handler's own requests: handed over as the error it
+            // became, addressed as it was, so that the request does not wait for it forever.
+            error.attributes = start.attributes;
+            error.set_attr("type", "error");
+            deliver(std::move(error));
+            return;
+        }
         if (!is_iq_request(start)) return;
-        write(make_error_reply(start, "policy-violation", "modify",
-                               "stanza larger than " + limit + " bytes")
-                  .serialize(ns::component));
+        write(error.serialize(ns::component));
         counters.stanzas_out.add();
     }
 

@@ -8,7 +8,8 @@
 //
 // One user must not be able to take this stream, everyone's service, down:
 // - a stanza over max_stanza_size is skipped, logged and, when it is an iq request, answered
-//   with a stanza error; the stream goes on (xml_stream_parser.hpp);
+//   with a stanza error (when it is an iq answer, the handler gets it as that error, so that
+//   its request ends); the stream goes on (xml_stream_parser.hpp);
 // - the write queue is bounded: past a high-water mark the stream stops reading (and so stops
 //   taking new requests) until the queue drains below a low-water mark, and a server that does
 //   not take our writes for two keepalive intervals gets the connection closed and retried.

@@ -42,6 +42,27 @@ bool advertisement(const StanzaContext& c) {
     return true;
 }
 
+// RFC 6120 §8.2.3: a delegation wrapper that is not acted upon is still answered. From anyone
+// but the server it is forbidden (only the server may hand the component its users' stanzas:
+// XEP-0355 §5); from the server but not one forwarded iq request, bad-request.
+bool refuse(const StanzaContext& c, const DelegatedRequest& request, HandlerOutcome& out) {
+    const bool untrusted = request.status == DelegatedRequest::Status::untrusted;
+    out.kind = "delegation";
+    out.query = QueryKind::other;
+    if (untrusted) {
+        out.refuse(c.stanza, "forbidden", "auth", "delegated stanzas come from the server only");
+    } else {
+        out.refuse(c.stanza, "bad-request", "modify",
+                   "a delegation carries one forwarded iq get or set");
+    }
+    log::event(log::Level::warn, "xmpp.delegation_refused",
+               untrusted ? "not from the server" : "malformed",
+               {{"stanza_id", c.stanza.attr_or("id")},
+                {"peer", c.stanza.attr_or("from")},
+                {"error", out.error}});
+    return true;
+}
+
 }  // namespace
 
 DelegationFeature::DelegationFeature(std::shared_ptr<VcardStore> vcards,
@@ -51,18 +72,14 @@ DelegationFeature::DelegationFeature(std::shared_ptr<VcardStore> vcards,
 std::span<const Claim> DelegationFeature::claims() const { return kClaims; }
 
 bool DelegationFeature::handle(const StanzaContext& c, HandlerOutcome& out) {
-    // A message that advertises nothing (or not from the server) is an ordinary message.
+    // A message that advertises nothing (or not from the server) is an ordinary message, and
+    // an iq response is no request of anyone's (RFC 6120 §8.3.1: never answered).
     if (c.stanza.name == "message" && !advertisement(c)) return false;
+    if (c.stanza.name == "iq" && !is_iq_request(c.stanza)) return false;
     out.logged = true;
     if (c.stanza.name == "message") return true;
     const DelegatedRequest request = unwrap_delegation(c.stanza, c.settings.local_domains);
-    using Status = DelegatedRequest::Status;
-    if (request.status != Status::ok) {
-        log::event(log::Level::warn, "xmpp.delegation_ignored",
-                   request.status == Status::untrusted ? "not from the server" : "malformed",
-                   {{"stanza_id", c.stanza.attr_or("id")}, {"peer", c.stanza.attr_or("from")}});
-        return true;
-    }
+    if (request.status != DelegatedRequest::Status::ok) return refuse(c, request, out);
     const XmlElement& inner = *request.inner;
     const std::string owner = delegated_vcard_owner(inner);
     const store::BindingView* binding = c.accounts.snapshot().by_jid(owner);

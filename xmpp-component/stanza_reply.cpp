@@ -13,6 +13,11 @@ XmlElement reply_skeleton(const XmlElement& request, std::string_view type) {
 }
 }  // namespace
 
+bool is_iq_request(const XmlElement& stanza) {
+    const std::string_view type = stanza.attr_or("type");
+    return stanza.name == "iq" && (type == "get" || type == "set");
+}
+
 XmlElement make_iq_result(const XmlElement& request) { return reply_skeleton(request, "result"); }
 
 XmlElement make_error_reply(const XmlElement& request, std::string_view condition,

@@ -6,6 +6,9 @@
 
 namespace cusax::xmpp {
 
+// An iq get or set: a request, which is always answered (RFC 6120 §8.2.3).
+bool is_iq_request(const XmlElement& stanza);
+
 // An empty <iq type='result'/> to an iq: from and to swapped, id kept.
 XmlElement make_iq_result(const XmlElement& request);
 

@@ -102,6 +102,33 @@ void unclaimed_message(const StanzaContext& c, HandlerOutcome& out) {
     out.refuse(c.stanza, "service-unavailable", "cancel");
 }
 
+void route(std::span<FeatureHandler* const> handlers, const StanzaContext& c, HandlerOutcome& out) {
+    const XmlElement& stanza = c.stanza;
+    if (ask(handlers, true, c, out)) return;
+    if (!stanza.attr("from")) {
+        out.kind = "no-from";
+        // The server stamps `from` on whatever it routes (RFC 6120 §8.1.2.1), so a stanza
+        // without one can only be the server's own; an iq request of it is answered all the
+        // same, the reply (without `to`) going back to the server.
+        if (is_iq_request(stanza)) {
+            out.query = QueryKind::other;
+            out.refuse(stanza, "bad-request", "modify", "a stanza without from");
+        }
+        return;
+    }
+    if (c.target.binding) out.aor = c.target.binding->aor;
+    if (stanza.name == "iq") {
+        iq_front_door_and_features(handlers, c, out);
+    } else if (stanza.name == "presence") {
+        out.kind = "presence";
+        if (!ask(handlers, false, c, out)) out.routine = true;
+    } else if (stanza.name == "message") {
+        if (!ask(handlers, false, c, out)) unclaimed_message(c, out);
+    } else {
+        out.kind = "unknown-element";
+    }
+}
+
 }  // namespace
 
 HandlerOutcome route_stanza(std::span<FeatureHandler* const> handlers, const XmlElement& stanza,
@@ -116,21 +143,12 @@ HandlerOutcome route_stanza(std::span<FeatureHandler* const> handlers, const Xml
                           now,
                           handlers,
                           resolve_target(stanza, accounts, settings)};
-    if (ask(handlers, true, c, out)) return out;
-    if (!stanza.attr("from")) {
-        out.kind = "no-from";
-        return out;
-    }
-    if (c.target.binding) out.aor = c.target.binding->aor;
-    if (stanza.name == "iq") {
-        iq_front_door_and_features(handlers, c, out);
-    } else if (stanza.name == "presence") {
-        out.kind = "presence";
-        if (!ask(handlers, false, c, out)) out.routine = true;
-    } else if (stanza.name == "message") {
-        if (!ask(handlers, false, c, out)) unclaimed_message(c, out);
-    } else {
-        out.kind = "unknown-element";
+    route(handlers, c, out);
+    // RFC 6120 §8.2.3: an iq get or set is always answered. Every path above answers one; should
+    // a feature ever claim one and leave it unanswered, the requester still gets an error, not
+    // a timeout.
+    if (is_iq_request(stanza) && out.replies.empty()) {
+        out.refuse(stanza, "internal-server-error", "wait");
     }
     return out;
 }

@@ -40,6 +40,14 @@ bool listed(const std::vector<std::string>& domains, std::string_view domain) {
     return !domain.empty() && std::find(domains.begin(), domains.end(), domain) != domains.end();
 }
 
+// The stream's answer to a request whose real answer was over max_stanza_size
+// (component_stream.hpp): RFC 6120 §8.3.3.12 policy-violation at the outer level.
+bool too_large(const XmlElement& answer) {
+    const XmlElement* error = answer.child("error");
+    return answer.attr_or("type") == "error" && error &&
+           error->child("policy-violation", ns::stanza_errors) != nullptr;
+}
+
 constexpr std::string_view how_to_enable =
     "grant it the pubsub namespace through XEP-0356 (Prosody: conf/prosody-privilege.cfg.lua)";
 
@@ -233,6 +241,7 @@ void Vcard4Sync::enqueue(std::vector<Change> changes, bool full) {
 
 bool Vcard4Sync::resync_all() {
     if (!send_ || granted_.empty()) return false;
+    too_large_.clear();
     start_full_pass();
     return true;
 }
@@ -252,8 +261,8 @@ void Vcard4Sync::pump() {
             queue_.pop_front();
             const auto it = pending_.find(jid);
             if (it == pending_.end() || it->second.in_flight) continue;
-            if (!granted(jid)) {
-                pending_.erase(it);  // a domain that did not grant: nothing to do for it
+            if (!granted(jid) || known_too_large(jid, *source_())) {
+                pending_.erase(it);  // not granted, or known too large: nothing to do now
                 continue;
             }
             it->second.in_flight = true;
@@ -263,7 +272,9 @@ void Vcard4Sync::pump() {
         if (cursor_ && *cursor_ != *cursor_end_) {
             std::string jid((**cursor_).jid);
             ++*cursor_;
-            if (!granted(jid) || pending_.count(jid)) continue;
+            if (!granted(jid) || pending_.count(jid) || known_too_large(jid, *pass_snapshot_)) {
+                continue;
+            }
             pending_[jid].in_flight = true;
             start(jid);
             continue;
@@ -300,6 +311,10 @@ void Vcard4Sync::on_answer(std::string id, const XmlElement& stanza) {
 
 void Vcard4Sync::on_fetched(const std::string& id, Request request, const XmlElement& stanza) {
     counters_.fetched.add();
+    if (too_large(stanza)) {
+        remember_too_large(id, request.jid);
+        return finish(request.jid, std::nullopt);
+    }
     const Vcard4Fetch fetched = read_vcard4_fetch(stanza);
     if (fetched.status == Vcard4Fetch::Status::failed) {
         fail(id, request.jid, "get", fetched.error);
@@ -334,6 +349,29 @@ void Vcard4Sync::fail(const std::string& id, const std::string& jid, std::string
     counters_.failed.add();
     log::event(log::Level::warn, "xmpp.vcard4_failed", error,
                {{"stanza_id", id}, {"jid", jid}, {"step", step}});
+}
+
+void Vcard4Sync::remember_too_large(const std::string& id, const std::string& jid) {
+    counters_.failed.add();
+    std::optional<store::Binding> binding;
+    if (const auto* b = source_()->by_jid(jid)) binding = owned(*b);
+    too_large_[jid] = std::move(binding);
+    log::event(log::Level::warn, "xmpp.vcard4_too_large",
+               "the user's vCard4 is larger than max_stanza_size: not synced until their binding "
+               "changes or `cusaxctl sync-vcards`",
+               {{"stanza_id", id}, {"jid", jid}, {"step", "get"}});
+}
+
+// Whether the user's vCard4 was too large for the binding they still have; one whose binding
+// changed since is forgotten and tried again.
+bool Vcard4Sync::known_too_large(const std::string& jid, const store::Snapshot& snapshot) {
+    const auto it = too_large_.find(jid);
+    if (it == too_large_.end()) return false;
+    const auto* now = snapshot.by_jid(jid);
+    const auto& then = it->second;
+    if (now && then ? same_tels(*now, *then) : !now && !then) return true;
+    too_large_.erase(it);
+    return false;
 }
 
 void Vcard4Sync::finish(const std::string& jid, const std::optional<store::Binding>& used) {

@@ -11,6 +11,11 @@
 // component put there are removed). For each user: a get, then a publish only when something
 // is missing (no publish storm), at most max_in_flight users at a time, the rest queued.
 //
+// A user whose vCard4 comes back too large for the stream (max_stanza_size: the stream hands
+// the answer over as a policy-violation error) cannot be synced, and reading it again would
+// fail again: the user is remembered with their binding, logged once, and left alone until
+// that binding changes or an operator asks for every user again (resync_all).
+//
 // Threads: everything runs on the stream's thread, except snapshot_published(), which may be
 // called on any (the store watcher's): it works out the changed users there and hands them
 // over through `post`.
@@ -75,8 +80,9 @@ class Vcard4Sync : public FeatureHandler, public std::enable_shared_from_this<Vc
 
     // An operator's request (`cusaxctl sync-vcards`, SIGUSR2; stream thread): every bound user
     // again, as after a grant, for the edits users made to their own vCard4 meanwhile (the
-    // server does not tell the component about those). Returns false when it cannot run now
-    // (not connected, or no grant yet: the next grant starts a full pass anyway).
+    // server does not tell the component about those), those whose vCard4 was too large
+    // included. Returns false when it cannot run now (not connected, or no grant yet: the next
+    // grant starts a full pass anyway).
     bool resync_all();
 
     struct Change {
@@ -108,6 +114,8 @@ class Vcard4Sync : public FeatureHandler, public std::enable_shared_from_this<Vc
     void finish(const std::string& jid, const std::optional<store::Binding>& used);
     void fail(const std::string& id, const std::string& jid, std::string_view step,
               const std::string& error);
+    void remember_too_large(const std::string& id, const std::string& jid);
+    bool known_too_large(const std::string& jid, const store::Snapshot& snapshot);
     std::string next_id();
     void check_granted(std::uint64_t connection);
 
@@ -128,6 +136,8 @@ class Vcard4Sync : public FeatureHandler, public std::enable_shared_from_this<Vc
     std::shared_ptr<const store::Snapshot> pass_snapshot_;  // the full pass under way
     std::optional<Cursor> cursor_;
     std::optional<Cursor> cursor_end_;
+    // Users whose vCard4 was too large to read, with their binding then (none: unbound).
+    std::unordered_map<std::string, std::optional<store::Binding>> too_large_;
     std::uint64_t id_counter_ = 0;
     std::string id_prefix_;
 

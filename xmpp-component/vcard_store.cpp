@@ -1,5 +1,6 @@
 #include "xmpp-component/vcard_store.hpp"
 
+#include "shared/store/binding_store.hpp"
 #include "shared/xml/parse_element.hpp"
 
 namespace cusax::xmpp {
@@ -8,12 +9,21 @@ std::optional<StoredVcard> VcardStore::get(std::string_view bare_jid) {
     auto row = rows_.get(bare_jid);
     if (!row) return std::nullopt;
     auto vcard = parse_element(row->xml);
-    if (!vcard) return std::nullopt;
+    if (!vcard) {
+        throw store::StoreError("the stored vCard of " + std::string(bare_jid) +
+                                " does not parse (" + std::to_string(row->xml.size()) + " bytes)");
+    }
     return StoredVcard{std::move(*vcard), std::move(row->listed_sip)};
 }
 
 void VcardStore::put(std::string_view bare_jid, const StoredVcard& stored) {
-    rows_.put(bare_jid, {stored.vcard.serialize(), stored.listed_sip});
+    std::string xml = stored.vcard.serialize();
+    const auto back = parse_element(xml);
+    if (!back || !(*back == stored.vcard)) {
+        throw store::StoreError("the vCard of " + std::string(bare_jid) +
+                                " would not read back as it is: not stored");
+    }
+    rows_.put(bare_jid, {std::move(xml), stored.listed_sip});
 }
 
 }  // namespace cusax::xmpp

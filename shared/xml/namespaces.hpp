@@ -11,7 +11,9 @@ inline constexpr std::string_view client = "jabber:client";
 inline constexpr std::string_view streams = "http://etherx.jabber.org/streams";
 inline constexpr std::string_view stream_errors = "urn:ietf:params:xml:ns:xmpp-streams";
 inline constexpr std::string_view stanza_errors = "urn:ietf:params:xml:ns:xmpp-stanzas";
+// Bound to the prefixes xml and xmlns by definition, never declared (Namespaces in XML 1.0 §3).
 inline constexpr std::string_view xml = "http://www.w3.org/XML/1998/namespace";
+inline constexpr std::string_view xmlns = "http://www.w3.org/2000/xmlns/";
 
 // Service discovery (XEP-0030), search (XEP-0055) and its data forms (XEP-0004), ping
 // (XEP-0199).

@@ -1,12 +1,40 @@
 #include "shared/xml/xml_element.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace cusax::xmpp {
 
+namespace {
+
+constexpr std::string_view kXmlPrefix = "xml:";
+
+// The expanded name an attribute key stands for: "xml:lang" is lang in the xml namespace,
+// anything else an unprefixed name.
+struct KeyName {
+    std::string_view ns;
+    std::string_view local;
+};
+KeyName key_name(std::string_view key) {
+    if (key.starts_with(kXmlPrefix)) return {ns::xml, key.substr(kXmlPrefix.size())};
+    return {{}, key};
+}
+
+bool is_named(const XmlAttribute& a, KeyName n) { return a.ns == n.ns && a.name == n.local; }
+
+// XML 1.0 §2.2: of the C0 controls only TAB, LF and CR are characters at all.
+bool is_forbidden_control(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 && c != '\t' && c != '\n' && c != '\r';
+}
+constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";
+
+}  // namespace
+
 const std::string* XmlElement::attr(std::string_view key) const {
-    for (const auto& [k, v] : attributes) {
-        if (k == key) return &v;
+    const KeyName n = key_name(key);
+    for (const auto& a : attributes) {
+        if (is_named(a, n)) return &a.value;
     }
     return nullptr;
 }
@@ -17,18 +45,27 @@ std::string_view XmlElement::attr_or(std::string_view key, std::string_view fall
 }
 
 XmlElement& XmlElement::set_attr(std::string_view key, std::string_view value) {
-    for (auto& [k, v] : attributes) {
-        if (k == key) {
-            v = value;
+    const KeyName n = key_name(key);
+    for (auto& a : attributes) {
+        if (is_named(a, n)) {
+            a.value = value;
             return *this;
         }
     }
-    attributes.emplace_back(std::string(key), std::string(value));
+    attributes.push_back({std::string(n.ns), std::string(n.local), std::string(value)});
     return *this;
 }
 
 void XmlElement::remove_attr(std::string_view key) {
-    std::erase_if(attributes, [&](const auto& kv) { return kv.first == key; });
+    const KeyName n = key_name(key);
+    std::erase_if(attributes, [&](const XmlAttribute& a) { return is_named(a, n); });
+}
+
+const std::string* XmlElement::attr_in(std::string_view attr_ns, std::string_view local) const {
+    for (const auto& a : attributes) {
+        if (is_named(a, {attr_ns, local})) return &a.value;
+    }
+    return nullptr;
 }
 
 const XmlElement* XmlElement::child(std::string_view child_name, std::string_view child_ns) const {
@@ -73,7 +110,11 @@ void append_escaped_text(std::string& out, std::string_view text) {
                 out += "&#xD;";
                 break;  // survives end-of-line normalisation
             default:
-                out += c;
+                if (is_forbidden_control(c)) {
+                    out += kReplacementCharacter;
+                } else {
+                    out += c;
+                }
         }
     }
 }
@@ -106,51 +147,93 @@ void append_escaped_attribute(std::string& out, std::string_view value) {
                 out += "&#xD;";
                 break;
             default:
-                out += c;
+                if (is_forbidden_control(c)) {
+                    out += kReplacementCharacter;
+                } else {
+                    out += c;
+                }
         }
     }
 }
 
-std::string XmlElement::serialize(std::string_view parent_ns) const {
+std::string XmlElement::serialize(std::string_view default_ns) const {
     std::string out;
-    serialize_to(out, parent_ns);
+    serialize_to(out, default_ns);
     return out;
 }
 
-void XmlElement::serialize_to(std::string& out, std::string_view parent_ns) const {
-    out += '<';
-    out += name;
-    if (xmlns != parent_ns) {
-        out += " xmlns='";
-        append_escaped_attribute(out, xmlns);
-        out += '\'';
+namespace {
+
+void append_namespace_declaration(std::string& out, std::string_view prefix, std::string_view uri) {
+    out += " xmlns";
+    if (!prefix.empty()) {
+        out += ':';
+        out += prefix;
     }
-    int generated = 0;
-    for (const auto& [key, value] : attributes) {
-        out += ' ';
-        if (!key.empty() && key.front() == '{') {
-            // "{uri}local": declare a prefix of our own for it.
-            auto close = key.find('}');
-            std::string prefix = "ns" + std::to_string(generated++);
-            out += "xmlns:" + prefix + "='";
-            append_escaped_attribute(out, std::string_view(key).substr(1, close - 1));
-            out += "' " + prefix + ':' + key.substr(close + 1);
-        } else {
-            out += key;
+    out += "='";
+    append_escaped_attribute(out, uri);
+    out += '\'';
+}
+
+void refuse_xmlns_namespace(std::string_view uri, std::string_view what, std::string_view name) {
+    if (uri == ns::xmlns) {
+        throw std::invalid_argument(std::string(what) + " " + std::string(name) +
+                                    " in the xmlns namespace cannot be written");
+    }
+}
+
+// The attributes of one element. Each namespace other than the xml one gets a prefix declared
+// on the element itself ("ns0", "ns1", ...: never "xml", and the element's own name carries no
+// prefix but "xml", so none can clash), the same prefix for attributes sharing a namespace.
+void append_attributes(std::string& out, const std::vector<XmlAttribute>& attributes) {
+    std::vector<std::string_view> prefixed;  // namespace names, by generated prefix number
+    for (const auto& a : attributes) {
+        refuse_xmlns_namespace(a.ns, "attribute", a.name);
+        std::string prefix;
+        if (a.ns == ns::xml) {
+            prefix = "xml";
+        } else if (!a.ns.empty()) {
+            auto it = std::find(prefixed.begin(), prefixed.end(), a.ns);
+            prefix = "ns" + std::to_string(it - prefixed.begin());
+            if (it == prefixed.end()) {
+                prefixed.push_back(a.ns);
+                append_namespace_declaration(out, prefix, a.ns);
+            }
         }
+        out += ' ';
+        if (!prefix.empty()) out += prefix + ':';
+        out += a.name;
         out += "='";
-        append_escaped_attribute(out, value);
+        append_escaped_attribute(out, a.value);
         out += '\'';
     }
+}
+
+}  // namespace
+
+void XmlElement::serialize_to(std::string& out, std::string_view default_ns) const {
+    refuse_xmlns_namespace(xmlns, "element", name);
+    // Namespaces in XML 1.0 §3: the xml namespace is bound to its prefix and must not be
+    // declared as the default; the default in scope stays what it was for the children.
+    const bool xml_prefixed = xmlns == ns::xml;
+    const std::string qname = xml_prefixed ? "xml:" + name : name;
+    std::string_view children_ns = default_ns;
+    out += '<';
+    out += qname;
+    if (!xml_prefixed && xmlns != default_ns) {
+        append_namespace_declaration(out, {}, xmlns);
+        children_ns = xmlns;
+    }
+    append_attributes(out, attributes);
     if (text.empty() && children.empty()) {
         out += "/>";
         return;
     }
     out += '>';
     append_escaped_text(out, text);
-    for (const auto& c : children) c.serialize_to(out, xmlns);
+    for (const auto& c : children) c.serialize_to(out, children_ns);
     out += "</";
-    out += name;
+    out += qname;
     out += '>';
 }
 

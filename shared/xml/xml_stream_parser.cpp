@@ -107,11 +107,9 @@ SplitName split_name(const XML_Char* name) {
     return {full.substr(0, sep), full.substr(sep + 1)};
 }
 
-std::string attribute_key(const XML_Char* name) {
+XmlAttribute make_attribute(const XML_Char* name, const XML_Char* value) {
     auto [uri, local] = split_name(name);
-    if (uri.empty()) return std::string(local);
-    if (uri == ns::xml) return "xml:" + std::string(local);
-    return "{" + std::string(uri) + "}" + std::string(local);
+    return {std::string(uri), std::string(local), value};
 }
 
 bool is_restricted_error(XML_Error code) {
@@ -206,10 +204,11 @@ struct XmlStreamParser::Impl {
             StreamHeader header;
             header.xmlns = p.stream_default_ns;
             for (int i = 0; atts[i]; i += 2) {
-                std::string key = attribute_key(atts[i]);
-                if (key == "id") header.id = atts[i + 1];
-                if (key == "from") header.from = atts[i + 1];
-                if (key == "to") header.to = atts[i + 1];
+                const XmlAttribute a = make_attribute(atts[i], atts[i + 1]);
+                if (!a.ns.empty()) continue;
+                if (a.name == "id") header.id = a.value;
+                if (a.name == "from") header.from = a.value;
+                if (a.name == "to") header.to = a.value;
             }
             p.depth = 1;
             p.mark_boundary();
@@ -226,7 +225,7 @@ struct XmlStreamParser::Impl {
             element = &p.open.back()->add(XmlElement(std::string(local), std::string(uri)));
         }
         for (int i = 0; atts[i]; i += 2) {
-            element->attributes.emplace_back(attribute_key(atts[i]), atts[i + 1]);
+            element->attributes.push_back(make_attribute(atts[i], atts[i + 1]));
         }
         p.open.push_back(element);
         ++p.depth;

@@ -138,7 +138,8 @@ TEST(XmlStreamParser, PrefixesAndNamespaceDeclarationsOnStanzas) {
               "<iq type='get' id='x'><vCard xmlns='vcard-temp'><FN>A</FN></vCard></iq>");
     const XmlElement& second = c.elements[1];
     EXPECT_EQ(second.xmlns, "jabber:client");
-    EXPECT_EQ(second.attr_or("{urn:example:ext}flag"), "1");
+    ASSERT_NE(second.attr_in("urn:example:ext", "flag"), nullptr);
+    EXPECT_EQ(*second.attr_in("urn:example:ext", "flag"), "1");
     EXPECT_EQ(c.stanzas[1],
               "<iq xmlns='jabber:client' type='get' id='y' xmlns:ns0='urn:example:ext' "
               "ns0:flag='1'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>");

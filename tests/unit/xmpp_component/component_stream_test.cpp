@@ -6,13 +6,13 @@
 #include "xmpp-component/component_stream.hpp"
 
 #include <gtest/gtest.h>
-#include <spdlog/sinks/ostream_sink.h>
 
 #include <atomic>
 #include <functional>
 #include <sstream>
 #include <thread>
 
+#include "log_capture.hpp"
 #include "shared/log/log.hpp"
 #include "xmpp-component/asio_include.hpp"
 #include "xmpp-component/component_protocol.hpp"
@@ -21,16 +21,23 @@ namespace cusax::xmpp {
 namespace {
 
 using boost::asio::ip::tcp;
+using testing::LogCapture;
 
 class PingHandler : public StanzaHandler {
   public:
     std::vector<XmlElement> handle(const XmlElement& stanza) override {
         ++handled;
+        const std::string_view type = stanza.attr_or("type");
+        if (type == "result" || type == "error") {
+            answers.push_back(stanza.serialize());  // to a request of its own: not answered
+            return {};
+        }
         XmlElement reply("iq", std::string(ns::component));
         reply.set_attr("type", "result").set_attr("id", stanza.attr_or("id"));
         return {reply};
     }
     int handled = 0;
+    std::vector<std::string> answers;
 };
 
 // Reads from a blocking socket until `marker` has arrived; returns everything read.
@@ -93,33 +100,6 @@ bool run_until_closed(boost::asio::io_context& io, ComponentStream& stream, tcp:
     server.join();
     return closed;
 }
-
-// Log lines, captured for one test.
-class LogCapture {
-  public:
-    LogCapture() {
-        log::setup_with_sink({"test", log::Level::info, log::Format::text, ""},
-                             std::make_shared<spdlog::sinks::ostream_sink_mt>(out_));
-    }
-    // Later tests in the same process must not log into out_ once it is gone.
-    ~LogCapture() { log::setup({"test", log::Level::info, log::Format::text, ""}); }
-    LogCapture(const LogCapture&) = delete;
-    LogCapture& operator=(const LogCapture&) = delete;
-    std::vector<std::string> lines(std::string_view event) {
-        log::flush();
-        std::vector<std::string> found;
-        std::istringstream in(out_.str());
-        for (std::string line; std::getline(in, line);) {
-            if (line.find(" " + std::string(event) + " ") != std::string::npos) {
-                found.push_back(line);
-            }
-        }
-        return found;
-    }
-
-  private:
-    std::ostringstream out_;
-};
 
 TEST(ComponentStream, HandshakeStanzasReconnectAndCleanClose) {
     boost::asio::io_context server_io;
@@ -205,8 +185,10 @@ TEST(ComponentStream, OverSizeStanzasCostOnlyThemselvesAndIqRequestsGetPolicyVio
     counters::Registry registry;
     ComponentStream stream(io, settings, handler, registry);
 
-    // A vcard-temp set with an avatar, a long chat message, then a ping: only the ping is
-    // handled, the set is refused, the message dropped, and the stream stays up.
+    // A vcard-temp set with an avatar, a long chat message, the answer to a request of the
+    // handler's own with a large vCard4, then a ping: the set is refused, the message dropped,
+    // the answer handed to the handler as the policy-violation error it became, the ping
+    // handled, and the stream stays up.
     const std::string avatar_set =
         "<iq type='set' id='vc-7' from='bob@xmpp.example.com/pda' to='sip.example.com' "
         "xml:lang='en'><vCard xmlns='vcard-temp'><PHOTO><TYPE>image/png</TYPE><BINVAL>" +
@@ -218,10 +200,20 @@ TEST(ComponentStream, OverSizeStanzasCostOnlyThemselvesAndIqRequestsGetPolicyVio
     const std::string ping =
         "<iq type='get' id='p2' from='juliet@xmpp.example.com/balcony' "
         "to='sip.example.com'><ping xmlns='urn:xmpp:ping'/></iq>";
+    const std::string large_answer =
+        "<iq type='result' id='vcard4-1' from='alice@xmpp.example.com' to='sip.example.com'>"
+        "<privilege xmlns='urn:xmpp:privilege:2'><forwarded xmlns='urn:xmpp:forward:0'>"
+        "<iq xmlns='jabber:client' type='result' id='vcard4-1'><pubsub "
+        "xmlns='http://jabber.org/protocol/pubsub'><items node='urn:xmpp:vcard4'><item "
+        "id='current'><vcard xmlns='urn:ietf:params:xml:ns:vcard-4.0'><photo><uri>data:image/"
+        "png;base64," +
+        std::string(30000, 'Q') +
+        "</uri></photo></vcard></item></items></pubsub></iq>"
+        "</forwarded></privilege></iq>";
     std::string answers;
     std::thread server([&] {
         tcp::socket s(server_io);
-        accept_component(acceptor, s, "big-1", avatar_set + long_message + ping);
+        accept_component(acceptor, s, "big-1", avatar_set + long_message + large_answer + ping);
         answers = read_until(s, "id='p2'/>");
         stop_and_close(io, stream, s);
     });
@@ -234,13 +226,20 @@ TEST(ComponentStream, OverSizeStanzasCostOnlyThemselvesAndIqRequestsGetPolicyVio
               "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text "
               "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas' xml:lang='en'>stanza larger than "
               "1024 bytes</text></error></iq><iq type='result' id='p2'/>");
-    EXPECT_EQ(handler.handled, 1);
+    EXPECT_EQ(handler.handled, 2);
+    ASSERT_EQ(handler.answers.size(), 1u);
+    EXPECT_EQ(handler.answers[0],
+              "<iq type='error' id='vcard4-1' from='alice@xmpp.example.com' "
+              "to='sip.example.com'><error type='modify'><policy-violation "
+              "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text "
+              "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas' xml:lang='en'>stanza larger than "
+              "1024 bytes</text></error></iq>");
     const auto c = stream.counters();
     EXPECT_EQ(c.connects, 1u);
     EXPECT_EQ(c.reconnects, 0u);
-    EXPECT_EQ(c.stanzas_too_large, 2u);
+    EXPECT_EQ(c.stanzas_too_large, 3u);
     const auto logged = log_capture.lines("xmpp.stanza_too_large");
-    ASSERT_EQ(logged.size(), 2u);
+    ASSERT_EQ(logged.size(), 3u);
     EXPECT_NE(logged[0].find("stanza_id=vc-7 peer=bob@xmpp.example.com/pda"), std::string::npos)
         << logged[0];
     EXPECT_NE(logged[0].find("bytes=" + std::to_string(avatar_set.size())), std::string::npos)

@@ -498,10 +498,16 @@ TEST_F(DirectoryPolicy, MessagesAreBouncedButErrorsAndHeadlinesAreNot) {
               "");
 }
 
-TEST_F(DirectoryPolicy, AStanzaWithoutFromIsNotAnswered) {
+// Only the server can send one (it stamps `from` on what it routes); an iq request is answered
+// all the same (RFC 6120 §8.2.3), the reply without `to` going back to it, and never with what
+// the request asked for.
+TEST_F(DirectoryPolicy, AStanzaWithoutFromIsRefused) {
     EXPECT_EQ(answer("<iq type='get' id='nf' to='alice@sip.example.com'>"
                      "<vCard xmlns='vcard-temp'/></iq>"),
-              "");
+              "<iq type='error' from='alice@sip.example.com' id='nf'><error type='modify'>"
+              "<bad-request xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text "
+              "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas' xml:lang='en'>a stanza without "
+              "from</text></error></iq>");
 }
 
 TEST_F(DirectoryPolicy, RepliesToJabberClientStanzasKeepTheirNamespace) {

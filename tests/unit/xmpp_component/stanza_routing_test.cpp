@@ -24,12 +24,14 @@ struct ExampleFeature final : FeatureHandler {
         ++asked;
         if (decline) return false;
         out.kind = "example";
+        if (silent) return true;
         out.replies.push_back(make_iq_result(c.stanza));
         return true;
     }
     static constexpr Claim kClaims[] = {{"iq", "q", "urn:example:q", To::domain}};
     DiscoShare share;
     bool decline = false;
+    bool silent = false;  // claims and sends nothing (a bug the router must cover)
     int asked = 0;
 };
 
@@ -97,6 +99,100 @@ TEST_F(Routing, ADeclinedStanzaGoesOnToWhatFollows) {
     EXPECT_EQ(example_.asked, 1);
     EXPECT_EQ(outcome_.kind, "unsupported");
     EXPECT_EQ(outcome_.error, "service-unavailable");
+}
+
+// ---- RFC 6120 §8.2.3: every iq get or set leaves with a reply ----
+
+constexpr std::string_view kStanzaErrors = "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'";
+
+// A delegation wrapper (XEP-0355) around bob's vCard get of alice, sent by `from` as `type`.
+std::string delegation(std::string_view from, std::string_view type = "set",
+                       std::string_view forwarded =
+                           "<iq xmlns='jabber:client' type='get' "
+                           "id='q1' from='bob@xmpp.example.com/r' "
+                           "to='alice@xmpp.example.com'><vCard "
+                           "xmlns='vcard-temp'/></iq>") {
+    return "<iq type='" + std::string(type) + "' id='d1' from='" + std::string(from) +
+           "' to='sip.example.com'><delegation xmlns='urn:xmpp:delegation:2'><forwarded "
+           "xmlns='urn:xmpp:forward:0'>" +
+           std::string(forwarded) + "</forwarded></delegation></iq>";
+}
+
+TEST_F(Routing, DelegationFromAClientIsForbidden) {
+    EXPECT_EQ(answer(features_.list, delegation("mallory@xmpp.example.com/r")),
+              "<iq type='error' from='sip.example.com' to='mallory@xmpp.example.com/r' id='d1'>"
+              "<error type='auth'><forbidden " +
+                  std::string(kStanzaErrors) + "/><text " + std::string(kStanzaErrors) +
+                  " xml:lang='en'>delegated stanzas come from the server only</text></error></iq>");
+    EXPECT_EQ(outcome_.kind, "delegation");
+    // A remote server is not the local one either, and a get is answered as a set is.
+    answer(features_.list, delegation("evil.example.net", "get"));
+    EXPECT_EQ(outcome_.error, "forbidden");
+}
+
+TEST_F(Routing, MalformedDelegationFromTheServerIsABadRequest) {
+    const std::string bad_request =
+        "<iq type='error' from='sip.example.com' to='xmpp.example.com' id='d1'><error "
+        "type='modify'><bad-request " +
+        std::string(kStanzaErrors) + "/><text " + std::string(kStanzaErrors) +
+        " xml:lang='en'>a delegation carries one forwarded iq get or set</text></error></iq>";
+    // A forwarded message instead of an iq.
+    EXPECT_EQ(answer(features_.list,
+                     delegation("xmpp.example.com", "set",
+                                "<message xmlns='jabber:client' from='bob@xmpp.example.com/r' "
+                                "to='alice@xmpp.example.com'><body>hi</body></message>")),
+              bad_request);
+    // A forwarded iq without from.
+    EXPECT_EQ(answer(features_.list,
+                     delegation("xmpp.example.com", "set",
+                                "<iq xmlns='jabber:client' type='get' id='q1' "
+                                "to='alice@xmpp.example.com'><vCard xmlns='vcard-temp'/></iq>")),
+              bad_request);
+    // A get where XEP-0355 has a set.
+    EXPECT_EQ(answer(features_.list, delegation("xmpp.example.com", "get")), bad_request);
+}
+
+TEST_F(Routing, DelegationWrapperInAnIqResponseIsNeverAnswered) {
+    for (auto type : {"result", "error"}) {
+        EXPECT_EQ(answer(features_.list, delegation("mallory@xmpp.example.com/r", type)), "")
+            << type;
+        EXPECT_EQ(answer(features_.list, delegation("xmpp.example.com", type)), "") << type;
+    }
+}
+
+TEST_F(Routing, IqRequestWithoutFromIsABadRequestBackToTheServer) {
+    EXPECT_EQ(answer(features_.list,
+                     "<iq type='get' id='nf1' to='sip.example.com'><ping xmlns='urn:xmpp:ping'/>"
+                     "</iq>"),
+              "<iq type='error' from='sip.example.com' id='nf1'><error type='modify'>"
+              "<bad-request " +
+                  std::string(kStanzaErrors) + "/><text " + std::string(kStanzaErrors) +
+                  " xml:lang='en'>a stanza without from</text></error></iq>");
+    EXPECT_EQ(answer(features_.list, "<iq type='result' id='nf2' to='sip.example.com'/>"), "");
+    EXPECT_EQ(answer(features_.list, "<message to='sip.example.com'><body>x</body></message>"), "");
+}
+
+TEST_F(Routing, IqWithoutATypeOrWithTwoPayloadsIsABadRequest) {
+    answer(features_.list,
+           "<iq id='t1' from='j@xmpp.example.com/r' to='sip.example.com'>"
+           "<ping xmlns='urn:xmpp:ping'/></iq>");
+    EXPECT_EQ(outcome_.error, "bad-request");
+    answer(features_.list,
+           "<iq type='get' id='t2' from='j@xmpp.example.com/r' to='sip.example.com'>"
+           "<ping xmlns='urn:xmpp:ping'/><ping xmlns='urn:xmpp:ping'/></iq>");
+    EXPECT_EQ(outcome_.error, "bad-request");
+    answer(features_.list,
+           "<iq type='set' id='t3' from='j@xmpp.example.com/r' to='sip.example.com'/>");
+    EXPECT_EQ(outcome_.error, "bad-request");
+}
+
+TEST_F(Routing, AnIqAFeatureClaimedAndLeftUnansweredGetsAnError) {
+    example_.silent = true;
+    EXPECT_EQ(answer(with_example(), kExample),
+              "<iq type='error' from='sip.example.com' to='j@xmpp.example.com/r' id='e1'>"
+              "<error type='wait'><internal-server-error " +
+                  std::string(kStanzaErrors) + "/></error></iq>");
+    EXPECT_EQ(example_.asked, 1);
 }
 
 }  // namespace

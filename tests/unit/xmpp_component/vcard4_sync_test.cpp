@@ -6,9 +6,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 
+#include "log_capture.hpp"
 #include "wire_stanza.hpp"
 #include "xmpp-component/stanza_reply.hpp"
 
@@ -228,6 +230,80 @@ TEST_F(Sync, LostConnectionDropsWhatWasInFlightAndTheNextGrantRedoesIt) {
     EXPECT_TRUE(take().empty());
     answer(std::string(kGrant));
     EXPECT_EQ(take().size(), 2u);
+}
+
+// What the component stream hands over for an answer over max_stanza_size.
+std::string too_large(const XmlElement& request) {
+    return "<iq type='error' id='" + std::string(request.attr_or("id")) + "' from='" +
+           std::string(request.attr_or("to")) +
+           "' to='sip.example.com'><error type='modify'><policy-violation "
+           "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text "
+           "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas' xml:lang='en'>stanza larger than "
+           "1048576 bytes</text></error></iq>";
+}
+
+// The users each request is for, sorted.
+std::vector<std::string> users(const std::vector<XmlElement>& requests) {
+    std::vector<std::string> out;
+    for (const auto& r : requests) out.emplace_back(r.attr_or("to"));
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+TEST_F(Sync, TooLargeVcard4IsNotReadAgainUntilTheBindingChangesOrAnOperatorAsks) {
+    testing::LogCapture log_capture;
+    const auto reconnect = [this] {
+        sync_->on_stream_lost();
+        ready();
+        answer(std::string(kGrant));
+    };
+    const auto answer_all = [this](std::string_view too_large_user) {
+        for (const auto& g : take()) {
+            const std::string jid(g.attr_or("to"));
+            if (jid == too_large_user) {
+                answer(too_large(g));
+                continue;
+            }
+            const store::Binding b = user(std::string(split_jid(jid).local));
+            answer(found(g, merge_vcard4(nullptr, &b, nullptr, VcardGuard::refuse).vcard));
+        }
+        EXPECT_TRUE(take().empty());  // nothing published, nothing read again
+    };
+    ready();
+    answer(std::string(kGrant));
+    answer_all("alice@xmpp.example.com");
+    EXPECT_EQ(log_capture.lines("xmpp.vcard4_too_large").size(), 1u);
+    EXPECT_EQ(counter("xmpp.vcard4_sync.failed"), 1u);
+
+    // Every handshake starts a full pass: alice's vCard4 is not read again.
+    reconnect();
+    auto gets = take();
+    EXPECT_EQ(users(gets), std::vector<std::string>{"bob@xmpp.example.com"});
+    sent_ = gets;
+    answer_all("");
+    EXPECT_EQ(log_capture.lines("xmpp.vcard4_too_large").size(), 1u);  // logged once
+
+    // Her binding changes: read again (and still too large: remembered with the new binding).
+    auto alice = user("alice");
+    alice.numbers = {{"+4930999", true, true}};
+    snapshot_ = store::Snapshot::build({alice, user("bob"), user("carol", "other.example.com")}, 5);
+    sync_->snapshot_published(snapshot_);
+    run_posted();
+    gets = take();
+    EXPECT_EQ(users(gets), std::vector<std::string>{"alice@xmpp.example.com"});
+    ASSERT_EQ(gets.size(), 1u);
+    answer(too_large(gets[0]));
+    EXPECT_EQ(log_capture.lines("xmpp.vcard4_too_large").size(), 2u);
+    reconnect();
+    gets = take();
+    EXPECT_EQ(users(gets), std::vector<std::string>{"bob@xmpp.example.com"});
+    sent_ = gets;
+    answer_all("");
+
+    // The operator asks (`cusaxctl sync-vcards`): everyone again.
+    ASSERT_TRUE(sync_->resync_all());
+    EXPECT_EQ(users(take()),
+              (std::vector<std::string>{"alice@xmpp.example.com", "bob@xmpp.example.com"}));
 }
 
 TEST_F(Sync, DisabledNeverSends) {

@@ -295,9 +295,16 @@ TEST_F(Wire, ErrorsAreWrappedToo) {
               "vCard may change it</text></error></iq></forwarded></delegation></iq>");
 }
 
-TEST_F(Wire, DelegationFromAClientIsIgnored) {
+TEST_F(Wire, DelegationFromAClientIsRefusedAndNotActedUpon) {
     auto svc = service();
-    EXPECT_EQ(answer(*svc, delegated(kBobGetsAlice, "mallory@xmpp.example.com/r")), "");
+    const std::string refused =
+        answer(*svc, delegated(alice_set("<NICKNAME>pwned</NICKNAME>" + kAliceTels),
+                               "mallory@xmpp.example.com/r"));
+    EXPECT_NE(refused.find("<iq type='error' from='sip.example.com' "
+                           "to='mallory@xmpp.example.com/r' id='d1'><error type='auth'><forbidden"),
+              std::string::npos)
+        << refused;
+    EXPECT_EQ(answer(*svc, delegated(kBobGetsAlice)).find("pwned"), std::string::npos);
     EXPECT_EQ(answer(*svc,
                      "<message from='xmpp.example.com' to='sip.example.com'><delegation "
                      "xmlns='urn:xmpp:delegation:2'><delegated namespace='vcard-temp'/>"
