@@ -71,7 +71,7 @@ bool DelegationFeature::handle(const StanzaContext& c, HandlerOutcome& out) {
     try {
         if (vcards_) stored = vcards_->get(owner);
         outcome = handle_delegated_vcard(inner, request.server, binding,
-                                         stored ? &stored->vcard : nullptr, c.settings.vcard_guard,
+                                         stored ? &*stored : nullptr, c.settings.vcard_guard,
                                          vcards_ != nullptr);
         if (outcome.store) vcards_->put(owner, *outcome.store);
         if (outcome.unlisted) drop_mutual(*binding, inner);
