@@ -33,7 +33,7 @@ DiscoShare delegation_nodes() {
 }
 
 bool advertisement(const StanzaContext& c) {
-    const auto advertised = delegation_advertisement(c.stanza, c.settings.local_domains);
+    const auto advertised = delegation_advertisement(c.stanza, c.settings.trusted_servers);
     if (advertised.empty()) return false;
     std::string list;
     for (const auto& n : advertised) list += (list.empty() ? "" : ",") + n;
@@ -55,7 +55,7 @@ bool DelegationFeature::handle(const StanzaContext& c, HandlerOutcome& out) {
     if (c.stanza.name == "message" && !advertisement(c)) return false;
     out.logged = true;
     if (c.stanza.name == "message") return true;
-    const DelegatedRequest request = unwrap_delegation(c.stanza, c.settings.local_domains);
+    const DelegatedRequest request = unwrap_delegation(c.stanza, c.settings.trusted_servers);
     using Status = DelegatedRequest::Status;
     if (request.status != Status::ok) {
         log::event(log::Level::warn, "xmpp.delegation_ignored",
@@ -70,9 +70,9 @@ bool DelegationFeature::handle(const StanzaContext& c, HandlerOutcome& out) {
     DelegatedVcardOutcome outcome;
     try {
         if (vcards_) stored = vcards_->get(owner);
-        outcome = handle_delegated_vcard(inner, request.server, binding,
-                                         stored ? &*stored : nullptr, c.settings.vcard_guard,
-                                         vcards_ != nullptr);
+        outcome =
+            handle_delegated_vcard(inner, request.server, binding, stored ? &*stored : nullptr,
+                                   c.settings.vcard_guard, vcards_ != nullptr);
         if (outcome.store) vcards_->put(owner, *outcome.store);
         if (outcome.unlisted) drop_mutual(*binding, inner);
     } catch (const std::exception& e) {

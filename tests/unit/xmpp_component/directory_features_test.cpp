@@ -45,6 +45,7 @@ class DirectoryPolicy : public ::testing::Test {
           limiter_(1.0, 3.0) {
         settings_.domain = "sip.example.com";
         settings_.local_domains = {"xmpp.example.com"};
+        settings_.trusted_servers = {"xmpp.example.com"};
     }
 
     // Everything sent back, serialised as on the component stream.

@@ -29,6 +29,7 @@ class EjabberdProbes : public ::testing::Test {
         : accounts_(store::Snapshot::build({alice()}, 1), "sip.example.com"), limiter_(1, 3) {
         settings_.domain = "sip.example.com";
         settings_.local_domains = {"xmpp.example.com"};
+        settings_.trusted_servers = {"xmpp.example.com"};
     }
     std::string answer(std::string_view wire) {
         const auto outcome = handle_stanza(stanza(wire), accounts_, settings_, limiter_, {});

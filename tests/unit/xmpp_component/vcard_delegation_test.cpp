@@ -357,6 +357,7 @@ class Wire : public ::testing::Test {
         DirectorySettings s;
         s.domain = "sip.example.com";
         s.local_domains = {"xmpp.example.com"};
+        s.trusted_servers = {"xmpp.example.com"};
         s.vcard_guard = guard;
         return std::make_unique<testing::Router>([this] { return snapshot_; }, s, SearchLimits{},
                                                  registry_,
@@ -405,6 +406,20 @@ TEST_F(Wire, DelegationFromAClientIsIgnored) {
                      "xmlns='urn:xmpp:delegation:2'><delegated namespace='vcard-temp'/>"
                      "</delegation></message>"),
               "");
+}
+
+TEST_F(Wire, APartnerDomainLetInToSearchMayNotDelegate) {
+    DirectorySettings s;
+    s.domain = "sip.example.com";
+    s.local_domains = {"xmpp.example.com", "partner.example"};
+    s.trusted_servers = {"xmpp.example.com"};
+    testing::Router svc([this] { return snapshot_; }, s, SearchLimits{}, registry_,
+                        std::make_shared<VcardStore>(path_.string()));
+    const std::string forged =
+        "<iq xmlns='jabber:client' type='get' id='q1' from='eve@partner.example/r' "
+        "to='alice@partner.example'><vCard xmlns='vcard-temp'/></iq>";
+    EXPECT_EQ(answer(svc, delegated(forged, "partner.example")).find("<vCard"), std::string::npos);
+    EXPECT_NE(answer(svc, delegated(kBobGetsAlice)).find("<vCard"), std::string::npos);
 }
 
 TEST_F(Wire, ASetSurvivesARestartAndGetsMergeIt) {
