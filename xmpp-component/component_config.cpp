@@ -80,9 +80,8 @@ const config::SettingsTable<ComponentConfig>& table() {
                 "XMPP domains whose users may search the bindings.",
                 {.validator = validators::domain_name}),
             key("trusted_servers", directory(&DirectorySettings::trusted_servers),
-                "XMPP domains whose server may delegate vcard-temp (XEP-0355) and grant "
-                "privileges (XEP-0356) to the component, i.e. speak for all its users; empty: "
-                "the one domain of local_domains (required when that lists several).",
+                "XMPP domains whose server may delegate (XEP-0355) and grant privileges "
+                "(XEP-0356), speaking for all its users; empty: the one local_domains entry.",
                 {.validator = validators::domain_name}),
             key("reconnect_min", stream(&ComponentSettings::reconnect_min),
                 "First delay before reconnecting to the XMPP server."),
