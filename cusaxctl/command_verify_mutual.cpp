@@ -5,6 +5,9 @@
 // longer lists it goes back to unverified; other states are left as they are when the vCard
 // does not list the AOR (an operator's verification is not the user's to withdraw).
 //
+// The listing read here is the user's own word: the component records only what the user typed,
+// not the TELs it added to the vCard they edited (vcard_delegation.hpp).
+//
 // Only this command promotes a binding: the component only ever demotes one (a vCard set that
 // drops the listing), so that trust is raised by an operator's action, never by traffic alone.
 #include <algorithm>

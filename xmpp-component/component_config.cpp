@@ -3,6 +3,7 @@
 #include "shared/config/settings_table.hpp"
 #include "shared/config/validators.hpp"
 #include "shared/config/value_parsers.hpp"
+#include "shared/text/ascii_case.hpp"
 #include "xmpp-component/component_config_values.hpp"
 
 namespace cusax::xmpp {
@@ -38,6 +39,13 @@ std::vector<config::KeyProblem> check(const ComponentConfig& c, const config::Co
              "reconnect_min (" + config::format_duration(min) + ") is longer than reconnect_max (" +
                  config::format_duration(max) + ")"});
     }
+    // A server named in trusted_servers speaks for every user of its domain: with several
+    // local_domains, which of them are this server's own is the operator's to say.
+    if (!config.is_set("xmpp-component", "trusted_servers") && c.stream.local_domains.size() > 1) {
+        problems.push_back({"trusted_servers",
+                            "local_domains names several domains: list in trusted_servers the "
+                            "ones served by the XMPP server the component connects to"});
+    }
     return problems;
 }
 
@@ -70,6 +78,10 @@ const config::SettingsTable<ComponentConfig>& table() {
                 {.validator = checks::tls_server_name}),
             key("local_domains", stream(&ComponentSettings::local_domains),
                 "XMPP domains whose users may search the bindings.",
+                {.validator = validators::domain_name}),
+            key("trusted_servers", directory(&DirectorySettings::trusted_servers),
+                "XMPP domains whose server may delegate (XEP-0355) and grant privileges "
+                "(XEP-0356), speaking for all its users; empty: the one local_domains entry.",
                 {.validator = validators::domain_name}),
             key("reconnect_min", stream(&ComponentSettings::reconnect_min),
                 "First delay before reconnecting to the XMPP server."),
@@ -131,6 +143,11 @@ ComponentConfig component_config(const config::Config& config) {
     // The directory answers for the stream's domain and users (one key each).
     out.directory.domain = out.stream.domain;
     out.directory.local_domains = out.stream.local_domains;
+    // One local domain is the server's own; check() refuses several without trusted_servers.
+    if (out.directory.trusted_servers.empty() && out.stream.local_domains.size() == 1) {
+        out.directory.trusted_servers = out.stream.local_domains;
+    }
+    for (auto& d : out.directory.trusted_servers) d = text::ascii_lower(d);
     return out;
 }
 

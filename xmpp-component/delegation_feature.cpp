@@ -33,7 +33,7 @@ DiscoShare delegation_nodes() {
 }
 
 bool advertisement(const StanzaContext& c) {
-    const auto advertised = delegation_advertisement(c.stanza, c.settings.local_domains);
+    const auto advertised = delegation_advertisement(c.stanza, c.settings.trusted_servers);
     if (advertised.empty()) return false;
     std::string list;
     for (const auto& n : advertised) list += (list.empty() ? "" : ",") + n;
@@ -78,7 +78,7 @@ bool DelegationFeature::handle(const StanzaContext& c, HandlerOutcome& out) {
     if (c.stanza.name == "iq" && !is_iq_request(c.stanza)) return false;
     out.logged = true;
     if (c.stanza.name == "message") return true;
-    const DelegatedRequest request = unwrap_delegation(c.stanza, c.settings.local_domains);
+    const DelegatedRequest request = unwrap_delegation(c.stanza, c.settings.trusted_servers);
     if (request.status != DelegatedRequest::Status::ok) return refuse(c, request, out);
     const XmlElement& inner = *request.inner;
     const std::string owner = delegated_vcard_owner(inner);
@@ -87,9 +87,9 @@ bool DelegationFeature::handle(const StanzaContext& c, HandlerOutcome& out) {
     DelegatedVcardOutcome outcome;
     try {
         if (vcards_) stored = vcards_->get(owner);
-        outcome = handle_delegated_vcard(inner, request.server, binding,
-                                         stored ? &stored->vcard : nullptr, c.settings.vcard_guard,
-                                         vcards_ != nullptr);
+        outcome =
+            handle_delegated_vcard(inner, request.server, binding, stored ? &*stored : nullptr,
+                                   c.settings.vcard_guard, vcards_ != nullptr);
         if (outcome.store) vcards_->put(owner, *outcome.store);
         if (outcome.unlisted) drop_mutual(*binding, inner);
     } catch (const std::exception& e) {

@@ -14,8 +14,12 @@ struct DirectorySettings {
     std::string domain;  // the component's domain, lower-case
     // Requesters whose bare JID's domain is listed here may search and list accounts; everyone
     // else gets forbidden (RFC 7081 §3.5 look-ups are for the service's own users). Lower-case.
-    // The same domains' servers may delegate and grant privileges (XEP-0355, XEP-0356).
     std::vector<std::string> local_domains;
+    // The bare domains of the XMPP servers whose delegations (XEP-0355) and privilege grants
+    // (XEP-0356) are acted upon: a stanza from one of them speaks for all its users. Kept apart
+    // from local_domains, so that a partner domain let in to search is not trusted to speak for
+    // users. Lower-case.
+    std::vector<std::string> trusted_servers;
     bool list_accounts = true;  // disco#items of the domain lists accounts (to local users)
     std::size_t max_listed_accounts = 500;
     std::string service_name = "SIP directory";

@@ -34,7 +34,7 @@ int run(const config::Config& config) {
     xmpp::Vcard4SyncSettings vcard4_settings;
     vcard4_settings.enabled = settings.vcard4_sync;
     vcard4_settings.domain = settings.stream.domain;
-    vcard4_settings.local_domains = settings.stream.local_domains;
+    vcard4_settings.local_domains = settings.directory.trusted_servers;  // whose grants count
     vcard4_settings.guard = settings.directory.vcard_guard;
 
     xmpp::DelegationFeature delegation =

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "shared/address/sip_address.hpp"
 #include "shared/text/ascii_case.hpp"
 #include "shared/text/trim.hpp"
+#include "shared/vcard/vcard_temp_tels.hpp"
 #include "xmpp-component/contact_cards.hpp"
 #include "xmpp-component/directory_settings.hpp"
 
@@ -12,38 +12,19 @@ namespace cusax::xmpp {
 
 namespace {
 
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-    return s.size() >= prefix.size() && text::ascii_lower(s.substr(0, prefix.size())) == prefix;
-}
-
-bool is_sip(std::string_view uri) {
-    return starts_with_ci(uri, "sip:") || starts_with_ci(uri, "sips:");
-}
-
 bool is_tel(const XmlElement& e) { return e.name == "tel" && e.xmlns == ns::vcard4; }
 
-// What a tel field points at, comparable with a guaranteed one: a SIP URI as an AOR (RFC 3261
-// §10.3), a number without its tel: scheme, parameters and RFC 3966 visual separators.
+// What a tel field points at, comparable with a guaranteed one, by the rule the vcard-temp
+// guard uses (vcard::comparable_tel_value): a SIP URI as an AOR (RFC 3261 §19.1.4), also as
+// Prosody's tel:sip:… form; a number without its tel: scheme, parameters and RFC 3966 visual
+// separators.
 std::string tel_key(const XmlElement& tel) {
     const XmlElement* value = tel.child("uri", ns::vcard4);
     if (!value) value = tel.child("text", ns::vcard4);
-    if (!value) return {};
-    std::string_view v = text::trim_whitespace(value->text);
-    // Prosody's mod_vcard_legacy turns a vcard-temp NUMBER into "tel:" + NUMBER, so a SIP URI
-    // set through vcard-temp arrives as tel:sip:….
-    if (starts_with_ci(v, "tel:") && is_sip(v.substr(4))) v.remove_prefix(4);
-    if (is_sip(v)) {
-        auto aor = address::normalise_aor(v);
-        return aor ? std::move(*aor.value) : text::ascii_lower(v);
-    }
-    if (starts_with_ci(v, "tel:")) v.remove_prefix(4);
-    v = v.substr(0, v.find(';'));
-    std::string out;
-    for (char c : v) {
-        if (c != '-' && c != '.' && c != '(' && c != ')' && c != ' ') out.push_back(c);
-    }
-    return out;
+    return value ? vcard::comparable_tel_value(value->text) : std::string();
 }
+
+bool is_sip(std::string_view key) { return vcard::is_sip_uri(key); }
 
 std::vector<std::string> tel_types(const XmlElement& tel) {
     std::vector<std::string> out;
@@ -268,6 +249,8 @@ std::string read_vcard4_publish(const XmlElement& answer) {
 
 std::vector<XmlElement> guaranteed_vcard4_tels(const store::Binding& binding) {
     std::vector<XmlElement> out;
+    // As in vcard-temp (guaranteed_tels): an unverified binding is not published as the user.
+    if (!store::is_verified(binding.verification)) return out;
     for (auto& c : build_vcard4(binding).children) {
         if (is_tel(c)) out.push_back(std::move(c));
     }
@@ -302,8 +285,8 @@ Vcard4Merge merge_vcard4(const XmlElement* current, const store::Binding* bindin
     for (const auto& c : m.vcard.children) {
         if (is_tel(c)) {
             const std::string key = tel_key(c);
-            const bool foreign =
-                mode == VcardGuard::correct && binding && is_sip(key) && key != binding->aor;
+            const bool foreign = mode == VcardGuard::correct && !guaranteed.empty() &&
+                                 is_sip(key) && key != binding->aor;
             const bool stale = contains(stale_keys, key) ||
                                std::any_of(stale_tels.begin(), stale_tels.end(),
                                            [&](const XmlElement* p) { return same_tel(c, *p); });
@@ -344,7 +327,8 @@ Vcard4Merge merge_vcard4(const XmlElement* current, const store::Binding* bindin
 
 bool same_guaranteed_tels(const store::Binding* a, const store::Binding* b) {
     if (!a || !b) return a == b;
-    return a->aor == b->aor && a->numbers == b->numbers;
+    return a->aor == b->aor && a->numbers == b->numbers &&
+           store::is_verified(a->verification) == store::is_verified(b->verification);
 }
 
 }  // namespace cusax::xmpp

@@ -18,8 +18,9 @@
 // that does not exist yet is an inner item-not-found; a refusal of mod_privilege itself is an
 // outer error).
 //
-// RFC 7081 strategy 3: the user's vCard4 carries, as tel fields, the SIP URI bound to their
-// JID and the binding's numbers (voice; video as the binding says), like their vcard-temp.
+// RFC 7081 strategy 3: the vCard4 of a user with a verified binding carries, as tel fields, the
+// SIP URI bound to their JID and the binding's numbers (voice; video as the binding says), like
+// their vcard-temp; an unverified binding publishes nothing there (vcard_delegation.hpp).
 #include <optional>
 #include <string>
 #include <string_view>
@@ -91,7 +92,8 @@ Vcard4Fetch read_vcard4_fetch(const XmlElement& answer);
 // Reads the answer to vcard4_publish_request: empty when published, else what failed.
 std::string read_vcard4_publish(const XmlElement& answer);
 
-// The tel fields a binding guarantees in vCard4 (build_vcard4's: the SIP URI, each number).
+// The tel fields a verified binding guarantees in vCard4 (build_vcard4's: the SIP URI, each
+// number); none for an unverified one.
 std::vector<XmlElement> guaranteed_vcard4_tels(const store::Binding& binding);
 
 struct Vcard4Merge {
@@ -104,13 +106,15 @@ struct Vcard4Merge {
 // kept as the user has it; one that repeats a guaranteed URI with fewer types is replaced.
 // Tels of `previous` (the binding as it was, when it changed; nullptr: unknown) that the
 // binding no longer guarantees are dropped: they were put there by this component. With
-// VcardGuard::correct, tels with another sip:/sips: URI are dropped too (guard_vcard_set's
-// correction); with refuse they stay (a PEP publish cannot be refused after the fact).
+// VcardGuard::correct and a verified binding, tels with another SIP address are dropped too
+// (guard_vcard_set's correction, the same rule: vcard::sip_uri_in); with refuse they stay (a
+// PEP publish cannot be refused after the fact).
 // Everything else is kept.
 Vcard4Merge merge_vcard4(const XmlElement* current, const store::Binding* binding,
                          const store::Binding* previous, VcardGuard mode);
 
-// Whether two bindings guarantee the same tel fields (same AOR, numbers and their types).
+// Whether two bindings guarantee the same tel fields (same AOR, numbers and their types, both
+// verified or both not).
 bool same_guaranteed_tels(const store::Binding* a, const store::Binding* b);
 
 }  // namespace cusax::xmpp

@@ -102,6 +102,26 @@ void unclaimed_message(const StanzaContext& c, HandlerOutcome& out) {
     out.refuse(c.stanza, "service-unavailable", "cancel");
 }
 
+// Presence to an account the directory does not have. A probe or a subscription request gets
+// `unsubscribed` from that address: RFC 6121 §4.3.2 for a probe to an account that does not
+// exist, and for a request a refusal (§3.2), so the requester's server ends the pending
+// subscription instead of keeping it forever. Anything else is ignored (RFC 6120 §10.5.3.1).
+void presence_to_unknown_account(const StanzaContext& c, HandlerOutcome& out) {
+    const std::string_view type = c.stanza.attr_or("type");
+    if (c.target.kind != Target::Kind::unknown_account ||
+        (type != "probe" && type != "subscribe")) {
+        out.routine = true;
+        return;
+    }
+    out.kind = type == "probe" ? "probe" : "subscribe";
+    out.query = QueryKind::unknown_account;
+    XmlElement p("presence", std::string(ns::component));
+    p.set_attr("from", c.target.jid)
+        .set_attr("to", bare_jid(c.stanza.attr_or("from")))
+        .set_attr("type", "unsubscribed");
+    out.replies.push_back(std::move(p));
+}
+
 void route(std::span<FeatureHandler* const> handlers, const StanzaContext& c, HandlerOutcome& out) {
     const XmlElement& stanza = c.stanza;
     if (ask(handlers, true, c, out)) return;
@@ -121,7 +141,7 @@ void route(std::span<FeatureHandler* const> handlers, const StanzaContext& c, Ha
         iq_front_door_and_features(handlers, c, out);
     } else if (stanza.name == "presence") {
         out.kind = "presence";
-        if (!ask(handlers, false, c, out)) out.routine = true;
+        if (!ask(handlers, false, c, out)) presence_to_unknown_account(c, out);
     } else if (stanza.name == "message") {
         if (!ask(handlers, false, c, out)) unclaimed_message(c, out);
     } else {

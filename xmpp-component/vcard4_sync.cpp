@@ -25,6 +25,8 @@ store::Binding owned(const B& b) {
 template <class A, class B>
 bool same_tels(const A& a, const B& b) {
     if (a.aor != b.aor) return false;
+    // Only a verified binding's tels are published (guaranteed_vcard4_tels).
+    if (store::is_verified(a.verification) != store::is_verified(b.verification)) return false;
     return std::equal(a.numbers.begin(), a.numbers.end(), b.numbers.begin(), b.numbers.end(),
                       [](const auto& x, const auto& y) {
                           return x.number == y.number && x.voice == y.voice && x.video == y.video;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "shared/address/message_text.hpp"
 #include "shared/text/ascii_case.hpp"
 #include "shared/vcard/vcard_temp_tels.hpp"
 #include "xmpp-component/contact_cards.hpp"
@@ -35,16 +36,16 @@ void to_client_ns(XmlElement& e) {
     }
 }
 
-using vcard::is_sip_uri;
+using vcard::comparable_tel_value;
 using vcard::is_tel;
 using vcard::listed_sip_uris;
 using vcard::tel_has_flag;
 using vcard::tel_number;
 
-// The vCard without the TELs for which drop(tel) holds, then the guaranteed ones appended.
+// The vCard without the TELs for which drop(tel) holds, then `added` appended.
 template <class Drop>
-XmlElement with_guaranteed(const XmlElement& vcard, const std::vector<XmlElement>& guaranteed,
-                           Drop drop) {
+XmlElement without_tels(const XmlElement& vcard, Drop drop,
+                        const std::vector<XmlElement>& added = {}) {
     XmlElement out(vcard.name, vcard.xmlns);
     out.attributes = vcard.attributes;
     out.text = vcard.text;
@@ -52,14 +53,39 @@ XmlElement with_guaranteed(const XmlElement& vcard, const std::vector<XmlElement
         if (is_tel(c) && drop(c)) continue;
         out.children.push_back(c);
     }
-    for (const auto& g : guaranteed) out.children.push_back(g);
+    for (const auto& g : added) out.children.push_back(g);
     return out;
 }
 
 bool repeats_guaranteed(const XmlElement& tel, const std::vector<XmlElement>& guaranteed) {
+    const std::string key = comparable_tel_value(tel_number(tel));
+    return std::any_of(guaranteed.begin(), guaranteed.end(), [&](const XmlElement& g) {
+        return comparable_tel_value(tel_number(g)) == key;
+    });
+}
+
+// A TEL naming a SIP address other than the bound one, however spelt (vcard::sip_uri_in: the
+// vCard4 guard's rule too). A SIP URI with user=phone names a number, not an address.
+bool foreign_sip(const XmlElement& tel, const store::BindingView& binding) {
     const std::string number = tel_number(tel);
-    return std::any_of(guaranteed.begin(), guaranteed.end(),
-                       [&](const XmlElement& g) { return tel_number(g) == number; });
+    const std::string_view sip = vcard::sip_uri_in(number);
+    if (sip.empty()) return false;
+    const auto key = vcard::tel_value_key(sip);
+    if (key && key->kind == address::AddressKey::Kind::Number) return false;
+    return !key || key->value != binding.aor;
+}
+
+// Whether the user's previous vCard, as stored, had this TEL's address: what they typed
+// before, when the component put nothing into their vCard.
+bool said_before(const StoredVcard* before, const XmlElement& tel) {
+    if (!before) return false;
+    const std::string key = comparable_tel_value(tel_number(tel));
+    const auto& listed = before->listed_sip;
+    return std::find(listed.begin(), listed.end(), key) != listed.end() ||
+           std::any_of(before->vcard.children.begin(), before->vcard.children.end(),
+                       [&](const XmlElement& c) {
+                           return is_tel(c) && comparable_tel_value(tel_number(c)) == key;
+                       });
 }
 
 }  // namespace
@@ -125,6 +151,9 @@ std::string delegated_vcard_owner(const XmlElement& inner) {
 
 std::vector<XmlElement> guaranteed_tels(const store::BindingView& binding) {
     std::vector<XmlElement> out;
+    // RFC 7081 §3.3, §3.5: an unverified binding is the operator's claim only; shown in the
+    // user's vCard it would become the user's word at the next get-edit-set.
+    if (!store::is_verified(binding.verification)) return out;
     for (auto& c : build_vcard_temp(binding).children) {
         if (is_tel(c)) out.push_back(std::move(c));
     }
@@ -136,34 +165,40 @@ XmlElement merge_guaranteed_tels(const XmlElement* stored, const store::BindingV
     const XmlElement& base = stored ? *stored : empty;
     if (!binding) return base;
     const auto guaranteed = guaranteed_tels(*binding);
-    return with_guaranteed(base, guaranteed, [&](const XmlElement& tel) {
-        return repeats_guaranteed(tel, guaranteed);
-    });
+    return without_tels(
+        base, [&](const XmlElement& tel) { return repeats_guaranteed(tel, guaranteed); },
+        guaranteed);
 }
 
 GuardResult guard_vcard_set(const XmlElement& submitted, const store::BindingView& binding,
                             VcardGuard mode) {
+    GuardResult result;
+    // An unverified binding locks nothing: the vCard is the user's own word.
+    if (!store::is_verified(binding.verification)) {
+        result.vcard = submitted;
+        return result;
+    }
     const auto guaranteed = guaranteed_tels(binding);
     std::string problem;
     for (const auto& c : submitted.children) {
-        if (!is_tel(c)) continue;
-        const std::string number = tel_number(c);
-        if (is_sip_uri(number) && number != binding.aor) {
-            problem = "TEL " + number + " is not the SIP address bound to this account (" +
-                      std::string(binding.aor) + "); it cannot replace it";
+        if (is_tel(c) && foreign_sip(c, binding)) {
+            problem = "TEL " + address::quote_for_message(tel_number(c)) +
+                      " is not the SIP address bound to this account (" + std::string(binding.aor) +
+                      "); it cannot replace it";
             break;
         }
     }
     for (const auto& g : guaranteed) {
         if (!problem.empty()) break;
-        const std::string number = tel_number(g);
+        const std::string key = comparable_tel_value(tel_number(g));
         const auto kept = std::find_if(
             submitted.children.begin(), submitted.children.end(), [&](const XmlElement& c) {
-                return is_tel(c) && tel_number(c) == number &&
+                return is_tel(c) && comparable_tel_value(tel_number(c)) == key &&
                        (!tel_has_flag(g, "VOICE") || tel_has_flag(c, "VOICE")) &&
                        (!tel_has_flag(g, "VIDEO") || tel_has_flag(c, "VIDEO"));
             });
         if (kept == submitted.children.end()) {
+            const std::string number = tel_number(g);
             const bool sip = number == binding.aor;
             problem = "TEL " + number +
                       (sip ? " (the SIP address bound to this account)"
@@ -171,7 +206,6 @@ GuardResult guard_vcard_set(const XmlElement& submitted, const store::BindingVie
                       " cannot be removed or changed";
         }
     }
-    GuardResult result;
     if (problem.empty()) {
         result.vcard = submitted;
         return result;
@@ -180,17 +214,19 @@ GuardResult guard_vcard_set(const XmlElement& submitted, const store::BindingVie
         result.problem = std::move(problem);
         return result;
     }
-    result.vcard = with_guaranteed(submitted, guaranteed, [&](const XmlElement& tel) {
-        const std::string number = tel_number(tel);
-        return (is_sip_uri(number) && number != binding.aor) || repeats_guaranteed(tel, guaranteed);
-    });
+    result.vcard = without_tels(
+        submitted,
+        [&](const XmlElement& tel) {
+            return foreign_sip(tel, binding) || repeats_guaranteed(tel, guaranteed);
+        },
+        guaranteed);
     result.problem = std::move(problem);  // reported as corrected by the caller
     return result;
 }
 
 DelegatedVcardOutcome handle_delegated_vcard(const XmlElement& inner, std::string_view server,
                                              const store::BindingView* binding,
-                                             const XmlElement* stored, VcardGuard mode,
+                                             const StoredVcard* stored, VcardGuard mode,
                                              bool storage) {
     DelegatedVcardOutcome out;
     const bool get = inner.attr_or("type") == "get";
@@ -217,7 +253,7 @@ DelegatedVcardOutcome handle_delegated_vcard(const XmlElement& inner, std::strin
         if (parts.local.empty()) {
             out.reply.add(XmlElement("vCard", std::string(ns::vcard_temp)));  // the server's
         } else {
-            out.reply.add(merge_guaranteed_tels(stored, binding));
+            out.reply.add(merge_guaranteed_tels(stored ? &stored->vcard : nullptr, binding));
         }
         return out;
     }
@@ -230,9 +266,8 @@ DelegatedVcardOutcome handle_delegated_vcard(const XmlElement& inner, std::strin
         fail("service-unavailable", "cancel", "vCard storage is not configured");
         return out;
     }
-    std::vector<std::string> listed = listed_sip_uris(q);
     if (!binding) {
-        out.store = StoredVcard{q, std::move(listed)};
+        out.store = StoredVcard{q, listed_sip_uris(q)};
         out.reply = make_iq_result(inner);
         return out;
     }
@@ -242,14 +277,22 @@ DelegatedVcardOutcome handle_delegated_vcard(const XmlElement& inner, std::strin
         return out;
     }
     if (!guarded.problem.empty()) out.detail = "corrected: " + guarded.problem;
-    // The guaranteed TELs are not stored: a get puts the binding's current ones back, so that
-    // a number removed from the binding later does not linger in the vCard.
+    // What is stored is the user's own word, and only that counts as their listing (RFC 7081
+    // §3.3). For a verified binding the get they edited carried the guaranteed TELs, so one of
+    // those sent back is theirs only if their previous vCard had it already, or, for the SIP
+    // address of a mutual binding, if their listing is what made it mutual; the rest is put
+    // back by every get from the binding as it is then. A correction's foreign SIP TELs go; the
+    // guaranteed ones it puts back are not the user's.
     const auto guaranteed = guaranteed_tels(*binding);
+    const bool mutual = binding->verification == store::Verification::Mutual;
+    const XmlElement own = without_tels(q, [&](const XmlElement& tel) {
+        if (!guarded.problem.empty() && foreign_sip(tel, *binding)) return true;
+        if (!repeats_guaranteed(tel, guaranteed) || said_before(stored, tel)) return false;
+        return !(mutual && comparable_tel_value(tel_number(tel)) == binding->aor);
+    });
+    std::vector<std::string> listed = listed_sip_uris(own);
     out.unlisted = std::find(listed.begin(), listed.end(), binding->aor) == listed.end();
-    out.store = StoredVcard{
-        with_guaranteed(guarded.vcard, {},
-                        [&](const XmlElement& tel) { return repeats_guaranteed(tel, guaranteed); }),
-        std::move(listed)};
+    out.store = StoredVcard{own, std::move(listed)};
     out.reply = make_iq_result(inner);
     return out;
 }

@@ -13,10 +13,13 @@
 // else silently). Only a stanza whose `from` is the bare domain of the server (one of
 // local_domains) is acted upon: anyone else could otherwise forge requests "from" any user.
 //
-// RFC 7081 §3.1 / strategy 3: every user's vCard carries, as TEL fields, the SIP URI the store
-// binds to their JID and the binding's numbers (VOICE, VIDEO as the binding says). A get
-// returns the stored vCard merged with those; a set that removes or replaces one is refused
-// (not-acceptable, naming the field) or corrected, per vcard_guard.
+// RFC 7081 §3.1 / strategy 3: the vCard of a user with a verified binding (admin, directory,
+// mutual) carries, as TEL fields, the SIP URI the store binds to their JID and the binding's
+// numbers (VOICE, VIDEO as the binding says). A get returns the stored vCard merged with those;
+// a set that removes or replaces one is refused (not-acceptable, naming the field) or
+// corrected, per vcard_guard. An unverified binding puts nothing into the vCard and locks
+// nothing there (RFC 7081 §3.3: its listing must be the user's own word, and a get-edit-set
+// would otherwise send back what the component added). README, "Verification states".
 #include <optional>
 #include <string>
 #include <string_view>
@@ -61,41 +64,47 @@ XmlElement wrap_delegated_reply(const XmlElement& outer, std::string_view delega
 // (a user's own vCard); lower-case.
 std::string delegated_vcard_owner(const XmlElement& inner);
 
-// The guaranteed TEL fields of a binding: the SIP URI (VOICE, VIDEO when any number has video)
-// and each number with its VOICE/VIDEO.
+// The guaranteed TEL fields of a verified binding: the SIP URI (VOICE, VIDEO when any number
+// has video) and each number with its VOICE/VIDEO. None for an unverified binding.
 std::vector<XmlElement> guaranteed_tels(const store::BindingView& binding);
 
 // stored (or an empty vcard-temp when nullptr), with the TELs that repeat a guaranteed number
-// replaced by the guaranteed ones; everything else kept as stored.
+// (however spelt: vcard::comparable_tel_value) replaced by the guaranteed ones; everything else
+// kept as stored.
 XmlElement merge_guaranteed_tels(const XmlElement* stored, const store::BindingView* binding);
 
 struct GuardResult {
     std::string problem;  // empty: acceptable; else names the TEL field (refuse mode only)
     XmlElement vcard;     // what to store
 };
-// A user's own vCard set checked against the binding: each guaranteed TEL must stay (same
-// NUMBER, at least the same VOICE/VIDEO), and no TEL may carry another sip:/sips: URI.
-// correct: the vCard with foreign SIP TELs dropped and the guaranteed ones put back.
+// A user's own vCard set checked against a verified binding: each guaranteed TEL must stay
+// (the same address however spelt, at least the same VOICE/VIDEO), and no TEL may carry another
+// SIP address (vcard::sip_uri_in; compared as RFC 3261 §19.1.4 says). The problem text quotes
+// the submitted value cut as address::quote_for_message does. correct: the vCard with foreign
+// SIP TELs dropped and the guaranteed ones put back. An unverified binding: always acceptable.
 GuardResult guard_vcard_set(const XmlElement& submitted, const store::BindingView& binding,
                             VcardGuard mode);
 
 struct DelegatedVcardOutcome {
     XmlElement reply;                  // the inner reply, jabber:client
     std::optional<StoredVcard> store;  // vCard to store for the owner, when any
-    bool unlisted = false;             // a stored set that does not list the owner's bound AOR
-    std::string_view kind;             // "vcard-get", "vcard-set", ...
-    std::string_view error;            // condition sent back, empty when none
-    std::string detail;                // what was refused or corrected, for the log
+    bool unlisted = false;   // a stored set whose own word does not list the owner's bound AOR
+    std::string_view kind;   // "vcard-get", "vcard-set", ...
+    std::string_view error;  // condition sent back, empty when none
+    std::string detail;      // what was refused or corrected, for the log
 };
 
-// Answers one forwarded vcard-temp iq. What it stores for a user with a binding is the vCard
-// without the guaranteed TELs (a get merges the binding's current ones back), with the SIP
-// addresses the user's own submission listed (before any correction). server: the domain
-// whose users these are; binding: the owner's binding (nullptr when none); stored: the owner's
-// stored vCard (nullptr when none); storage: whether sets can be stored at all.
+// Answers one forwarded vcard-temp iq. What it stores is the user's own word, with the SIP
+// addresses it lists (what `cusaxctl verify --mutual` reads): for a verified binding, the set
+// without the guaranteed TELs the get had added (a TEL repeating one stays only when the
+// previous stored vCard had it: typed while nothing was added) and without the foreign SIP
+// TELs a correction drops. server: the domain whose users these are; binding: the owner's
+// binding (nullptr when none); stored: the owner's stored vCard (nullptr when none); storage:
+// whether sets can be stored at all. A user without a binding may list any SIP address: a
+// listing counts only in the vCard of the JID an address is bound to.
 DelegatedVcardOutcome handle_delegated_vcard(const XmlElement& inner, std::string_view server,
                                              const store::BindingView* binding,
-                                             const XmlElement* stored, VcardGuard mode,
+                                             const StoredVcard* stored, VcardGuard mode,
                                              bool storage);
 
 }  // namespace cusax::xmpp

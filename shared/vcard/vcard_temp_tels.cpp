@@ -26,6 +26,37 @@ bool is_sip_uri(std::string_view number) {
     return lower.rfind("sip:", 0) == 0 || lower.rfind("sips:", 0) == 0;
 }
 
+namespace {
+
+bool starts_with_ci(std::string_view s, std::string_view prefix) {
+    return s.size() >= prefix.size() && text::ascii_lower(s.substr(0, prefix.size())) == prefix;
+}
+
+}  // namespace
+
+std::string_view sip_uri_in(std::string_view value) {
+    std::string_view v = text::trim_whitespace(value);
+    if (starts_with_ci(v, "tel:") && is_sip_uri(v.substr(4))) v.remove_prefix(4);
+    return is_sip_uri(v) ? v : std::string_view();
+}
+
+std::optional<address::AddressKey> tel_value_key(std::string_view value) {
+    std::string_view v = text::trim_whitespace(value);
+    if (const std::string_view sip = sip_uri_in(v); !sip.empty()) v = sip;
+    if (is_sip_uri(v) || starts_with_ci(v, "tel:")) {
+        auto key = address::parse_sip_address(v);
+        return key ? std::move(key.value) : std::nullopt;
+    }
+    auto number = address::normalise_number(v);
+    if (!number) return std::nullopt;
+    return address::AddressKey{address::AddressKey::Kind::Number, std::move(*number.value)};
+}
+
+std::string comparable_tel_value(std::string_view value) {
+    auto key = tel_value_key(value);
+    return key ? std::move(key->value) : text::ascii_lower(text::trim_whitespace(value));
+}
+
 std::vector<std::string> listed_sip_uris(const XmlElement& vcard) {
     std::vector<std::string> out;
     for (const auto& c : vcard.children) {

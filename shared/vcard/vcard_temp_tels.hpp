@@ -1,10 +1,12 @@
 #pragma once
 // Reading the TEL fields of a vcard-temp vCard (XEP-0054): what the component guarantees in a
 // user's vCard and what cusaxctl records when it imports one.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "shared/address/address_key.hpp"
 #include "shared/xml/xml_element.hpp"
 
 namespace cusax::vcard {
@@ -19,6 +21,23 @@ std::string tel_number(const XmlElement& tel);
 bool tel_has_flag(const XmlElement& tel, std::string_view flag);
 // Whether a NUMBER is a sip: or sips: URI (scheme case-insensitive, RFC 3261 §19.1.1).
 bool is_sip_uri(std::string_view number);
+
+// The SIP URI a TEL value (vcard-temp NUMBER, vCard4 uri or text) names, without surrounding
+// white space: a sip:/sips: URI, also behind a "tel:" prefix (Prosody's mod_vcard_legacy turns a
+// vcard-temp NUMBER into "tel:" + NUMBER, so a SIP URI set through vcard-temp reaches vCard4 as
+// tel:sip:…). Empty when the value is no SIP URI. Both vCard guards read values with this one
+// rule, so that what one counts as a SIP address the other does too.
+std::string_view sip_uri_in(std::string_view value);
+
+// What a TEL value identifies, to compare spellings of the same address: a SIP URI's AOR
+// (RFC 3261 §19.1.4: scheme and host case, parameters and headers do not matter), or a phone
+// number (RFC 3966: tel: scheme, parameters and visual separators do not matter; a SIP URI with
+// user=phone is its number). None for a value that is neither.
+std::optional<address::AddressKey> tel_value_key(std::string_view value);
+
+// tel_value_key as one comparable string ("sip:alice@example.com", "+4930123456"); a value that
+// is neither, trimmed and lower-case.
+std::string comparable_tel_value(std::string_view value);
 
 // The SIP addresses (normalised AORs) a vCard's TEL fields list: RFC 7081 §3.3's confirmation of
 // a binding from the XMPP side. TELs holding no valid sip:/sips: URI are not listings.

@@ -10,7 +10,8 @@ mod_vcard keeps the server's own vCard). Then: a second user fetches alice@xmpp.
 vCard and sees her SIP TEL; alice sees her own (an iq without `to`); alice sets a nickname;
 bob may not change alice's vCard (forbidden, an error relayed through ejabberd's delegation);
 a delegation-wrapped stanza sent by a client is refused (forbidden); while the component is down, ejabberd
-has no vcard-temp handler at all for its users; the component is restarted and the nickname is
+has no vcard-temp handler at all for its users (service-unavailable) and answers for a SIP
+account with forbidden; the component is restarted and the nickname is
 still there; alice's change of her SIP TEL is refused (vcard_guard = refuse) or corrected
 (vcard_guard = correct); a binding change made with cusaxctl shows in a
 fetch."""
@@ -131,6 +132,11 @@ def main():
                      lambda cl: query(cl, ALICE, "<vCard xmlns='vcard-temp'/>", timeout=5))
         check(r == "service-unavailable", f"vCard while the component is down: {r}")
         print(f"ok: while the component is down, a user's vCard gets {r}")
+        account = s.client(BOB, "pw-bob", lambda cl: query(
+            cl, "alice@" + DOMAIN, "<vCard xmlns='vcard-temp'/>", timeout=8))
+        check(account == "forbidden", f"a SIP account's vCard while the component is down: "
+              f"{account}")
+        print(f"ok: and a SIP account's vCard gets {account}")
 
         # 6. restarted, the component has kept the nickname.
         c = s.start_component(name="component2", component=keys)

@@ -6,7 +6,9 @@ her binding); alice sets a nickname, the component is restarted, the nickname is
 (vcard_guard = refuse) and, restarted with vcard_guard = correct, corrected; a
 delegation-wrapped stanza sent by a client is refused with forbidden (RFC 6120 §8.2.3: every iq
 request is answered) and not acted upon; a binding change made with cusaxctl
-shows in a fetch; Prosody's disco-nesting probes are answered."""
+shows in a fetch; Prosody's disco-nesting probes are answered. While the component is down,
+Prosody answers a user's vCard with service-unavailable (it drops the delegation) and a SIP
+account's with remote-server-timeout."""
 import asyncio
 import os
 import sys
@@ -57,8 +59,23 @@ def main():
         wait_for(lambda: "xmpp.delegation_refused" in c.text(), 5, "forged delegation logged")
         nickname_kept(s, "a forged delegation")
 
-        # 4. the component is restarted: the nickname is still there.
+        # 4. the component is down: what Prosody answers for a user's delegated vCard and for
+        # a SIP account (README, "Status"); then restarted, the nickname is still there.
         check(c.stop() == 0, "component stopped cleanly")
+        wait_for(lambda: "component disconnected" in read(
+            os.path.join(s.dir, "prosody", "prosody.log")), 10, "Prosody seeing the component go")
+
+        async def while_down(cl):
+            user = await query(cl, ALICE, "<vCard xmlns='vcard-temp'/>", timeout=8)
+            account = await query(cl, "alice@" + DOMAIN, "<vCard xmlns='vcard-temp'/>",
+                                  timeout=8)
+            return user, account
+        user, account = s.client("bob@" + LOCAL, "pw-bob", while_down)
+        check(user == "service-unavailable", f"a user's vCard while the component is down: {user}")
+        check(account == "remote-server-timeout",
+              f"a SIP account's vCard while the component is down: {account}")
+        print(f"ok: while the component is down, Prosody answers {user} for a user's vCard and "
+              f"{account} for a SIP account's")
         c = s.start_component(name="component2", component=keys)
         c.wait_connected()
         wait_for(lambda: "xmpp.delegation_advertised" in c.text(), 10,

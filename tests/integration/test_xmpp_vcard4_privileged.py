@@ -7,7 +7,10 @@ mod_vcard_legacy shows it in her vcard-temp too, without VOICE/VIDEO); alice pub
 vCard4 with a nickname and without the SIP tel, and a binding change made with cusaxctl brings
 the tels back (the new number in, the old one out) with her nickname kept; she drops it again
 and a component restart brings it back; a restart with everything in place publishes nothing;
-she drops it once more and `cusaxctl sync-vcards` brings it back without a restart."""
+she drops it once more and `cusaxctl sync-vcards` brings it back without a restart. bob's
+binding is unverified: nothing is published as bob (RFC 7081 §3.3, §3.5), and when alice's
+binding is unverified (`cusaxctl unverify`) the tels the component put there go, her own
+fields stay."""
 import asyncio
 import os
 import sys
@@ -73,12 +76,20 @@ def main():
         s.register("alice", LOCAL, "pw-alice")
         s.register("bob", LOCAL, "pw-bob")
         s.example_bindings()  # alice: SIP URI with video, +4930123456 with video; bob: 1234
-        c = s.start_component()
+        c = s.start_component(log={"level": "debug"})  # vcard4_unchanged is a debug line
         c.wait_connected()
-        wait_for(lambda: c.count("xmpp.vcard4_published") >= 2, 15,
-                 "the component publishing alice's and bob's vCard4")
+        wait_for(lambda: c.count("xmpp.vcard4_published") >= 1
+                 and c.count("xmpp.vcard4_unchanged") >= 1, 15,
+                 "the component publishing alice's vCard4 and leaving bob's alone")
+        check(c.count("xmpp.vcard4_published") == 1, "only alice's (verified) is published")
         check(c.count("xmpp.privilege_advertised") == 1, "the grant is logged")
-        print("ok: Prosody granted pubsub; the component published 2 vCard4 items")
+        print("ok: Prosody granted pubsub; the component published alice's vCard4 only")
+
+        # 0. bob's binding is unverified: no vCard4 of his was published as him.
+        bobs = s.client(ALICE, "pw-alice", lambda cl: query(cl, BOB, ITEMS))
+        check(isinstance(bobs, str) or bobs.find(f"{PUBSUB}items/{PUBSUB}item") is None,
+              f"bob's vCard4 node holds nothing: {bobs if isinstance(bobs, str) else 'an item'}")
+        print("ok: nothing published as bob, whose binding is unverified")
 
         # 1. bob sees alice's SIP tel in her vCard4, which nobody ever put there.
         async def bob_reads(cl):
@@ -150,6 +161,15 @@ def main():
         check(took is not None, f"sync-vcards did not restore the SIP tel: {tels(v)}")
         check("xmpp.vcard4_resync" in c.text(), "the resync is logged")
         print(f"ok: cusaxctl sync-vcards put the SIP tel back within {took:.2f}s")
+
+        # 6. alice's binding unverified: the tels the component put there go, hers stay.
+        s.ctl("unverify", SIP)
+        v, took = s.client(BOB, "pw-bob", lambda cl: poll_vcard4(
+            cl, ALICE, lambda v: SIP not in tels(v), 30))
+        check(took is not None, f"unverify did not take the SIP tel away: {tels(v)}")
+        check("tel:+15550199" in tels(v), f"alice's own number stays: {tels(v)}")
+        check(v.findtext(f"{V4}nickname/{V4}text") == "Ally", "nickname kept")
+        print(f"ok: unverified, alice's vCard4 lost the SIP tel within {took:.2f}s, hers kept")
         check(c.stop() == 0, "component stopped cleanly")
         r = s.ctl("sync-vcards", check_ok=False)
         check(r.returncode == 7, f"sync-vcards without a running component: {r.returncode}")

@@ -22,6 +22,30 @@ TEST(ListedSipUris, OnlyValidSipTelsNormalisedOnce) {
                                         "sips:bob@example.com"}));
 }
 
+TEST(TelValues, SipUriInReadsTheTelSipFormToo) {
+    EXPECT_EQ(sip_uri_in(" SIP:alice@example.com "), "SIP:alice@example.com");
+    EXPECT_EQ(sip_uri_in("tel:sip:alice@example.com"), "sip:alice@example.com");
+    EXPECT_EQ(sip_uri_in("TEL:sips:alice@example.com"), "sips:alice@example.com");
+    EXPECT_EQ(sip_uri_in("tel:+4930123456"), "");
+    EXPECT_EQ(sip_uri_in("+4930123456"), "");
+}
+
+TEST(TelValues, EquivalentSpellingsCompareEqual) {
+    // RFC 3261 §19.1.4: scheme and host case-insensitive, URI parameters not part of the AOR.
+    EXPECT_EQ(comparable_tel_value("SIP:alice@SIP.Example.com;transport=tcp"),
+              "sip:alice@sip.example.com");
+    EXPECT_EQ(comparable_tel_value("tel:sip:alice@sip.example.com"), "sip:alice@sip.example.com");
+    // The user part is case-sensitive.
+    EXPECT_NE(comparable_tel_value("sip:Alice@sip.example.com"), "sip:alice@sip.example.com");
+    // RFC 3966: visual separators and the tel: scheme do not matter.
+    EXPECT_EQ(comparable_tel_value("+49 (30) 123-456"), "+4930123456");
+    EXPECT_EQ(comparable_tel_value("tel:+49.30.123456"), "+4930123456");
+    EXPECT_EQ(comparable_tel_value("sip:+4930123456@sip.example.com;user=phone"), "+4930123456");
+    // Neither: compared as text.
+    EXPECT_EQ(comparable_tel_value(" Ask At The Desk "), "ask at the desk");
+    EXPECT_FALSE(tel_value_key("ask at the desk"));
+}
+
 TEST(TelFields, NumberTrimmedFlagsAndSipSchemes) {
     const auto tel = xmpp::parse_element(
         "<TEL xmlns='vcard-temp'><VOICE/><NUMBER>\t+4930123456 </NUMBER></TEL>");

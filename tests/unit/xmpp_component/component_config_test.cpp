@@ -41,6 +41,7 @@ TEST(ComponentConfig, ExampleFileGivesTheDocumentedDeployment) {
     EXPECT_EQ(c.stream.local_domains, std::vector<std::string>{"xmpp.example.com"});
     EXPECT_EQ(c.directory.domain, "sip.example.com");
     EXPECT_EQ(c.directory.local_domains, std::vector<std::string>{"xmpp.example.com"});
+    EXPECT_EQ(c.directory.trusted_servers, std::vector<std::string>{"xmpp.example.com"});
     EXPECT_EQ(c.stream.max_stanza_size, 1024u * 1024);
 }
 
@@ -55,6 +56,7 @@ TEST(ComponentConfig, DefaultsOfTheKeysLeftOut) {
     EXPECT_EQ(c.directory.max_listed_accounts, 500u);
     EXPECT_EQ(c.directory.service_name, "SIP directory");
     EXPECT_TRUE(c.directory.local_domains.empty());
+    EXPECT_TRUE(c.directory.trusted_servers.empty());
     EXPECT_FALSE(c.stream.tls);
     EXPECT_EQ(c.stream.tls_ca_file, "");
     EXPECT_EQ(c.stream.tls_server_name, "");
@@ -76,13 +78,15 @@ TEST(ComponentConfig, TlsKeys) {
 TEST(ComponentConfig, EveryKeyReachesItsSetting) {
     const auto c = xmpp::component_config(
         load("server_host = xmpp.internal\nserver_port = 5275\nlocal_domains = a.example, "
-             "b.example\nreconnect_min = 200ms\nreconnect_max = 2s\nmax_stanza_size = 8KiB\n"
+             "b.example\ntrusted_servers = A.example\nreconnect_min = 200ms\nreconnect_max = "
+             "2s\nmax_stanza_size = 8KiB\n"
              "keepalive_interval = 5s\nhandshake_timeout = 3s\nsearch_rate = 0.25\n"
              "search_burst = 3\nlist_accounts = no\nmax_listed_accounts = 20\n"
              "service_name = Phone book\n"));
     EXPECT_EQ(c.stream.server_host, "xmpp.internal");
     EXPECT_EQ(c.stream.server_port, 5275);
     EXPECT_EQ(c.stream.local_domains, (std::vector<std::string>{"a.example", "b.example"}));
+    EXPECT_EQ(c.directory.trusted_servers, std::vector<std::string>{"a.example"});
     EXPECT_EQ(c.stream.reconnect_min, std::chrono::milliseconds(200));
     EXPECT_EQ(c.stream.reconnect_max, std::chrono::seconds(2));
     EXPECT_EQ(c.stream.max_stanza_size, 8u * 1024);
@@ -93,6 +97,23 @@ TEST(ComponentConfig, EveryKeyReachesItsSetting) {
     EXPECT_FALSE(c.directory.list_accounts);
     EXPECT_EQ(c.directory.max_listed_accounts, 20u);
     EXPECT_EQ(c.directory.service_name, "Phone book");
+}
+
+// A partner domain let in to search is not trusted to speak for its users: with several
+// local_domains the operator says which servers may delegate and grant privileges.
+TEST(ComponentConfig, TrustedServersAreTheOneLocalDomainOrSaidExplicitly) {
+    EXPECT_EQ(xmpp::component_config(load("local_domains = xmpp.example.com\n"))
+                  .directory.trusted_servers,
+              std::vector<std::string>{"xmpp.example.com"});
+    EXPECT_NE(error_of("local_domains = xmpp.example.com, partner.example\n")
+                  .find("trusted_servers: local_domains names several domains"),
+              std::string::npos);
+    const auto c =
+        xmpp::component_config(load("local_domains = xmpp.example.com, partner.example\n"
+                                    "trusted_servers = xmpp.example.com\n"));
+    EXPECT_EQ(c.directory.local_domains,
+              (std::vector<std::string>{"xmpp.example.com", "partner.example"}));
+    EXPECT_EQ(c.directory.trusted_servers, std::vector<std::string>{"xmpp.example.com"});
 }
 
 TEST(ComponentConfig, BadValuesAreRefusedWithTheirLine) {

@@ -45,6 +45,7 @@ class DirectoryPolicy : public ::testing::Test {
           limiter_(1.0, 3.0) {
         settings_.domain = "sip.example.com";
         settings_.local_domains = {"xmpp.example.com"};
+        settings_.trusted_servers = {"xmpp.example.com"};
     }
 
     // Everything sent back, serialised as on the component stream.
@@ -222,8 +223,22 @@ TEST_F(DirectoryPolicy, ReachThroughPepItems) {
         "</items></pubsub></iq>");
 }
 
-TEST_F(DirectoryPolicy, PresenceToUnknownAccountsAndOtherPresenceIsIgnored) {
+// RFC 6121 §4.3.2: a probe to an account that does not exist is answered unsubscribed; a
+// subscription request too, so that it does not stay pending for ever.
+TEST_F(DirectoryPolicy, ProbeAndSubscribeToUnknownAccountsAreAnsweredUnsubscribed) {
     EXPECT_EQ(answer("<presence type='probe' from='j@xmpp.example.com' "
+                     "to='nobody@sip.example.com'/>"),
+              "<presence from='nobody@sip.example.com' to='j@xmpp.example.com' "
+              "type='unsubscribed'/>");
+    EXPECT_EQ(answer("<presence type='subscribe' from='j@xmpp.example.com/r' "
+                     "to='Nobody@sip.example.com'/>"),
+              "<presence from='Nobody@sip.example.com' to='j@xmpp.example.com' "
+              "type='unsubscribed'/>");
+}
+
+TEST_F(DirectoryPolicy, OtherPresenceIsIgnored) {
+    EXPECT_EQ(answer("<presence from='j@xmpp.example.com/r' to='nobody@sip.example.com'/>"), "");
+    EXPECT_EQ(answer("<presence type='unsubscribe' from='j@xmpp.example.com/r' "
                      "to='nobody@sip.example.com'/>"),
               "");
     EXPECT_EQ(answer("<presence from='j@xmpp.example.com/r' to='alice@sip.example.com'/>"), "");

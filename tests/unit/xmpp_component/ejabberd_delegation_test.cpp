@@ -29,6 +29,7 @@ class EjabberdProbes : public ::testing::Test {
         : accounts_(store::Snapshot::build({alice()}, 1), "sip.example.com"), limiter_(1, 3) {
         settings_.domain = "sip.example.com";
         settings_.local_domains = {"xmpp.example.com"};
+        settings_.trusted_servers = {"xmpp.example.com"};
     }
     std::string answer(std::string_view wire) {
         const auto outcome = handle_stanza(stanza(wire), accounts_, settings_, limiter_, {});
@@ -87,7 +88,7 @@ TEST(EjabberdDelegation, AdvertisementIsRecognised) {
 // The forwarded iq: xml:lang first, xmlns='jabber:client' last, `to` always set (ejabberd fills
 // in the bare JID of a user asking for their own vCard).
 std::string answer_forwarded(std::string_view wire, const store::BindingView* binding,
-                             const XmlElement* stored) {
+                             const StoredVcard* stored) {
     const XmlElement outer = stanza(wire);
     const DelegatedRequest r = unwrap_delegation(outer, {"xmpp.example.com"});
     EXPECT_EQ(r.status, DelegatedRequest::Status::ok);
@@ -101,8 +102,8 @@ std::string answer_forwarded(std::string_view wire, const store::BindingView* bi
 TEST(EjabberdDelegation, OwnVcardGetIsAnsweredInDelegation1) {
     const auto owned = alice();
     const store::BindingView b = owned;  // what a snapshot hands out
-    XmlElement stored("vCard", std::string(ns::vcard_temp));
-    stored.add_text_child("NICKNAME", "Ally");
+    StoredVcard stored{XmlElement("vCard", std::string(ns::vcard_temp)), {}};
+    stored.vcard.add_text_child("NICKNAME", "Ally");
     EXPECT_EQ(
         answer_forwarded(
             "<iq to='sip.example.com' from='xmpp.example.com' type='set' "

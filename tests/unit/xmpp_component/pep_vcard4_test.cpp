@@ -278,6 +278,33 @@ TEST(Merge, TelsOfThePreviousBindingGo) {
     EXPECT_FALSE(merge_vcard4(nullptr, nullptr, &before, VcardGuard::correct).publish);
 }
 
+TEST(Merge, AnUnverifiedBindingPublishesNothingAndLocksNothing) {
+    const auto b = testing::unverified_alice();
+    EXPECT_TRUE(guaranteed_vcard4_tels(b).empty());
+    EXPECT_FALSE(merge_vcard4(nullptr, &b, nullptr, VcardGuard::refuse).publish);
+    // The user's own fields, a foreign SIP address included, stay even when the guard corrects.
+    const auto theirs = vcard("<tel><uri>sip:mallory@evil.example</uri></tel>");
+    EXPECT_FALSE(merge_vcard4(&theirs, &b, nullptr, VcardGuard::correct).publish);
+    // Demoted: what was published for the verified binding goes.
+    const auto before = alice();
+    const auto published = merge_vcard4(nullptr, &before, nullptr, VcardGuard::refuse).vcard;
+    const auto m = merge_vcard4(&published, &b, &before, VcardGuard::refuse);
+    EXPECT_TRUE(m.publish);
+    EXPECT_EQ(body(m.vcard), "");
+    EXPECT_FALSE(same_guaranteed_tels(&before, &b));
+}
+
+TEST(Merge, SipAddressesAreComparedAsTheVcardTempGuardDoes) {
+    const auto b = alice();
+    // tel:sip:… (Prosody's form of a vcard-temp NUMBER), SIP: in capitals, URI parameters.
+    const auto theirs = vcard(
+        "<tel><parameters><type><text>voice</text><text>video</text></type></parameters>"
+        "<uri>tel:SIP:alice@sip.example.com;transport=tcp</uri></tel>"
+        "<tel><parameters><type><text>voice</text><text>video</text></type></parameters>"
+        "<uri>tel:+49.30.123456</uri></tel>");
+    EXPECT_FALSE(merge_vcard4(&theirs, &b, nullptr, VcardGuard::correct).publish);
+}
+
 TEST(Merge, SameGuaranteedTels) {
     auto a = alice();
     auto b = alice();

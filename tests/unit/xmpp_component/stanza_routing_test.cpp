@@ -40,6 +40,7 @@ class Routing : public ::testing::Test {
     Routing() : accounts_(store::Snapshot::build({}, 1), "sip.example.com"), limiter_(1, 3) {
         settings_.domain = "sip.example.com";
         settings_.local_domains = {"xmpp.example.com"};
+        settings_.trusted_servers = {"xmpp.example.com"};
     }
     std::string answer(const std::vector<FeatureHandler*>& list, std::string_view wire) {
         outcome_ = route_stanza(list, stanza(wire), accounts_, settings_, limiter_, {});

@@ -198,6 +198,108 @@ TEST(Policy, CorrectPutsTheGuaranteedTelsBack) {
     EXPECT_EQ(out.reply.attr_or("type"), "result");
 }
 
+TEST(Policy, AnUnverifiedBindingPutsNothingInAndLocksNothing) {
+    const auto owned = testing::unverified_alice();
+    const store::BindingView b = owned;
+    const auto stored = stanza("<vCard xmlns='vcard-temp'><NICKNAME>ally</NICKNAME></vCard>");
+    EXPECT_EQ(merge_guaranteed_tels(&stored, &b).serialize(), stored.serialize());
+    EXPECT_TRUE(guaranteed_tels(b).empty());
+    // Whatever the user sets is their own word: nothing to keep, nothing foreign to refuse.
+    for (auto mode : {VcardGuard::refuse, VcardGuard::correct}) {
+        const auto out = handle_delegated_vcard(
+            stanza(alice_set("<NICKNAME>ally</NICKNAME><TEL><NUMBER>sip:work@example.org"
+                             "</NUMBER></TEL>")),
+            "xmpp.example.com", &b, nullptr, mode, true);
+        EXPECT_TRUE(out.error.empty()) << out.detail;
+        ASSERT_TRUE(out.store);
+        EXPECT_EQ(out.store->listed_sip, std::vector<std::string>{"sip:work@example.org"});
+        EXPECT_TRUE(out.unlisted);
+    }
+}
+
+TEST(Policy, GetEditSetOfAnUnverifiedUserListsNothing) {
+    const auto owned = testing::unverified_alice();
+    const store::BindingView b = owned;
+    // The client sends back what the get gave it, with a nickname added.
+    const auto got = handle_delegated_vcard(stanza(kBobGetsAlice), "xmpp.example.com", &b, nullptr,
+                                            VcardGuard::refuse, true);
+    const XmlElement* vcard = got.reply.child("vCard", ns::vcard_temp);
+    ASSERT_NE(vcard, nullptr);
+    std::string body;
+    for (const auto& c : vcard->children) body += c.serialize(ns::vcard_temp);
+    EXPECT_EQ(body.find("sip:"), std::string::npos) << body;
+    const auto set =
+        handle_delegated_vcard(stanza(alice_set(body + "<NICKNAME>a</NICKNAME>")),
+                               "xmpp.example.com", &b, nullptr, VcardGuard::refuse, true);
+    ASSERT_TRUE(set.store);
+    EXPECT_TRUE(set.store->listed_sip.empty());
+}
+
+TEST(Policy, TheGuaranteedTelsSentBackAreNotTheUsersListing) {
+    const auto owned = alice();  // verified by an operator: the get carried its TELs
+    const store::BindingView b = owned;
+    const auto out =
+        handle_delegated_vcard(stanza(alice_set("<NICKNAME>ally</NICKNAME>" + kAliceTels)),
+                               "xmpp.example.com", &b, nullptr, VcardGuard::refuse, true);
+    ASSERT_TRUE(out.store);
+    EXPECT_TRUE(out.store->listed_sip.empty());
+    // Typed while nothing was added (the previous vCard had it): still the user's own.
+    const StoredVcard before{stanza("<vCard xmlns='vcard-temp'><TEL><NUMBER>SIP:alice@"
+                                    "sip.example.com</NUMBER></TEL></vCard>"),
+                             {"sip:alice@sip.example.com"}};
+    const auto again =
+        handle_delegated_vcard(stanza(alice_set("<NICKNAME>ally</NICKNAME>" + kAliceTels)),
+                               "xmpp.example.com", &b, &before, VcardGuard::refuse, true);
+    ASSERT_TRUE(again.store);
+    EXPECT_EQ(again.store->listed_sip, std::vector<std::string>{"sip:alice@sip.example.com"});
+    EXPECT_FALSE(again.unlisted);
+}
+
+TEST(Policy, EquivalentSpellingsOfTheOwnAddressAreAccepted) {
+    const auto owned = alice();
+    const store::BindingView b = owned;
+    const auto out = handle_delegated_vcard(
+        stanza(alice_set("<TEL><VOICE/><VIDEO/><NUMBER>SIP:alice@SIP.example.com;transport=tcp"
+                         "</NUMBER></TEL><TEL><VOICE/><VIDEO/><NUMBER>+49 (30) 123-456</NUMBER>"
+                         "</TEL><TEL><VOICE/><NUMBER>tel:sip:alice@sip.example.com</NUMBER>"
+                         "</TEL>")),
+        "xmpp.example.com", &b, nullptr, VcardGuard::refuse, true);
+    EXPECT_TRUE(out.error.empty()) << out.detail;
+}
+
+TEST(Policy, AForeignAddressBehindTelIsRefusedAsTheVcard4GuardCountsIt) {
+    const auto owned = alice();
+    const store::BindingView b = owned;
+    const auto out = handle_delegated_vcard(
+        stanza(alice_set(kAliceTels + "<TEL><NUMBER>tel:sip:mallory@evil.example</NUMBER></TEL>")),
+        "xmpp.example.com", &b, nullptr, VcardGuard::refuse, true);
+    EXPECT_EQ(out.error, "not-acceptable");
+}
+
+TEST(Policy, TheRefusalQuotesALongValueCut) {
+    const auto owned = alice();
+    const store::BindingView b = owned;
+    const std::string huge = "sip:" + std::string(60000, 'm') + "@evil.example";
+    const auto out = handle_delegated_vcard(
+        stanza(alice_set(kAliceTels + "<TEL><NUMBER>" + huge + "</NUMBER></TEL>")),
+        "xmpp.example.com", &b, nullptr, VcardGuard::refuse, true);
+    EXPECT_EQ(out.error, "not-acceptable");
+    EXPECT_LT(out.detail.size(), 300u) << out.detail.size();
+    EXPECT_LT(out.reply.serialize().size(), 600u);
+    EXPECT_NE(out.detail.find("..."), std::string::npos);
+}
+
+TEST(Policy, AUserWithoutBindingMayListAnotherUsersAddress) {
+    // Their word about themselves; it counts only in the vCard of the JID the address is bound
+    // to (cusaxctl verify --mutual), so it gives them nothing.
+    const auto out = handle_delegated_vcard(
+        stanza(alice_set("<TEL><NUMBER>sip:bob@sip.example.com</NUMBER></TEL>")),
+        "xmpp.example.com", nullptr, nullptr, VcardGuard::refuse, true);
+    EXPECT_TRUE(out.error.empty());
+    ASSERT_TRUE(out.store);
+    EXPECT_EQ(out.store->listed_sip, std::vector<std::string>{"sip:bob@sip.example.com"});
+}
+
 TEST(Policy, SetForSomeoneElseIsForbidden) {
     const auto out =
         handle_delegated_vcard(stanza(alice_set("<NICKNAME>x</NICKNAME>", "bob@xmpp.example.com")),
@@ -255,6 +357,7 @@ class Wire : public ::testing::Test {
         DirectorySettings s;
         s.domain = "sip.example.com";
         s.local_domains = {"xmpp.example.com"};
+        s.trusted_servers = {"xmpp.example.com"};
         s.vcard_guard = guard;
         return std::make_unique<testing::Router>([this] { return snapshot_; }, s, SearchLimits{},
                                                  registry_,
@@ -310,6 +413,20 @@ TEST_F(Wire, DelegationFromAClientIsRefusedAndNotActedUpon) {
                      "xmlns='urn:xmpp:delegation:2'><delegated namespace='vcard-temp'/>"
                      "</delegation></message>"),
               "");
+}
+
+TEST_F(Wire, APartnerDomainLetInToSearchMayNotDelegate) {
+    DirectorySettings s;
+    s.domain = "sip.example.com";
+    s.local_domains = {"xmpp.example.com", "partner.example"};
+    s.trusted_servers = {"xmpp.example.com"};
+    testing::Router svc([this] { return snapshot_; }, s, SearchLimits{}, registry_,
+                        std::make_shared<VcardStore>(path_.string()));
+    const std::string forged =
+        "<iq xmlns='jabber:client' type='get' id='q1' from='eve@partner.example/r' "
+        "to='alice@partner.example'><vCard xmlns='vcard-temp'/></iq>";
+    EXPECT_EQ(answer(svc, delegated(forged, "partner.example")).find("<vCard"), std::string::npos);
+    EXPECT_NE(answer(svc, delegated(kBobGetsAlice)).find("<vCard"), std::string::npos);
 }
 
 TEST_F(Wire, ASetSurvivesARestartAndGetsMergeIt) {

@@ -52,6 +52,7 @@ class MutualOnTheWire : public ::testing::Test {
         DirectorySettings s;
         s.domain = "sip.example.com";
         s.local_domains = {"xmpp.example.com"};
+        s.trusted_servers = {"xmpp.example.com"};
         s.vcard_guard = guard;
         auto writer = store::open_store({.backend = "sqlite",
                                          .path = (dir_ / "bindings.sqlite").string(),
