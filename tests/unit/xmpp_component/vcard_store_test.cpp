@@ -58,6 +58,7 @@ TEST_F(StoredVcards, ADelegatedGetOfAnUnreadableVcardIsAnsweredWithAnErrorAndLog
     DirectorySettings s;
     s.domain = "sip.example.com";
     s.local_domains = {"xmpp.example.com"};
+    s.trusted_servers = {"xmpp.example.com"};
     const auto snapshot = store::Snapshot::build({testing::alice()}, 1);
     testing::Router router([&] { return snapshot; }, s, SearchLimits{}, registry,
                            std::make_shared<VcardStore>(path_.string()));
