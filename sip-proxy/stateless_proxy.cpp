@@ -187,7 +187,8 @@ SourceInfo StatelessProxy::source_of(msg_t* msg) {
 }
 
 StepResult StatelessProxy::reply(RequestContext& ctx, int status, const char* phrase,
-                                 std::string_view warning, std::string_view unsupported) {
+                                 std::string_view warning, std::string_view unsupported,
+                                 std::string_view headers) {
     sip_t* sip = ctx.sip;
     MsgRef msg = std::move(ctx.msg);
     if (ctx.method == sip_method_ack) return StepResult::dropped;  // an ACK is never answered
@@ -201,11 +202,12 @@ StepResult StatelessProxy::reply(RequestContext& ctx, int status, const char* ph
     }
     const std::string warning_value = warning.empty() ? "" : warning_399(warning_agent(), warning);
     const std::string unsupported_value(unsupported);
+    const std::string header_lines(headers);
     nta_msg_treply(
         agent_.get(), msg.release(), status, phrase,
         TAG_IF(!warning_value.empty(), SIPTAG_WARNING_STR(warning_value.c_str())),
         TAG_IF(!unsupported_value.empty(), SIPTAG_UNSUPPORTED_STR(unsupported_value.c_str())),
-        TAG_END());
+        TAG_IF(!header_lines.empty(), SIPTAG_HEADER_STR(header_lines.c_str())), TAG_END());
     return StepResult::replied;
 }
 
@@ -254,7 +256,7 @@ void StatelessProxy::handle_request(MsgRef msg, sip_t* sip) {
         // a module's exception into a reply the same way), and never ends the process.
         log::event(log::Level::error, "sip.internal_error", e.what(), {{"call_id", ctx.call_id}});
         try {
-            if (ctx.msg) reply(ctx, SIP_500_INTERNAL_SERVER_ERROR, {}, {});
+            if (ctx.msg) reply(ctx, SIP_500_INTERNAL_SERVER_ERROR, {}, {}, {});
         } catch (const std::exception&) {
             // Nothing more to do: the caller's retransmission or timer takes over.
         }

@@ -48,7 +48,7 @@ class StatelessProxy : private RequestWire {
     // RequestWire: what the steps ask of Sofia.
     SourceInfo source_of(msg_t* msg) override;
     StepResult reply(RequestContext& ctx, int status, const char* phrase, std::string_view warning,
-                     std::string_view unsupported) override;
+                     std::string_view unsupported, std::string_view headers) override;
     bool listens_on(const char* protocol) override;
     bool send(RequestContext& ctx, url_t const* hop, const std::string& branch_tag) override;
 

@@ -4,8 +4,8 @@
 #include <sofia-sip/sip_util.h>
 
 #include "shared/log/log.hpp"
-#include "shared/text/ascii_case.hpp"
 #include "sip-proxy/charge_marker.hpp"
+#include "sip-proxy/hop_transport.hpp"
 #include "sip-proxy/request_checks.hpp"
 #include "sip-proxy/request_facts.hpp"
 #include "sip-proxy/steps/steps.hpp"
@@ -49,20 +49,6 @@ void add_record_route(const RequestContext& ctx, const ChainParts& parts) {
         sip_header_insert(msg, ctx.sip, reinterpret_cast<sip_header_t*>(h));
 }
 
-// The transport a hop's URI demands ("tls" for sips:, else its transport parameter), or
-// null when any will do.
-const char* required_protocol(url_t const* url) {
-    if (!url) return nullptr;
-    if (url->url_type == url_sips) return "tls";
-    char transport[16];
-    if (!url->url_params ||
-        url_param(url->url_params, "transport", transport, sizeof transport) <= 0)
-        return nullptr;
-    for (const char* known : {"udp", "tcp", "tls", "sctp"})
-        if (text::iequals(transport, known)) return known;
-    return "unknown";
-}
-
 // The host NTA resolves for a hop: its maddr parameter when present, else its host.
 bool hop_needs_dns(url_t const* url) {
     if (!url || !url->url_host) return false;
@@ -83,8 +69,9 @@ log::RateLimitedLog& dns_log() {
 // (dns_reachability.hpp). Both get a 503 at once (§16.7 item 6; RFC 3263 §4.3 for the
 // resolver). docs/sip-proxy-internals.md has what was measured.
 bool can_send(const RequestContext& ctx, ChainParts& parts) {
-    const char* protocol = required_protocol(ctx.destination);
-    if (protocol && !parts.wire.listens_on(protocol)) return false;
+    const HopTransport transport = hop_transport(ctx.destination);
+    if (!transport.protocol.empty() && !parts.wire.listens_on(transport.protocol.c_str()))
+        return false;
     if (hop_needs_dns(ctx.destination) && !parts.dns.reachable()) {
         dns_log().event(log::Level::warn, "sip.dns_unreachable",
                         "no nameserver reachable to resolve the next hop",

@@ -217,7 +217,7 @@ TEST(RequestChain, DestinationIsTheRouteThenTheNextHopThenTheRequestUri) {
 class NullWire : public RequestWire {
   public:
     SourceInfo source_of(msg_t*) override { return {}; }
-    StepResult reply(RequestContext& ctx, int, const char*, std::string_view,
+    StepResult reply(RequestContext& ctx, int, const char*, std::string_view, std::string_view,
                      std::string_view) override {
         ctx.msg.reset();
         return StepResult::replied;
