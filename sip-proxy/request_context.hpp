@@ -82,9 +82,13 @@ class RequestWire {
                              std::string_view headers = {}) = 0;
     // Whether the agent has a transport for "udp", "tcp", "tls", ...
     virtual bool listens_on(const char* protocol) = 0;
-    // Hands ctx.msg to NTA for `hop` (null: by the Request-URI) with our Via's branch tag.
-    // False when NTA refused it at once; the message is gone either way.
-    virtual bool send(RequestContext& ctx, url_t const* hop, const std::string& branch_tag) = 0;
+    // Hands ctx.msg to NTA for `hop` (null: by the Request-URI) with our Via's branch tag;
+    // the message is gone either way. `sent`: on its way; `refused`: NTA refused it at once;
+    // `watched`: queued on a connection still opening, whose outcome the wire layer counts
+    // and logs itself when it is known (stream_fallback.hpp).
+    enum class SendOutcome { sent, refused, watched };
+    virtual SendOutcome send(RequestContext& ctx, url_t const* hop,
+                             const std::string& branch_tag) = 0;
 };
 
 using SnapshotSource = std::function<std::shared_ptr<const store::Snapshot>()>;

@@ -19,7 +19,9 @@
 #include "shared/log/log.hpp"
 #include "sip-proxy/charge_marker.hpp"
 #include "sip-proxy/header_edits.hpp"
+#include "sip-proxy/hop_transport.hpp"
 #include "sip-proxy/request_chain.hpp"
+#include "sip-proxy/request_facts.hpp"
 #include "sip-proxy/socket_buffers.hpp"
 
 namespace cusax::sip_proxy {
@@ -59,6 +61,9 @@ unsigned tls_verify_policy(TlsVerify verify) {
     }
     return TPTLS_VERIFY_OUTGOING;
 }
+
+// RFC 3261 §18.1.1: the largest message UDP can carry.
+constexpr usize_t kLargestDatagram = 65535;
 
 log::RateLimitedLog& garbage_log() {
     static log::RateLimitedLog garbage("sip.garbage", 20, 60);
@@ -117,6 +122,7 @@ StatelessProxy::StatelessProxy(su_root_t* root, ProxySettings settings, Snapshot
                     {"host", view(v->v_host)},
                     {"port", view(v->v_port)}});
     log_udp_socket_buffers(agent_.get(), rmem, wmem);
+    stream_fallback_ = std::make_unique<StreamFallback>(agent_.get(), root, counters_);
 
     // NTA answers malformed requests itself (400, 413) without calling us: its statistics
     // are folded into our counters once a second.
@@ -131,7 +137,9 @@ StatelessProxy::~StatelessProxy() {
 }
 
 void StatelessProxy::on_stats_timer(su_root_magic_t*, su_timer_t*, su_timer_arg_t* arg) {
-    reinterpret_cast<StatelessProxy*>(arg)->fold_nta_stats();
+    auto* proxy = reinterpret_cast<StatelessProxy*>(arg);
+    proxy->fold_nta_stats();
+    proxy->stream_fallback_->settle();
 }
 
 void StatelessProxy::fold_nta_stats() {
@@ -216,10 +224,28 @@ bool StatelessProxy::listens_on(const char* protocol) {
     return tports && tport_by_protocol(tports, protocol);
 }
 
-bool StatelessProxy::send(RequestContext& ctx, url_t const* hop, const std::string& branch_tag) {
-    return nta_msg_tsend(agent_.get(), ctx.msg.release(),
-                         reinterpret_cast<url_string_t const*>(hop),
-                         NTATAG_BRANCH_KEY(branch_tag.c_str()), TAG_END()) >= 0;
+RequestWire::SendOutcome StatelessProxy::send(RequestContext& ctx, url_t const* hop,
+                                              const std::string& branch_tag) {
+    // RFC 3263 §4.1: a transport named in the URI is the one used. Left alone, NTA moves a
+    // request over its UDP limit to TCP even then (RFC 3261 §18.1.1 is for a transport it
+    // chose), and a next hop that listens on UDP only never gets it; the largest datagram
+    // lifts that limit for this send (docs/sip-proxy-internals.md, "Transports of a hop").
+    const HopTransport transport = hop_transport(hop ? hop : ctx.sip->sip_request->rq_url);
+    const bool udp_named = transport.explicit_parameter && transport.protocol == "udp";
+    MsgRef sent(msg_ref_create(ctx.msg.get()));
+    if (nta_msg_tsend(agent_.get(), ctx.msg.release(), reinterpret_cast<url_string_t const*>(hop),
+                      NTATAG_BRANCH_KEY(branch_tag.c_str()),
+                      TAG_IF(udp_named, TPTAG_MTU(kLargestDatagram)), TAG_END()) < 0)
+        return SendOutcome::refused;
+    // Over a stream, NTA may have queued it on a connection still opening (with no transport
+    // named, because it was too large for UDP): its fate is known only later.
+    const bool stream = transport.protocol == "tcp" || transport.protocol == "tls";
+    if ((stream || transport.protocol.empty()) &&
+        stream_fallback_->watch(std::move(sent), stream ? transport.protocol.c_str() : "tcp",
+                                transport.protocol.empty(), hop ? url_text(hop) : std::string(),
+                                branch_tag, ctx.call_id))
+        return SendOutcome::watched;
+    return SendOutcome::sent;
 }
 
 void StatelessProxy::on_message(msg_t* raw, sip_t* sip) {

@@ -96,9 +96,17 @@ StepResult forward(RequestContext& ctx, ChainParts& parts) {
     // The hop chosen by route, always named: left to itself, NTA sends a request whose first
     // Route lacks ;lr (a strict router) by its Request-URI, not to that router.
     url_t const* hop = ctx.by_request_uri ? nullptr : ctx.destination;
-    if (can_send(ctx, parts) && parts.wire.send(ctx, hop, branch_tag)) {
-        parts.counters.requests_relayed.add();
-        return StepResult::forwarded;
+    if (can_send(ctx, parts)) {
+        // Counted only once it is known to have left (a watched one by the wire layer).
+        switch (parts.wire.send(ctx, hop, branch_tag)) {
+            case RequestWire::SendOutcome::sent:
+                parts.counters.requests_relayed.add();
+                return StepResult::forwarded;
+            case RequestWire::SendOutcome::watched:
+                return StepResult::forwarded;
+            case RequestWire::SendOutcome::refused:
+                break;
+        }
     }
     // A hop that fails later (ICMP, refused connection) is reported by tport to no message:
     // stateless, the caller's own Timer B ends that call (docs/sip-proxy-internals.md).

@@ -223,9 +223,9 @@ class NullWire : public RequestWire {
         return StepResult::replied;
     }
     bool listens_on(const char*) override { return true; }
-    bool send(RequestContext& ctx, url_t const*, const std::string&) override {
+    SendOutcome send(RequestContext& ctx, url_t const*, const std::string&) override {
         ctx.msg.reset();
-        return true;
+        return SendOutcome::sent;
     }
 };
 
