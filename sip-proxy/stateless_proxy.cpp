@@ -17,6 +17,7 @@
 #include <stdexcept>
 
 #include "shared/log/log.hpp"
+#include "shared/text/ascii_case.hpp"
 #include "sip-proxy/charge_marker.hpp"
 #include "sip-proxy/header_edits.hpp"
 #include "sip-proxy/hop_transport.hpp"
@@ -107,8 +108,12 @@ StatelessProxy::StatelessProxy(su_root_t* root, ProxySettings settings, Snapshot
                 TAG_IF(!cert_dir.empty(), TPTAG_TLS_VERIFY_POLICY(verify_policy)), TAG_END()) < 0)
             throw std::runtime_error(listen_failure(settings_.listen[i], cert_dir));
     }
-    for (sip_via_t const* v = nta_agent_via(agent_.get()); v; v = v->v_next)
-        sent_by_.push_back(SentBy{std::string(view(v->v_host)), std::string(view(v->v_port))});
+    for (sip_via_t const* v = nta_agent_via(agent_.get()); v; v = v->v_next) {
+        // v_protocol is "SIP/2.0/UDP": the transport is after the last slash.
+        const std::string_view protocol = view(v->v_protocol);
+        sent_by_.push_back(SentBy{std::string(view(v->v_host)), std::string(view(v->v_port)),
+                                  text::ascii_lower(protocol.substr(protocol.rfind('/') + 1))});
+    }
     if (!settings_.next_hop.empty()) {
         url_t* url =
             url_hdup(next_hop_home_.get(), URL_STRING_MAKE(settings_.next_hop.c_str())->us_url);

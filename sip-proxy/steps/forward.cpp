@@ -6,6 +6,7 @@
 #include "shared/log/log.hpp"
 #include "sip-proxy/charge_marker.hpp"
 #include "sip-proxy/hop_transport.hpp"
+#include "sip-proxy/record_route.hpp"
 #include "sip-proxy/request_checks.hpp"
 #include "sip-proxy/request_facts.hpp"
 #include "sip-proxy/steps/steps.hpp"
@@ -13,6 +14,19 @@
 namespace cusax::sip_proxy::steps {
 
 namespace {
+
+std::string_view inbound_protocol(const SourceInfo& source) {
+    switch (source.transport) {
+        case SourceInfo::Transport::udp:
+            return "udp";
+        case SourceInfo::Transport::tcp:
+            return "tcp";
+        case SourceInfo::Transport::tls:
+            return "tls";
+        default:
+            return "";
+    }
+}
 
 bool is_dialog_creating(sip_method_t method) {
     switch (method) {
@@ -37,16 +51,19 @@ void set_max_forwards(msg_t* msg, sip_t* sip) {
     }
 }
 
-// §16.6 item 4: Record-Route on dialog-creating requests, when configured.
+// §16.6 item 4: Record-Route on dialog-creating requests, when configured, for the transports
+// the request came in on and leaves by (record_route.hpp).
 void add_record_route(const RequestContext& ctx, const ChainParts& parts) {
     if (!parts.settings.record_route || !ctx.initial || !is_dialog_creating(ctx.method) ||
         parts.sent_by.empty())
         return;
-    const auto& s = parts.sent_by.front();
-    const std::string rr = "<sip:" + s.host + (s.port.empty() ? "" : ":" + s.port) + ";lr>";
+    const bool sips = ctx.target->url_type == url_sips ||
+                      (ctx.destination && ctx.destination->url_type == url_sips);
     msg_t* msg = ctx.msg.get();
-    if (auto* h = sip_record_route_make(msg_home(msg), rr.c_str()))
-        sip_header_insert(msg, ctx.sip, reinterpret_cast<sip_header_t*>(h));
+    for (const std::string& rr : record_route_values(parts.sent_by, inbound_protocol(ctx.source),
+                                                     hop_transport(ctx.destination).protocol, sips))
+        if (auto* h = sip_record_route_make(msg_home(msg), rr.c_str()))
+            sip_header_insert(msg, ctx.sip, reinterpret_cast<sip_header_t*>(h));
 }
 
 // The host NTA resolves for a hop: its maddr parameter when present, else its host.

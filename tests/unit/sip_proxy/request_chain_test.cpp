@@ -122,6 +122,14 @@ TEST(RequestChain, RecordRouteOnDialogCreatingRequestsWhenConfigured) {
     ASSERT_TRUE(invite);
     EXPECT_EQ(header(*invite, "Record-Route"), ours) << *invite;
 
+    // On top of the Record-Route set a previous proxy began (§16.6 item 4).
+    proxy.send(caller,
+               request(caller, "INVITE", "sip:bob@example.com",
+                       "Record-Route: <sip:upstream.example.com;lr>\n", "z9hG4bK-chain-rr"));
+    invite = proxy.next_datagram(next_hop);
+    ASSERT_TRUE(invite);
+    EXPECT_EQ(header(*invite, "Record-Route"), ours + ", <sip:upstream.example.com;lr>") << *invite;
+
     // MESSAGE creates no dialog: no Record-Route.
     proxy.send(caller, request(caller, "MESSAGE", "sip:bob@example.com", "", "z9hG4bK-chain-2"));
     auto message = proxy.next_datagram(next_hop);
