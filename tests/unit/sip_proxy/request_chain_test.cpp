@@ -128,7 +128,8 @@ TEST(RequestChain, RecordRouteOnDialogCreatingRequestsWhenConfigured) {
                        "Record-Route: <sip:upstream.example.com;lr>\n", "z9hG4bK-chain-rr"));
     invite = proxy.next_datagram(next_hop);
     ASSERT_TRUE(invite);
-    EXPECT_EQ(header(*invite, "Record-Route"), ours + ", <sip:upstream.example.com;lr>") << *invite;
+    EXPECT_EQ(header(*invite, "Record-Route"), ours) << *invite;  // the first line is ours
+    EXPECT_NE(invite->find("<sip:upstream.example.com;lr>"), std::string::npos) << *invite;
 
     // MESSAGE creates no dialog: no Record-Route.
     proxy.send(caller, request(caller, "MESSAGE", "sip:bob@example.com", "", "z9hG4bK-chain-2"));
