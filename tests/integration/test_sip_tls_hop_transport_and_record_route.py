@@ -11,20 +11,11 @@ Python TLS server on 127.0.0.2 (sipp has no TLS in Debian's build).
 """
 import sys, os, socket, ssl, threading
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "sip"))
-from sipkit import Scenario, free_port, header_values, make_ca_and_certs
+from sipkit import Scenario, free_port, header_values, proxy_tls_dir, read_stream_message
 
 s = Scenario("sip-tls-hops")
 s.ctl("init")
-certs = s.path("certs")
-os.mkdir(certs)
-make_ca_and_certs(certs, ["proxy", "callee"])
-proxy_dir = s.path("proxy-tls")
-os.mkdir(proxy_dir)
-with open(os.path.join(proxy_dir, "agent.pem"), "w") as f:
-    for name in ("proxy.key", "proxy.crt"):
-        f.write(open(os.path.join(certs, name)).read())
-with open(os.path.join(proxy_dir, "cafile.pem"), "w") as f:
-    f.write(open(os.path.join(certs, "ca.pem")).read())
+certs, proxy_dir = proxy_tls_dir(s)
 
 udp_port, tls_port = free_port(), free_port()
 callee_port, clear_port = free_port("127.0.0.2"), free_port("127.0.0.2")
@@ -46,18 +37,6 @@ listener = socket.create_server(("127.0.0.2", callee_port))
 listener.settimeout(20)
 
 
-def read_message(conn):
-    """One message, or None when the peer closed or nothing came within the socket's bound."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        try:
-            chunk = conn.recv(65536)
-        except socket.timeout:
-            return None
-        if not chunk:
-            return None
-        data += chunk
-    return data.decode(errors="replace")
 
 
 def callee():
@@ -66,7 +45,7 @@ def callee():
         with server_ctx.wrap_socket(raw, server_side=True) as conn:
             conn.settimeout(20)
             while True:
-                msg = read_message(conn)
+                msg = read_stream_message(conn)
                 if msg is None:
                     return
                 with arrived:
@@ -110,7 +89,7 @@ with tls_client() as conn:
             ("route-sips-udp", "sip:bob@example.com", "Route: <sips:%s;lr>\r\n" % clear_hop),
             ("ruri-sips-udp", "sips:bob@" + clear_hop, "")]:
         conn.sendall(invite("TLS", port, call_id, ruri, extra))
-        answer = read_message(conn) or ""
+        answer = read_stream_message(conn) or ""
         s.check(answer.startswith("SIP/2.0 403"), "%s: got %r" % (call_id, answer[:40]))
     # 2b. a sips: request over TLS: one sips: Record-Route on the TLS listener
     conn.sendall(invite("TLS", port, "rr-sips", "sips:bob@example.com",
