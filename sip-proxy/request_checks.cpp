@@ -29,9 +29,9 @@ std::optional<Rejection> check_request(sip_t const* sip) {
             if (!is_urn(sip->sip_request->rq_url))
                 return Rejection{416, "Unsupported URI Scheme", {}, {}};
     }
-    // §16.3 item 3: NTA never looks at Max-Forwards; 0 ends the request here.
-    if (sip->sip_max_forwards && sip->sip_max_forwards->mf_count == 0 &&
-        sip->sip_request->rq_method != sip_method_ack)
+    // §16.3 item 3: NTA never looks at Max-Forwards; 0 ends the request here, an ACK too
+    // (which is never answered: the caller of check_request drops it).
+    if (sip->sip_max_forwards && sip->sip_max_forwards->mf_count == 0)
         return Rejection{483, "Too Many Hops", {}, {}};
     // §16.3 item 6: every option tag in Proxy-Require must be supported; we support none.
     if (sip->sip_proxy_require && sip->sip_request->rq_method != sip_method_ack &&

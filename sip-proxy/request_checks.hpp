@@ -17,8 +17,8 @@ struct Rejection {
 };
 
 // §16.3 items 1 (To, From, Call-ID, CSeq, Via present), 2 (URI scheme: sip, sips, tel, urn),
-// 3 (Max-Forwards 0: 483; NTA never checks it) and 6 (Proxy-Require: this proxy supports
-// no extension, so any option tag gets 420 with Unsupported).
+// 3 (Max-Forwards 0: 483, for every method; NTA never checks it) and 6 (Proxy-Require: this proxy
+// supports no extension, so any option tag gets 420 with Unsupported).
 std::optional<Rejection> check_request(sip_t const* sip);
 
 // §16.6 item 3: the Max-Forwards to send: one less than received, or 70 when absent.

@@ -75,14 +75,20 @@ class RequestWire {
     // Address, transport and verified TLS names of the socket the request came in on.
     virtual SourceInfo source_of(msg_t* msg) = 0;
     // Answers the request (taking ctx.msg) with our own To tag and, when `warning` is not
-    // empty, a Warning 399 with it. An ACK is never answered: then `dropped`, else `replied`.
+    // empty, a Warning 399 with it; `headers` are further header lines, each ending in CRLF.
+    // An ACK is never answered: then `dropped`, else `replied`.
     virtual StepResult reply(RequestContext& ctx, int status, const char* phrase,
-                             std::string_view warning = {}, std::string_view unsupported = {}) = 0;
+                             std::string_view warning = {}, std::string_view unsupported = {},
+                             std::string_view headers = {}) = 0;
     // Whether the agent has a transport for "udp", "tcp", "tls", ...
     virtual bool listens_on(const char* protocol) = 0;
-    // Hands ctx.msg to NTA for `hop` (null: by the Request-URI) with our Via's branch tag.
-    // False when NTA refused it at once; the message is gone either way.
-    virtual bool send(RequestContext& ctx, url_t const* hop, const std::string& branch_tag) = 0;
+    // Hands ctx.msg to NTA for `hop` (null: by the Request-URI) with our Via's branch tag;
+    // the message is gone either way. `sent`: on its way; `refused`: NTA refused it at once;
+    // `watched`: queued on a connection still opening, whose outcome the wire layer counts
+    // and logs itself when it is known (stream_fallback.hpp).
+    enum class SendOutcome { sent, refused, watched };
+    virtual SendOutcome send(RequestContext& ctx, url_t const* hop,
+                             const std::string& branch_tag) = 0;
 };
 
 using SnapshotSource = std::function<std::shared_ptr<const store::Snapshot>()>;

@@ -14,7 +14,8 @@ namespace cusax::sip_proxy {
 // One of our own sent-by values (host and port as this proxy writes them into its Via).
 struct SentBy {
     std::string host;
-    std::string port;  // empty: default port
+    std::string port;            // empty: default port
+    std::string transport = {};  // lower case: "udp", "tcp", "tls", ...; empty: not known
 };
 
 // RFC 3261 §18.2.1 / §19.1.2: a URI or Via without a port means 5060 (5061 for sips:).

@@ -17,9 +17,12 @@
 #include <stdexcept>
 
 #include "shared/log/log.hpp"
+#include "shared/text/ascii_case.hpp"
 #include "sip-proxy/charge_marker.hpp"
 #include "sip-proxy/header_edits.hpp"
+#include "sip-proxy/hop_transport.hpp"
 #include "sip-proxy/request_chain.hpp"
+#include "sip-proxy/request_facts.hpp"
 #include "sip-proxy/socket_buffers.hpp"
 
 namespace cusax::sip_proxy {
@@ -59,6 +62,9 @@ unsigned tls_verify_policy(TlsVerify verify) {
     }
     return TPTLS_VERIFY_OUTGOING;
 }
+
+// RFC 3261 §18.1.1: the largest message UDP can carry.
+constexpr usize_t kLargestDatagram = 65535;
 
 log::RateLimitedLog& garbage_log() {
     static log::RateLimitedLog garbage("sip.garbage", 20, 60);
@@ -102,8 +108,12 @@ StatelessProxy::StatelessProxy(su_root_t* root, ProxySettings settings, Snapshot
                 TAG_IF(!cert_dir.empty(), TPTAG_TLS_VERIFY_POLICY(verify_policy)), TAG_END()) < 0)
             throw std::runtime_error(listen_failure(settings_.listen[i], cert_dir));
     }
-    for (sip_via_t const* v = nta_agent_via(agent_.get()); v; v = v->v_next)
-        sent_by_.push_back(SentBy{std::string(view(v->v_host)), std::string(view(v->v_port))});
+    for (sip_via_t const* v = nta_agent_via(agent_.get()); v; v = v->v_next) {
+        // v_protocol is "SIP/2.0/UDP": the transport is after the last slash.
+        const std::string_view protocol = view(v->v_protocol);
+        sent_by_.push_back(SentBy{std::string(view(v->v_host)), std::string(view(v->v_port)),
+                                  text::ascii_lower(protocol.substr(protocol.rfind('/') + 1))});
+    }
     if (!settings_.next_hop.empty()) {
         url_t* url =
             url_hdup(next_hop_home_.get(), URL_STRING_MAKE(settings_.next_hop.c_str())->us_url);
@@ -117,6 +127,7 @@ StatelessProxy::StatelessProxy(su_root_t* root, ProxySettings settings, Snapshot
                     {"host", view(v->v_host)},
                     {"port", view(v->v_port)}});
     log_udp_socket_buffers(agent_.get(), rmem, wmem);
+    stream_fallback_ = std::make_unique<StreamFallback>(agent_.get(), root, counters_);
 
     // NTA answers malformed requests itself (400, 413) without calling us: its statistics
     // are folded into our counters once a second.
@@ -131,7 +142,9 @@ StatelessProxy::~StatelessProxy() {
 }
 
 void StatelessProxy::on_stats_timer(su_root_magic_t*, su_timer_t*, su_timer_arg_t* arg) {
-    reinterpret_cast<StatelessProxy*>(arg)->fold_nta_stats();
+    auto* proxy = reinterpret_cast<StatelessProxy*>(arg);
+    proxy->fold_nta_stats();
+    proxy->stream_fallback_->settle();
 }
 
 void StatelessProxy::fold_nta_stats() {
@@ -187,7 +200,8 @@ SourceInfo StatelessProxy::source_of(msg_t* msg) {
 }
 
 StepResult StatelessProxy::reply(RequestContext& ctx, int status, const char* phrase,
-                                 std::string_view warning, std::string_view unsupported) {
+                                 std::string_view warning, std::string_view unsupported,
+                                 std::string_view headers) {
     sip_t* sip = ctx.sip;
     MsgRef msg = std::move(ctx.msg);
     if (ctx.method == sip_method_ack) return StepResult::dropped;  // an ACK is never answered
@@ -201,11 +215,12 @@ StepResult StatelessProxy::reply(RequestContext& ctx, int status, const char* ph
     }
     const std::string warning_value = warning.empty() ? "" : warning_399(warning_agent(), warning);
     const std::string unsupported_value(unsupported);
+    const std::string header_lines(headers);
     nta_msg_treply(
         agent_.get(), msg.release(), status, phrase,
         TAG_IF(!warning_value.empty(), SIPTAG_WARNING_STR(warning_value.c_str())),
         TAG_IF(!unsupported_value.empty(), SIPTAG_UNSUPPORTED_STR(unsupported_value.c_str())),
-        TAG_END());
+        TAG_IF(!header_lines.empty(), SIPTAG_HEADER_STR(header_lines.c_str())), TAG_END());
     return StepResult::replied;
 }
 
@@ -214,10 +229,28 @@ bool StatelessProxy::listens_on(const char* protocol) {
     return tports && tport_by_protocol(tports, protocol);
 }
 
-bool StatelessProxy::send(RequestContext& ctx, url_t const* hop, const std::string& branch_tag) {
-    return nta_msg_tsend(agent_.get(), ctx.msg.release(),
-                         reinterpret_cast<url_string_t const*>(hop),
-                         NTATAG_BRANCH_KEY(branch_tag.c_str()), TAG_END()) >= 0;
+RequestWire::SendOutcome StatelessProxy::send(RequestContext& ctx, url_t const* hop,
+                                              const std::string& branch_tag) {
+    // RFC 3263 §4.1: a transport named in the URI is the one used. Left alone, NTA moves a
+    // request over its UDP limit to TCP even then (RFC 3261 §18.1.1 is for a transport it
+    // chose), and a next hop that listens on UDP only never gets it; the largest datagram
+    // lifts that limit for this send (docs/sip-proxy-internals.md, "Transports of a hop").
+    const HopTransport transport = hop_transport(hop ? hop : ctx.sip->sip_request->rq_url);
+    const bool udp_named = transport.explicit_parameter && transport.protocol == "udp";
+    MsgRef sent(msg_ref_create(ctx.msg.get()));
+    if (nta_msg_tsend(agent_.get(), ctx.msg.release(), reinterpret_cast<url_string_t const*>(hop),
+                      NTATAG_BRANCH_KEY(branch_tag.c_str()),
+                      TAG_IF(udp_named, TPTAG_MTU(kLargestDatagram)), TAG_END()) < 0)
+        return SendOutcome::refused;
+    // Over a stream, NTA may have queued it on a connection still opening (with no transport
+    // named, because it was too large for UDP): its fate is known only later.
+    const bool stream = transport.protocol == "tcp" || transport.protocol == "tls";
+    if ((stream || transport.protocol.empty()) &&
+        stream_fallback_->watch(std::move(sent), stream ? transport.protocol.c_str() : "tcp",
+                                transport.protocol.empty(), hop ? url_text(hop) : std::string(),
+                                branch_tag, ctx.call_id))
+        return SendOutcome::watched;
+    return SendOutcome::sent;
 }
 
 void StatelessProxy::on_message(msg_t* raw, sip_t* sip) {
@@ -254,7 +287,7 @@ void StatelessProxy::handle_request(MsgRef msg, sip_t* sip) {
         // a module's exception into a reply the same way), and never ends the process.
         log::event(log::Level::error, "sip.internal_error", e.what(), {{"call_id", ctx.call_id}});
         try {
-            if (ctx.msg) reply(ctx, SIP_500_INTERNAL_SERVER_ERROR, {}, {});
+            if (ctx.msg) reply(ctx, SIP_500_INTERNAL_SERVER_ERROR, {}, {}, {});
         } catch (const std::exception&) {
             // Nothing more to do: the caller's retransmission or timer takes over.
         }

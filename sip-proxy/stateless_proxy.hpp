@@ -15,6 +15,7 @@
 #include "sip-proxy/request_context.hpp"
 #include "sip-proxy/sent_by.hpp"
 #include "sip-proxy/sofia_handles.hpp"
+#include "sip-proxy/stream_fallback.hpp"
 #include "sip-proxy/trust_policy.hpp"
 
 namespace cusax::sip_proxy {
@@ -48,9 +49,9 @@ class StatelessProxy : private RequestWire {
     // RequestWire: what the steps ask of Sofia.
     SourceInfo source_of(msg_t* msg) override;
     StepResult reply(RequestContext& ctx, int status, const char* phrase, std::string_view warning,
-                     std::string_view unsupported) override;
+                     std::string_view unsupported, std::string_view headers) override;
     bool listens_on(const char* protocol) override;
-    bool send(RequestContext& ctx, url_t const* hop, const std::string& branch_tag) override;
+    SendOutcome send(RequestContext& ctx, url_t const* hop, const std::string& branch_tag) override;
 
     ProxySettings settings_;
     ProxyCounters counters_;
@@ -64,6 +65,7 @@ class StatelessProxy : private RequestWire {
     SuHome next_hop_home_;  // holds the parsed next hop
     DnsReachability dns_;   // checked before a host-name hop reaches NTA's resolver
     ChainParts parts_;
+    std::unique_ptr<StreamFallback> stream_fallback_;
     su_timer_t* stats_timer_ = nullptr;
 };
 

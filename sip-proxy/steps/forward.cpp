@@ -4,8 +4,9 @@
 #include <sofia-sip/sip_util.h>
 
 #include "shared/log/log.hpp"
-#include "shared/text/ascii_case.hpp"
 #include "sip-proxy/charge_marker.hpp"
+#include "sip-proxy/hop_transport.hpp"
+#include "sip-proxy/record_route.hpp"
 #include "sip-proxy/request_checks.hpp"
 #include "sip-proxy/request_facts.hpp"
 #include "sip-proxy/steps/steps.hpp"
@@ -13,6 +14,19 @@
 namespace cusax::sip_proxy::steps {
 
 namespace {
+
+std::string_view inbound_protocol(const SourceInfo& source) {
+    switch (source.transport) {
+        case SourceInfo::Transport::udp:
+            return "udp";
+        case SourceInfo::Transport::tcp:
+            return "tcp";
+        case SourceInfo::Transport::tls:
+            return "tls";
+        default:
+            return "";
+    }
+}
 
 bool is_dialog_creating(sip_method_t method) {
     switch (method) {
@@ -37,30 +51,19 @@ void set_max_forwards(msg_t* msg, sip_t* sip) {
     }
 }
 
-// §16.6 item 4: Record-Route on dialog-creating requests, when configured.
+// §16.6 item 4: Record-Route on dialog-creating requests, when configured, for the transports
+// the request came in on and leaves by (record_route.hpp).
 void add_record_route(const RequestContext& ctx, const ChainParts& parts) {
     if (!parts.settings.record_route || !ctx.initial || !is_dialog_creating(ctx.method) ||
         parts.sent_by.empty())
         return;
-    const auto& s = parts.sent_by.front();
-    const std::string rr = "<sip:" + s.host + (s.port.empty() ? "" : ":" + s.port) + ";lr>";
+    const bool sips = ctx.target->url_type == url_sips ||
+                      (ctx.destination && ctx.destination->url_type == url_sips);
     msg_t* msg = ctx.msg.get();
-    if (auto* h = sip_record_route_make(msg_home(msg), rr.c_str()))
-        sip_header_insert(msg, ctx.sip, reinterpret_cast<sip_header_t*>(h));
-}
-
-// The transport a hop's URI demands ("tls" for sips:, else its transport parameter), or
-// null when any will do.
-const char* required_protocol(url_t const* url) {
-    if (!url) return nullptr;
-    if (url->url_type == url_sips) return "tls";
-    char transport[16];
-    if (!url->url_params ||
-        url_param(url->url_params, "transport", transport, sizeof transport) <= 0)
-        return nullptr;
-    for (const char* known : {"udp", "tcp", "tls", "sctp"})
-        if (text::iequals(transport, known)) return known;
-    return "unknown";
+    for (const std::string& rr : record_route_values(parts.sent_by, inbound_protocol(ctx.source),
+                                                     hop_transport(ctx.destination).protocol, sips))
+        if (auto* h = sip_record_route_make(msg_home(msg), rr.c_str()))
+            sip_header_insert(msg, ctx.sip, reinterpret_cast<sip_header_t*>(h));
 }
 
 // The host NTA resolves for a hop: its maddr parameter when present, else its host.
@@ -83,8 +86,9 @@ log::RateLimitedLog& dns_log() {
 // (dns_reachability.hpp). Both get a 503 at once (§16.7 item 6; RFC 3263 §4.3 for the
 // resolver). docs/sip-proxy-internals.md has what was measured.
 bool can_send(const RequestContext& ctx, ChainParts& parts) {
-    const char* protocol = required_protocol(ctx.destination);
-    if (protocol && !parts.wire.listens_on(protocol)) return false;
+    const HopTransport transport = hop_transport(ctx.destination);
+    if (!transport.protocol.empty() && !parts.wire.listens_on(transport.protocol.c_str()))
+        return false;
     if (hop_needs_dns(ctx.destination) && !parts.dns.reachable()) {
         dns_log().event(log::Level::warn, "sip.dns_unreachable",
                         "no nameserver reachable to resolve the next hop",
@@ -109,9 +113,17 @@ StepResult forward(RequestContext& ctx, ChainParts& parts) {
     // The hop chosen by route, always named: left to itself, NTA sends a request whose first
     // Route lacks ;lr (a strict router) by its Request-URI, not to that router.
     url_t const* hop = ctx.by_request_uri ? nullptr : ctx.destination;
-    if (can_send(ctx, parts) && parts.wire.send(ctx, hop, branch_tag)) {
-        parts.counters.requests_relayed.add();
-        return StepResult::forwarded;
+    if (can_send(ctx, parts)) {
+        // Counted only once it is known to have left (a watched one by the wire layer).
+        switch (parts.wire.send(ctx, hop, branch_tag)) {
+            case RequestWire::SendOutcome::sent:
+                parts.counters.requests_relayed.add();
+                return StepResult::forwarded;
+            case RequestWire::SendOutcome::watched:
+                return StepResult::forwarded;
+            case RequestWire::SendOutcome::refused:
+                break;
+        }
     }
     // A hop that fails later (ICMP, refused connection) is reported by tport to no message:
     // stateless, the caller's own Timer B ends that call (docs/sip-proxy-internals.md).

@@ -1,8 +1,10 @@
-// RFC 3261 §16.3: what is checked once, before any policy step (as repro's Proxy.cxx does).
+// RFC 3261 §16.3: what is checked once, before any policy step (as repro's Proxy.cxx does),
+// and §11: OPTIONS asked of the proxy itself.
 #include <sofia-sip/sip_status.h>
 
 #include "shared/log/log.hpp"
 #include "sip-proxy/request_checks.hpp"
+#include "sip-proxy/sent_by.hpp"
 #include "sip-proxy/steps/steps.hpp"
 
 namespace cusax::sip_proxy::steps {
@@ -16,6 +18,20 @@ bool acknowledges_our_answer(const RequestContext& ctx) {
            std::string_view(sip->sip_to->a_tag).starts_with(kOwnToTagPrefix);
 }
 
+// RFC 3261 §11: an OPTIONS whose Request-URI names this proxy and that has no Route is asked
+// of the proxy itself (a dispatcher probing it), not of anyone behind it.
+bool is_probe_of_this_proxy(const RequestContext& ctx, const std::vector<SentBy>& ours) {
+    return ctx.method == sip_method_options && !ctx.sip->sip_route &&
+           is_own_uri(ours, ctx.sip->sip_request->rq_url);
+}
+
+// §11.2: what the answer says. A stateless proxy relays every method and any body (so Accept
+// is every type); it supports no extension of its own, so it sends no Supported.
+constexpr std::string_view kOptionsAnswerHeaders =
+    "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, UPDATE, PRACK, SUBSCRIBE, "
+    "NOTIFY, REFER, PUBLISH, REGISTER\r\n"
+    "Accept: */*\r\n";
+
 }  // namespace
 
 StepResult front_door(RequestContext& ctx, ChainParts& parts) {
@@ -27,10 +43,22 @@ StepResult front_door(RequestContext& ctx, ChainParts& parts) {
 
     if (auto rejection = check_request(ctx.sip)) {
         if (rejection->status == 400) parts.counters.messages_malformed.add();
+        // §17.1.1.3: an ACK gets no response; one that may go no further ends here.
+        if (ctx.method == sip_method_ack) {
+            log::event(log::Level::info, "sip.dropped", "ACK not forwarded",
+                       {{"call_id", ctx.call_id}, {"reason", rejection->phrase}});
+            return StepResult::dropped;
+        }
         log::event(log::Level::info, "sip.rejected", rejection->phrase,
                    {{"call_id", ctx.call_id}, {"status", std::to_string(rejection->status)}});
         return parts.wire.reply(ctx, rejection->status, rejection->phrase.c_str(),
                                 rejection->warning, rejection->unsupported);
+    }
+
+    if (is_probe_of_this_proxy(ctx, parts.sent_by)) {
+        log::event(log::Level::debug, "sip.options_answered", "OPTIONS for this proxy answered",
+                   {{"call_id", ctx.call_id}});
+        return parts.wire.reply(ctx, SIP_200_OK, {}, {}, kOptionsAnswerHeaders);
     }
 
     ctx.branch = compute_branch(ctx.sip);

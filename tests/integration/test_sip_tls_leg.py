@@ -12,20 +12,11 @@ outgoing). sipp has no TLS in Debian's build, so caller and callee here are Pyth
 """
 import sys, os, socket, ssl, threading, time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "sip"))
-from sipkit import Scenario, free_port, header_values, make_ca_and_certs
+from sipkit import Scenario, free_port, header_values, proxy_tls_dir, read_stream_message
 
 s = Scenario("sip-tls")
 s.bindings()
-certs = s.path("certs")
-os.mkdir(certs)
-make_ca_and_certs(certs, ["proxy", "callee"])
-proxy_dir = s.path("proxy-tls")
-os.mkdir(proxy_dir)
-with open(os.path.join(proxy_dir, "agent.pem"), "w") as f:
-    for name in ("proxy.key", "proxy.crt"):
-        f.write(open(os.path.join(certs, name)).read())
-with open(os.path.join(proxy_dir, "cafile.pem"), "w") as f:
-    f.write(open(os.path.join(certs, "ca.pem")).read())
+certs, proxy_dir = proxy_tls_dir(s)
 
 udp_port, tls_port = free_port(), free_port()
 callee_port, clear_port = free_port("127.0.0.2"), free_port("127.0.0.2")
@@ -42,14 +33,6 @@ listener = socket.create_server(("127.0.0.2", callee_port))
 listener.settimeout(20)
 
 
-def read_message(conn):
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = conn.recv(65536)
-        if not chunk:
-            return None
-        data += chunk
-    return data.decode(errors="replace")
 
 
 def callee():
@@ -58,7 +41,7 @@ def callee():
         with server_ctx.wrap_socket(raw, server_side=True) as conn:
             conn.settimeout(10)
             while True:
-                msg = read_message(conn)
+                msg = read_stream_message(conn)
                 if msg is None:
                     return
                 received.append(msg)
@@ -102,13 +85,13 @@ def tls_client(maximum=None, minimum=None):
 # 1. the call over TLS
 with tls_client() as conn:
     conn.sendall(invite("TLS", conn.getsockname()[1]))
-    answer = read_message(conn)
+    answer = read_stream_message(conn)
     s.check(answer is not None and answer.startswith("SIP/2.0 200"),
             "caller over TLS got %r" % (answer or "")[:40])
     # 2. over TLS, routed to a clear UDP hop: refused
     conn.sendall(invite("TLS", conn.getsockname()[1] + 1,
                         extra="Route: <sip:127.0.0.2:%d;lr>\r\n" % clear_port))
-    answer = read_message(conn)
+    answer = read_stream_message(conn)
     s.check(answer is not None and answer.startswith("SIP/2.0 403"),
             "TLS request routed to UDP got %r" % (answer or "")[:40])
 thread.join(10)

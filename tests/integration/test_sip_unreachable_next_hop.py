@@ -7,7 +7,10 @@
    Sofia-SIP reports the error later, to NTA's agent-wide hook, naming no message, so a
    stateless proxy cannot answer: the caller gets no response at all (its Timer B ends the
    call with a local 408 after 32 s; here sipp gives up after 4 s), the proxy logs Sofia's
-   "Connection refused" at debug and stays up. The INVITE went out (requests.relayed).
+   "Connection refused" at debug and stays up. Over UDP the INVITE went out
+   (requests.relayed); over TCP it never left, which the proxy learns from the connection
+   (stream_fallback.hpp): a sip.forward_failed warning and requests.forward_failed, not
+   requests.relayed.
 """
 import sys, os, time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "sip"))
@@ -55,7 +58,15 @@ for transport, expect_503 in (("tls", True), ("udp", False), ("tcp", False)):
                 transport + ": counters %s" % {k: v for k, v in c.items() if "503" in k or
                                                "forward" in k})
     else:
-        s.check(c.get("requests.relayed", 0) >= 1, transport + ": requests.relayed is 0")
+        if transport == "udp":
+            s.check(c.get("requests.relayed", 0) >= 1, transport + ": requests.relayed is 0")
+        else:
+            s.check(c.get("requests.relayed", 0) == 0 and c.get("requests.forward_failed", 0) >= 1,
+                    transport + ": a request that never left counted %s" %
+                    {k: v for k, v in c.items() if "relayed" in k or "forward" in k})
+            s.check(any("sip.forward_failed" in l and " warn" in l for l in
+                        s.read(s.proxy_log).splitlines()),
+                    transport + ": no sip.forward_failed warning")
         # The proxy answered nothing at all, also after sipp gave up (the log line above
         # shows the INVITE was handled; the counters cover the whole run).
         answered = {k: v for k, v in c.items() if k.startswith("requests.rejected.") and v}

@@ -285,6 +285,38 @@ def make_ca_and_certs(directory, names):
             "-CAcreateserial", "-out", name + ".crt", "-days", "2", "-extfile", name + ".ext")
 
 
+def proxy_tls_dir(scenario, names=("proxy", "callee")):
+    """A CA and certificates for NAMES in the work directory's certs/ (make_ca_and_certs), and
+    the proxy's tls_certificate_dir made of them: agent.pem (proxy key and certificate) and
+    cafile.pem, Sofia-SIP's convention. Returns (certs, proxy_dir)."""
+    certs = scenario.path("certs")
+    os.mkdir(certs)
+    make_ca_and_certs(certs, list(names))
+    proxy_dir = scenario.path("proxy-tls")
+    os.mkdir(proxy_dir)
+    with open(os.path.join(proxy_dir, "agent.pem"), "w") as f:
+        for name in ("proxy.key", "proxy.crt"):
+            f.write(open(os.path.join(certs, name)).read())
+    with open(os.path.join(proxy_dir, "cafile.pem"), "w") as f:
+        f.write(open(os.path.join(certs, "ca.pem")).read())
+    return certs, proxy_dir
+
+
+def read_stream_message(conn):
+    """One SIP message's head from a stream socket, or None when the peer closed it or nothing
+    came within the socket's timeout (a bound, not a delay)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        try:
+            chunk = conn.recv(65536)
+        except socket.timeout:
+            return None
+        if not chunk:
+            return None
+        data += chunk
+    return data.decode(errors="replace")
+
+
 def scenario_from_template(scenario, template, **values):
     """Writes tests/integration/sip/TEMPLATE with @KEY@ replaced into the work directory."""
     with open(os.path.join(HERE, template)) as f:

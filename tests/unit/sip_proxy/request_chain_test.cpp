@@ -122,6 +122,15 @@ TEST(RequestChain, RecordRouteOnDialogCreatingRequestsWhenConfigured) {
     ASSERT_TRUE(invite);
     EXPECT_EQ(header(*invite, "Record-Route"), ours) << *invite;
 
+    // On top of the Record-Route set a previous proxy began (§16.6 item 4).
+    proxy.send(caller,
+               request(caller, "INVITE", "sip:bob@example.com",
+                       "Record-Route: <sip:upstream.example.com;lr>\n", "z9hG4bK-chain-rr"));
+    invite = proxy.next_datagram(next_hop);
+    ASSERT_TRUE(invite);
+    EXPECT_EQ(header(*invite, "Record-Route"), ours) << *invite;  // the first line is ours
+    EXPECT_NE(invite->find("<sip:upstream.example.com;lr>"), std::string::npos) << *invite;
+
     // MESSAGE creates no dialog: no Record-Route.
     proxy.send(caller, request(caller, "MESSAGE", "sip:bob@example.com", "", "z9hG4bK-chain-2"));
     auto message = proxy.next_datagram(next_hop);
@@ -217,15 +226,15 @@ TEST(RequestChain, DestinationIsTheRouteThenTheNextHopThenTheRequestUri) {
 class NullWire : public RequestWire {
   public:
     SourceInfo source_of(msg_t*) override { return {}; }
-    StepResult reply(RequestContext& ctx, int, const char*, std::string_view,
+    StepResult reply(RequestContext& ctx, int, const char*, std::string_view, std::string_view,
                      std::string_view) override {
         ctx.msg.reset();
         return StepResult::replied;
     }
     bool listens_on(const char*) override { return true; }
-    bool send(RequestContext& ctx, url_t const*, const std::string&) override {
+    SendOutcome send(RequestContext& ctx, url_t const*, const std::string&) override {
         ctx.msg.reset();
-        return true;
+        return SendOutcome::sent;
     }
 };
 
