@@ -271,15 +271,15 @@ void StatelessProxy::handle_response(MsgRef msg, sip_t* sip) {
                             {{"call_id", call_id}});
         return;
     }
-    const Trust trust = trusted_.classify(source_of(msg.get()));
-    if (!trust.trusted) {
-        if (int removed = remove_impp_call_info(msg.get(), sip); removed > 0) {
-            counters_.call_info_removed_forged.add(static_cast<std::uint64_t>(removed));
-            log::event(
-                log::Level::info, "call_info.removed",
-                "Call-Info impp removed from response of an untrusted hop",
-                {{"call_id", call_id}, {"count", std::to_string(removed)}, {"peer", trust.peer}});
-        }
+    // RFC 7081 §3.5: cusax inserts an impp Call-Info only into requests, so one in a response
+    // is forged whoever relays it; trusting a hop's P-Asserted-Identity (RFC 3325) is not
+    // trusting everything it passes on.
+    if (int removed = remove_impp_call_info(msg.get(), sip); removed > 0) {
+        counters_.call_info_removed_forged.add(static_cast<std::uint64_t>(removed));
+        log::event(log::Level::info, "call_info.removed", "Call-Info impp removed from a response",
+                   {{"call_id", call_id},
+                    {"count", std::to_string(removed)},
+                    {"peer", source_of(msg.get()).address}});
     }
     // RFC 7081 §5 / RFC 3261 §20.43: every response to a warned INVITE carries the Warning.
     if (auto cls = charge_marker(top); cls && sip->sip_cseq &&
