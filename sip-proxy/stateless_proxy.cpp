@@ -81,6 +81,12 @@ log::RateLimitedLog& forged_log() {
     return forged;
 }
 
+// A message that stays incomplete on a stream this long is handed to NTA as truncated, which
+// answers it (400) instead of leaving the connection waiting for bytes that never come: a
+// header section Sofia cannot end (a raw NUL, RFC 4475 §3.1.1.2) otherwise stalls the stream
+// for good. 64×T1 (RFC 3261 §17.1.1.2), the longest any client waits for an answer.
+constexpr unsigned kIncompleteMessageTimeoutMs = 64 * 500;
+
 log::RateLimitedLog& garbage_log() {
     static log::RateLimitedLog garbage("sip.garbage", 20, 60);
     return garbage;
@@ -115,6 +121,7 @@ StatelessProxy::StatelessProxy(su_root_t* root, ProxySettings settings, Snapshot
         // A proxy, not a user agent: no automatic 100 Trying, no merged-request 482.
         NTATAG_UA(0), NTATAG_MERGE_482(0), NTATAG_SERVER_RPORT(1), NTATAG_CLIENT_RPORT(1),
         TAG_IF(rmem > 0, TPTAG_UDP_RMEM(rmem)), TAG_IF(wmem > 0, TPTAG_UDP_WMEM(wmem)),
+        TPTAG_TIMEOUT(kIncompleteMessageTimeoutMs),
         TAG_IF(!cert_dir.empty(), TPTAG_CERTIFICATE(cert_dir.c_str())),
         TAG_IF(!cert_dir.empty(), TPTAG_TLS_VERIFY_POLICY(verify_policy)), TAG_END()));
     if (!agent_) throw std::runtime_error(listen_failure(settings_.listen.front(), cert_dir));
@@ -122,6 +129,7 @@ StatelessProxy::StatelessProxy(su_root_t* root, ProxySettings settings, Snapshot
         if (nta_agent_add_tport(
                 agent_.get(), URL_STRING_MAKE(settings_.listen[i].c_str()),
                 TAG_IF(rmem > 0, TPTAG_UDP_RMEM(rmem)), TAG_IF(wmem > 0, TPTAG_UDP_WMEM(wmem)),
+                TPTAG_TIMEOUT(kIncompleteMessageTimeoutMs),
                 TAG_IF(!cert_dir.empty(), TPTAG_CERTIFICATE(cert_dir.c_str())),
                 TAG_IF(!cert_dir.empty(), TPTAG_TLS_VERIFY_POLICY(verify_policy)), TAG_END()) < 0)
             throw std::runtime_error(listen_failure(settings_.listen[i], cert_dir));
