@@ -126,6 +126,34 @@ TEST_F(RequestReading, AnUnparsableCallInfoIsRemovedAndCounted) {
     EXPECT_EQ(removed_forged, 2u);
 }
 
+// Every spelling the Kamailio example test forges (tests/integration/
+// test_sip_kamailio_example_cleans_every_method.py), in one request: each impp value is
+// removed and counted, the unparsable line (a display name, which Call-Info does not allow)
+// among them, and the harmless values stay.
+TEST_F(RequestReading, EveryForgedSpellingIsRemovedAndCounted) {
+    auto got = send(invite(
+        caller,
+        "Call-Info: <xmpp:mallory1@evil.example>;purpose=impp\n"
+        "call-info: <xmpp:mallory2@evil.example> ; PURPOSE = \"IMPP\"\n"
+        "CALL-INFO: <http://example.com/card>;purpose=info, <xmpp:mallory3@evil.example>;"
+        "purpose=Impp,<xmpp:mallory4@evil.example>;purpose=impp\n"
+        "Call-Info: <xmpp:mallory5@evil.example>;m=\"a,b;purpose=icon\";purpose=\"im\\pp\"\n"
+        "Call-Info: <xmpp:mallory6@evil.example>;\n purpose=impp\n"
+        "Call-Info: \"Mallory, \\\"a friend\\\"\" <xmpp:mallory7@evil.example>;purpose=impp\n"
+        "Call-Info: xmpp:mallory8@evil.example;purpose=impp\n"
+        "Call-Info\t : <xmpp:mallory9@evil.example>;\tPurpose\t=\timpp;x=y\n"
+        "Call-Info: <xmpp:mallory10@evil.example>;purpose=\"\\I\\M\\P\\P\"\n"
+        "Call-Info: <http://example.com/icon.png>;purpose=icon,"
+        "<http://example.com/p;purpose=impp>;purpose=icon\n"));
+    ASSERT_TRUE(got.forwarded);
+    EXPECT_EQ(got.forwarded->find("mallory"), std::string::npos) << *got.forwarded;
+    EXPECT_NE(got.forwarded->find("<http://example.com/card>;purpose=info"), std::string::npos);
+    EXPECT_NE(got.forwarded->find("<http://example.com/p;purpose=impp>;purpose=icon"),
+              std::string::npos)
+        << *got.forwarded;
+    EXPECT_EQ(removed_forged, 10u);
+}
+
 // RFC 3261 §16.3 item 1: what the proxy validates and routes by must parse; §21.4.1.
 TEST_F(RequestReading, UnparsableHeadersTheProxyRoutesByAreAnswered400) {
     for (const char* line : {"Max-Forwards: abc\n", "Route: garbage<<\n",
