@@ -316,8 +316,8 @@ for transport in ("udp", "tcp"):
     results.append(("intmeth without NUL", transport, got, "forward", got == "forward"))
     s.check(got == "forward", "intmeth.dat without its NUL over %s: %s" % (transport, got))
 # intmeth.dat with its raw NUL over TCP: the stream that cannot end its header section gets
-# an answer once the proxy's timeout for an incomplete message (64×T1 = 32 s) has passed, and
-# a request sent after it on the same connection is handled: the stream does not hang.
+# an answer once the proxy's timeout for an incomplete message (64×T1 = 32 s) has passed:
+# it is not left hanging.
 with socket.create_connection(("127.0.0.1", PROXY_PORT), timeout=2) as conn:
     conn.sendall(via_transport(rewrite(open(os.path.join(DATA, "valid/intmeth.dat"), "rb").read()),
                                "tcp"))
