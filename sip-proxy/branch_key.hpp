@@ -24,7 +24,8 @@ struct BranchKey {
     std::string transaction;  // 16 hex digits
     std::string loop;         // 16 hex digits
 
-    // "z9hG4bK-cx.<transaction>.<loop>"
+    // "z9hG4bK-cx.<transaction>.<loop>": the start of the branch, which charge_marker.hpp
+    // completes with the charge class and the MAC.
     std::string value() const;
 };
 

@@ -17,6 +17,8 @@ namespace cusax::sip_proxy {
 struct CallerIdentity {
     std::vector<address::AddressKey> candidates;
     std::string source;  // "p-asserted-identity", "from" or empty, for logs
+    // Why an assertion that was there is not believed (empty: it is, or there was none).
+    std::string refused;
 };
 
 // What the caller asked to hide (RFC 3323 §4.2, RFC 3325 §9.3).

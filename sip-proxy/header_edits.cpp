@@ -11,6 +11,7 @@
 #include "shared/text/ascii_case.hpp"
 #include "shared/text/quoted_string.hpp"
 #include "shared/text/trim.hpp"
+#include "sip-proxy/unparsed_headers.hpp"
 
 namespace cusax::sip_proxy {
 
@@ -52,7 +53,7 @@ int remove_impp_call_info(msg_t* msg, sip_t* sip) {
     }
     // sip_header_remove takes one value of a comma-separated line and re-encodes the rest.
     for (auto* ci : doomed) sip_header_remove(msg, sip, reinterpret_cast<sip_header_t*>(ci));
-    return static_cast<int>(doomed.size());
+    return static_cast<int>(doomed.size()) + remove_unparsed(msg, sip, "Call-Info");
 }
 
 bool insert_impp_call_info(msg_t* msg, sip_t* sip, std::string_view jid) {

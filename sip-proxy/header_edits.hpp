@@ -13,7 +13,9 @@ namespace cusax::sip_proxy {
 bool is_impp(sip_call_info_t const* value);
 
 // Removes every impp value from every Call-Info header line, keeping the other values of a
-// comma-separated line as they were. Returns how many were removed.
+// comma-separated line as they were, and every Call-Info line Sofia could not parse: what
+// cannot be read cannot be told from a forged impp (unparsed_header_policy.hpp). Returns how
+// many values and lines were removed.
 int remove_impp_call_info(msg_t* msg, sip_t* sip);
 
 // Adds exactly one `Call-Info: <xmpp:JID>;purpose=impp` (RFC 6993, RFC 7081 §3.5).

@@ -5,6 +5,7 @@
 #include "shared/config/settings_table.hpp"
 #include "shared/config/validators.hpp"
 #include "shared/text/ascii_case.hpp"
+#include "sip-proxy/proxy_config_branch_key.hpp"
 #include "sip-proxy/proxy_config_values.hpp"
 
 namespace cusax::sip_proxy {
@@ -31,6 +32,13 @@ std::vector<config::KeyProblem> check(const ProxySettings& s, const config::Conf
         if (!std::filesystem::is_regular_file(
                 std::filesystem::path(s.tls_certificate_dir) / "agent.pem", ignored))
             problems.push_back({"tls_certificate_dir", "no agent.pem in " + s.tls_certificate_dir});
+    }
+    if (!s.branch_key_file.empty()) {
+        try {
+            read_branch_key(s.branch_key_file);
+        } catch (const std::exception& e) {
+            problems.push_back({"branch_key_file", e.what()});
+        }
     }
     return problems;
 }
@@ -108,6 +116,10 @@ const config::SettingsTable<ProxySettings>& table() {
             key("on_net_warning", member(&S::charge_policy, &ChargePolicy::on_net_text),
                 "Text of the Warning 399 for a warned or blocked on-net call.",
                 {.validator = checks::warning_text}),
+            key("branch_key_file", &S::branch_key_file,
+                "File with the key (32 bytes or more) that signs the charge marker in our Via; "
+                "the same file on every instance. Empty: a random key per process.",
+                {.type = KeyType::path}),
             key("warning_agent", &S::warning_agent,
                 "Host named in the Warning headers (warn-agent); empty: the first listen address.",
                 {.validator = checks::warning_agent}),

@@ -44,6 +44,10 @@ struct ProxySettings {
     // The dial plan and what each class of target gets (dial_plan.hpp).
     DialPlan dial_plan;
     ChargePolicy charge_policy;
+    // A file holding the key that signs the branch of our Via (charge_marker.hpp), the same
+    // for every instance that may see a call's responses. Empty: a random key per process.
+    // Key: branch_key_file.
+    std::string branch_key_file;
     // Host named in Warning headers (RFC 3261 §20.43 warn-agent). Empty: the listen host.
     // Key: warning_agent.
     std::string warning_agent;

@@ -14,6 +14,7 @@
 
 #include "shared/store/snapshot.hpp"
 #include "sip-proxy/branch_key.hpp"
+#include "sip-proxy/branch_mac.hpp"
 #include "sip-proxy/call_info_policy.hpp"
 #include "sip-proxy/dial_plan.hpp"
 #include "sip-proxy/dns_reachability.hpp"
@@ -104,6 +105,8 @@ struct ChainParts {
     RequestWire& wire;
     url_t const* next_hop = nullptr;  // the configured next hop, parsed once; null: none
     bool next_hop_trusted = false;
+    // Signs the branch of our Via (charge_marker.hpp); set by the proxy.
+    BranchSigner const* branch_signer = nullptr;
 };
 
 }  // namespace cusax::sip_proxy

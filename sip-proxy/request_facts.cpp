@@ -112,13 +112,25 @@ CallerIdentity identity_of(sip_t const* sip, const Trust& trust, bool use_from) 
         identity.source = "p-asserted-identity";
         std::vector<address::AddressKey> sip_keys, tel_keys;
         for (; pai; pai = pai->paid_next) {
+            const auto type = pai->paid_url->url_type;
+            const bool sip_uri = type == url_sip || type == url_sips;
+            if (!sip_uri && type != url_tel) {
+                identity.refused = "a P-Asserted-Identity value is neither sip, sips nor tel";
+                return identity;
+            }
             auto key = key_of(pai->paid_url);
             if (!key) continue;
-            // RFC 3325 §9.1: one sip/sips and one tel value; look up the SIP URI first.
-            bool sip_uri =
-                pai->paid_url->url_type == url_sip || pai->paid_url->url_type == url_sips;
             (sip_uri ? sip_keys : tel_keys).push_back(*key);
+            // RFC 3325 §9.1: one sip/sips and one tel value at most; two of a kind leave it
+            // open which one the asserting hop meant, so neither is believed.
+            if (sip_keys.size() > 1 || tel_keys.size() > 1) {
+                identity.refused = sip_keys.size() > 1
+                                       ? "P-Asserted-Identity has more than one sip/sips value"
+                                       : "P-Asserted-Identity has more than one tel value";
+                return identity;
+            }
         }
+        // The SIP URI is looked up first, then the tel URI.
         identity.candidates = std::move(sip_keys);
         identity.candidates.insert(identity.candidates.end(), tel_keys.begin(), tel_keys.end());
         return identity;
@@ -135,12 +147,22 @@ CallerIdentity identity_of(sip_t const* sip, const Trust& trust, bool use_from) 
 PrivacyRequest privacy_of(sip_t const* sip) {
     PrivacyRequest privacy;
     if (!sip) return privacy;
-    if (auto const* priv = sip_privacy(sip)) {
+    // RFC 3323 §4.2: the values of every Privacy line count. Sofia parses Privacy as a
+    // header that appears once: the first line is sip_privacy, each further line is kept
+    // with its own class in the sip_error list (unparsed_headers.hpp).
+    auto read = [&privacy](sip_privacy_t const* priv) {
         for (auto const* v = priv->priv_values; v && *v; ++v) {
             if (iequals(*v, "id")) privacy.id = true;
             if (iequals(*v, "header")) privacy.header = true;
             if (iequals(*v, "user")) privacy.user = true;
         }
+    };
+    if (auto const* priv = sip_privacy(sip)) {
+        read(priv);
+        for (auto const* h = reinterpret_cast<msg_header_t const*>(sip->sip_error); h;
+             h = h->sh_next)
+            if (h->sh_class == priv->priv_common->h_class)
+                read(reinterpret_cast<sip_privacy_t const*>(h));
     }
     if (sip->sip_from) {
         url_t const* url = sip->sip_from->a_url;

@@ -22,11 +22,12 @@ RequestTarget target_of(url_t const* request_uri);
 
 // The caller's identity as a trusted hop asserts it: the P-Asserted-Identity values, SIP
 // URIs before tel URIs (RFC 3325 §9.1); with use_from and no P-Asserted-Identity, the From
-// URI. From an untrusted hop: none (RFC 3325 §5).
+// URI. From an untrusted hop: none (RFC 3325 §5). More than one sip/sips or more than one
+// tel value, or a value of another scheme, asserts nobody (§9.1), and `refused` says why.
 CallerIdentity identity_of(sip_t const* sip, const Trust& trust, bool use_from);
 
-// Privacy: id / header / user (RFC 3323 §4.2, RFC 3325 §9.3) and an anonymous From
-// (RFC 3323 §4.1.1.3: "Anonymous" <sip:anonymous@anonymous.invalid>).
+// Privacy: id / header / user on any Privacy line (RFC 3323 §4.2, RFC 3325 §9.3) and an
+// anonymous From (RFC 3323 §4.1.1.3: "Anonymous" <sip:anonymous@anonymous.invalid>).
 PrivacyRequest privacy_of(sip_t const* sip);
 
 }  // namespace cusax::sip_proxy

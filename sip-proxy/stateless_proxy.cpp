@@ -66,6 +66,33 @@ unsigned tls_verify_policy(TlsVerify verify) {
 // RFC 3261 §18.1.1: the largest message UDP can carry.
 constexpr usize_t kLargestDatagram = 65535;
 
+// The key from branch_key_file, or one for this process alone: then the responses to what
+// this instance relays reach no other instance that could verify them.
+BranchSigner make_branch_signer(const std::string& key_file) {
+    if (!key_file.empty()) {
+        if (readable_by_others(key_file))
+            log::event(log::Level::warn, "sip.branch_key",
+                       "the branch key file can be read by other users than its owner",
+                       {{"file", key_file}});
+        return BranchSigner(read_branch_key(key_file));
+    }
+    log::event(log::Level::warn, "sip.branch_key",
+               "branch_key_file not set: the Via branch is signed with a random key of this "
+               "process; instances that may see each other's responses must share one key file");
+    return BranchSigner::random();
+}
+
+log::RateLimitedLog& forged_log() {
+    static log::RateLimitedLog forged("sip.forged", 20, 60);
+    return forged;
+}
+
+// A message that stays incomplete on a stream this long is handed to NTA as truncated, which
+// answers it (400) instead of leaving the connection waiting for bytes that never come: a
+// header section Sofia cannot end (a raw NUL, RFC 4475 §3.1.1.2) otherwise stalls the stream
+// for good. 64×T1 (RFC 3261 §17.1.1.2), the longest any client waits for an answer.
+constexpr unsigned kIncompleteMessageTimeoutMs = 64 * 500;
+
 log::RateLimitedLog& garbage_log() {
     static log::RateLimitedLog garbage("sip.garbage", 20, 60);
     return garbage;
@@ -78,10 +105,13 @@ StatelessProxy::StatelessProxy(su_root_t* root, ProxySettings settings, Snapshot
     : settings_(std::move(settings)),
       counters_(registry),
       nta_rejected_(registry.get("requests.rejected.by_nta")),
+      forged_dropped_(registry.get("responses.dropped.forged_branch")),
+      branch_signer_(make_branch_signer(settings_.branch_key_file)),
       snapshots_(std::move(snapshots)),
       trusted_(settings_.trusted_peers),
       parts_{settings_, counters_, trusted_, sent_by_, snapshots_, dns_, *this} {
     if (settings_.listen.empty()) throw std::runtime_error("no listen URI");
+    parts_.branch_signer = &branch_signer_;
     const auto rmem = static_cast<unsigned>(std::max(settings_.udp_receive_buffer, 0));
     const auto wmem = static_cast<unsigned>(std::max(settings_.udp_send_buffer, 0));
     // TLS: Sofia-SIP reads agent.pem and cafile.pem from this directory; the minimum protocol
@@ -97,6 +127,7 @@ StatelessProxy::StatelessProxy(su_root_t* root, ProxySettings settings, Snapshot
         // A proxy, not a user agent: no automatic 100 Trying, no merged-request 482.
         NTATAG_UA(0), NTATAG_MERGE_482(0), NTATAG_SERVER_RPORT(1), NTATAG_CLIENT_RPORT(1),
         TAG_IF(rmem > 0, TPTAG_UDP_RMEM(rmem)), TAG_IF(wmem > 0, TPTAG_UDP_WMEM(wmem)),
+        TPTAG_TIMEOUT(kIncompleteMessageTimeoutMs),
         TAG_IF(!cert_dir.empty(), TPTAG_CERTIFICATE(cert_dir.c_str())),
         TAG_IF(!cert_dir.empty(), TPTAG_TLS_VERIFY_POLICY(verify_policy)), TAG_END()));
     if (!agent_) throw std::runtime_error(listen_failure(settings_.listen.front(), cert_dir));
@@ -104,6 +135,7 @@ StatelessProxy::StatelessProxy(su_root_t* root, ProxySettings settings, Snapshot
         if (nta_agent_add_tport(
                 agent_.get(), URL_STRING_MAKE(settings_.listen[i].c_str()),
                 TAG_IF(rmem > 0, TPTAG_UDP_RMEM(rmem)), TAG_IF(wmem > 0, TPTAG_UDP_WMEM(wmem)),
+                TPTAG_TIMEOUT(kIncompleteMessageTimeoutMs),
                 TAG_IF(!cert_dir.empty(), TPTAG_CERTIFICATE(cert_dir.c_str())),
                 TAG_IF(!cert_dir.empty(), TPTAG_TLS_VERIFY_POLICY(verify_policy)), TAG_END()) < 0)
             throw std::runtime_error(listen_failure(settings_.listen[i], cert_dir));
@@ -304,21 +336,32 @@ void StatelessProxy::handle_response(MsgRef msg, sip_t* sip) {
                             {{"call_id", call_id}});
         return;
     }
-    const Trust trust = trusted_.classify(source_of(msg.get()));
-    if (!trust.trusted) {
-        if (int removed = remove_impp_call_info(msg.get(), sip); removed > 0) {
-            counters_.call_info_removed_forged.add(static_cast<std::uint64_t>(removed));
-            log::event(
-                log::Level::info, "call_info.removed",
-                "Call-Info impp removed from response of an untrusted hop",
-                {{"call_id", call_id}, {"count", std::to_string(removed)}, {"peer", trust.peer}});
-        }
+    // RFC 3261 §16.11: only a branch this proxy (or a sibling with the same key) signed for
+    // this response's call and return Via is ours (charge_marker.hpp); anything else is a
+    // look-alike or a spoofed datagram, and is neither relayed nor given a Warning.
+    const std::optional<OwnBranch> own = verify_own_branch(sip, branch_signer_);
+    if (!own) {
+        forged_dropped_.add();
+        forged_log().event(log::Level::warn, "sip.forged_response",
+                           "response dropped: its top Via names us with a branch we did not sign",
+                           {{"call_id", call_id}, {"peer", source_of(msg.get()).address}});
+        return;
+    }
+    // RFC 7081 §3.5: cusax inserts an impp Call-Info only into requests, so one in a response
+    // is forged whoever relays it; trusting a hop's P-Asserted-Identity (RFC 3325) is not
+    // trusting everything it passes on.
+    if (int removed = remove_impp_call_info(msg.get(), sip); removed > 0) {
+        counters_.call_info_removed_forged.add(static_cast<std::uint64_t>(removed));
+        log::event(log::Level::info, "call_info.removed", "Call-Info impp removed from a response",
+                   {{"call_id", call_id},
+                    {"count", std::to_string(removed)},
+                    {"peer", source_of(msg.get()).address}});
     }
     // RFC 7081 §5 / RFC 3261 §20.43: every response to a warned INVITE carries the Warning.
-    if (auto cls = charge_marker(top); cls && sip->sip_cseq &&
-                                       sip->sip_cseq->cs_method == sip_method_invite &&
-                                       sip->sip_status->st_status > 100) {
-        add_warning(msg.get(), sip, warning_agent(), settings_.charge_policy.text(*cls));
+    if (own->warn_class && sip->sip_cseq && sip->sip_cseq->cs_method == sip_method_invite &&
+        sip->sip_status->st_status > 100) {
+        add_warning(msg.get(), sip, warning_agent(),
+                    settings_.charge_policy.text(*own->warn_class));
     }
     // nta_msg_tsend removes our Via and sends by the next one.
     if (nta_msg_tsend(agent_.get(), msg.release(), nullptr, TAG_END()) < 0)

@@ -9,6 +9,7 @@
 
 #include "shared/counters/counters.hpp"
 #include "shared/store/snapshot.hpp"
+#include "sip-proxy/branch_mac.hpp"
 #include "sip-proxy/dns_reachability.hpp"
 #include "sip-proxy/proxy_counters.hpp"
 #include "sip-proxy/proxy_settings.hpp"
@@ -55,7 +56,9 @@ class StatelessProxy : private RequestWire {
 
     ProxySettings settings_;
     ProxyCounters counters_;
-    counters::Counter& nta_rejected_;  // requests.rejected.by_nta (400/413 NTA answers)
+    counters::Counter& nta_rejected_;    // requests.rejected.by_nta (400/413 NTA answers)
+    counters::Counter& forged_dropped_;  // responses.dropped.forged_branch
+    BranchSigner branch_signer_;
     std::size_t nta_bad_messages_ = 0;
     std::size_t nta_bad_requests_ = 0;
     SnapshotSource snapshots_;

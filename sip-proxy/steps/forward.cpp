@@ -3,6 +3,8 @@
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/sip_util.h>
 
+#include <stdexcept>
+
 #include "shared/log/log.hpp"
 #include "sip-proxy/charge_marker.hpp"
 #include "sip-proxy/hop_transport.hpp"
@@ -107,7 +109,9 @@ StepResult forward(RequestContext& ctx, ChainParts& parts) {
     set_max_forwards(ctx.msg.get(), sip);
     add_record_route(ctx, parts);
 
-    const std::string branch_tag = branch_tag_value(ctx.branch.value(), ctx.warn_class);
+    if (!parts.branch_signer) throw std::logic_error("no branch signer");
+    const std::string branch_tag =
+        branch_tag_value(sip, ctx.branch, ctx.warn_class, *parts.branch_signer);
     // nta_msg_tsend takes the message even when it fails: a second reference answers then.
     MsgRef keep(msg_ref_create(ctx.msg.get()));
     // The hop chosen by route, always named: left to itself, NTA sends a request whose first

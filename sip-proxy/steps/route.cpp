@@ -25,6 +25,15 @@ StepResult route(RequestContext& ctx, ChainParts& parts) {
                    "Request-URI restored from the last Route (previous hop routes strictly)",
                    {{"call_id", ctx.call_id}, {"request_uri", url_text(sip->sip_request->rq_url)}});
 
+    // §19.1.1: headers are not allowed in a Request-URI, and RFC 4475 §3.1.2.11 says a proxy
+    // that accepts one must not forward them (nor turn them into header fields): dropped.
+    if (url_t* uri = sip->sip_request->rq_url; uri->url_headers) {
+        log::event(log::Level::info, "sip.ruri_headers_dropped",
+                   "headers in the Request-URI not forwarded", {{"call_id", ctx.call_id}});
+        uri->url_headers = nullptr;
+        sip_fragment_clear(sip->sip_request->rq_common);
+    }
+
     // §16.4: a Route naming us has done its job.
     while (sip->sip_route && is_own_uri(ours, sip->sip_route->r_url)) sip_route_remove(msg, sip);
 

@@ -1,0 +1,72 @@
+#include "sip-proxy/unparsed_headers.hpp"
+
+#include <sofia-sip/msg_header.h>
+#include <sofia-sip/msg_mclass.h>
+
+#include <algorithm>
+
+#include "shared/text/ascii_case.hpp"
+
+namespace cusax::sip_proxy {
+
+namespace {
+
+// The name as Sofia's class spells it: the class the message's own class table gives the
+// name as written ("v" and "VIA" are both "Via").
+std::string canonical_name(msg_t* msg, char const* written) {
+    if (!written) return {};
+    if (msg_mclass_t const* mclass = msg_mclass(msg)) {
+        msg_href_t const* ref = msg_find_hclass(mclass, written, nullptr);
+        if (ref && ref->hr_class && ref->hr_class->hc_name &&
+            ref->hr_class != mclass->mc_unknown->hr_class)
+            return ref->hr_class->hc_name;
+    }
+    return written;
+}
+
+// Error records only: the duplicates of single headers in the same list keep their class.
+// The error class is the one the parser took from the message's class table (the library's
+// msg_error_class symbol may be another copy of it in the program).
+template <typename F>
+void for_each_error(msg_t* msg, sip_t const* sip, F&& f) {
+    msg_mclass_t const* mclass = msg_mclass(msg);
+    if (!mclass) return;
+    for (auto* h = reinterpret_cast<msg_header_t*>(sip->sip_error); h; h = h->sh_next)
+        if (h->sh_class == mclass->mc_error->hr_class) f(h);
+}
+
+}  // namespace
+
+std::vector<UnparsedHeader> unparsed_headers(msg_t* msg, sip_t const* sip) {
+    std::vector<UnparsedHeader> found;
+    if (!sip) return found;
+    for_each_error(msg, sip, [&](msg_header_t* h) {
+        std::string name = canonical_name(msg, h->sh_error->er_name);
+        const UnparsedAction action = unparsed_header_action(name);
+        found.push_back({std::move(name), action});
+    });
+    return found;
+}
+
+UnparsedHeader const* first_rejecting(const std::vector<UnparsedHeader>& unparsed) {
+    auto it = std::find_if(unparsed.begin(), unparsed.end(), [](const UnparsedHeader& h) {
+        return h.action == UnparsedAction::reject_400 || h.action == UnparsedAction::reject_420;
+    });
+    return it == unparsed.end() ? nullptr : &*it;
+}
+
+bool any_with(const std::vector<UnparsedHeader>& unparsed, UnparsedAction action) {
+    return std::any_of(unparsed.begin(), unparsed.end(),
+                       [action](const UnparsedHeader& h) { return h.action == action; });
+}
+
+int remove_unparsed(msg_t* msg, sip_t* sip, std::string_view name) {
+    std::vector<msg_header_t*> doomed;
+    for_each_error(msg, sip, [&](msg_header_t* h) {
+        if (text::iequals(canonical_name(msg, h->sh_error->er_name), name)) doomed.push_back(h);
+    });
+    for (auto* h : doomed) msg_header_remove(msg, reinterpret_cast<msg_pub_t*>(sip), h);
+    return static_cast<int>(doomed.size());
+}
+
+}  // namespace cusax::sip_proxy
