@@ -91,14 +91,36 @@ std::optional<PhoneNumber> read_number(const Statement& s, int first, LoadProble
 const std::string& non_empty_path(const StoreSettings& settings) {
     // An empty name would make SQLite open a private temporary database.
     if (settings.path.empty()) throw StoreError("store path is empty");
+    // A reader must not create the file (SQLite would with a read-write open); saying what
+    // is missing beats SQLite's "unable to open database file".
+    if (settings.read_only && path_state(settings.path).kind == PathState::Kind::missing) {
+        throw StoreMissing(settings.path + ": no such store file (cusaxctl init creates it)");
+    }
     return settings.path;
 }
 
 }  // namespace
 
-SqliteStore::SqliteStore(const StoreSettings& settings) : db_(non_empty_path(settings)) {
+SqliteStore::SqliteStore(const StoreSettings& settings)
+    : opened_(path_state(non_empty_path(settings))), db_(settings.path, settings.read_only) {
     sqlite3_busy_timeout(db_.get(), std::max(0, settings.busy_timeout_ms));
     try {
+        // Reads the header, so the file opened is the one the path named when it was read:
+        // if the path changed in between, say so rather than watch the wrong file.
+        db_.query_int("PRAGMA schema_version");
+        const PathState now = path_state(settings.path);
+        if (opened_.kind == PathState::Kind::missing) {
+            opened_ = now;  // created by this read-write open
+        } else if (now.identity != opened_.identity) {
+            throw StoreError(settings.path + ": the file was replaced while it was opened");
+        }
+        if (settings.read_only) return;
+        // SQLite finds a database's WAL and -shm files by name, so a file restored with mv
+        // meets the ones of the file it replaced, still open in the daemons: whatever they
+        // hold would be read as pages of the new file (sqlite.org/howtocorrupt.html §2.4;
+        // docs/binding-snapshot.md). Emptying the WAL after every commit leaves nothing to
+        // pair wrongly. This replaces the automatic checkpoint, which also runs here.
+        sqlite3_wal_hook(db_.get(), &SqliteStore::empty_wal, nullptr);
         // WAL: readers (the daemons' watchers) never block the writer, nor it them.
         Statement wal(db_, "PRAGMA journal_mode = WAL");
         if (!wal.step() || wal.text(0) != "wal") {
@@ -116,6 +138,22 @@ SqliteStore::SqliteStore(const StoreSettings& settings) : db_(non_empty_path(set
 }
 
 SqliteStore::~SqliteStore() = default;
+
+int SqliteStore::empty_wal(void*, sqlite3* db, const char* schema, int) {
+    // A reader in the middle of a poll may hold the WAL for a moment: the busy timeout waits
+    // for it; should it still hold on, the next commit empties what is left.
+    sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+    return SQLITE_OK;
+}
+
+BindingStore::Source SqliteStore::source() {
+    const PathState now = path_state(db_.path());
+    if (now.kind == PathState::Kind::missing) return Source::vanished;
+    if (now.kind == PathState::Kind::file && now.identity != opened_.identity) {
+        return Source::replaced;
+    }
+    return Source::same;
+}
 
 Statement& SqliteStore::prepared(std::unique_ptr<Statement>& slot, const char* sql) {
     if (!slot) slot = std::make_unique<Statement>(db_, sql);
