@@ -54,7 +54,12 @@ class SqliteStore final : public BindingStore {
     sqlite::Statement& prepared(std::unique_ptr<sqlite::Statement>& slot, const char* sql);
 
     static int empty_wal(void*, sqlite3* db, const char* schema, int frames);
+    // The connection's settings (WAL, busy timeout, ...), at open and at a reopen.
+    void set_up();
+    // Before a write: reopens when the path names another file than the one open.
+    void follow_the_path();
 
+    StoreSettings settings_;
     PathState opened_;  // the file the path named when it was opened
     sqlite::Database db_;
     std::unique_ptr<sqlite::Statement> insert_binding_, upsert_binding_, delete_numbers_,
