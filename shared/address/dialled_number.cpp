@@ -31,15 +31,8 @@ Parsed<std::string> unescaped(std::string_view text) {
 // The value of ";phone-context=" among ";name=value" parameters, or empty.
 std::string_view phone_context(std::string_view params) {
     while (!params.empty()) {
-        params.remove_prefix(1);  // the ';'
-        const std::size_t end = params.find(';');
-        const std::string_view param = params.substr(0, end);
-        params = end == std::string_view::npos ? std::string_view{} : params.substr(end);
-        const std::size_t equals = param.find('=');
-        if (equals != std::string_view::npos &&
-            chars::equals_ci(param.substr(0, equals), "phone-context")) {
-            return param.substr(equals + 1);
-        }
+        const auto [name, value] = chars::take_parameter(params);
+        if (chars::equals_ci(name, "phone-context")) return value;
     }
     return {};
 }

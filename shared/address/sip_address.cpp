@@ -161,14 +161,7 @@ Problem check_port(std::string_view port) {
 // one of them is user=phone.
 Problem check_parameters(std::string_view params, bool& user_phone) {
     while (!params.empty()) {
-        params.remove_prefix(1);  // the ';'
-        const std::size_t end = params.find(';');
-        const std::string_view param = params.substr(0, end);
-        params = end == std::string_view::npos ? std::string_view{} : params.substr(end);
-        const std::size_t equals = param.find('=');
-        const std::string_view name = param.substr(0, equals);
-        const std::string_view value =
-            equals == std::string_view::npos ? std::string_view{} : param.substr(equals + 1);
+        const auto [name, value] = chars::take_parameter(params);
         if (name.empty()) {
             return "has a URI parameter without a name";
         }
