@@ -1,6 +1,7 @@
 #include "shared/address/dialled_number.hpp"
 
 #include "shared/address/phone_number.hpp"
+#include "shared/address/safe_text.hpp"
 #include "shared/address/uri_chars.hpp"
 
 namespace cusax::address {
@@ -60,6 +61,8 @@ std::string_view subscriber_of(std::string_view uri) {
 }  // namespace
 
 Parsed<DialledNumber> read_telephone_subscriber(std::string_view text) {
+    // A number is looked up in the store, which holds none longer than an address.
+    if (text.size() > kMaxAddressLength) return Result::fail("number is too long");
     auto plain = unescaped(text);
     if (!plain) return Result::fail(std::move(plain.error));
     const std::string_view subscriber = *plain.value;
