@@ -19,6 +19,17 @@ bool contains(const std::vector<std::string>& list, std::string_view value) {
     return std::find(list.begin(), list.end(), value) != list.end();
 }
 
+bool is_emergency_number(const RequestTarget& target, const DialPlan& plan) {
+    using Scheme = RequestTarget::Scheme;
+    if (target.scheme != Scheme::sip && target.scheme != Scheme::sips &&
+        target.scheme != Scheme::tel)
+        return false;
+    const auto listed = [&](const std::string& n) {
+        return !n.empty() && contains(plan.emergency_numbers, n);
+    };
+    return listed(target.dialled) || listed(target.number);
+}
+
 }  // namespace
 
 std::string_view to_string(TargetClass c) {
@@ -97,13 +108,15 @@ TargetClass classify_target(const RequestTarget& target, const DialPlan& plan,
             return TargetClass::emergency;
         return TargetClass::inter_domain;
     }
+    // RFC 5031 §1 and RFC 6881 (ED-10): an emergency number dialled is an emergency call, to
+    // any host and in any phone-context; no dial plan or store entry may come before it.
+    if (is_emergency_number(target, plan)) return TargetClass::emergency;
     const bool local_host = (target.scheme == Scheme::sip || target.scheme == Scheme::sips) &&
                             contains(plan.local_domains, target.host);
     // A dial string in a foreign domain is that domain's business: only telephone numbers
     // (tel:, user=phone) and dial strings in our own domains are numbers to us.
     const bool is_number = target.scheme == Scheme::tel || target.user_phone || local_host;
     const std::string_view number = is_number ? std::string_view(target.number) : "";
-    if (!number.empty() && contains(plan.emergency_numbers, number)) return TargetClass::emergency;
 
     // On-net: anything the binding store knows, a local number range, a local domain.
     if (snapshot) {

@@ -53,16 +53,20 @@ struct RequestTarget {
     // Normalised address-of-record ("sip:bob@example.com") for sip/sips URIs that are not
     // user=phone numbers; empty otherwise.
     std::string aor;
-    // Normalised number: a tel: URI, a user=phone URI, or a sip user part that is a dial
-    // string (digits, optional leading '+', visual separators). Empty otherwise.
+    // Normalised number (shared/address/dialled_number.hpp): a tel: URI, a user=phone URI,
+    // or a sip/sips user part that is a telephone-subscriber, escaped, with visual separators
+    // or parameters; a global phone-context prefixed. Empty otherwise.
     std::string number;
+    // The same digits as dialled: no phone-context prefixed, every parameter ignored.
+    std::string dialled;
     bool user_phone = false;  // tel: or ;user=phone: the URI names a telephone number
     std::string urn;          // urn: the URN, lower-cased ("urn:service:sos.police")
 };
 
-// RFC 7081 §5 classification, in this order: emergency (configured numbers, RFC 5031
-// urn:service:sos), on-net (bound in the store, local number range, local domain), PSTN
-// (tel/user=phone not on-net, off-net dial prefixes), inter-domain (other domains).
+// RFC 7081 §5 classification, in this order: emergency (a configured number dialled in any
+// sip, sips or tel URI whatever its host or phone-context, RFC 5031 urn:service:sos), on-net (bound
+// in the store, local number range, local domain), PSTN (tel/user=phone not on-net, off-net dial
+// prefixes), inter-domain (other domains).
 TargetClass classify_target(const RequestTarget& target, const DialPlan& plan,
                             const store::Snapshot* snapshot);
 

@@ -4,9 +4,9 @@
 #include <sofia-sip/sip_header.h>
 
 #include <algorithm>
-#include <cctype>
 #include <vector>
 
+#include "shared/address/dialled_number.hpp"
 #include "shared/address/sip_address.hpp"
 #include "shared/text/ascii_case.hpp"
 
@@ -20,23 +20,6 @@ bool is_user_phone(url_t const* url) {
     char value[16];
     return url->url_params && url_param(url->url_params, "user", value, sizeof value) > 0 &&
            iequals(value, "phone");
-}
-
-// RFC 3261 §19.1.6 / RFC 3966: a user part that is a dial string: digits with an optional
-// leading '+' and visual separators. Returns the digits, or empty.
-std::string dial_string(std::string_view user) {
-    std::string digits;
-    for (std::size_t i = 0; i < user.size(); ++i) {
-        char c = user[i];
-        if (std::isdigit(static_cast<unsigned char>(c)) || (c == '+' && digits.empty() && i == 0))
-            digits.push_back(c);
-        else if (c == '-' || c == '.' || c == '(' || c == ')')
-            continue;
-        else
-            return {};
-    }
-    if (digits.empty() || digits == "+") return {};
-    return digits;
 }
 
 std::optional<address::AddressKey> key_of(url_t const* url) {
@@ -86,6 +69,9 @@ RequestTarget target_of(url_t const* url) {
             target.scheme = RequestTarget::Scheme::other;
             return target;
     }
+    // One reading of a dialled number for the store and the dial plan (dialled_number.hpp).
+    const auto dialled = address::dialled_number(target.uri);
+    if (dialled) target.dialled = dialled.value->dialled;
     if (target.scheme == RequestTarget::Scheme::tel) {
         target.user_phone = true;
         if (auto key = key_of(url); key && key->kind == address::AddressKey::Kind::Number)
@@ -100,7 +86,7 @@ RequestTarget target_of(url_t const* url) {
         else
             target.number = key->value;
     }
-    if (target.number.empty() && url->url_user) target.number = dial_string(url->url_user);
+    if (target.number.empty() && dialled) target.number = dialled.value->number;
     return target;
 }
 

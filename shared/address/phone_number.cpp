@@ -6,7 +6,6 @@
 namespace cusax::address {
 namespace {
 
-using chars::hex_value;
 using chars::is_digit;
 
 // ITU-T E.164 §6.1: at most 15 digits including the country code.
@@ -18,21 +17,13 @@ constexpr bool is_visual_separator(char c) { return chars::is_one_of(c, "-.() ")
 
 }  // namespace
 
-Parsed<std::string> normalise_subscriber(std::string_view text, bool decode_escapes) {
+Parsed<std::string> normalise_subscriber(std::string_view text) {
     std::string number;
     number.reserve(text.size());
     bool global = false;
     bool service_code = false;
     std::size_t digits = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        if (c == '%' && decode_escapes) {
-            if (!chars::is_escape_at(text, i)) {
-                return Parsed<std::string>::fail("number has a '%' not followed by two hex digits");
-            }
-            c = static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
-            i += 2;
-        }
+    for (const char c : text) {
         if (is_visual_separator(c)) {
             continue;
         }

@@ -11,9 +11,9 @@ namespace cusax::address {
 // "+49 (30) 123-456", "*31%23") to a Number key value: visual separators "-" "." "(" ")" and
 // space removed; then either "+" and 1 to 15 digits (E.164 global number) or local digits,
 // where "*" and "#" are allowed for service codes. "00" prefixes are kept as digits: which
-// prefix dials out is the dial plan's business, not this parser's. With decode_escapes, %HEX
-// escapes are decoded first (a SIP user part or tel URI writes a space as %20, "#" as %23).
-// On failure the error is a reason starting with "number" (no quoted input).
-Parsed<std::string> normalise_subscriber(std::string_view text, bool decode_escapes);
+// prefix dials out is the dial plan's business, not this parser's. Escapes must already be
+// decoded (dialled_number.hpp does that for URIs). On failure the error is a reason starting
+// with "number" (no quoted input).
+Parsed<std::string> normalise_subscriber(std::string_view text);
 
 }  // namespace cusax::address

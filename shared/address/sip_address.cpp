@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "shared/address/dialled_number.hpp"
 #include "shared/address/host_name.hpp"
 #include "shared/address/message_text.hpp"
 #include "shared/address/phone_number.hpp"
@@ -160,14 +161,7 @@ Problem check_port(std::string_view port) {
 // one of them is user=phone.
 Problem check_parameters(std::string_view params, bool& user_phone) {
     while (!params.empty()) {
-        params.remove_prefix(1);  // the ';'
-        const std::size_t end = params.find(';');
-        const std::string_view param = params.substr(0, end);
-        params = end == std::string_view::npos ? std::string_view{} : params.substr(end);
-        const std::size_t equals = param.find('=');
-        const std::string_view name = param.substr(0, equals);
-        const std::string_view value =
-            equals == std::string_view::npos ? std::string_view{} : param.substr(equals + 1);
+        const auto [name, value] = chars::take_parameter(params);
         if (name.empty()) {
             return "has a URI parameter without a name";
         }
@@ -187,12 +181,13 @@ Problem check_parameters(std::string_view params, bool& user_phone) {
     return {};
 }
 
+// subscriber: a telephone-subscriber with its parameters (dialled_number.hpp).
 Result phone_number_key(std::string_view text, std::string_view subscriber, std::string_view what) {
-    auto number = normalise_subscriber(subscriber, true);
+    auto number = read_telephone_subscriber(subscriber);
     if (!number) {
         return Result::fail(error_about(text, std::string(what) + number.error));
     }
-    return Result::ok(AddressKey{AddressKey::Kind::Number, std::move(*number.value)});
+    return Result::ok(AddressKey{AddressKey::Kind::Number, std::move(number.value->number)});
 }
 
 // scheme is "sip" or "sips"; rest is what follows "sip:".
@@ -257,9 +252,9 @@ Result parse_sip_uri(std::string_view text, std::string_view scheme, std::string
         }
     }
     if (user_phone) {
-        // RFC 3261 §19.1.6: with user=phone the user part is a telephone-subscriber; its own
-        // parameters (";phone-context=", ";isub=", ...) are dropped with the host, which is
-        // still checked so that a malformed URI is refused whatever it carries.
+        // RFC 3261 §19.1.6: with user=phone the user part is a telephone-subscriber, read as
+        // dialled_number.hpp says; the host is dropped, but still checked so that a
+        // malformed URI is refused whatever it carries.
         std::string checked_host;
         if (auto problem = append_host(host, "host", checked_host); !problem.empty()) {
             return fail(problem);
@@ -267,7 +262,7 @@ Result parse_sip_uri(std::string_view text, std::string_view scheme, std::string
         if (user.empty()) {
             return fail("has user=phone but no user part");
         }
-        return phone_number_key(text, user.substr(0, user.find(';')), "user=phone: ");
+        return phone_number_key(text, user, "user=phone: ");
     }
     std::string aor;
     aor.reserve(scheme.size() + 1 + rest.size());
@@ -283,15 +278,15 @@ Result parse_sip_uri(std::string_view text, std::string_view scheme, std::string
     return Result::ok(AddressKey{AddressKey::Kind::Aor, std::move(aor)});
 }
 
-// RFC 3966 §3: telephone-subscriber *par; the parameters (";ext=", ";isub=",
-// ";phone-context=") are dropped: numbers are looked up by their digits alone.
+// RFC 3966 §3: telephone-subscriber *par, read as dialled_number.hpp says (parameters
+// dropped, a global phone-context prefixed).
 Result parse_tel_uri(std::string_view text, std::string_view rest) {
     const std::size_t semicolon = std::min(rest.find(';'), rest.size());
     bool ignored = false;
     if (auto problem = check_parameters(rest.substr(semicolon), ignored); !problem.empty()) {
         return Result::fail(error_about(text, problem));
     }
-    return phone_number_key(text, rest.substr(0, semicolon), "");
+    return phone_number_key(text, rest, "");
 }
 
 }  // namespace
@@ -365,7 +360,7 @@ Parsed<std::string> normalise_number(std::string_view text) {
     if (const auto why = unsafe_reason(s); !why.empty()) {
         return Parsed<std::string>::fail(error_about(text, why));
     }
-    auto number = normalise_subscriber(s, false);
+    auto number = normalise_subscriber(s);
     if (!number) {
         return Parsed<std::string>::fail(error_about(text, number.error));
     }

@@ -9,8 +9,9 @@ namespace cusax::address {
 //  - sip:/sips: scheme and host lower-cased, user part kept case-sensitive, %HEX escapes of
 //    unreserved characters decoded, password, port, URI parameters and headers dropped;
 //    sips: stays sips: (a different AOR from sip:, see sip_address.cpp);
-//  - sip: with user=phone and tel: give a Number (visual separators "-.() " removed, the
-//    number's own parameters such as ;phone-context= dropped).
+//  - sip: with user=phone and tel: give a Number, read as dialled_number.hpp says (escapes
+//    decoded, visual separators "-.() " removed, parameters dropped, a global
+//    ;phone-context= prefixed to a local number).
 // Without angle brackets the whole text is the URI (its ";params" are URI parameters).
 // Refuses values that could break a SIP header or XML document (see safe_text.hpp) and
 // anything that is not one of those schemes.

@@ -70,6 +70,23 @@ constexpr bool unescaped_equals_ci(std::string_view text, std::string_view lower
     return k == lower.size();
 }
 
+struct Parameter {
+    std::string_view name;
+    std::string_view value;  // empty when the parameter has no '='
+};
+
+// Takes the first ";name=value" off params, which must start with ';' (RFC 3261 §19.1.1
+// uri-parameters, RFC 3966 §3 par): the caller loops while params is not empty.
+constexpr Parameter take_parameter(std::string_view& params) {
+    params.remove_prefix(1);  // the ';'
+    const std::size_t end = params.find(';');
+    const std::string_view param = params.substr(0, end);
+    params = end == std::string_view::npos ? std::string_view{} : params.substr(end);
+    const std::size_t equals = param.find('=');
+    return {param.substr(0, equals),
+            equals == std::string_view::npos ? std::string_view{} : param.substr(equals + 1)};
+}
+
 constexpr std::string_view trim_spaces(std::string_view text) {
     while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
     while (!text.empty() && text.back() == ' ') text.remove_suffix(1);

@@ -18,7 +18,10 @@ DaemonRuntime::DaemonRuntime(const config::Config& config, std::string program) 
     log::setup(config::log_settings(config, program));
     for (auto& secret : config.secret_values()) log::register_secret(std::move(secret));
 
-    const auto settings = store_settings(config);
+    // A daemon only reads the store: it never creates or migrates the operator's file
+    // (cusaxctl init does), and notices when the file is replaced (docs/binding-snapshot.md).
+    auto settings = store_settings(config);
+    settings.read_only = true;
     auto& refreshes = counters_.get("store.snapshots_published");
     watcher_ =
         std::make_unique<store::SnapshotWatcher>([settings] { return store::open_store(settings); },

@@ -19,6 +19,12 @@ struct StoreError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// Raised when the store a reader asked for does not exist (a missing SQLite file): a daemon
+// never creates the operator's store, `cusaxctl init` does.
+struct StoreMissing : StoreError {
+    using StoreError::StoreError;
+};
+
 // Raised by import() for the binding it refused; caught as BindingError by callers that do
 // not care which one. `index` is 0-based into import()'s argument, so a caller reading a
 // file can name the line.
@@ -70,6 +76,13 @@ class BindingStore {
                                                         std::size_t /*limit*/) {
         return std::nullopt;
     }
+
+    // Whether the configured store is still what this connection reads. A file store
+    // answers `replaced` once its path names another file (restored with mv, deleted and
+    // created again) and `vanished` once nothing is there: its connection still reads the
+    // old file, which no writer will change again. A server store is always `same`.
+    enum class Source { same, replaced, vanished };
+    virtual Source source() { return Source::same; }
 };
 
 // Settings of the [store] section that choose and open a backend.
@@ -77,9 +90,13 @@ struct StoreSettings {
     std::string backend = "sqlite";  // "sqlite" (PostgreSQL comes later)
     std::string path;                // sqlite: database file
     int busy_timeout_ms = 5000;
+    // A daemon's connection: opens an existing store read-only, never creates or migrates
+    // it (StoreMissing when missing, StoreError when its schema is not this program's).
+    bool read_only = false;
 };
 
-// Opens (creating if needed) and migrates the configured store.
+// Opens the configured store: read-write, creating it if needed and migrating it (cusaxctl);
+// or, with read_only, as it is.
 std::unique_ptr<BindingStore> open_store(const StoreSettings& settings);
 
 }  // namespace cusax::store

@@ -118,11 +118,14 @@ struct SnapshotWatcher::Impl {
     // Used by the watcher thread only.
     std::unique_ptr<BindingStore> store;
     bool failing = false;
+    bool vanished = false;  // the store file is gone; logged once until it is back
 
     std::thread thread;
 
     void run();
     void poll();
+    enum class Connection { none, kept, fresh };
+    Connection connect();
     void publish(const Loaded& loaded);
     void failed(std::string_view error);
 };
@@ -171,20 +174,54 @@ void SnapshotWatcher::Impl::run() {
     }
 }
 
+// The connection to read from: the one open while its file is still the store's, else a new
+// one. None while the store file is missing: the last good snapshot keeps serving.
+SnapshotWatcher::Impl::Connection SnapshotWatcher::Impl::connect() {
+    if (store) {
+        const auto source = store->source();
+        if (source == BindingStore::Source::same) return Connection::kept;
+        // The old file stays readable through the open connection, but no writer will touch
+        // it again: a backup restored with mv, or a store deleted and created anew, would
+        // otherwise never reach the daemon.
+        store.reset();
+        if (source == BindingStore::Source::replaced) {
+            log::event(log::Level::warn, "store.file_replaced",
+                       "store file replaced; reading the new one in full");
+        }
+    }
+    try {
+        store = factory();
+    } catch (const StoreMissing& e) {
+        if (!vanished) {
+            vanished = true;
+            const auto kept = current.load();
+            log::event(log::Level::warn, "store.file_vanished",
+                       "store file vanished; keeping the last good snapshot",
+                       {{"error", e.what()},
+                        {"count", std::to_string(kept->size())},
+                        {"generation", std::to_string(kept->generation())}});
+        }
+        return Connection::none;
+    }
+    if (!store) throw StoreError("the store factory returned no store");
+    if (vanished) {
+        vanished = false;
+        log::event(log::Level::info, "store.file_back", "store file back; reading it in full");
+    }
+    return Connection::fresh;
+}
+
 void SnapshotWatcher::Impl::poll() {
     try {
-        // After a failure the connection is made anew: the file may have been replaced.
-        if (!store) {
-            store = factory();
-            if (!store) throw StoreError("the store factory returned no store");
-        }
-        // After a failure streak, reload whatever the generation says: the store may have
-        // been restored from a copy whose counter happens to match.
+        const Connection connection = connect();
+        if (connection == Connection::none) return;
+        // A new connection or a failure streak reloads whatever the generation says: the
+        // store may be another file, restored from a copy whose counter happens to match.
+        const bool reload = failing || connection == Connection::fresh;
         const auto base = current.load();
-        if (!failing && store->generation() == base->generation()) return;
-        // After a failure streak, too: the store may be another file now.
+        if (!reload && store->generation() == base->generation()) return;
         Loaded loaded;
-        if (!failing) loaded = load_changes(*store, *base);
+        if (!reload) loaded = load_changes(*store, *base);
         if (!loaded.snapshot) loaded = load(*store);
         if (failing) {
             failing = false;

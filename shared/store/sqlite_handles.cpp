@@ -4,10 +4,10 @@
 
 namespace cusax::store::sqlite {
 
-Database::Database(std::string path) : path_(std::move(path)) {
+Database::Database(std::string path, bool read_only) : path_(std::move(path)) {
     sqlite3* raw = nullptr;
-    const int rc =
-        sqlite3_open_v2(path_.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    const int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    const int rc = sqlite3_open_v2(path_.c_str(), &raw, flags, nullptr);
     db_.reset(raw);  // sqlite3_open_v2 hands out a handle even on failure; it must be closed
     if (rc != SQLITE_OK) {
         if (!raw) throw SqliteError(rc, path_ + ": cannot open: " + sqlite3_errstr(rc));

@@ -21,8 +21,9 @@ struct SqliteError : StoreError {
 
 class Database {
   public:
-    // Opens the file read-write, creating it when missing. Throws SqliteError naming the path.
-    explicit Database(std::string path);
+    // Opens the file read-write, creating it when missing; or read-only, never creating it.
+    // Throws SqliteError naming the path.
+    explicit Database(std::string path, bool read_only = false);
 
     sqlite3* get() const { return db_.get(); }
     const std::string& path() const { return path_; }

@@ -91,14 +91,43 @@ std::optional<PhoneNumber> read_number(const Statement& s, int first, LoadProble
 const std::string& non_empty_path(const StoreSettings& settings) {
     // An empty name would make SQLite open a private temporary database.
     if (settings.path.empty()) throw StoreError("store path is empty");
+    // A reader must not create the file (SQLite would with a read-write open); saying what
+    // is missing beats SQLite's "unable to open database file".
+    if (settings.read_only && path_state(settings.path).kind == PathState::Kind::missing) {
+        throw StoreMissing(settings.path + ": no such store file (cusaxctl init creates it)");
+    }
     return settings.path;
 }
 
 }  // namespace
 
-SqliteStore::SqliteStore(const StoreSettings& settings) : db_(non_empty_path(settings)) {
+SqliteStore::SqliteStore(const StoreSettings& settings)
+    : settings_(settings),
+      opened_(path_state(non_empty_path(settings))),
+      db_(settings.path, settings.read_only) {
+    set_up();
+}
+
+void SqliteStore::set_up() {
+    const StoreSettings& settings = settings_;
     sqlite3_busy_timeout(db_.get(), std::max(0, settings.busy_timeout_ms));
     try {
+        // Reads the header, so the file opened is the one the path named when it was read:
+        // if the path changed in between, say so rather than watch the wrong file.
+        db_.query_int("PRAGMA schema_version");
+        const PathState now = path_state(settings.path);
+        if (opened_.kind == PathState::Kind::missing) {
+            opened_ = now;  // created by this read-write open
+        } else if (now.identity != opened_.identity) {
+            throw StoreError(settings.path + ": the file was replaced while it was opened");
+        }
+        if (settings.read_only) return;
+        // SQLite finds a database's WAL and -shm files by name, so a file restored with mv
+        // meets the ones of the file it replaced, still open in the daemons: whatever they
+        // hold would be read as pages of the new file (sqlite.org/howtocorrupt.html §2.4;
+        // docs/binding-snapshot.md). Emptying the WAL after every commit leaves nothing to
+        // pair wrongly. This replaces the automatic checkpoint, which also runs here.
+        sqlite3_wal_hook(db_.get(), &SqliteStore::empty_wal, nullptr);
         // WAL: readers (the daemons' watchers) never block the writer, nor it them.
         Statement wal(db_, "PRAGMA journal_mode = WAL");
         if (!wal.step() || wal.text(0) != "wal") {
@@ -116,6 +145,43 @@ SqliteStore::SqliteStore(const StoreSettings& settings) : db_(non_empty_path(set
 }
 
 SqliteStore::~SqliteStore() = default;
+
+void SqliteStore::follow_the_path() {
+    if (settings_.read_only) return;
+    const Source now = source();
+    if (now == Source::same) return;
+    if (now == Source::vanished) {
+        throw StoreError(settings_.path + ": the store file is gone (cusaxctl init creates one)");
+    }
+    // A long-lived writer (the component's verification writes) must write where the
+    // daemons now read, not into the file the restore replaced.
+    log::event(log::Level::warn, "store.file_replaced",
+               "store file replaced; writing to the new one", {{"path", settings_.path}});
+    for (auto* slot : {&insert_binding_, &upsert_binding_, &delete_numbers_, &insert_number_,
+                       &jid_holder_, &number_holder_, &jid_of_aor_, &find_binding_, &find_numbers_,
+                       &generation_, &oldest_change_, &changed_aors_}) {
+        slot->reset();
+    }
+    opened_ = path_state(settings_.path);
+    db_ = sqlite::Database(settings_.path);
+    set_up();
+}
+
+int SqliteStore::empty_wal(void*, sqlite3* db, const char* schema, int) {
+    // A reader in the middle of a poll may hold the WAL for a moment: the busy timeout waits
+    // for it; should it still hold on, the next commit empties what is left.
+    sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+    return SQLITE_OK;
+}
+
+BindingStore::Source SqliteStore::source() {
+    const PathState now = path_state(db_.path());
+    if (now.kind == PathState::Kind::missing) return Source::vanished;
+    if (now.kind == PathState::Kind::file && now.identity != opened_.identity) {
+        return Source::replaced;
+    }
+    return Source::same;
+}
 
 Statement& SqliteStore::prepared(std::unique_ptr<Statement>& slot, const char* sql) {
     if (!slot) slot = std::make_unique<Statement>(db_, sql);
@@ -210,18 +276,21 @@ void SqliteStore::write(const Binding& b, Mode mode, std::int64_t now) {
 }
 
 void SqliteStore::add(const Binding& binding) {
+    follow_the_path();
     Transaction tx(db_, Transaction::Kind::write);
     write(binding, Mode::add, unix_now());
     tx.commit();
 }
 
 void SqliteStore::put(const Binding& binding) {
+    follow_the_path();
     Transaction tx(db_, Transaction::Kind::write);
     write(binding, Mode::put, unix_now());
     tx.commit();
 }
 
 bool SqliteStore::remove(const std::string& aor) {
+    follow_the_path();
     // Numbers go by ON DELETE CASCADE (and the bindings_deleted trigger, for sessions
     // without foreign keys).
     Statement s(db_, "DELETE FROM bindings WHERE aor = ?1");
@@ -231,6 +300,7 @@ bool SqliteStore::remove(const std::string& aor) {
 }
 
 bool SqliteStore::set_verification(const std::string& aor, Verification state) {
+    follow_the_path();
     Statement s(db_, "UPDATE bindings SET verification = ?2, updated_at = ?3 WHERE aor = ?1");
     s.bind(1, aor);
     s.bind(2, to_string(state));
@@ -241,6 +311,7 @@ bool SqliteStore::set_verification(const std::string& aor, Verification state) {
 
 bool SqliteStore::replace_verification(const std::string& aor, Verification expected,
                                        Verification state) {
+    follow_the_path();
     Statement s(db_,
                 "UPDATE bindings SET verification = ?2, updated_at = ?3 "
                 "WHERE aor = ?1 AND verification = ?4");
@@ -326,6 +397,7 @@ std::vector<Binding> SqliteStore::load_all() {
 }
 
 void SqliteStore::import(const std::vector<Binding>& bindings) {
+    follow_the_path();
     // One transaction: a failed import changes nothing, and 100,000 rows commit (and sync)
     // once instead of 100,000 times.
     Transaction tx(db_, Transaction::Kind::write);

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "shared/store/binding_store.hpp"
+#include "shared/store/file_identity.hpp"
 #include "shared/store/sqlite_handles.hpp"
 
 namespace cusax::store {
@@ -14,6 +15,8 @@ class SqliteStore final : public BindingStore {
   public:
     // Opens the file (creating it when missing) and sets up the connection: WAL,
     // busy_timeout, foreign keys. Does not migrate (open_store does). Throws StoreError.
+    // With settings.read_only: opens an existing file read-only and changes nothing in it
+    // (StoreMissing when there is none).
     explicit SqliteStore(const StoreSettings& settings);
     ~SqliteStore() override;
 
@@ -36,6 +39,9 @@ class SqliteStore final : public BindingStore {
     std::optional<BindingChanges> changes_since(std::uint64_t generation,
                                                 std::size_t limit) override;
 
+    // Compares the file the path names now with the one opened (device and inode).
+    Source source() override;
+
   private:
     enum class Mode { add, put };
     // Writes one binding inside the caller's transaction; conflicts become BindingError.
@@ -47,6 +53,14 @@ class SqliteStore final : public BindingStore {
     // Statements are prepared on first use and reused: an import runs them 100,000 times.
     sqlite::Statement& prepared(std::unique_ptr<sqlite::Statement>& slot, const char* sql);
 
+    static int empty_wal(void*, sqlite3* db, const char* schema, int frames);
+    // The connection's settings (WAL, busy timeout, ...), at open and at a reopen.
+    void set_up();
+    // Before a write: reopens when the path names another file than the one open.
+    void follow_the_path();
+
+    StoreSettings settings_;
+    PathState opened_;  // the file the path named when it was opened
     sqlite::Database db_;
     std::unique_ptr<sqlite::Statement> insert_binding_, upsert_binding_, delete_numbers_,
         insert_number_, jid_holder_, number_holder_, jid_of_aor_, find_binding_, find_numbers_,

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "shared/address/dialled_number.hpp"
 #include "shared/address/jid.hpp"
 #include "shared/address/safe_text.hpp"
 #include "shared/address/sip_address.hpp"
@@ -32,5 +33,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check_stable(input, cusax::address::normalise_number);
     check_stable(input, cusax::address::normalise_bare_jid);
     (void)cusax::address::parse_sip_address(input);
+    // What a Request-URI dials is a number key the store accepts as it is.
+    if (auto dialled = cusax::address::dialled_number(input)) {
+        for (const auto& number : {dialled.value->number, dialled.value->dialled}) {
+            auto again = cusax::address::normalise_number(number);
+            require(again && *again.value == number);
+        }
+    }
     return 0;
 }

@@ -23,8 +23,22 @@ TEST(PhoneNumber, TelUriParametersAreDropped) {
     EXPECT_EQ(key("tel:+1-212-555-0100;ext=42"), "number +12125550100");
     EXPECT_EQ(key("tel:+1-212-555-0100;isub=1411;Foo=bar"), "number +12125550100");
     EXPECT_EQ(key("tel:7042;phone-context=example.com"), "number 7042");
-    EXPECT_EQ(key("tel:863-1234;phone-context=+1-914-555"), "number 8631234");
     EXPECT_EQ(key("<tel:+12125550100;ext=1>"), "number +12125550100");
+}
+
+// RFC 3966 §5.1.5: a global-number-digits context makes a local number global; a domain
+// context leaves it local. Escapes are decoded before the parameters are split off.
+TEST(PhoneNumber, PhoneContextOfALocalNumber) {
+    EXPECT_EQ(key("tel:863-1234;phone-context=+1-914-555"), "number +19145558631234");
+    EXPECT_EQ(key("tel:863-1234;PHONE-CONTEXT=%2B1-914-555"), "number +19145558631234");
+    EXPECT_EQ(key("sip:863-1234;phone-context=+1-914-555@gw.example;user=phone"),
+              "number +19145558631234");
+    EXPECT_EQ(key("tel:7042;phone-context=example.com"), "number 7042");
+    // a global number's own digits win (RFC 3966 §5.1.5 forbids the context there)
+    EXPECT_EQ(key("tel:+12125550100;phone-context=+44"), "number +12125550100");
+    EXPECT_EQ(error_of(parse_sip_address("tel:1234567890123;phone-context=+4930")),
+              "tel:1234567890123;phone-context=+4930: number has more than 15 digits after '+' "
+              "(E.164)");
 }
 
 TEST(PhoneNumber, SipUserPhoneGivesNumber) {

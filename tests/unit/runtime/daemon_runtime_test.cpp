@@ -1,6 +1,7 @@
 #include "shared/runtime/daemon_runtime.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 
 #include <filesystem>
@@ -67,8 +68,41 @@ TEST_F(DaemonRuntimeTest, AnUnreadableStoreStopsStartUp) {
     EXPECT_THROW(DaemonRuntime(config_for(path), "test-daemon"), store::StoreError);
 }
 
+// A daemon reads the operator's store; creating or migrating it is cusaxctl init's job, so a
+// typo in [store] path or a store left at an old schema stops start-up and changes nothing.
+TEST_F(DaemonRuntimeTest, AMissingStoreStopsStartUpAndIsNotCreated) {
+    const auto path = dir_ / "bindings.sqlite";
+    EXPECT_THROW(DaemonRuntime(config_for(path), "test-daemon"), store::StoreMissing);
+    EXPECT_FALSE(fs::exists(path));
+}
+
+TEST_F(DaemonRuntimeTest, AnOldSchemaStopsStartUpAndIsNotMigrated) {
+    const auto path = dir_ / "bindings.sqlite";
+    {
+        auto writer = store::open_store({"sqlite", path.string(), 5000});
+        writer->add(store::make_binding("sip:alice@example.com", "alice@example.com", "", {},
+                                        store::Verification::Admin));
+    }
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 1", nullptr, nullptr, nullptr), SQLITE_OK);
+    try {
+        DaemonRuntime runtime(config_for(path), "test-daemon");
+        ADD_FAILURE() << "started on a store at schema version 1";
+    } catch (const store::StoreError& e) {
+        EXPECT_NE(std::string(e.what()).find("run cusaxctl init"), std::string::npos) << e.what();
+    }
+    sqlite3_stmt* version = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &version, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(version), SQLITE_ROW);
+    EXPECT_EQ(sqlite3_column_int(version, 0), 1) << "the daemon migrated the operator's store";
+    sqlite3_finalize(version);
+    sqlite3_close(db);
+}
+
 TEST_F(DaemonRuntimeTest, WritesItsCountersWhenItStops) {
     const auto path = dir_ / "bindings.sqlite";
+    store::open_store({"sqlite", path.string(), 5000});  // cusaxctl init
     {
         DaemonRuntime runtime(config_for(path), "test-daemon");
         runtime.counters().get("queries").add(3);

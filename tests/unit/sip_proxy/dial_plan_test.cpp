@@ -102,7 +102,67 @@ TEST_F(DialPlanTest, InterDomain) {
     EXPECT_EQ(classify("sips:carol@elsewhere.example"), TargetClass::inter_domain);
     // a dial string in a foreign domain is that domain's business, not a PSTN number of ours
     EXPECT_EQ(classify("sip:0891234@elsewhere.example"), TargetClass::inter_domain);
-    EXPECT_EQ(classify("sip:112@elsewhere.example"), TargetClass::inter_domain);
+    EXPECT_EQ(classify("sip:0891234;isub=1@elsewhere.example"), TargetClass::inter_domain);
+}
+
+// RFC 3966 telephone-subscriber spellings a SIP server reads as the same number: each must
+// be classed as the plain number is, in a local domain and with user=phone anywhere.
+TEST_F(DialPlanTest, PstnWhateverTheSpellingOfTheNumber) {
+    for (const char* uri : {
+             "sip:0891234@example.com",
+             "sip:089-123.4@example.com",
+             "sip:(089)1234@example.com",
+             "sip:089%20123%204@example.com",
+             "sip:%30%38%39%31%32%33%34@example.com",
+             "sip:0891234;isub=12@example.com",
+             "sip:0891234;ext=7@example.com",
+             "sip:0891234;phone-context=example.com@example.com",
+             "sip:0891234%3Bisub=12@example.com",
+             "sips:0891234;isub=12@example.com",
+             "sip:+4989123;npdi;rn=+4989999@example.com",
+             "sip:%2B4989123@example.com",
+             "sip:1234;phone-context=+4989@example.com",
+             "sip:+49-89-123;isub=1@gw.example.net;user=phone",
+             "sips:+49%2089%20123@gw.example.net;user=phone",
+             "sip:1234;phone-context=+4989@gw.example.net;user=phone",
+             "tel:+49-89-123;ext=1",
+             "tel:1234;phone-context=+4989",
+             "tel:089%201234;isub=1",
+         }) {
+        EXPECT_EQ(classify(uri), TargetClass::pstn) << uri;
+    }
+}
+
+// The store's numbers are found whatever the spelling (same normaliser as the store's).
+TEST_F(DialPlanTest, BoundNumberWhateverTheSpelling) {
+    EXPECT_EQ(classify("tel:123456;phone-context=+4930"), TargetClass::on_net);
+    EXPECT_EQ(classify("sip:+49%2030%20123456;isub=9@example.com"), TargetClass::on_net);
+    EXPECT_EQ(classify("sip:+49(30)123456;ext=1@gw.example.net;user=phone"), TargetClass::on_net);
+}
+
+// RFC 5031 / RFC 6881: an emergency number dialled is an emergency call whatever the host,
+// the phone-context or the spelling; sips and tel too.
+TEST_F(DialPlanTest, EmergencyWhateverTheHostOrSpelling) {
+    for (const char* uri : {
+             "sip:112@elsewhere.example",
+             "sips:112@elsewhere.example",
+             "sip:911@192.0.2.7",
+             "sip:911@[2001:db8::1]:5060",
+             "sip:112;phone-context=+49@example.com",
+             "sip:112;phone-context=elsewhere.example@elsewhere.example",
+             "tel:112;phone-context=+49",
+             "tel:911;phone-context=example.com",
+             "sip:1-1-2@elsewhere.example",
+             "sip:%31%31%32@elsewhere.example",
+             "sip:(911)@example.com",
+             "sip:112;isub=1@elsewhere.example;user=phone",
+             "sip:112:pw@elsewhere.example;transport=tcp",
+         }) {
+        EXPECT_EQ(classify(uri), TargetClass::emergency) << uri;
+    }
+    // not an emergency number: a longer number that starts with one
+    EXPECT_EQ(classify("sip:1120@elsewhere.example"), TargetClass::inter_domain);
+    EXPECT_EQ(classify("sip:alice112@elsewhere.example"), TargetClass::inter_domain);
 }
 
 TEST(ChargePolicyTest, PerClassActionsAndEmergencyNeverBlocked) {

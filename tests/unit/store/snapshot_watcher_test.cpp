@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
 #include <thread>
 
 #include "shared/log/log.hpp"
@@ -307,6 +308,85 @@ TEST_F(WatcherTest, SurvivesADroppedTableAndRecoversWhenItIsBack) {
     writer().add(binding("sip:bob@example.com", "bob@example.com"));
     EXPECT_TRUE(eventually([&] { return watcher.current()->by_jid("bob@example.com"); }));
     EXPECT_EQ(log_count("store.refresh_failed"), 1u);
+}
+
+// A daemon's watcher, as DaemonRuntime makes it: read-only connections.
+SnapshotWatcher::StoreFactory reader_of(StoreSettings settings) {
+    settings.read_only = true;
+    return [settings] { return open_store(settings); };
+}
+
+// Writes a store file at `path` holding `bindings`, closed (as a restored backup is).
+void write_store(const std::string& path, const std::vector<Binding>& bindings) {
+    auto store = open_store(sqlite_settings(path));
+    store->import(bindings);
+}
+
+// The usual way to restore a backup: mv over the live file. The watcher's open connection
+// still reads the old file, so only a comparison of the path with it can see the new one.
+TEST_F(WatcherTest, AFileReplacedWithMvIsReadInFullAndItsRevocationsTakeEffect) {
+    writer().add(
+        binding("sip:bob@example.com", "bob@example.com", {{"+4940777"}}, Verification::Admin));
+    SnapshotWatcher watcher(reader_of(settings()), kInterval);
+    ASSERT_NE(watcher.current()->by_aor("sip:bob@example.com"), nullptr);
+
+    // The backup: alice unverified, bob gone; its generation counter may equal the live one.
+    const auto backup = path() + ".backup";
+    write_store(backup, {binding("sip:alice@example.com", "alice@example.com", {{"+4930123456"}},
+                                 Verification::Unverified)});
+    std::filesystem::rename(backup, path());
+
+    ASSERT_TRUE(eventually([&] {
+        return watcher.current()->by_aor("sip:bob@example.com") == nullptr;
+    })) << "the replaced file was never read";
+    const auto now = watcher.current();
+    ASSERT_NE(now->by_aor("sip:alice@example.com"), nullptr);
+    EXPECT_EQ(now->by_aor("sip:alice@example.com")->verification, Verification::Unverified);
+    EXPECT_EQ(now->by_number("+4940777"), nullptr);
+    EXPECT_EQ(log_count("store.file_replaced"), 1u);
+    EXPECT_EQ(log_count("store.refresh_failed"), 0u);
+
+    // Later changes to the new file reach the snapshot as usual.
+    auto restored = open_store(settings());
+    restored->add(binding("sip:carol@example.com", "carol@example.com"));
+    EXPECT_TRUE(eventually([&] { return watcher.current()->by_jid("carol@example.com"); }));
+    EXPECT_EQ(log_count("store.file_replaced"), 1u) << "logged once per replacement";
+}
+
+TEST_F(WatcherTest, AVanishedFileKeepsTheLastSnapshotUntilItIsBack) {
+    std::atomic<int> connects{0};
+    SnapshotWatcher watcher(
+        [&, open = reader_of(settings())] {
+            ++connects;
+            return open();
+        },
+        kInterval);
+    const auto good = watcher.current();
+
+    const auto aside = path() + ".aside";
+    std::filesystem::rename(path(), aside);
+    ASSERT_TRUE(eventually([&] { return log_count("store.file_vanished") == 1; }));
+    EXPECT_EQ(watcher.current(), good);
+    EXPECT_NE(watcher.current()->by_number("+4930123456"), nullptr);
+    // Several polls later: still one line, still no file made by the reader.
+    std::atomic<int> published{0};
+    watcher.on_publish([&](const Snapshot&) { ++published; });
+    const auto marker = log_count("store.snapshot_published");
+    // Each poll tries to connect again: wait for a few of them.
+    const int tried = connects;
+    ASSERT_TRUE(eventually([&] { return connects > tried + 3; }));
+    EXPECT_EQ(log_count("store.file_vanished"), 1u);
+    EXPECT_FALSE(std::filesystem::exists(path())) << "the reader created the store file";
+    EXPECT_EQ(log_count("store.snapshot_published"), marker);
+
+    // Back, as another file with bob added: read in full.
+    const auto backup = path() + ".backup";
+    write_store(backup, {binding("sip:alice@example.com", "alice@example.com", {{"+4930123456"}}),
+                         binding("sip:bob@example.com", "bob@example.com")});
+    std::filesystem::rename(backup, path());
+    EXPECT_TRUE(eventually([&] { return watcher.current()->by_jid("bob@example.com"); }));
+    EXPECT_EQ(log_count("store.file_back"), 1u);
+    EXPECT_GT(published.load(), 0);
 }
 
 TEST_F(WatcherTest, TheDestructorDoesNotWaitForTheNextPoll) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 
@@ -253,6 +254,56 @@ TEST(OpenStore, TwoConnectionsSeeEachOthersWrites) {
     writer->add(binding("sip:a@example.com", "a@example.com"));
     EXPECT_NE(reader->generation(), before);
     EXPECT_TRUE(reader->find_by_aor("sip:a@example.com"));
+}
+
+// What a daemon opens: the store as it is, never created, never migrated.
+TEST(OpenStore, AReaderNeitherCreatesNorMigratesNorWrites) {
+    TempDir dir;
+    auto settings = sqlite_settings(dir.file("b.db"));
+    settings.read_only = true;
+    EXPECT_THROW(open_store(settings), StoreMissing);
+    EXPECT_FALSE(std::filesystem::exists(settings.path));
+
+    open_store(sqlite_settings(settings.path));  // cusaxctl init
+    raw_sql(settings.path, "PRAGMA user_version = 1;");
+    try {
+        open_store(settings);
+        FAIL() << "a reader opened a store of an old schema";
+    } catch (const StoreError& e) {
+        EXPECT_NE(std::string(e.what()).find("schema version 1 is older"), std::string::npos)
+            << e.what();
+    }
+    raw_sql(settings.path,
+            "PRAGMA user_version = " + std::to_string(sqlite::current_schema_version()) + ";");
+    auto reader = open_store(settings);
+    EXPECT_THROW(reader->add(binding("sip:a@example.com", "a@example.com")), StoreError);
+}
+
+// A long-lived writer (the component's verification writes) follows a file restored with mv:
+// its writes land in the file the daemons now read.
+TEST(OpenStore, AWriterFollowsAFileReplacedWithMv) {
+    TempDir dir;
+    const auto path = dir.file("b.db");
+    auto writer = open_store(sqlite_settings(path));
+    writer->add(binding("sip:a@example.com", "a@example.com"));
+    EXPECT_EQ(writer->source(), BindingStore::Source::same);
+    {
+        auto backup = open_store(sqlite_settings(dir.file("backup.db")));
+        backup->add(binding("sip:b@example.com", "b@example.com"));
+    }
+    std::filesystem::rename(dir.file("backup.db"), path);
+    EXPECT_EQ(writer->source(), BindingStore::Source::replaced);
+    writer->add(binding("sip:c@example.com", "c@example.com"));
+    EXPECT_EQ(writer->source(), BindingStore::Source::same);
+    auto now = open_store(sqlite_settings(path));
+    EXPECT_TRUE(now->find_by_aor("sip:b@example.com"));
+    EXPECT_TRUE(now->find_by_aor("sip:c@example.com"));
+    EXPECT_FALSE(now->find_by_aor("sip:a@example.com"));
+
+    std::filesystem::remove(path);
+    EXPECT_EQ(writer->source(), BindingStore::Source::vanished);
+    EXPECT_THROW(writer->add(binding("sip:d@example.com", "d@example.com")), StoreError);
+    EXPECT_FALSE(std::filesystem::exists(path)) << "a writer recreated a vanished store";
 }
 
 }  // namespace

@@ -1,0 +1,93 @@
+#include "shared/address/dialled_number.hpp"
+
+#include "shared/address/phone_number.hpp"
+#include "shared/address/safe_text.hpp"
+#include "shared/address/uri_chars.hpp"
+
+namespace cusax::address {
+namespace {
+
+using Result = Parsed<DialledNumber>;
+
+// RFC 3261 §19.1.2: a SIP server reads the user part unescaped, so a number spelt with
+// escapes ("%31%31%32", "+49%2030") is the number it spells.
+Parsed<std::string> unescaped(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '%') {
+            out += text[i];
+            continue;
+        }
+        if (!chars::is_escape_at(text, i)) {
+            return Parsed<std::string>::fail("number has a '%' not followed by two hex digits");
+        }
+        out +=
+            static_cast<char>(chars::hex_value(text[i + 1]) * 16 + chars::hex_value(text[i + 2]));
+        i += 2;
+    }
+    return Parsed<std::string>::ok(std::move(out));
+}
+
+// The value of ";phone-context=" among ";name=value" parameters, or empty.
+std::string_view phone_context(std::string_view params) {
+    while (!params.empty()) {
+        const auto [name, value] = chars::take_parameter(params);
+        if (chars::equals_ci(name, "phone-context")) return value;
+    }
+    return {};
+}
+
+// The user part of "sip:user:password@host;params" or the body of "tel:number;params".
+std::string_view subscriber_of(std::string_view uri) {
+    uri = chars::trim_spaces(uri);
+    if (!uri.empty() && uri.front() == '<') {
+        uri.remove_prefix(1);
+        uri = uri.substr(0, uri.find('>'));
+    }
+    const std::size_t colon = uri.find(':');
+    if (colon == std::string_view::npos) return {};
+    const std::string_view scheme = uri.substr(0, colon);
+    std::string_view rest = uri.substr(colon + 1);
+    if (chars::equals_ci(scheme, "tel")) return rest;
+    if (!chars::equals_ci(scheme, "sip") && !chars::equals_ci(scheme, "sips")) return {};
+    // The user part may hold ';' and '?' (user-unreserved) but never an unescaped '@'.
+    const std::size_t at = rest.find('@');
+    if (at == std::string_view::npos) return {};
+    const std::string_view userinfo = rest.substr(0, at);
+    return userinfo.substr(0, userinfo.find(':'));  // the password is no part of the number
+}
+
+}  // namespace
+
+Parsed<DialledNumber> read_telephone_subscriber(std::string_view text) {
+    // A number is looked up in the store, which holds none longer than an address.
+    if (text.size() > kMaxAddressLength) return Result::fail("number is too long");
+    auto plain = unescaped(text);
+    if (!plain) return Result::fail(std::move(plain.error));
+    const std::string_view subscriber = *plain.value;
+    const std::size_t semicolon = std::min(subscriber.find(';'), subscriber.size());
+    // RFC 3966 §3: the parameters (";isub=", ";ext=", ";npdi", ";rn=", ...) qualify the
+    // number; they are not digits of it.
+    auto dialled = normalise_subscriber(subscriber.substr(0, semicolon));
+    if (!dialled) return Result::fail(std::move(dialled.error));
+    DialledNumber result{*dialled.value, *dialled.value};
+    const std::string_view context = phone_context(subscriber.substr(semicolon));
+    // RFC 3966 §5.1.5: a global-number-digits context ("+1-914-555") prefixes a local number;
+    // a domain name context leaves it local, to be dialled within that domain.
+    if (!context.empty() && context.front() == '+' && result.number.front() != '+') {
+        auto global = normalise_subscriber(std::string(context) + result.number);
+        if (!global) return Result::fail(std::move(global.error));
+        result.number = std::move(*global.value);
+    }
+    return Result::ok(std::move(result));
+}
+
+Parsed<DialledNumber> dialled_number(std::string_view uri) {
+    const std::string_view subscriber = subscriber_of(uri);
+    if (subscriber.empty())
+        return Result::fail("number is missing (no tel: body or SIP user part)");
+    return read_telephone_subscriber(subscriber);
+}
+
+}  // namespace cusax::address
