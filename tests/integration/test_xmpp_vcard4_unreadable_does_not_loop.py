@@ -5,13 +5,11 @@ her own vCard4 carrying an extension element nested 70 levels deep (Prosody stor
 it). The component reads it after its handshake (vcard4_sync); that answer must not end the
 component's one stream, or every reconnection reads it again and the component never stays on
 the air. Expected: one handshake throughout, bob's queries answered."""
-import asyncio
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from cusax_xmpp import (DOMAIN, LOCAL, TIMEOUT, Scenario, check, query,  # noqa: E402
+from cusax_xmpp import (DOMAIN, LOCAL, Scenario, check, query,  # noqa: E402
                         vcard_fn, wait_for)
 
 ALICE = "alice@" + LOCAL
