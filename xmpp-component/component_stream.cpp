@@ -25,8 +25,8 @@ using boost::system::error_code;
 namespace {
 std::string ms_text(std::chrono::milliseconds ms) { return std::to_string(ms.count()); }
 
-// Oversize stanzas come from users: logged below error and rate-limited, so that one user
-// sending them in a loop cannot fill a disk.
+// Oversize and too deeply nested stanzas come from users: logged below error and rate-limited, so
+// that one user sending them in a loop cannot fill a disk.
 log::RateLimitedLog& oversize_log() {
     static log::RateLimitedLog log("xmpp.stanza_too_large", 20, 60);
     return log;
@@ -214,11 +214,15 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
         });
     }
 
-    void on_connected() {
+    XmlStreamParserLimits parser_limits() const {
         XmlStreamParserLimits limits;
         limits.max_stanza_bytes = settings.max_stanza_size;
+        return limits;
+    }
+
+    void on_connected() {
         parser = std::make_unique<XmlStreamParser>(
-            limits,
+            parser_limits(),
             XmlStreamParser::Callbacks{[this](const StreamHeader& h) { on_stream_open(h); },
                                        [this](XmlElement&& e) { on_stanza(std::move(e)); },
                                        [this] { on_stream_close(); },
@@ -397,11 +401,11 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
         }
     }
 
-    // A stanza over max_stanza_size costs only itself. RFC 6120 §8.2.3: an iq get or set still
-    // gets an answer; the condition is policy-violation, which RFC 6120 §4.9.3.14 names for a
-    // stanza over a configured size limit, with type modify (§8.3.3.12): sending it again as it
-    // is cannot succeed (resource-constraint would say "wait", not-acceptable is about what the
-    // request asks, not its size).
+    // A stanza over max_stanza_size, or nested deeper than the parser keeps, costs only itself.
+    // RFC 6120 §8.2.3: an iq get or set still gets an answer; the condition is policy-violation,
+    // which RFC 6120 §4.9.3.14 names for a stanza over a configured limit, with type modify
+    // (§8.3.3.12): sending it again as it is cannot succeed (resource-constraint would say
+    // "wait", not-acceptable is about what the request asks, not its shape).
     void on_stanza_skipped(const SkippedStanza& skipped) {
         if (failure) return;
         const XmlElement& start = skipped.start;
@@ -411,10 +415,15 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
             return;
         }
         if (state != State::Ready) return;
-        counters.stanzas_too_large.add();
-        const std::string limit = std::to_string(settings.max_stanza_size);
-        oversize_log().event(log::Level::warn, "xmpp.stanza_too_large",
-                             "stanza over max_stanza_size skipped",
+        const bool too_deep = skipped.reason == SkipReason::TooDeep;
+        (too_deep ? counters.stanzas_too_deep : counters.stanzas_too_large).add();
+        const std::string limit =
+            std::to_string(too_deep ? parser_limits().max_depth : settings.max_stanza_size);
+        const std::string what = too_deep ? "stanza nested deeper than " + limit + " levels"
+                                          : "stanza larger than " + limit + " bytes";
+        oversize_log().event(log::Level::warn,
+                             too_deep ? "xmpp.stanza_too_deep" : "xmpp.stanza_too_large",
+                             what + ": skipped",
                              {{"stanza_id", start.attr_or("id")},
                               {"peer", start.attr_or("from")},
                               {"to", start.attr_or("to")},
@@ -422,8 +431,7 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
                               {"type", start.attr_or("type")},
                               {"bytes", std::to_string(skipped.bytes)},
                               {"limit", limit}});
-        XmlElement error = make_error_reply(start, "policy-violation", "modify",
-                                            "stanza larger than " + limit + " bytes");
+        XmlElement error = make_error_reply(start, "policy-violation", "modify", what);
         if (start.name == "iq" && !is_iq_request(start)) {
             // An answer to one of the handler's own requests: handed over as the error it
             // became, addressed as it was, so that the request does not wait for it forever.
@@ -687,9 +695,9 @@ void ComponentStream::stop() {
 
 ComponentStream::Counters ComponentStream::counters() const {
     const auto& c = impl_->counters;
-    return {c.connects.value(),    c.reconnects.value(),        c.stanzas_in.value(),
-            c.stanzas_out.value(), c.stanzas_too_large.value(), c.write_stalls.value(),
-            impl_->queued_peak};
+    return {c.connects.value(),     c.reconnects.value(),        c.stanzas_in.value(),
+            c.stanzas_out.value(),  c.stanzas_too_large.value(), c.stanzas_too_deep.value(),
+            c.write_stalls.value(), impl_->queued_peak};
 }
 
 }  // namespace cusax::xmpp

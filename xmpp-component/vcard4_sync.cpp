@@ -42,8 +42,8 @@ bool listed(const std::vector<std::string>& domains, std::string_view domain) {
     return !domain.empty() && std::find(domains.begin(), domains.end(), domain) != domains.end();
 }
 
-// The stream's answer to a request whose real answer was over max_stanza_size
-// (component_stream.hpp): RFC 6120 §8.3.3.12 policy-violation at the outer level.
+// The stream's answer to a request whose real answer was skipped, over max_stanza_size or too
+// deeply nested (component_stream.hpp): RFC 6120 §8.3.3.12 policy-violation at the outer level.
 bool too_large(const XmlElement& answer) {
     const XmlElement* error = answer.child("error");
     return answer.attr_or("type") == "error" && error &&
@@ -359,8 +359,8 @@ void Vcard4Sync::remember_too_large(const std::string& id, const std::string& ji
     if (const auto* b = source_()->by_jid(jid)) binding = owned(*b);
     too_large_[jid] = std::move(binding);
     log::event(log::Level::warn, "xmpp.vcard4_too_large",
-               "the user's vCard4 is larger than max_stanza_size: not synced until their binding "
-               "changes or `cusaxctl sync-vcards`",
+               "the user's vCard4 is larger than max_stanza_size or nested deeper than the "
+               "component keeps: not synced until their binding changes or `cusaxctl sync-vcards`",
                {{"stanza_id", id}, {"jid", jid}, {"step", "get"}});
 }
 

@@ -35,6 +35,11 @@ std::string_view to_string(StreamErrorCondition condition) {
     return "undefined-condition";
 }
 
+std::size_t max_skipped_depth(const XmlStreamParserLimits& limits) {
+    constexpr std::size_t kMinBytesPerLevel = 7;  // "<a>" and "</a>"
+    return std::max(limits.max_depth, limits.max_stanza_bytes / kMinBytesPerLevel);
+}
+
 namespace {
 
 // Separator expat puts between namespace URI and local name. U+0001 cannot occur in an XML 1.0
@@ -145,8 +150,9 @@ struct XmlStreamParser::Impl {
     std::uint64_t boundary = 0;      // input offset where the held (incomplete) item starts
     std::uint64_t stanza_begin = 0;  // input offset of the current stanza's start tag
     std::uint64_t progress = 0;      // input offset up to which expat has reported everything
-    // A stanza over the limit being skipped: its start tag, kept for the report.
+    // A stanza being skipped: its start tag, kept for the report, and why.
     std::optional<XmlElement> skipped;
+    SkipReason skip_reason = SkipReason::TooLarge;
 
     void fail(StreamErrorCondition condition, std::string detail) {
         if (!error) error = StreamParseError{condition, std::move(detail)};
@@ -164,7 +170,8 @@ struct XmlStreamParser::Impl {
     }
 
     // From here on the stanza's content is dropped as it arrives; only its start tag stays.
-    void start_skipping() {
+    void start_skipping(SkipReason reason) {
+        skip_reason = reason;
         XmlElement start(std::move(stanza->name), std::move(stanza->xmlns));
         start.attributes = std::move(stanza->attributes);
         skipped = std::move(start);
@@ -172,10 +179,13 @@ struct XmlStreamParser::Impl {
         open.clear();
     }
 
-    bool nested_too_deep() {
-        if (depth - 1 < limits.max_depth) return false;
+    // Inside a skipped stanza only the count of open elements is kept; expat still holds an
+    // entry per open element, so past what any stanza within the byte limit could nest the
+    // stream ends rather than let that stack grow.
+    bool skipped_too_deep() {
+        if (depth - 1 < max_skipped_depth(limits)) return false;
         fail(StreamErrorCondition::PolicyViolation,
-             "stanza nested deeper than " + std::to_string(limits.max_depth));
+             "stanza nested deeper than " + std::to_string(max_skipped_depth(limits)));
         return true;
     }
 
@@ -191,7 +201,7 @@ struct XmlStreamParser::Impl {
         if (p.error) return;
         p.mark_progress();
         if (p.skipped) {
-            if (!p.nested_too_deep()) ++p.depth;
+            if (!p.skipped_too_deep()) ++p.depth;
             return;
         }
         auto [uri, local] = split_name(name);
@@ -220,8 +230,12 @@ struct XmlStreamParser::Impl {
             p.stanza_begin = static_cast<std::uint64_t>(XML_GetCurrentByteIndex(p.parser));
             p.stanza.emplace(std::string(local), std::string(uri));
             element = &*p.stanza;
+        } else if (p.depth - 1 >= p.limits.max_depth) {
+            // Nested deeper than a stanza kept whole may be: from here on, skipped.
+            p.start_skipping(SkipReason::TooDeep);
+            ++p.depth;
+            return;
         } else {
-            if (p.nested_too_deep()) return;
             element = &p.open.back()->add(XmlElement(std::string(local), std::string(uri)));
         }
         for (int i = 0; atts[i]; i += 2) {
@@ -247,7 +261,7 @@ struct XmlStreamParser::Impl {
         if (p.skipped) {
             if (p.depth > 1) return;
             p.mark_boundary();
-            SkippedStanza done{std::move(*p.skipped), p.boundary - p.stanza_begin};
+            SkippedStanza done{std::move(*p.skipped), p.boundary - p.stanza_begin, p.skip_reason};
             p.skipped.reset();
             if (p.callbacks.on_stanza_skipped) p.callbacks.on_stanza_skipped(std::move(done));
             return;
@@ -360,7 +374,9 @@ struct XmlStreamParser::Impl {
             if (error) return false;
             // Checked after every piece, so at most one piece more than the limit is ever
             // held by expat and by the stanza under construction.
-            if (held() > limits.max_stanza_bytes && !skipped && stanza) start_skipping();
+            if (held() > limits.max_stanza_bytes && !skipped && stanza) {
+                start_skipping(SkipReason::TooLarge);
+            }
             if (held() > limits.max_stanza_bytes) {
                 // Nothing left to drop: expat holds an incomplete token this long, and a stanza
                 // cannot be skipped without reading its start tag to the end.

@@ -7,13 +7,15 @@
 // processing instructions → restricted-xml) and well-formedness (→ not-well-formed). Nothing is
 // ever expanded.
 //
-// A stanza over the byte limit costs only that stanza: once it has grown past the limit its
-// content is dropped as it arrives (input is fed to expat in pieces and the count checked after
-// each, so no more than the limit is ever held), the parser keeps counting elements until the
-// stanza ends, then reports its start tag through on_stanza_skipped and goes on with the next.
-// Only what cannot be skipped without holding it ends the stream (→ policy-violation): a single
-// XML token (a start tag, an attribute value) longer than the limit, or markup between stanzas
-// that long; so does nesting deeper than max_depth, which expat would have to hold as a stack.
+// A stanza over the byte limit, or nested deeper than max_depth, costs only that stanza: from
+// then on its content is dropped as it arrives (input is fed to expat in pieces and the count
+// checked after each, so no more than the limit is ever held), the parser keeps only a count of
+// open elements until the stanza ends, then reports its start tag through on_stanza_skipped and
+// goes on with the next. Only what cannot be skipped without holding it ends the stream
+// (→ policy-violation): a single XML token (a start tag, an attribute value) longer than the
+// limit, or markup between stanzas that long, and nesting deeper than any stanza within the byte
+// limit could carry (max_skipped_depth()), since expat itself keeps an entry for every open
+// element to match its end tag (docs/xmpp-component-internals.md, "Stanza size").
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -47,18 +49,27 @@ struct StreamHeader {
     std::string xmlns;  // the stream's default namespace
 };
 
-// A stanza dropped for its size: its start tag (name, namespace, attributes: who sent it, to
-// whom, its id and type; no children, no text) and how many bytes it had on the wire.
+// Why a stanza was dropped: over max_stanza_bytes, or nested deeper than max_depth (the first
+// limit it crossed).
+enum class SkipReason { TooLarge, TooDeep };
+
+// A dropped stanza: its start tag (name, namespace, attributes: who sent it, to whom, its id and
+// type; no children, no text), how many bytes it had on the wire, and why.
 struct SkippedStanza {
     XmlElement start;
     std::size_t bytes = 0;
+    SkipReason reason = SkipReason::TooLarge;
 };
 
 struct XmlStreamParserLimits {
     std::size_t max_stanza_bytes = 64 * 1024;
-    std::size_t max_depth = 64;     // element nesting inside one stanza
+    std::size_t max_depth = 64;     // element nesting inside one stanza kept whole
     std::size_t feed_piece = 4096;  // bytes handed to expat per call
 };
+
+// Each level of nesting takes at least seven bytes on the wire (`<a>` and `</a>`), so no stanza
+// within max_stanza_bytes nests deeper than this; never less than max_depth.
+std::size_t max_skipped_depth(const XmlStreamParserLimits& limits);
 
 class XmlStreamParser {
   public:
