@@ -1,6 +1,6 @@
 // The XMPP stream parser fed wire text: splitting, namespaces, RFC 6120 §11.1 restrictions,
-// the stanza size limit (an oversize stanza skipped, the stream going on) and memory, broken
-// markup.
+// the stanza size and depth limits (an oversize or too deeply nested stanza skipped, the stream
+// going on) and memory, broken markup.
 #include "shared/xml/xml_stream_parser.hpp"
 
 #include <gtest/gtest.h>
@@ -32,6 +32,18 @@ struct Collector {
                 [this](SkippedStanza&& s) { skipped.push_back(std::move(s)); }};
     }
 };
+
+std::string nested_open(std::size_t depth) {
+    std::string wire;
+    for (std::size_t i = 0; i < depth; ++i) wire += "<x xmlns='urn:example:nest'>";
+    return wire;
+}
+std::string nested_close(std::size_t depth) {
+    std::string wire;
+    for (std::size_t i = 0; i < depth; ++i) wire += "</x>";
+    return wire;
+}
+std::string nested(std::size_t depth) { return nested_open(depth) + nested_close(depth); }
 
 XmlStreamParserLimits limits(std::size_t max = 64 * 1024) {
     XmlStreamParserLimits l;
@@ -341,18 +353,18 @@ TEST(XmlStreamParser, HugeAttributeInsideAnOverSizeStanzaStillEndsTheStream) {
     EXPECT_TRUE(c.skipped.empty());
 }
 
-TEST(XmlStreamParser, DeepNestingInsideAnOverSizeStanzaIsStillAPolicyViolation) {
+TEST(XmlStreamParser, DeepNestingInsideAnOverSizeStanzaIsSkippedWithIt) {
     Collector c;
     XmlStreamParserLimits l = limits(256);
     l.max_depth = 16;
     XmlStreamParser p(l, c.callbacks());
     ASSERT_TRUE(p.feed(kHeader));
-    ASSERT_TRUE(p.feed("<message><body>" + std::string(1024, 'z') + "</body>"));
-    std::string deep;
-    for (int i = 0; i < 40; ++i) deep += "<a>";
-    EXPECT_FALSE(p.feed(deep));
-    ASSERT_TRUE(p.error());
-    EXPECT_EQ(p.error()->condition, StreamErrorCondition::PolicyViolation);
+    ASSERT_TRUE(p.feed("<message id='big'><body>" + std::string(1024, 'z') + "</body>"));
+    ASSERT_TRUE(p.feed(nested(30) + "</message><iq id='next'/>"));
+    ASSERT_EQ(c.skipped.size(), 1u);
+    EXPECT_EQ(c.skipped[0].reason, SkipReason::TooLarge);  // the first limit it crossed
+    EXPECT_EQ(c.skipped[0].start.attr_or("id"), "big");
+    EXPECT_EQ(c.stanzas, std::vector<std::string>{"<iq id='next'/>"});
 }
 
 TEST(XmlStreamParser, OverSizeStanzaInOneHugeReadIsCutIntoPieces) {
@@ -412,17 +424,97 @@ TEST(XmlStreamParser, WrongRootIsInvalidNamespace) {
     EXPECT_EQ(p.error()->condition, StreamErrorCondition::InvalidNamespace);
 }
 
-TEST(XmlStreamParser, DeepNestingIsAPolicyViolation) {
+// A message as a server routes it from a user, with an extension element nested deeper than a
+// stanza is kept whole (max_depth 64), then an ordinary stanza.
+const std::string kDeepMessage =
+    "<message from='carol@xmpp.example.com/tab' to='alice@sip.example.com' type='chat' "
+    "id='deep-1'><body>hi</body>" +
+    nested(70) + "</message>";
+
+TEST(XmlStreamParser, DeepNestingSplitAtEveryByteIsSkippedAndTheNextComesOutWhole) {
+    XmlStreamParserLimits l = limits();
+    l.feed_piece = 16;
+    const std::string wire = std::string(kHeader) + kDeepMessage + "\n" + kAfterAvatar;
+    for (std::size_t split = 1; split < wire.size(); ++split) {
+        Collector c;
+        XmlStreamParser p(l, c.callbacks());
+        ASSERT_TRUE(p.feed(std::string_view(wire).substr(0, split))) << split;
+        ASSERT_TRUE(p.feed(std::string_view(wire).substr(split))) << split;
+        ASSERT_EQ(c.skipped.size(), 1u) << "split at " << split;
+        EXPECT_EQ(c.skipped[0].reason, SkipReason::TooDeep);
+        EXPECT_EQ(c.skipped[0].start.name, "message");
+        EXPECT_EQ(c.skipped[0].start.attr_or("id"), "deep-1");
+        EXPECT_EQ(c.skipped[0].start.attr_or("from"), "carol@xmpp.example.com/tab");
+        EXPECT_EQ(c.skipped[0].start.attr_or("type"), "chat");
+        EXPECT_TRUE(c.skipped[0].start.children.empty());
+        EXPECT_EQ(c.skipped[0].bytes, kDeepMessage.size());
+        ASSERT_EQ(c.stanzas.size(), 1u) << "split at " << split;
+        EXPECT_EQ(c.stanzas[0], kAfterAvatar);
+        EXPECT_FALSE(p.error());
+    }
+}
+
+TEST(XmlStreamParser, NestingJustWithinTheDepthLimitIsKeptWhole) {
     Collector c;
     XmlStreamParserLimits l = limits();
     l.max_depth = 16;
     XmlStreamParser p(l, c.callbacks());
     ASSERT_TRUE(p.feed(kHeader));
-    std::string deep;
-    for (int i = 0; i < 40; ++i) deep += "<a>";
-    EXPECT_FALSE(p.feed(deep));
-    ASSERT_TRUE(p.error());
-    EXPECT_EQ(p.error()->condition, StreamErrorCondition::PolicyViolation);
+    // The stanza is level 1: 15 levels under it make 16.
+    ASSERT_TRUE(p.feed("<message>" + nested(15) + "</message>"));
+    ASSERT_TRUE(p.feed("<message>" + nested(16) + "</message>"));
+    EXPECT_EQ(c.stanzas.size(), 1u);
+    ASSERT_EQ(c.skipped.size(), 1u);
+    EXPECT_EQ(c.skipped[0].reason, SkipReason::TooDeep);
+}
+
+TEST(XmlStreamParser, ManyDeepStanzasAndDeepContentDoNotGrowMemory) {
+    constexpr std::size_t kLimit = 64 * 1024;
+    Collector c;
+    XmlStreamParser p(limits(kLimit), c.callbacks());
+    ASSERT_TRUE(p.feed(kHeader));
+    ASSERT_TRUE(p.feed(kDeepMessage + " " + kAfterAvatar));
+    const std::size_t after_one = p.expat_peak_allocated_bytes();
+    for (int i = 0; i < 500; ++i) ASSERT_TRUE(p.feed(kDeepMessage + " " + kAfterAvatar)) << i;
+    EXPECT_EQ(c.skipped.size(), 501u);
+    EXPECT_EQ(c.stanzas.size(), 501u);
+    EXPECT_EQ(p.expat_peak_allocated_bytes(), after_one);
+    // 10 MB of text at depth 70, in socket-sized reads: dropped as it arrives.
+    ASSERT_TRUE(p.feed("<message id='deep-text'>" + nested_open(70)));
+    const std::string piece(4096, 'x');
+    for (int i = 0; i < 2560; ++i) {
+        ASSERT_TRUE(p.feed(piece)) << i;
+        ASSERT_LE(p.held_bytes(), kLimit);
+    }
+    ASSERT_TRUE(p.feed(nested_close(70) + "</message>"));
+    EXPECT_EQ(c.skipped.size(), 502u);
+    EXPECT_LT(p.expat_peak_allocated_bytes(), 2 * kLimit);
+}
+
+TEST(XmlStreamParser, NestingDeeperThanAnyStanzaWithinTheLimitCouldCarryEndsTheStream) {
+    constexpr std::size_t kLimit = 64 * 1024;
+    const std::size_t bound = max_skipped_depth(limits(kLimit));
+    ASSERT_EQ(bound, kLimit / 7);  // "<a>" and "</a>" per level
+    {
+        // As deep as fits in the byte limit: skipped, expat's stack bounded with it.
+        Collector c;
+        XmlStreamParser p(limits(kLimit), c.callbacks());
+        ASSERT_TRUE(p.feed(kHeader));
+        ASSERT_TRUE(p.feed("<message id='m'>" + nested_open(bound - 1)));
+        ASSERT_TRUE(p.feed(nested_close(bound - 1) + "</message><iq id='next'/>"));
+        ASSERT_EQ(c.skipped.size(), 1u);
+        EXPECT_EQ(c.stanzas, std::vector<std::string>{"<iq id='next'/>"});
+        EXPECT_LT(p.expat_peak_allocated_bytes(), 64 * kLimit);
+    }
+    {
+        Collector c;
+        XmlStreamParser p(limits(kLimit), c.callbacks());
+        ASSERT_TRUE(p.feed(kHeader));
+        EXPECT_FALSE(p.feed("<message id='m'>" + nested_open(bound)));
+        ASSERT_TRUE(p.error());
+        EXPECT_EQ(p.error()->condition, StreamErrorCondition::PolicyViolation);
+        EXPECT_TRUE(c.skipped.empty());
+    }
 }
 
 TEST(XmlStreamParser, BytesAfterTheStreamCloseAreIgnored) {
