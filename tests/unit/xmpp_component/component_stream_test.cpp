@@ -249,6 +249,84 @@ TEST(ComponentStream, OverSizeStanzasCostOnlyThemselvesAndIqRequestsGetPolicyVio
     EXPECT_TRUE(log_capture.lines("xmpp.disconnected").empty());
 }
 
+std::string nested(int depth) {
+    std::string open;
+    std::string close;
+    for (int i = 0; i < depth; ++i) {
+        open += "<x xmlns='urn:example:nest'>";
+        close += "</x>";
+    }
+    return open + close;
+}
+
+TEST(ComponentStream, TooDeeplyNestedStanzasCostOnlyThemselvesLikeOverSizeOnes) {
+    LogCapture log_capture;
+    boost::asio::io_context server_io;
+    tcp::acceptor acceptor(server_io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+    ComponentSettings settings = test_settings(acceptor.local_endpoint().port());
+
+    boost::asio::io_context io;
+    PingHandler handler;
+    counters::Registry registry;
+    ComponentStream stream(io, settings, handler, registry);
+
+    // Nested 70 deep, each far under max_stanza_size: an iq get, a chat message, the answer to
+    // a request of the handler's own (a user's vCard4), then a ping.
+    const std::string deep_get =
+        "<iq type='get' id='deep-iq' from='carol@xmpp.example.com/tab' to='sip.example.com'>"
+        "<query xmlns='http://jabber.org/protocol/disco#info'>" +
+        nested(70) + "</query></iq>";
+    const std::string deep_message =
+        "<message type='chat' id='deep-msg' from='carol@xmpp.example.com/tab' "
+        "to='alice@sip.example.com'><body>hi</body>" +
+        nested(70) + "</message>";
+    const std::string deep_answer =
+        "<iq type='result' id='vcard4-2' from='alice@xmpp.example.com' to='sip.example.com'>"
+        "<privilege xmlns='urn:xmpp:privilege:2'><forwarded xmlns='urn:xmpp:forward:0'>"
+        "<iq xmlns='jabber:client' type='result' id='vcard4-2'><pubsub "
+        "xmlns='http://jabber.org/protocol/pubsub'><items node='urn:xmpp:vcard4'><item "
+        "id='current'><vcard xmlns='urn:ietf:params:xml:ns:vcard-4.0'>" +
+        nested(70) + "</vcard></item></items></pubsub></iq></forwarded></privilege></iq>";
+    const std::string ping =
+        "<iq type='get' id='p3' from='juliet@xmpp.example.com/balcony' "
+        "to='sip.example.com'><ping xmlns='urn:xmpp:ping'/></iq>";
+    std::string answers;
+    std::thread server([&] {
+        tcp::socket s(server_io);
+        accept_component(acceptor, s, "deep-1", deep_get + deep_message + deep_answer + ping);
+        answers = read_until(s, "id='p3'/>");
+        stop_and_close(io, stream, s);
+    });
+    const bool finished = run_until_closed(io, stream, acceptor, server);
+    ASSERT_TRUE(finished) << "the stream did not close";
+
+    EXPECT_EQ(answers,
+              "<iq type='error' from='sip.example.com' to='carol@xmpp.example.com/tab' "
+              "id='deep-iq'><error type='modify'><policy-violation "
+              "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text "
+              "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas' xml:lang='en'>stanza nested deeper "
+              "than 64 levels</text></error></iq><iq type='result' id='p3'/>");
+    EXPECT_EQ(handler.handled, 2);  // the ping and the answer as its error
+    ASSERT_EQ(handler.answers.size(), 1u);
+    EXPECT_EQ(handler.answers[0],
+              "<iq type='error' id='vcard4-2' from='alice@xmpp.example.com' "
+              "to='sip.example.com'><error type='modify'><policy-violation "
+              "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text "
+              "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas' xml:lang='en'>stanza nested deeper "
+              "than 64 levels</text></error></iq>");
+    const auto c = stream.counters();
+    EXPECT_EQ(c.connects, 1u);
+    EXPECT_EQ(c.reconnects, 0u);
+    EXPECT_EQ(c.stanzas_too_deep, 3u);
+    EXPECT_EQ(c.stanzas_too_large, 0u);
+    const auto logged = log_capture.lines("xmpp.stanza_too_deep");
+    ASSERT_EQ(logged.size(), 3u);
+    EXPECT_NE(logged[1].find("stanza_id=deep-msg peer=carol@xmpp.example.com/tab"),
+              std::string::npos)
+        << logged[1];
+    EXPECT_TRUE(log_capture.lines("xmpp.disconnected").empty());
+}
+
 // The attempt each reconnect line reports, in order.
 std::vector<std::string> reconnect_attempts(LogCapture& log_capture) {
     std::vector<std::string> attempts;
