@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -99,6 +100,23 @@ bool run_until_closed(boost::asio::io_context& io, ComponentStream& stream, tcp:
     if (!closed) acceptor.close();
     server.join();
     return closed;
+}
+
+// One stream whose server sends `wire` with its handshake answer, reads what the component
+// writes up to `until`, then has it stop. Returns what it read, or nothing if the stream did
+// not close.
+std::optional<std::string> exchange(boost::asio::io_context& io, ComponentStream& stream,
+                                    tcp::acceptor& acceptor, const std::string& stream_id,
+                                    const std::string& wire, std::string_view until) {
+    std::string answers;
+    std::thread server([&] {
+        tcp::socket s(acceptor.get_executor());
+        accept_component(acceptor, s, stream_id, wire);
+        answers = read_until(s, until);
+        stop_and_close(io, stream, s);
+    });
+    if (!run_until_closed(io, stream, acceptor, server)) return std::nullopt;
+    return answers;
 }
 
 TEST(ComponentStream, HandshakeStanzasReconnectAndCleanClose) {
@@ -210,17 +228,11 @@ TEST(ComponentStream, OverSizeStanzasCostOnlyThemselvesAndIqRequestsGetPolicyVio
         std::string(30000, 'Q') +
         "</uri></photo></vcard></item></items></pubsub></iq>"
         "</forwarded></privilege></iq>";
-    std::string answers;
-    std::thread server([&] {
-        tcp::socket s(server_io);
-        accept_component(acceptor, s, "big-1", avatar_set + long_message + large_answer + ping);
-        answers = read_until(s, "id='p2'/>");
-        stop_and_close(io, stream, s);
-    });
-    const bool finished = run_until_closed(io, stream, acceptor, server);
-    ASSERT_TRUE(finished) << "the stream did not close";
+    const auto answers = exchange(io, stream, acceptor, "big-1",
+                                  avatar_set + long_message + large_answer + ping, "id='p2'/>");
+    ASSERT_TRUE(answers) << "the stream did not close";
 
-    EXPECT_EQ(answers,
+    EXPECT_EQ(*answers,
               "<iq type='error' from='sip.example.com' to='bob@xmpp.example.com/pda' id='vc-7'>"
               "<error type='modify'><policy-violation "
               "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text "
@@ -290,17 +302,11 @@ TEST(ComponentStream, TooDeeplyNestedStanzasCostOnlyThemselvesLikeOverSizeOnes) 
     const std::string ping =
         "<iq type='get' id='p3' from='juliet@xmpp.example.com/balcony' "
         "to='sip.example.com'><ping xmlns='urn:xmpp:ping'/></iq>";
-    std::string answers;
-    std::thread server([&] {
-        tcp::socket s(server_io);
-        accept_component(acceptor, s, "deep-1", deep_get + deep_message + deep_answer + ping);
-        answers = read_until(s, "id='p3'/>");
-        stop_and_close(io, stream, s);
-    });
-    const bool finished = run_until_closed(io, stream, acceptor, server);
-    ASSERT_TRUE(finished) << "the stream did not close";
+    const auto answers = exchange(io, stream, acceptor, "deep-1",
+                                  deep_get + deep_message + deep_answer + ping, "id='p3'/>");
+    ASSERT_TRUE(answers) << "the stream did not close";
 
-    EXPECT_EQ(answers,
+    EXPECT_EQ(*answers,
               "<iq type='error' from='sip.example.com' to='carol@xmpp.example.com/tab' "
               "id='deep-iq'><error type='modify'><policy-violation "
               "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text "
