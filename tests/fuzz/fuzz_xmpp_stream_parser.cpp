@@ -32,8 +32,8 @@ std::vector<std::string> parse_stanzas(std::string_view body, std::size_t piece)
         limits, {.on_stream_open = {},
                  .on_stanza = [&](XmlElement&& stanza) { stanzas.push_back(stanza.serialize()); },
                  .on_stream_close = {},
-                 // Skipping (a stanza over the limit) goes on to the next stanza: the held-bytes
-                 // bound below must hold through it too.
+                 // Skipping (a stanza over the limit or nested too deep) goes on to the next
+                 // stanza: the held-bytes bound below must hold through it too.
                  .on_stanza_skipped = [](cusax::xmpp::SkippedStanza&&) {}});
     if (!parser.feed(kHeader)) return stanzas;
     for (std::size_t at = 0; at < body.size(); at += piece) {
