@@ -72,10 +72,14 @@ RequestTarget target_of(url_t const* url) {
     // One reading of a dialled number for the store and the dial plan (dialled_number.hpp).
     const auto dialled = address::dialled_number(target.uri);
     if (dialled) target.dialled = dialled.value->dialled;
+    // Fail closed (RFC 7081 §5): what starts like a number but cannot be read is a number
+    // nobody here can classify, never a name in a local domain.
+    target.unreadable_number = !dialled && address::looks_like_a_number(target.uri);
     if (target.scheme == RequestTarget::Scheme::tel) {
         target.user_phone = true;
         if (auto key = key_of(url); key && key->kind == address::AddressKey::Kind::Number)
             target.number = key->value;
+        if (target.number.empty() && dialled) target.number = dialled.value->number;
         return target;
     }
     target.host = url->url_host ? text::ascii_lower(url->url_host) : "";
