@@ -101,6 +101,7 @@ CallerIdentity identity_of(sip_t const* sip, const Trust& trust, bool use_from) 
     if (pai) {
         identity.source = "p-asserted-identity";
         std::vector<address::AddressKey> sip_keys, tel_keys;
+        std::size_t sip_values = 0, tel_values = 0;
         for (; pai; pai = pai->paid_next) {
             const auto type = pai->paid_url->url_type;
             const bool sip_uri = type == url_sip || type == url_sips;
@@ -108,17 +109,17 @@ CallerIdentity identity_of(sip_t const* sip, const Trust& trust, bool use_from) 
                 identity.refused = "a P-Asserted-Identity value is neither sip, sips nor tel";
                 return identity;
             }
-            auto key = key_of(pai->paid_url);
-            if (!key) continue;
-            (sip_uri ? sip_keys : tel_keys).push_back(*key);
             // RFC 3325 §9.1: one sip/sips and one tel value at most; two of a kind leave it
-            // open which one the asserting hop meant, so neither is believed.
-            if (sip_keys.size() > 1 || tel_keys.size() > 1) {
-                identity.refused = sip_keys.size() > 1
+            // open which one the asserting hop meant, so neither is believed. Every value
+            // counts, whether it can be read as a key or not.
+            ++(sip_uri ? sip_values : tel_values);
+            if (sip_values > 1 || tel_values > 1) {
+                identity.refused = sip_values > 1
                                        ? "P-Asserted-Identity has more than one sip/sips value"
                                        : "P-Asserted-Identity has more than one tel value";
                 return identity;
             }
+            if (auto key = key_of(pai->paid_url)) (sip_uri ? sip_keys : tel_keys).push_back(*key);
         }
         // The SIP URI is looked up first, then the tel URI.
         identity.candidates = std::move(sip_keys);
