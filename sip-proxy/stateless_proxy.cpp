@@ -71,10 +71,8 @@ constexpr usize_t kLargestDatagram = 65535;
 // this instance relays reach no other instance that could verify them.
 BranchSigner make_branch_signer(const std::string& key_file) {
     if (!key_file.empty()) {
-        if (readable_by_others(key_file))
-            log::event(log::Level::warn, "sip.branch_key",
-                       "the branch key file can be read by other users than its owner",
-                       {{"file", key_file}});
+        if (const std::string exposure = branch_key_file_exposure(key_file); !exposure.empty())
+            log::event(log::Level::warn, "sip.branch_key", exposure, {{"file", key_file}});
         return BranchSigner(read_branch_key(key_file));
     }
     log::event(log::Level::warn, "sip.branch_key",
