@@ -19,6 +19,19 @@ bool contains(const std::vector<std::string>& list, std::string_view value) {
     return std::find(list.begin(), list.end(), value) != list.end();
 }
 
+// RFC 1034 §3.1: "example.com." is the absolute spelling of "example.com".
+std::string_view without_root_dot(std::string_view domain) {
+    if (!domain.empty() && domain.back() == '.') domain.remove_suffix(1);
+    return domain;
+}
+
+bool is_local_domain(std::string_view host, const DialPlan& plan) {
+    host = without_root_dot(host);
+    return !host.empty() &&
+           std::any_of(plan.local_domains.begin(), plan.local_domains.end(),
+                       [&](const std::string& domain) { return without_root_dot(domain) == host; });
+}
+
 bool is_emergency_number(const RequestTarget& target, const DialPlan& plan) {
     using Scheme = RequestTarget::Scheme;
     if (target.scheme != Scheme::sip && target.scheme != Scheme::sips &&
@@ -112,10 +125,13 @@ TargetClass classify_target(const RequestTarget& target, const DialPlan& plan,
     // any host and in any phone-context; no dial plan or store entry may come before it.
     if (is_emergency_number(target, plan)) return TargetClass::emergency;
     const bool local_host = (target.scheme == Scheme::sip || target.scheme == Scheme::sips) &&
-                            contains(plan.local_domains, target.host);
+                            is_local_domain(target.host, plan);
     // A dial string in a foreign domain is that domain's business: only telephone numbers
     // (tel:, user=phone) and dial strings in our own domains are numbers to us.
     const bool is_number = target.scheme == Scheme::tel || target.user_phone || local_host;
+    // RFC 7081 §5 fails closed: a number this reader gives up on may still be routed to the
+    // PSTN by the server behind, so it is never taken for the cheaper on-net class.
+    if (is_number && target.unreadable_number) return TargetClass::pstn;
     const std::string_view number = is_number ? std::string_view(target.number) : "";
 
     // On-net: anything the binding store knows, a local number range, a local domain.

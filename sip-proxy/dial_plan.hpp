@@ -60,13 +60,17 @@ struct RequestTarget {
     // The same digits as dialled: no phone-context prefixed, every parameter ignored.
     std::string dialled;
     bool user_phone = false;  // tel: or ;user=phone: the URI names a telephone number
-    std::string urn;          // urn: the URN, lower-cased ("urn:service:sos.police")
+    // The user part or tel: body starts like a number ('+' or a digit) but cannot be read
+    // as one (dialled_number.hpp): classed PSTN wherever it would be a number.
+    bool unreadable_number = false;
+    std::string urn;  // urn: the URN, lower-cased ("urn:service:sos.police")
 };
 
 // RFC 7081 §5 classification, in this order: emergency (a configured number dialled in any
 // sip, sips or tel URI whatever its host or phone-context, RFC 5031 urn:service:sos), on-net (bound
 // in the store, local number range, local domain), PSTN (tel/user=phone not on-net, off-net dial
-// prefixes), inter-domain (other domains).
+// prefixes, a number that cannot be read), inter-domain (other domains). A local domain
+// matches with or without the trailing dot of an absolute DNS name (RFC 1034 §3.1).
 TargetClass classify_target(const RequestTarget& target, const DialPlan& plan,
                             const store::Snapshot* snapshot);
 

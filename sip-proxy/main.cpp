@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
             "warnings (RFC 7081)",
         .needed_sections = {"log", "store", "sip-proxy"},
         .schema = &config_catalog::all_sections(),
+        .warnings = sip_proxy::proxy_config_warnings,
     };
     auto cli = config::parse_command_line(info, argc, argv, std::cout, std::cerr);
     if (cli.exit_code) return *cli.exit_code;

@@ -139,4 +139,14 @@ ProxySettings proxy_settings(const config::Config& config) {
     return settings;
 }
 
+std::vector<std::string> proxy_config_warnings(const config::Config& config) {
+    std::vector<std::string> warnings;
+    const ProxySettings settings = proxy_settings(config);
+    if (!settings.branch_key_file.empty())
+        if (std::string exposure = branch_key_file_exposure(settings.branch_key_file);
+            !exposure.empty())
+            warnings.push_back("[sip-proxy] branch_key_file: " + std::move(exposure));
+    return warnings;
+}
+
 }  // namespace cusax::sip_proxy

@@ -1,5 +1,6 @@
 #include "sip-proxy/proxy_config_branch_key.hpp"
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -19,6 +20,17 @@ std::string read_branch_key(const std::string& path) {
                                  std::to_string(kMinBranchKeyBytes) +
                                  " bytes (make one with: openssl rand -hex 32)");
     return key;
+}
+
+std::string branch_key_file_exposure(const std::string& path) {
+    if (!readable_by_others(path)) return {};
+    std::error_code ignored;
+    const auto mode = static_cast<unsigned>(std::filesystem::status(path, ignored).permissions() &
+                                            std::filesystem::perms::mask);
+    char octal[8];
+    std::snprintf(octal, sizeof octal, "%04o", mode);
+    return "the branch key file " + path + " can be read by other users than its owner (mode " +
+           octal + "; chmod go-rwx it)";
 }
 
 bool readable_by_others(const std::string& path) {

@@ -18,4 +18,9 @@ std::string read_branch_key(const std::string& path);
 // True when users other than the file's owner may read it.
 bool readable_by_others(const std::string& path);
 
+// When users other than its owner may read the key file: a warning naming the file and its
+// mode ("... mode 0644 ..."), never the key; empty otherwise. The daemon logs it at start and
+// --check-config prints it.
+std::string branch_key_file_exposure(const std::string& path);
+
 }  // namespace cusax::sip_proxy

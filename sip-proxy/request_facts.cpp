@@ -72,10 +72,14 @@ RequestTarget target_of(url_t const* url) {
     // One reading of a dialled number for the store and the dial plan (dialled_number.hpp).
     const auto dialled = address::dialled_number(target.uri);
     if (dialled) target.dialled = dialled.value->dialled;
+    // Fail closed (RFC 7081 §5): what starts like a number but cannot be read is a number
+    // nobody here can classify, never a name in a local domain.
+    target.unreadable_number = !dialled && address::looks_like_a_number(target.uri);
     if (target.scheme == RequestTarget::Scheme::tel) {
         target.user_phone = true;
         if (auto key = key_of(url); key && key->kind == address::AddressKey::Kind::Number)
             target.number = key->value;
+        if (target.number.empty() && dialled) target.number = dialled.value->number;
         return target;
     }
     target.host = url->url_host ? text::ascii_lower(url->url_host) : "";
@@ -97,6 +101,7 @@ CallerIdentity identity_of(sip_t const* sip, const Trust& trust, bool use_from) 
     if (pai) {
         identity.source = "p-asserted-identity";
         std::vector<address::AddressKey> sip_keys, tel_keys;
+        std::size_t sip_values = 0, tel_values = 0;
         for (; pai; pai = pai->paid_next) {
             const auto type = pai->paid_url->url_type;
             const bool sip_uri = type == url_sip || type == url_sips;
@@ -104,17 +109,17 @@ CallerIdentity identity_of(sip_t const* sip, const Trust& trust, bool use_from) 
                 identity.refused = "a P-Asserted-Identity value is neither sip, sips nor tel";
                 return identity;
             }
-            auto key = key_of(pai->paid_url);
-            if (!key) continue;
-            (sip_uri ? sip_keys : tel_keys).push_back(*key);
             // RFC 3325 §9.1: one sip/sips and one tel value at most; two of a kind leave it
-            // open which one the asserting hop meant, so neither is believed.
-            if (sip_keys.size() > 1 || tel_keys.size() > 1) {
-                identity.refused = sip_keys.size() > 1
+            // open which one the asserting hop meant, so neither is believed. Every value
+            // counts, whether it can be read as a key or not.
+            ++(sip_uri ? sip_values : tel_values);
+            if (sip_values > 1 || tel_values > 1) {
+                identity.refused = sip_values > 1
                                        ? "P-Asserted-Identity has more than one sip/sips value"
                                        : "P-Asserted-Identity has more than one tel value";
                 return identity;
             }
+            if (auto key = key_of(pai->paid_url)) (sip_uri ? sip_keys : tel_keys).push_back(*key);
         }
         // The SIP URI is looked up first, then the tel URI.
         identity.candidates = std::move(sip_keys);

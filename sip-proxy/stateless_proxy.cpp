@@ -24,6 +24,7 @@
 #include "sip-proxy/request_chain.hpp"
 #include "sip-proxy/request_facts.hpp"
 #include "sip-proxy/socket_buffers.hpp"
+#include "sip-proxy/unparsed_headers.hpp"
 
 namespace cusax::sip_proxy {
 
@@ -70,10 +71,8 @@ constexpr usize_t kLargestDatagram = 65535;
 // this instance relays reach no other instance that could verify them.
 BranchSigner make_branch_signer(const std::string& key_file) {
     if (!key_file.empty()) {
-        if (readable_by_others(key_file))
-            log::event(log::Level::warn, "sip.branch_key",
-                       "the branch key file can be read by other users than its owner",
-                       {{"file", key_file}});
+        if (const std::string exposure = branch_key_file_exposure(key_file); !exposure.empty())
+            log::event(log::Level::warn, "sip.branch_key", exposure, {{"file", key_file}});
         return BranchSigner(read_branch_key(key_file));
     }
     log::event(log::Level::warn, "sip.branch_key",
@@ -131,6 +130,10 @@ StatelessProxy::StatelessProxy(su_root_t* root, ProxySettings settings, Snapshot
         TAG_IF(!cert_dir.empty(), TPTAG_CERTIFICATE(cert_dir.c_str())),
         TAG_IF(!cert_dir.empty(), TPTAG_TLS_VERIFY_POLICY(verify_policy)), TAG_END()));
     if (!agent_) throw std::runtime_error(listen_failure(settings_.listen.front(), cert_dir));
+    // RFC 3261 §16.6 item 1: a line Sofia cannot parse is relayed as it came
+    // (unparsed_headers.hpp).
+    if (!keep_wire_text_of_header_lines(agent_.get()))
+        throw std::runtime_error("Sofia-SIP refused to keep the text of header lines");
     for (std::size_t i = 1; i < settings_.listen.size(); ++i) {
         if (nta_agent_add_tport(
                 agent_.get(), URL_STRING_MAKE(settings_.listen[i].c_str()),
@@ -292,6 +295,7 @@ void StatelessProxy::on_message(msg_t* raw, sip_t* sip) {
         garbage_log().event(log::Level::info, "sip.dropped", "unparseable message dropped");
         return;
     }
+    write_parsed_lines_anew(msg.get());
     if (sip->sip_request) {
         handle_request(std::move(msg), sip);
         return;
@@ -363,6 +367,7 @@ void StatelessProxy::handle_response(MsgRef msg, sip_t* sip) {
         add_warning(msg.get(), sip, warning_agent(),
                     settings_.charge_policy.text(*own->warn_class));
     }
+    relay_unparsed_as_written(msg.get(), sip);
     // nta_msg_tsend removes our Via and sends by the next one.
     if (nta_msg_tsend(agent_.get(), msg.release(), nullptr, TAG_END()) < 0)
         log::event(log::Level::info, "sip.relay_failed", "response could not be relayed",

@@ -34,7 +34,7 @@ constexpr std::array<std::pair<std::string_view, UnparsedAction>, 14> kActions =
 UnparsedAction unparsed_header_action(std::string_view name) {
     for (const auto& [header, action] : kActions)
         if (text::iequals(header, name)) return action;
-    return UnparsedAction::relay_without;
+    return UnparsedAction::relay_unchanged;
 }
 
 std::string_view to_string(UnparsedAction action) {
@@ -49,8 +49,8 @@ std::string_view to_string(UnparsedAction action) {
             return "no-identity";
         case UnparsedAction::remove:
             return "remove";
-        case UnparsedAction::relay_without:
-            return "relay-without";
+        case UnparsedAction::relay_unchanged:
+            return "relay-unchanged";
     }
     return "?";
 }

@@ -1,7 +1,9 @@
 #include "sip-proxy/unparsed_headers.hpp"
 
+#include <sofia-sip/msg.h>
 #include <sofia-sip/msg_header.h>
 #include <sofia-sip/msg_mclass.h>
+#include <sofia-sip/nta_tag.h>
 
 #include <algorithm>
 
@@ -35,7 +37,61 @@ void for_each_error(msg_t* msg, sip_t const* sip, F&& f) {
         if (h->sh_class == mclass->mc_error->hr_class) f(h);
 }
 
+// The line as received, one line again: a fold is a line break followed by white space, which
+// RFC 3261 §7.3.1 reads as that white space; the line break at the end goes too.
+std::string unfolded_line(msg_header_t const* h) {
+    std::string line(static_cast<char const*>(h->sh_data), static_cast<std::size_t>(h->sh_len));
+    std::erase_if(line, [](char c) { return c == '\r' || c == '\n'; });
+    return line;
+}
+
 }  // namespace
+
+bool keep_wire_text_of_header_lines(nta_agent_t* agent) {
+    unsigned flags = 0;
+    if (nta_agent_get_params(agent, NTATAG_SIPFLAGS_REF(flags), TAG_END()) < 1) return false;
+    return nta_agent_set_params(agent, NTATAG_SIPFLAGS(flags | MSG_DO_EXTRACT_COPY), TAG_END()) >=
+           1;
+}
+
+void write_parsed_lines_anew(msg_t* msg) {
+    msg_mclass_t const* mclass = msg_mclass(msg);
+    msg_header_t** chain = msg_chain_head(msg);
+    if (!mclass || !chain) return;
+    for (msg_header_t* h = *chain; h; h = h->sh_succ) {
+        // The separator and the body point at the received text in every reading mode.
+        if (h->sh_class == mclass->mc_error->hr_class ||
+            h->sh_class == mclass->mc_separator->hr_class ||
+            h->sh_class == mclass->mc_payload->hr_class)
+            continue;
+        msg_fragment_clear(h->sh_common);
+    }
+}
+
+int relay_unparsed_as_written(msg_t* msg, sip_t* sip) {
+    msg_mclass_t const* mclass = msg_mclass(msg);
+    if (!sip || !mclass) return 0;
+    std::vector<msg_header_t*> lines;
+    for_each_error(msg, sip, [&](msg_header_t* h) {
+        if (h->sh_data && h->sh_len > 0 &&
+            unparsed_header_action(canonical_name(msg, h->sh_error->er_name)) ==
+                UnparsedAction::relay_unchanged)
+            lines.push_back(h);
+        else  // decided by the proxy's own table (Privacy): left out, as Sofia leaves it out
+            msg_fragment_clear(h->sh_common);
+    });
+    auto* pub = reinterpret_cast<msg_pub_t*>(sip);
+    int relayed = 0;
+    for (msg_header_t* h : lines) {
+        msg_header_t* as_written =
+            msg_header_make(msg_home(msg), mclass->mc_unknown->hr_class, unfolded_line(h).c_str());
+        // Without a copy the record stays, and Sofia sends the text it points at.
+        if (!as_written) continue;
+        msg_header_remove(msg, pub, h);
+        if (msg_header_insert(msg, pub, as_written) == 0) ++relayed;
+    }
+    return relayed;
+}
 
 std::vector<UnparsedHeader> unparsed_headers(msg_t* msg, sip_t const* sip) {
     std::vector<UnparsedHeader> found;

@@ -61,12 +61,14 @@ std::string_view subscriber_of(std::string_view uri) {
 }  // namespace
 
 Parsed<DialledNumber> read_telephone_subscriber(std::string_view text) {
-    // A number is looked up in the store, which holds none longer than an address.
-    if (text.size() > kMaxAddressLength) return Result::fail("number is too long");
     auto plain = unescaped(text);
     if (!plain) return Result::fail(std::move(plain.error));
     const std::string_view subscriber = *plain.value;
     const std::size_t semicolon = std::min(subscriber.find(';'), subscriber.size());
+    // A number is looked up in the store, which holds none longer than an address. The
+    // parameters are no part of it: their length is bounded by the SIP parser alone, so a
+    // long ";phone-context=" or ";isub=" does not make the number unreadable.
+    if (semicolon > kMaxAddressLength) return Result::fail("number is too long");
     // RFC 3966 §3: the parameters (";isub=", ";ext=", ";npdi", ";rn=", ...) qualify the
     // number; they are not digits of it.
     auto dialled = normalise_subscriber(subscriber.substr(0, semicolon));
@@ -81,6 +83,21 @@ Parsed<DialledNumber> read_telephone_subscriber(std::string_view text) {
         result.number = std::move(*global.value);
     }
     return Result::ok(std::move(result));
+}
+
+bool looks_like_a_number(std::string_view uri) {
+    const std::string_view subscriber = subscriber_of(uri);
+    for (std::size_t i = 0; i < subscriber.size(); ++i) {
+        char c = subscriber[i];
+        if (c == '%' && chars::is_escape_at(subscriber, i)) {
+            c = static_cast<char>(chars::hex_value(subscriber[i + 1]) * 16 +
+                                  chars::hex_value(subscriber[i + 2]));
+            i += 2;
+        }
+        if (is_visual_separator(c)) continue;
+        return c == '+' || chars::is_digit(c);
+    }
+    return false;
 }
 
 Parsed<DialledNumber> dialled_number(std::string_view uri) {

@@ -28,4 +28,10 @@ Parsed<DialledNumber> read_telephone_subscriber(std::string_view text);
 // parts that are no number ("alice").
 Parsed<DialledNumber> dialled_number(std::string_view uri);
 
+// Whether the telephone-subscriber or user part of a sip:, sips: or tel: URI starts like a
+// number: its first character after unescaping, visual separators skipped, is '+' or a
+// digit. A dial string that starts so but which dialled_number cannot read may still be
+// routed as a number by a server behind, so it must not be taken for a name.
+bool looks_like_a_number(std::string_view uri);
+
 }  // namespace cusax::address

@@ -11,10 +11,6 @@ using chars::is_digit;
 // ITU-T E.164 §6.1: at most 15 digits including the country code.
 constexpr std::size_t kMaxE164Digits = 15;
 
-// RFC 3966 §5.1.1 visual-separator, and the space people write (RFC 3966 §5.1.1 leaves it
-// out of URIs, but "+49 30 123" is the usual spelling and %20 decodes to it).
-constexpr bool is_visual_separator(char c) { return chars::is_one_of(c, "-.() "); }
-
 }  // namespace
 
 Parsed<std::string> normalise_subscriber(std::string_view text) {

@@ -4,8 +4,13 @@
 #include <string_view>
 
 #include "shared/address/address_key.hpp"
+#include "shared/address/uri_chars.hpp"
 
 namespace cusax::address {
+
+// RFC 3966 §5.1.1 visual-separator, and the space people write (RFC 3966 §5.1.1 leaves it
+// out of URIs, but "+49 30 123" is the usual spelling and %20 decodes to it).
+constexpr bool is_visual_separator(char c) { return chars::is_one_of(c, "-.() "); }
 
 // Normalises a telephone-subscriber without its parameters ("+1-212-555-0100",
 // "+49 (30) 123-456", "*31%23") to a Number key value: visual separators "-" "." "(" ")" and

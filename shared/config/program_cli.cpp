@@ -119,6 +119,9 @@ CommandLine parse_command_line(const ProgramInfo& info, int argc, const char* co
         return result;
     }
     if (options.count("check-config")) {
+        if (info.warnings)
+            for (const auto& warning : info.warnings(*result.config))
+                err << result.config->file() << ": warning: " << warning << "\n";
         out << result.config->file() << ": OK\n";
         result.exit_code = exit_ok;
         result.config.reset();

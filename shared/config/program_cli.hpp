@@ -1,8 +1,9 @@
 #pragma once
 // The command line every cusax program shares:
 //   -c, --config FILE       the configuration file (default /etc/cusax/cusax.ini)
-//   --check-config          load and validate it, print "FILE: OK" and exit 0, or the
-//                           errors on stderr and exit 2
+//   --check-config          load and validate it, print "FILE: OK" and exit 0 (and what
+//                           the program would warn of at start on stderr), or the errors
+//                           on stderr and exit 2
 //   --dump-config[=FORMAT]  print every key at its default with its help, as a commented
 //                           INI file (ini, the default) or as the README's Markdown
 //                           reference (markdown), and exit 0
@@ -19,6 +20,7 @@
 //       run(*cli.config, cli.options);
 //   }
 #include <boost/program_options.hpp>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -36,6 +38,9 @@ struct ProgramInfo {
     const Schema* schema = nullptr;
     std::string default_config_path = "/etc/cusax/cusax.ini";
     std::string usage = "[options]";  // after the name in "Usage: NAME [options]"
+    // What the program warns of at start about a valid configuration (an exposed key file),
+    // so that --check-config says it too: one line each, never a secret.
+    std::function<std::vector<std::string>(const Config&)> warnings{};
 };
 
 struct ProgramOptions {

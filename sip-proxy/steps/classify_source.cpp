@@ -35,6 +35,9 @@ StepResult classify_source(RequestContext& ctx, ChainParts& parts) {
         return parts.wire.reply(ctx, 400, phrase.c_str());
     }
 
+    // RFC 3261 §16.6 item 1: what the proxy does not read goes on as it came.
+    relay_unparsed_as_written(ctx.msg.get(), ctx.sip);
+
     ctx.source = parts.wire.source_of(ctx.msg.get());
     ctx.trust = parts.trusted.classify(ctx.source);
     if (any_with(unparsed, UnparsedAction::no_identity)) {

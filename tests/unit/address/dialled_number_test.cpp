@@ -55,6 +55,27 @@ TEST(DialledNumber, PhoneContext) {
     EXPECT_EQ(number("tel:112;phone-context=+49"), "+49112");
 }
 
+// The length limit is the number's: parameters may be as long as the SIP parser lets them be.
+TEST(DialledNumber, LongParametersDoNotMakeTheNumberUnreadable) {
+    const std::string context = std::string(240, 'a') + ".example.net";
+    EXPECT_EQ(dialled("tel:112;phone-context=" + context), "112");
+    EXPECT_EQ(number("sip:0891234;isub=" + std::string(250, '1') + "@example.com"), "0891234");
+    EXPECT_EQ(error_of(dialled_number("tel:" + std::string(257, '1'))), "number is too long");
+}
+
+// A user part that starts like a number, read or not: '+' or a digit after escapes and
+// visual separators.
+TEST(DialledNumber, LooksLikeANumber) {
+    EXPECT_TRUE(looks_like_a_number("sip:+4989123456789012@example.com"));
+    EXPECT_TRUE(looks_like_a_number("sip:%30891234@example.com"));
+    EXPECT_TRUE(looks_like_a_number("sip:(089)1234x@example.com"));
+    EXPECT_TRUE(looks_like_a_number("tel:%2B49"));
+    EXPECT_FALSE(looks_like_a_number("sip:alice@example.com"));
+    EXPECT_FALSE(looks_like_a_number("sip:example.com"));
+    EXPECT_FALSE(looks_like_a_number("sip:-.@example.com"));
+    EXPECT_FALSE(looks_like_a_number("urn:service:sos"));
+}
+
 TEST(DialledNumber, NoNumber) {
     EXPECT_FALSE(dialled_number("sip:alice@example.com"));
     EXPECT_FALSE(dialled_number("sip:example.com"));

@@ -85,6 +85,17 @@ TEST_F(ProgramCli, CheckConfigGood) {
     EXPECT_EQ(err_.str(), "");
 }
 
+// What the program warns of at start about a valid file, --check-config says on stderr.
+TEST_F(ProgramCli, CheckConfigPrintsTheProgramsWarnings) {
+    info_.warnings = [](const Config&) { return std::vector<std::string>{"[s] k: exposed"}; };
+    const auto path = write("warned.ini", good_);
+    auto cli = run({"-c", path, "--check-config"});
+    ASSERT_TRUE(cli.exit_code);
+    EXPECT_EQ(*cli.exit_code, exit_ok);
+    EXPECT_EQ(out_.str(), path + ": OK\n");
+    EXPECT_EQ(err_.str(), path + ": warning: [s] k: exposed\n");
+}
+
 TEST_F(ProgramCli, CheckConfigBad) {
     const auto path =
         write("bad.ini", "[log]\nlevle = info\n[xmpp-component]\nsecret = s3cr3t-x\n");

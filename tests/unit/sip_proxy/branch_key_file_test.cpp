@@ -55,6 +55,28 @@ TEST_F(BranchKeyFile, AShortKeyIsRefusedWithTheLineAndWithoutTheKey) {
     }
 }
 
+// What the daemon logs at start, --check-config prints: the file and its mode, not the key.
+TEST_F(BranchKeyFile, AKeyFileOthersMayReadIsWarnedOfWithItsModeAndWithoutTheKey) {
+    const std::string key = "0123456789abcdef0123456789abcdef-the-secret-part";
+    const std::string path = write(key + "\n");
+    const auto config =
+        config::load_config_string("[sip-proxy]\nbranch_key_file = " + path + "\n", "cusax.ini",
+                                   kNeeded, config_catalog::all_sections());
+    using std::filesystem::perms;
+    std::filesystem::permissions(
+        path, perms::owner_read | perms::owner_write | perms::group_read | perms::others_read);
+    const auto warnings = proxy_config_warnings(config);
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_NE(warnings[0].find("branch_key_file"), std::string::npos) << warnings[0];
+    EXPECT_NE(warnings[0].find(path), std::string::npos) << warnings[0];
+    EXPECT_NE(warnings[0].find("mode 0644"), std::string::npos) << warnings[0];
+    EXPECT_EQ(warnings[0].find("the-secret-part"), std::string::npos) << "the key reached it";
+
+    std::filesystem::permissions(path, perms::owner_read | perms::owner_write);
+    EXPECT_TRUE(proxy_config_warnings(config).empty());
+    EXPECT_TRUE(branch_key_file_exposure(path).empty());
+}
+
 TEST_F(BranchKeyFile, AMissingFileIsRefused) {
     EXPECT_THROW(read_branch_key("/nonexistent/cusax-branch.key"), std::runtime_error);
 }

@@ -111,6 +111,16 @@ TEST_F(CallInfoPolicy, SipUriOfTwoValuedPaiIsLookedUpFirst) {
     expect_insert(d, "alice@xmpp.example.com");
 }
 
+// FAILING (review): RFC 3325 §9.1 allows one sip/sips value; a second one that the key reader
+// cannot use (too long for an address) is skipped, so the first bound value still wins.
+TEST_F(CallInfoPolicy, SecondSipPaiThatCannotBeReadStillCountsAsASecondSipValue) {
+    const std::string long_user(300, 'x');
+    const std::string pai =
+        "P-Asserted-Identity: <sip:alice@example.com>, <sip:" + long_user + "@example.com>\n";
+    auto d = decide(invite("<sip:x@example.com>", pai), trusted);
+    EXPECT_FALSE(std::holds_alternative<InsertCallInfo>(d));
+}
+
 TEST_F(CallInfoPolicy, TelPaiIsLookedUpByNumber) {
     expect_insert(
         decide(invite("<sip:x@example.com>", "P-Asserted-Identity: <tel:+49-30-123456>\n"),

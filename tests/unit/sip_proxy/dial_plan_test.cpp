@@ -165,6 +165,39 @@ TEST_F(DialPlanTest, EmergencyWhateverTheHostOrSpelling) {
     EXPECT_EQ(classify("sip:alice112@elsewhere.example"), TargetClass::inter_domain);
 }
 
+// FAILING (review): a number the reader gives up on (too long with its parameters, more than
+// 15 digits after '+') in a local domain is classed on-net, so pstn_policy = block is
+// bypassed with a long ;isub= or ;phone-context= while the SIP server behind still routes
+// the number to the PSTN. A user part that starts like a number and cannot be read must not
+// be the cheapest class (fail closed, RFC 7081 §5).
+TEST_F(DialPlanTest, UnreadableNumberInALocalDomainIsNotOnNet) {
+    const std::string long_isub(250, '1');
+    const std::string long_context = std::string(240, 'a') + ".example.net";
+    for (const std::string& uri : std::initializer_list<std::string>{
+             "sip:0891234;isub=" + long_isub + "@example.com",
+             "sip:0891234;phone-context=" + long_context + "@example.com",
+             "sip:+4989123;isub=" + long_isub + "@example.com",
+             std::string("sip:+4989123456789012@example.com"),
+         }) {
+        EXPECT_NE(classify(uri), TargetClass::on_net) << uri.substr(0, 60);
+    }
+}
+
+// FAILING (review): a local domain written as an absolute DNS name (trailing dot) is the same
+// domain (RFC 1034 §3.1), yet it is classed inter_domain, not PSTN.
+TEST_F(DialPlanTest, LocalDomainWithTrailingDotIsLocal) {
+    EXPECT_EQ(classify("sip:0891234@example.com."), TargetClass::pstn);
+}
+
+// FAILING (review): an emergency number with a long phone-context fails the reader and is
+// classed PSTN (blocked under pstn_policy = block) rather than emergency (RFC 5031, RFC 6881).
+TEST_F(DialPlanTest, EmergencyNumberWithALongPhoneContext) {
+    const std::string long_context = std::string(240, 'a') + ".example.net";
+    EXPECT_EQ(classify("tel:112;phone-context=" + long_context), TargetClass::emergency);
+    EXPECT_EQ(classify("sip:112;phone-context=" + long_context + "@example.com"),
+              TargetClass::emergency);
+}
+
 TEST(ChargePolicyTest, PerClassActionsAndEmergencyNeverBlocked) {
     ChargePolicy policy;
     policy.on_net = ChargeAction::allow;
