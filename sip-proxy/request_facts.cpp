@@ -71,7 +71,11 @@ RequestTarget target_of(url_t const* url) {
     }
     // One reading of a dialled number for the store and the dial plan (dialled_number.hpp).
     const auto dialled = address::dialled_number(target.uri);
-    if (dialled) target.dialled = dialled.value->dialled;
+    if (dialled) {
+        target.dialled = dialled.value->dialled;
+    } else if (auto digits = address::dialled_digits(target.uri)) {
+        target.dialled = std::move(*digits.value);  // a context that cannot apply: still dialled
+    }
     // Fail closed (RFC 7081 §5): what starts like a number but cannot be read is a number
     // nobody here can classify, never a name in a local domain.
     target.unreadable_number = !dialled && address::looks_like_a_number(target.uri);

@@ -58,23 +58,36 @@ std::string_view subscriber_of(std::string_view uri) {
     return userinfo.substr(0, userinfo.find(':'));  // the password is no part of the number
 }
 
-}  // namespace
+// The unescaped subscriber split into the digits as dialled and its parameters.
+struct SplitSubscriber {
+    std::string digits;  // normalised, no parameters, no context applied
+    std::string params;  // ";name=value..." as written (unescaped)
+};
 
-Parsed<DialledNumber> read_telephone_subscriber(std::string_view text) {
+Parsed<SplitSubscriber> split_subscriber(std::string_view text) {
     auto plain = unescaped(text);
-    if (!plain) return Result::fail(std::move(plain.error));
+    if (!plain) return Parsed<SplitSubscriber>::fail(std::move(plain.error));
     const std::string_view subscriber = *plain.value;
     const std::size_t semicolon = std::min(subscriber.find(';'), subscriber.size());
     // A number is looked up in the store, which holds none longer than an address. The
     // parameters are no part of it: their length is bounded by the SIP parser alone, so a
     // long ";phone-context=" or ";isub=" does not make the number unreadable.
-    if (semicolon > kMaxAddressLength) return Result::fail("number is too long");
+    if (semicolon > kMaxAddressLength) return Parsed<SplitSubscriber>::fail("number is too long");
     // RFC 3966 §3: the parameters (";isub=", ";ext=", ";npdi", ";rn=", ...) qualify the
     // number; they are not digits of it.
     auto dialled = normalise_subscriber(subscriber.substr(0, semicolon));
-    if (!dialled) return Result::fail(std::move(dialled.error));
-    DialledNumber result{*dialled.value, *dialled.value};
-    const std::string_view context = phone_context(subscriber.substr(semicolon));
+    if (!dialled) return Parsed<SplitSubscriber>::fail(std::move(dialled.error));
+    return Parsed<SplitSubscriber>::ok(
+        SplitSubscriber{std::move(*dialled.value), std::string(subscriber.substr(semicolon))});
+}
+
+}  // namespace
+
+Parsed<DialledNumber> read_telephone_subscriber(std::string_view text) {
+    auto split = split_subscriber(text);
+    if (!split) return Result::fail(std::move(split.error));
+    DialledNumber result{split.value->digits, split.value->digits};
+    const std::string_view context = phone_context(split.value->params);
     // RFC 3966 §5.1.5: a global-number-digits context ("+1-914-555") prefixes a local number;
     // a domain name context leaves it local, to be dialled within that domain.
     if (!context.empty() && context.front() == '+' && result.number.front() != '+') {
@@ -105,6 +118,15 @@ Parsed<DialledNumber> dialled_number(std::string_view uri) {
     if (subscriber.empty())
         return Result::fail("number is missing (no tel: body or SIP user part)");
     return read_telephone_subscriber(subscriber);
+}
+
+Parsed<std::string> dialled_digits(std::string_view uri) {
+    const std::string_view subscriber = subscriber_of(uri);
+    if (subscriber.empty())
+        return Parsed<std::string>::fail("number is missing (no tel: body or SIP user part)");
+    auto split = split_subscriber(subscriber);
+    if (!split) return Parsed<std::string>::fail(std::move(split.error));
+    return Parsed<std::string>::ok(std::move(split.value->digits));
 }
 
 }  // namespace cusax::address

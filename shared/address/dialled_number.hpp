@@ -28,6 +28,11 @@ Parsed<DialledNumber> read_telephone_subscriber(std::string_view text);
 // parts that are no number ("alice").
 Parsed<DialledNumber> dialled_number(std::string_view uri);
 
+// The digits as dialled of such a URI, without applying its phone-context: what an emergency
+// check compares, even where the context cannot make a valid global number (RFC 5031: an
+// emergency number dialled is an emergency call, whatever its context).
+Parsed<std::string> dialled_digits(std::string_view uri);
+
 // Whether the telephone-subscriber or user part of a sip:, sips: or tel: URI starts like a
 // number: its first character after unescaping, visual separators skipped, is '+' or a
 // digit. A dial string that starts so but which dialled_number cannot read may still be

@@ -198,6 +198,16 @@ TEST_F(DialPlanTest, EmergencyNumberWithALongPhoneContext) {
               TargetClass::emergency);
 }
 
+// A global context that cannot make a valid E.164 number with the digits (too long): the
+// number dialled is still 112, an emergency call; any other such number fails closed (PSTN).
+TEST_F(DialPlanTest, EmergencyNumberWithAGlobalContextThatCannotApply) {
+    const std::string context = "+" + std::string(16, '4');
+    EXPECT_EQ(classify("tel:112;phone-context=" + context), TargetClass::emergency);
+    EXPECT_EQ(classify("sip:112;phone-context=" + context + "@example.com"),
+              TargetClass::emergency);
+    EXPECT_EQ(classify("sip:5551234;phone-context=" + context + "@example.com"), TargetClass::pstn);
+}
+
 TEST(ChargePolicyTest, PerClassActionsAndEmergencyNeverBlocked) {
     ChargePolicy policy;
     policy.on_net = ChargeAction::allow;
