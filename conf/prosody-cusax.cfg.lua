@@ -36,8 +36,8 @@ component_interfaces = { "127.0.0.1" }
 -- (ejabberd needs neither: `tls: true` on its ejabberd_service listener.)
 
 -- Prosody closes a component stream whose stanza exceeds component_stanza_size_limit
--- (default 512 KiB); cusax's answers stay far below it, and cusax ends the stream itself on
--- a stanza over its own max_stanza_size (policy-violation).
+-- (default 512 KiB); cusax's answers stay far below it. A stanza over cusax's own
+-- max_stanza_size (default 1MiB) is skipped and, for an iq request, answered policy-violation.
 
 ---------- Your XMPP domain ----------
 -- Its users may search the SIP-to-JID bindings: list it in cusax.ini's local_domains.

@@ -11,14 +11,14 @@
 -- Once delegated, Prosody no longer stores any vCard: cusax-xmpp-component keeps them in the
 -- SQLite file named by vcard_store in cusax.ini's [xmpp-component] (set it: without it,
 -- vCard changes are refused), and refuses or corrects a change that would drop the SIP TEL,
--- per vcard_guard. Only stanzas whose `from` is one of cusax.ini's local_domains (the bare
+-- per vcard_guard. Only stanzas whose `from` is one of cusax.ini's trusted_servers (the bare
 -- VirtualHost domain, as mod_delegation sends them) are acted upon.
 --
--- vCards with a PHOTO come through the component stream: a stanza over cusax.ini's
--- max_stanza_size (default 64KiB) makes the component end the stream (policy-violation) and
--- reconnect. With delegation on, raise it towards Prosody's own component limit (512 KiB).
+-- vCards with a PHOTO come through the component stream: cusax.ini's max_stanza_size
+-- (default 1MiB) is above Prosody's own component limit (512 KiB); a larger stanza is skipped
+-- and, for an iq request, answered policy-violation.
 --
--- While the component is down, users' vCard requests fail (remote-server-timeout): run the
+-- While the component is down, users' vCard requests fail (service-unavailable): run the
 -- component under systemd (conf/systemd) with Restart=always.
 
 ---------- Global section (before the first VirtualHost) ----------

@@ -46,6 +46,15 @@ std::vector<config::KeyProblem> check(const ComponentConfig& c, const config::Co
                             "local_domains names several domains: list in trusted_servers the "
                             "ones served by the XMPP server the component connects to"});
     }
+    // The component's own domain is no server's: a grant or a delegation "from" it could only
+    // be a stanza the component is made to believe it sent itself.
+    for (const auto& server : c.directory.trusted_servers) {
+        if (text::ascii_lower(server) == text::ascii_lower(c.stream.domain)) {
+            problems.push_back({"trusted_servers", "names the component's own domain (" +
+                                                       c.stream.domain +
+                                                       "): list the XMPP server's domains"});
+        }
+    }
     return problems;
 }
 
@@ -90,8 +99,8 @@ const config::SettingsTable<ComponentConfig>& table() {
                 "this long resets the backoff."),
             key("max_stanza_size", stream(&ComponentSettings::max_stanza_size),
                 "Largest stanza accepted from the server; a larger one is skipped and logged, and "
-                "an iq request gets policy-violation.",
-                {.type = KeyType::size}),
+                "an iq request gets policy-violation; at least 16KiB.",
+                {.type = KeyType::size, .min = 16 * 1024}),
             key("keepalive_interval", stream(&ComponentSettings::keepalive_interval),
                 "Interval of whitespace keepalives; with nothing read for that long a ping goes "
                 "through the server, and with nothing read for twice as long the connection is "

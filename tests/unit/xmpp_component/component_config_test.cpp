@@ -79,7 +79,7 @@ TEST(ComponentConfig, EveryKeyReachesItsSetting) {
     const auto c = xmpp::component_config(
         load("server_host = xmpp.internal\nserver_port = 5275\nlocal_domains = a.example, "
              "b.example\ntrusted_servers = A.example\nreconnect_min = 200ms\nreconnect_max = "
-             "2s\nmax_stanza_size = 8KiB\n"
+             "2s\nmax_stanza_size = 32KiB\n"
              "keepalive_interval = 5s\nhandshake_timeout = 3s\nsearch_rate = 0.25\n"
              "search_burst = 3\nlist_accounts = no\nmax_listed_accounts = 20\n"
              "service_name = Phone book\n"));
@@ -89,7 +89,7 @@ TEST(ComponentConfig, EveryKeyReachesItsSetting) {
     EXPECT_EQ(c.directory.trusted_servers, std::vector<std::string>{"a.example"});
     EXPECT_EQ(c.stream.reconnect_min, std::chrono::milliseconds(200));
     EXPECT_EQ(c.stream.reconnect_max, std::chrono::seconds(2));
-    EXPECT_EQ(c.stream.max_stanza_size, 8u * 1024);
+    EXPECT_EQ(c.stream.max_stanza_size, 32u * 1024);
     EXPECT_EQ(c.stream.keepalive_interval, std::chrono::seconds(5));
     EXPECT_EQ(c.stream.handshake_timeout, std::chrono::seconds(3));
     EXPECT_DOUBLE_EQ(c.search.rate_per_second, 0.25);
@@ -126,6 +126,19 @@ TEST(ComponentConfig, BadValuesAreRefusedWithTheirLine) {
     EXPECT_NE(error_of("service_name = a <b>\n").find("service_name"), std::string::npos);
     EXPECT_NE(error_of("keepalive_interval = 10ms\n").find("keepalive_interval"),
               std::string::npos);
+}
+
+// A hurried operator's values that would quietly break the service are refused at load time:
+// a stanza limit that skips ordinary stanzas, a trusted server that is the component itself.
+TEST(ComponentConfig, ValuesThatWouldSilentlyBreakTheServiceAreRefused) {
+    EXPECT_NE(error_of("max_stanza_size = 100\n").find("max_stanza_size"), std::string::npos);
+    EXPECT_NE(error_of("max_stanza_size = 0\n").find("max_stanza_size"), std::string::npos);
+    EXPECT_EQ(error_of("max_stanza_size = 16KiB\n"), "");
+    EXPECT_NE(error_of("local_domains = xmpp.example.com\ntrusted_servers = SIP.example.com\n")
+                  .find("trusted_servers: names the component's own domain"),
+              std::string::npos);
+    EXPECT_EQ(error_of("local_domains = xmpp.example.com\ntrusted_servers = xmpp.example.com\n"),
+              "");
 }
 
 TEST(ComponentConfig, SecretNeverInAnError) {
