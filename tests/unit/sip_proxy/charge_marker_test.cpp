@@ -126,5 +126,17 @@ TEST(ChargeMarker, AKeyShorterThan32BytesIsRefused) {
     EXPECT_NO_THROW(BranchSigner(std::string(32, 'k')));
 }
 
+// The MAC is HMAC-SHA256 itself (RFC 2104), first 128 bits in hex, the same for every call
+// and every copy of the signer: checked against an independent computation (Python's hmac).
+TEST(BranchMac, IsHmacSha256TruncatedAndTheSameOnEveryCall) {
+    const BranchSigner signer(std::string(32, 'k'));
+    const BranchSigner copy = signer;
+    EXPECT_EQ(signer.mac("z9hG4bK-cx.test"), "103fbacfedf4338bb367baee8e4fd805");
+    EXPECT_EQ(signer.mac("other text"), copy.mac("other text"));
+    EXPECT_EQ(copy.mac("z9hG4bK-cx.test"), "103fbacfedf4338bb367baee8e4fd805");
+    EXPECT_TRUE(signer.verify("z9hG4bK-cx.test", "103fbacfedf4338bb367baee8e4fd805"));
+    EXPECT_FALSE(signer.verify("z9hG4bK-cx.test", "103fbacfedf4338bb367baee8e4fd806"));
+}
+
 }  // namespace
 }  // namespace cusax::sip_proxy
