@@ -94,66 +94,56 @@ XmlElement& XmlElement::add_text_child(std::string child_name, std::string_view 
     return c;
 }
 
-void append_escaped_text(std::string& out, std::string_view text) {
+namespace {
+
+// One escaper for character data and attribute values: an attribute also needs its quotes
+// escaped, and its tab and line feed written as references, or attribute-value normalisation
+// would turn them into spaces (XML 1.0 §3.3.3).
+void append_escaped(std::string& out, std::string_view text, bool attribute) {
     for (char c : text) {
         switch (c) {
             case '&':
                 out += "&amp;";
-                break;
+                continue;
             case '<':
                 out += "&lt;";
-                break;
+                continue;
             case '>':
-                out += "&gt;";
-                break;  // needed after "]]", harmless elsewhere
+                out += "&gt;";  // needed after "]]" in text, harmless elsewhere
+                continue;
             case '\r':
-                out += "&#xD;";
-                break;  // survives end-of-line normalisation
+                out += "&#xD;";  // survives end-of-line normalisation
+                continue;
             default:
-                if (is_forbidden_control(c)) {
-                    out += kReplacementCharacter;
-                } else {
-                    out += c;
-                }
+                break;
+        }
+        if (attribute) {
+            const char* reference = c == '\''   ? "&apos;"
+                                    : c == '"'  ? "&quot;"
+                                    : c == '\t' ? "&#x9;"
+                                    : c == '\n' ? "&#xA;"
+                                                : nullptr;
+            if (reference) {
+                out += reference;
+                continue;
+            }
+        }
+        if (is_forbidden_control(c)) {
+            out += kReplacementCharacter;
+        } else {
+            out += c;
         }
     }
 }
 
+}  // namespace
+
+void append_escaped_text(std::string& out, std::string_view text) {
+    append_escaped(out, text, false);
+}
+
 void append_escaped_attribute(std::string& out, std::string_view value) {
-    for (char c : value) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '\'':
-                out += "&apos;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\t':
-                out += "&#x9;";
-                break;
-            case '\n':
-                out += "&#xA;";
-                break;
-            case '\r':
-                out += "&#xD;";
-                break;
-            default:
-                if (is_forbidden_control(c)) {
-                    out += kReplacementCharacter;
-                } else {
-                    out += c;
-                }
-        }
-    }
+    append_escaped(out, value, true);
 }
 
 std::string XmlElement::serialize(std::string_view default_ns) const {
