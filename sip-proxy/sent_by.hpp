@@ -23,7 +23,11 @@ inline constexpr std::string_view kSipDefaultPort = "5060";
 inline constexpr std::string_view kSipsDefaultPort = "5061";
 
 // True when host:port names one of ours. An empty port is `default_port` for the address
-// compared, and 5060 for our own sent-by (hosts compared without case).
+// compared, and 5060 for our own sent-by. Hosts are the same host when they are equal
+// without case, when they are IP addresses of the same value ("[::1]", "[0:0::1]"), or when
+// one is "localhost" and the other the loopback address it resolves to (RFC 6761 §6.3:
+// 127.0.0.1, ::1), so a request that names the proxy's own port under one of those names
+// is taken as addressed to the proxy.
 bool is_sent_by_us(const std::vector<SentBy>& ours, std::string_view host, std::string_view port,
                    std::string_view default_port = kSipDefaultPort);
 

@@ -25,6 +25,7 @@ bool restore_request_uri_from_strict_router(msg_t* msg, sip_t* sip,
     if (!is_own(sip->sip_request->rq_url)) return false;
     sip_route_t* last = sip->sip_route;
     while (last->r_next) last = last->r_next;
+    if (!last->r_url->url_user && is_own(last->r_url)) return false;
     if (!set_request_uri(msg, sip, last->r_url)) return false;
     msg_header_remove(msg, reinterpret_cast<msg_pub_t*>(sip),
                       reinterpret_cast<msg_header_t*>(last));

@@ -10,7 +10,11 @@ namespace cusax::sip_proxy {
 // §16.4: when the Request-URI is this proxy's own address (is_own) and the request carries a
 // Route set, the previous hop was a strict router that moved our Record-Route URI into the
 // Request-URI and the real target to the end of the Route set: the Request-URI becomes the
-// last Route value, which is removed. Returns true when it rewrote.
+// last Route value, which is removed. Not when that last value names this proxy itself (is_own
+// and no user part, as our Record-Route URIs are): the Route set then only leads to us (a
+// loose route, the way a dispatcher's probe or an outbound-proxy setting sends it), a strict
+// router would have left a target there, and taking it would lose the Request-URI's user
+// part. Returns true when it rewrote.
 bool restore_request_uri_from_strict_router(msg_t* msg, sip_t* sip,
                                             const std::function<bool(url_t const*)>& is_own);
 

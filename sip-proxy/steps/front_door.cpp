@@ -3,6 +3,7 @@
 #include <sofia-sip/sip_status.h>
 
 #include "shared/log/log.hpp"
+#include "sip-proxy/options_for_proxy.hpp"
 #include "sip-proxy/request_checks.hpp"
 #include "sip-proxy/sent_by.hpp"
 #include "sip-proxy/steps/steps.hpp"
@@ -17,20 +18,6 @@ bool acknowledges_our_answer(const RequestContext& ctx) {
     return ctx.method == sip_method_ack && sip->sip_to && sip->sip_to->a_tag &&
            std::string_view(sip->sip_to->a_tag).starts_with(kOwnToTagPrefix);
 }
-
-// RFC 3261 §11: an OPTIONS whose Request-URI names this proxy and that has no Route is asked
-// of the proxy itself (a dispatcher probing it), not of anyone behind it.
-bool is_probe_of_this_proxy(const RequestContext& ctx, const std::vector<SentBy>& ours) {
-    return ctx.method == sip_method_options && !ctx.sip->sip_route &&
-           is_own_uri(ours, ctx.sip->sip_request->rq_url);
-}
-
-// §11.2: what the answer says. A stateless proxy relays every method and any body (so Accept
-// is every type); it supports no extension of its own, so it sends no Supported.
-constexpr std::string_view kOptionsAnswerHeaders =
-    "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE, INFO, UPDATE, PRACK, SUBSCRIBE, "
-    "NOTIFY, REFER, PUBLISH, REGISTER\r\n"
-    "Accept: */*\r\n";
 
 }  // namespace
 
@@ -55,7 +42,10 @@ StepResult front_door(RequestContext& ctx, ChainParts& parts) {
                                 rejection->warning, rejection->unsupported);
     }
 
-    if (is_probe_of_this_proxy(ctx, parts.sent_by)) {
+    // After the checks: an OPTIONS with Max-Forwards 0 keeps its 483, though §16.3 item 3
+    // would let the proxy answer it as the final recipient; the 483 of each hop is what a SIP
+    // traceroute (sipsak -T) reads.
+    if (is_options_for_this_proxy(ctx.sip, parts.sent_by)) {
         log::event(log::Level::debug, "sip.options_answered", "OPTIONS for this proxy answered",
                    {{"call_id", ctx.call_id}});
         return parts.wire.reply(ctx, SIP_200_OK, {}, {}, kOptionsAnswerHeaders);

@@ -121,5 +121,57 @@ TEST(HopRules, OptionsForTheProxyItselfIsAnswered) {
     EXPECT_EQ(start_line(*other), "MESSAGE " + self + " SIP/2.0");
 }
 
+// The same probe under other spellings of the proxy's address: its port under the name
+// localhost (RFC 6761 §6.3), and with a Route naming only the proxy (§16.4 removes it: this
+// is not a strict router's Request-URI). With Max-Forwards 0 it keeps its 483 (§16.3 item 3).
+TEST(HopRules, OptionsForTheProxyUnderOtherSpellingsIsAnswered) {
+    UdpPeer caller, hop;
+    ProxySettings settings;
+    settings.next_hop = "sip:" + hop.host_port();
+    InProcessProxy proxy(settings);
+    const std::string port = std::to_string(proxy.port());
+    int n = 0;
+    for (const auto& [uri, route] :
+         {std::pair<std::string, std::string>{"sip:localhost:" + port, ""},
+          {"sip:127.0.0.1:" + port, "Route: <sip:127.0.0.1:" + port + ";lr>\n"},
+          {"sip:ping@127.0.0.1:" + port, "Route: <sip:localhost:" + port + ";lr>\n"}}) {
+        proxy.send(
+            caller,
+            wire(caller,
+                 Request().with_method("OPTIONS").with_uri(uri).with_headers(route).with_branch(
+                     "z9hG4bK-spell-" + std::to_string(++n))));
+        auto answer = proxy.next_datagram(caller);
+        ASSERT_TRUE(answer) << "no answer to OPTIONS " << uri << " " << route;
+        EXPECT_EQ(start_line(*answer), "SIP/2.0 200 OK") << uri << " " << route;
+    }
+    proxy.send(caller, wire(caller, Request()
+                                        .with_method("OPTIONS")
+                                        .with_uri("sip:localhost:" + port)
+                                        .with_max_forwards(0)
+                                        .with_branch("z9hG4bK-spell-mf0")));
+    auto answer = proxy.next_datagram(caller);
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(start_line(*answer), "SIP/2.0 483 Too Many Hops");
+    EXPECT_FALSE(hop.receive()) << "a probe was relayed";
+}
+
+// §16.4: a Route set naming only the proxy is a loose route to it, not a strict router's doing:
+// the Request-URI (with its user part) goes on to the next hop as it came.
+TEST(HopRules, ARouteNamingOnlyTheProxyKeepsTheRequestUri) {
+    UdpPeer caller, hop;
+    ProxySettings settings;
+    settings.next_hop = "sip:" + hop.host_port();
+    InProcessProxy proxy(settings);
+    const std::string self = "127.0.0.1:" + std::to_string(proxy.port());
+    proxy.send(
+        caller,
+        wire(caller,
+             Request().with_uri("sip:bob@" + self).with_headers("Route: <sip:" + self + ";lr>\n")));
+    auto relayed = proxy.next_datagram(hop);
+    ASSERT_TRUE(relayed);
+    EXPECT_EQ(start_line(*relayed), "INVITE sip:bob@" + self + " SIP/2.0");
+    EXPECT_FALSE(header(*relayed, "Route")) << *relayed;
+}
+
 }  // namespace
 }  // namespace cusax::sip_proxy

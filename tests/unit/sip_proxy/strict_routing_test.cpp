@@ -87,6 +87,30 @@ TEST(StrictRouting, LeftAloneWhenNotForUsOrWithoutRoutes) {
     EXPECT_FALSE(restore_request_uri_from_strict_router(q.msg.get(), q.sip, is_proxy));
 }
 
+// A Route set that leads only to this proxy (a loose route to us, as an outbound-proxy setting
+// or a dispatcher's probe sends it) is not a strict router's doing: the Request-URI, user part
+// included, stays; only a target left last in the Route set is taken back.
+TEST(StrictRouting, ARouteNamingOnlyThisProxyKeepsTheRequestUri) {
+    auto p = parse(
+        "INVITE sip:bob@127.0.0.1:5080 SIP/2.0\n"
+        "Via: SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK-loose-us\n"
+        "Max-Forwards: 70\nRoute: <sip:127.0.0.1:5080;lr>\n"
+        "To: <sip:bob@example.com>\nFrom: <sip:caller@example.com>;tag=1\n"
+        "Call-ID: loose-us\nCSeq: 1 INVITE\nContent-Length: 0\n\n");
+    EXPECT_FALSE(restore_request_uri_from_strict_router(p.msg.get(), p.sip, is_proxy));
+    EXPECT_EQ(request_line(encode(p.msg.get())), "INVITE sip:bob@127.0.0.1:5080 SIP/2.0");
+
+    // A target at our own address (it has a user part) left last is still taken back.
+    auto q = parse(
+        "INVITE sip:127.0.0.1:5080;lr SIP/2.0\n"
+        "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-strict-us\n"
+        "Max-Forwards: 69\nRoute: <sip:callee@127.0.0.1:5080>\n"
+        "To: <sip:callee@example.com>\nFrom: <sip:caller@example.com>;tag=1\n"
+        "Call-ID: strict-us\nCSeq: 1 INVITE\nContent-Length: 0\n\n");
+    EXPECT_TRUE(restore_request_uri_from_strict_router(q.msg.get(), q.sip, is_proxy));
+    EXPECT_EQ(request_line(encode(q.msg.get())), "INVITE sip:callee@127.0.0.1:5080 SIP/2.0");
+}
+
 // §16.6 item 6 / §16.12.1.2: we send to P3, a strict router.
 TEST(StrictRouting, StrictNextHopGetsTheRequestUriAndTheTargetGoesLast) {
     auto p = parse(
