@@ -21,9 +21,10 @@ def skip_unless_installed():
     sipkit.skip_unless(shutil.which("kamailio"), "kamailio not installed")
 
 
-def write_config(s, kamailio_port, cusax_port, callee_host, callee_port):
+def write_config(s, kamailio_port, cusax_port, callee_host, callee_port, extra=()):
+    """The example with this test's ports; `extra`: more (pattern, line) substitutions."""
     cfg = open(EXAMPLE).read()
-    for pattern, value in (
+    for pattern, value in tuple(extra) + (
             (r"(?m)^#!define CUSAX_PORT .*$", "#!define CUSAX_PORT %d" % cusax_port),
             (r"(?m)^#!define CUSAX_URI .*$", '#!define CUSAX_URI "sip:127.0.0.1:%d"' % cusax_port),
             (r"(?m)^#!define CALLEE_URI .*$",
@@ -67,15 +68,17 @@ def wait_until_answering(port, timeout=60):
         probe.close()
 
 
-def start(s, kamailio_port, cusax_port, callee_host, callee_port):
+def start(s, kamailio_port, cusax_port, callee_host, callee_port, extra=(), defines=()):
     """Starts Kamailio on the example; returns its Popen once it answers (or after a failed
-    check, with the failure recorded in the scenario)."""
-    path = write_config(s, kamailio_port, cusax_port, callee_host, callee_port)
-    check = subprocess.run(["kamailio", "-c", "-f", path], capture_output=True, text=True,
-                           timeout=30)
+    check, with the failure recorded in the scenario). `extra`: more substitutions
+    (write_config); `defines`: names defined with -A (WITH_DISPATCHER)."""
+    path = write_config(s, kamailio_port, cusax_port, callee_host, callee_port, extra)
+    defined = [arg for name in defines for arg in ("-A", name)]
+    check = subprocess.run(["kamailio", "-c", *defined, "-f", path], capture_output=True,
+                           text=True, timeout=30)
     s.check(check.returncode == 0, "kamailio -c refuses the example: " + check.stderr[-600:])
-    proc = s.spawn(["kamailio", "-f", path, "-P", s.path("kamailio.pid"), "-m", "64", "-M", "8",
-                    "-DD", "-E", "-Y", s.dir, "-w", s.dir], "kamailio.log")
+    proc = s.spawn(["kamailio", *defined, "-f", path, "-P", s.path("kamailio.pid"), "-m", "64",
+                    "-M", "8", "-DD", "-E", "-Y", s.dir, "-w", s.dir], "kamailio.log")
     s.check(wait_until_answering(kamailio_port) and proc.poll() is None,
             "kamailio did not start answering (see kamailio.log)")
     return proc

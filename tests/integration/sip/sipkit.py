@@ -48,6 +48,14 @@ def free_port(host="127.0.0.1", kind=socket.SOCK_DGRAM):
     raise RuntimeError("no free port")
 
 
+def proxy_env(env=None):
+    """The environment of a proxy: LeakSanitizer told what OpenSSL keeps for the process."""
+    env = dict(env or os.environ)
+    supp = "suppressions=" + os.path.join(HERE, "lsan-openssl.supp")
+    env["LSAN_OPTIONS"] = env["LSAN_OPTIONS"] + ":" + supp if env.get("LSAN_OPTIONS") else supp
+    return env
+
+
 class Scenario:
     """A work directory, the processes started in it, and the failures seen."""
 
@@ -169,13 +177,15 @@ class Scenario:
         ini = self.path("cusax.ini")
         with open(ini, "w") as f:
             f.write("\n".join(lines) + "\n")
-        env = dict(env or os.environ)
-        supp = "suppressions=" + os.path.join(HERE, "lsan-openssl.supp")
-        env["LSAN_OPTIONS"] = env["LSAN_OPTIONS"] + ":" + supp if env.get("LSAN_OPTIONS") else supp
-        self.proxy = self.spawn([PROXY, "-c", ini], "proxy.log", env=env)
+        self.proxy = self.spawn([PROXY, "-c", ini], "proxy.log", env=proxy_env(env))
+        return self.wait_listening(self.proxy, self.proxy_log, wait_for)
+
+    def wait_listening(self, proc, log_path, wait_for="sip.listening"):
+        """Returns proc once the proxy it runs has logged `wait_for` and each listener it
+        reports is bound; ends the scenario as failed if it exits or never gets there."""
         deadline = time.time() + 10
         while time.time() < deadline:
-            log = self.read(self.proxy_log)
+            log = self.read(log_path)
             if wait_for in log:
                 # Each listener the proxy reports, checked bound in the kernel (UDP) or
                 # listening (TCP, TLS): a request sent now is queued for the proxy's loop.
@@ -186,9 +196,9 @@ class Scenario:
                         self.check(False, "proxy's %s listener %s:%s not bound" %
                                    (transport, host, port))
                         self.finish("")
-                return self.proxy
-            if self.proxy.poll() is not None:
-                self.check(False, "proxy exited at start (%s)" % self.proxy.returncode)
+                return proc
+            if proc.poll() is not None:
+                self.check(False, "proxy exited at start (%s)" % proc.returncode)
                 self.finish("")
             time.sleep(0.05)
         self.check(False, "proxy did not report listening")
