@@ -157,6 +157,9 @@ class Scenario:
         self.c2s_port = free_port()
         self.component_port = free_port()
         self.store = os.path.join(self.dir, "bindings.sqlite")
+        # The [store] section of every INI written here (a test may put another store here
+        # before it writes INIs, e.g. lib/shared_store.py's).
+        self.store_section = ["[store]", f"path = {self.store}", "refresh_interval = 250ms"]
         self.stats_dir = os.path.join(self.dir, "stats")
         os.makedirs(self.stats_dir)
         self.secret_file = os.path.join(self.dir, "component.secret")
@@ -314,7 +317,7 @@ class Scenario:
                      "reconnect_min": "200ms", "reconnect_max": "1s"}
         xmpp_keys.update(component or {})
         lines = ["[log]"] + [f"{k} = {v}" for k, v in log_keys.items()]
-        lines += ["[store]", f"path = {self.store}", "refresh_interval = 250ms"]
+        lines += self.store_section
         lines += ["[xmpp-component]"] + [f"{k} = {v}" for k, v in xmpp_keys.items()]
         path = os.path.join(self.dir, name + ".ini")
         with open(path, "w") as f:
