@@ -43,6 +43,19 @@ class ProxyInstance:
         """SIGKILL to its PID, as a host lost: nothing is closed or answered any more."""
         self.scenario.stop(self.proc, signal.SIGKILL)
 
+    def freeze(self):
+        """SIGSTOP: it reads, relays and logs nothing until thaw() (or kill())."""
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def thaw(self):
+        self.proc.send_signal(signal.SIGCONT)
+
+    def call_ids_given_call_info(self, since=0):
+        """Call-IDs of the requests it gave a Call-ID impp, logged (from log offset `since`)
+        before it relays them."""
+        return set(re.findall(r"call_info\.inserted .*?call_id=\"?([^\"\s]+)",
+                              self.log()[since:]))
+
     def stop(self):
         """SIGTERM; checks that it stopped cleanly (exit status 0, its last log line)."""
         rc = self.scenario.stop(self.proc)
