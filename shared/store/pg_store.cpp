@@ -374,8 +374,7 @@ std::optional<BindingChanges> PgStore::changes_since(std::uint64_t generation, s
         }
         const auto aors = changed_aors(generation, limit);
         if (aors.size() > limit) return std::nullopt;
-        // Three round trips however many changed: the rows come by the log, not one by one.
-        const auto since = std::to_string(generation);
+        // Three round trips however many changed, not two per AOR.
         std::unordered_map<std::string_view, std::size_t> position;
         out.changes.reserve(aors.size());
         for (const auto& aor : aors) {
@@ -383,19 +382,32 @@ std::optional<BindingChanges> PgStore::changes_since(std::uint64_t generation, s
             position.emplace(out.changes.back().aor, out.changes.size() - 1);
         }
         // changes.back().aor moved nothing: reserve() above keeps the strings in place.
+        // By the AORs as an array: index look-ups, where a sub-select of the log let the
+        // planner scan every binding.
+        std::string list = "{";
+        for (const auto& aor : aors) {
+            if (list.size() > 1) list += ',';
+            list += '"';
+            for (const char ch : aor) {
+                if (ch == '"' || ch == '\\') list += '\\';
+                list += ch;
+            }
+            list += '"';
+        }
+        list += '}';
         const auto b = c.query(
             "SELECT aor, jid, display_name, verification, updated_at FROM bindings "
-            "WHERE aor IN (SELECT aor FROM changes WHERE generation > ?1)",
-            {since});
+            "WHERE aor = ANY (?1::text[])",
+            {list});
         for (int i = 0; i < b.rows(); ++i) {
             const auto it = position.find(b.text(i, 0));
             if (it == position.end()) continue;
             out.changes[it->second].binding = binding_from(b, i, 0, problems);
         }
         const auto n = c.query(
-            "SELECT aor, number, voice, video FROM numbers "
-            "WHERE aor IN (SELECT aor FROM changes WHERE generation > ?1) ORDER BY id",
-            {since});
+            "SELECT aor, number, voice, video FROM numbers WHERE aor = ANY (?1::text[]) "
+            "ORDER BY id",
+            {list});
         for (int i = 0; i < n.rows(); ++i) {
             const auto it = position.find(n.text(i, 0));
             if (it == position.end() || !out.changes[it->second].binding) continue;
