@@ -105,13 +105,13 @@ class BindingStore {
 struct StoreSettings {
     std::string backend = "sqlite";  // "sqlite" or "postgresql"
     std::string path;                // sqlite: database file
-    // postgresql: a libpq connection string ("service=cusax", "host=... dbname=..."), read
-    // with libpq's environment, service file and password file. Never holds a password.
-    std::string conninfo;
     int busy_timeout_ms = 5000;
     // A daemon's connection: opens an existing store read-only, never creates or migrates
     // it (StoreMissing when missing, StoreError when its schema is not this program's).
     bool read_only = false;
+    // postgresql: a libpq connection string ("service=cusax", "host=... dbname=..."), read
+    // with libpq's environment, service file and password file. Never holds a password.
+    std::string conninfo{};
 };
 
 // Opens the configured store: read-write, creating it if needed and migrating it (cusaxctl);
