@@ -1,5 +1,6 @@
 #include "cusaxctl/doctor/certificate_check.hpp"
 
+#include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -27,10 +28,14 @@ std::time_t to_time(const ASN1_TIME* time) {
     return ::timegm(&tm);
 }
 
+// "CN=proxy,O=Example" (RFC 2253, most significant last as OpenSSL prints it).
 std::string subject_of(X509* certificate) {
-    char buf[256] = "";
-    ::X509_NAME_oneline(::X509_get_subject_name(certificate), buf, sizeof buf);
-    return buf;
+    std::unique_ptr<BIO, decltype(&::BIO_free)> bio(::BIO_new(::BIO_s_mem()), ::BIO_free);
+    if (!bio) return "?";
+    ::X509_NAME_print_ex(bio.get(), ::X509_get_subject_name(certificate), 0, XN_FLAG_RFC2253);
+    char* data = nullptr;
+    const long length = ::BIO_get_mem_data(bio.get(), &data);
+    return length > 0 ? std::string(data, static_cast<std::size_t>(length)) : "(no subject)";
 }
 
 // Whole days from now to `when`, rounded down.
