@@ -8,7 +8,7 @@ namespace {
 constexpr std::string_view kCheck = "XMPP component port";
 
 std::string with_text(const std::string& condition, const std::string& text) {
-    return text.empty() ? condition : condition + " (\"" + text + "\")";
+    return text.empty() ? condition : condition + ": \"" + text + "\"";
 }
 
 }  // namespace

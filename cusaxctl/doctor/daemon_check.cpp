@@ -58,8 +58,8 @@ CheckResult daemon_verdict(const DaemonIdentity& daemon, const DaemonFacts& fact
     const std::string written = "stats written " + std::to_string(age) + " s ago";
     if (!facts.running) {
         r.verdict = Verdict::fail;
-        r.detail = "not running: " + facts.stats_file.string() + " names " + pid +
-                   ", which is not " + daemon.binary + " (" + written + ")";
+        r.detail = "not running: no " + daemon.binary + " has " + pid + ", which " +
+                   facts.stats_file.string() + " names (" + written + ")";
         r.fix = start;
         return r;
     }
@@ -74,8 +74,8 @@ CheckResult daemon_verdict(const DaemonIdentity& daemon, const DaemonFacts& fact
     const auto limit = 2 * std::max<std::int64_t>(interval_s, 1) + kSlackSeconds;
     if (age > limit) {
         r.verdict = Verdict::fail;
-        r.detail = pid + " runs, but its " + written +
-                   " ([log] stats_interval = " + config::format_duration(stats_interval) +
+        r.detail = pid + " runs, but its stats are " + std::to_string(age) +
+                   " s old ([log] stats_interval = " + config::format_duration(stats_interval) +
                    "): it may hang, or cannot write " + facts.stats_file.parent_path().string();
         r.fix = "kill -USR1 " + std::to_string(facts.pid) +
                 " writes them at once; if the file stays old, see its log and restart it "

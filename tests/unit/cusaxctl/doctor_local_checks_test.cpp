@@ -179,7 +179,7 @@ TEST(DoctorDaemons, StatsOlderThanTwoIntervalsAreStale) {
     EXPECT_NE(r.detail.find("pid 4242 runs, stats written 125 s ago"), std::string::npos);
     r = daemon_verdict(kXmppComponent, facts, 1000 + 126, milliseconds(60000));
     EXPECT_EQ(r.verdict, Verdict::fail);
-    EXPECT_NE(r.detail.find("stats written 126 s ago ([log] stats_interval = 1m)"),
+    EXPECT_NE(r.detail.find("its stats are 126 s old ([log] stats_interval = 1m)"),
               std::string::npos)
         << r.detail;
     EXPECT_NE(r.fix.find("kill -USR1 4242"), std::string::npos) << r.fix;

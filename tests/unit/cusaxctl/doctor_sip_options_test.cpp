@@ -62,12 +62,12 @@ TEST(DoctorSipOptions, TheRequestCarriesWhatRfc3261Requires) {
     EXPECT_NE(fresh.call_id, new_options_identifiers().call_id);
 }
 
-// Kamailio 5.6's answer to such an OPTIONS (sl_send_reply), as captured on 127.0.0.1.
+// Kamailio 5.6.3's answer to doctor's OPTIONS (sl_send_reply), as captured on 127.0.0.1.
 constexpr std::string_view kKamailio200 =
     "SIP/2.0 200 OK\r\n"
-    "Via: SIP/2.0/UDP 127.0.0.1:40000;branch=z9hG4bK-doctor-abc;rport=40000\r\n"
+    "Via: SIP/2.0/UDP 127.0.0.1:40000;branch=z9hG4bK-doctor-abc;rport=40000;received=127.0.0.1\r\n"
     "From: <sip:doctor@127.0.0.1:40000>;tag=t1\r\n"
-    "To: <sip:127.0.0.1:5060>;tag=54e9a8d5a8f1b6ba3e7f6b2ab4c1f59b.0f3b0000\r\n"
+    "To: <sip:127.0.0.1:41068>;tag=c0c39ad298cacc5f56b2635c02877deb.c13ded03\r\n"
     "Call-ID: abc@cusaxctl.doctor\r\n"
     "CSeq: 1 OPTIONS\r\n"
     "Server: kamailio (5.6.3 (x86_64/linux))\r\n"
