@@ -4,8 +4,9 @@
 The deployment: Prosody with the component port and secret, Kamailio answering OPTIONS as the
 proxy's next hop, a store made by cusaxctl init, both daemons running on one INI file (the one
 doctor reads), the proxy's certificates made here with openssl. Doctor must find nothing wrong
-and exit 0. Then, one fault at a time (most in an INI file of their own beside the good one, so
-the daemons keep running): a wrong component secret, a closed component port, a silent next hop
+and exit 0. The next hop is also reached over TCP and over TLS (verified against the proxy's
+cafile.pem, and refused when it holds another CA). Then, one fault at a time (most in an INI
+file of their own beside the good one, so the daemons keep running): a wrong component secret, a closed component port, a silent next hop
 (doctor's --timeout bounds the wait), a UDP buffer above the kernel's cap (a warning, exit 0),
 an expiring and an expired certificate (made with openssl), a store of an older schema version
 (and `cusaxctl init` mending it), stale stats of a hung daemon (SIGSTOP), and daemons that are
@@ -20,6 +21,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -45,6 +47,7 @@ auto_aliases=no
 dns=no
 rev_dns=no
 listen=udp:127.0.0.1:%d
+listen=tcp:127.0.0.1:%d
 loadmodule "sl.so"
 request_route {
     if (method == "OPTIONS") {
@@ -151,7 +154,7 @@ class Deployment:
     def start_kamailio(self):
         cfg = os.path.join(self.s.dir, "kamailio.cfg")
         with open(cfg, "w") as f:
-            f.write(KAMAILIO_CFG % self.kamailio_port)
+            f.write(KAMAILIO_CFG % (self.kamailio_port, self.kamailio_port))
         self.kamailio = self.spawn(["kamailio", "-f", cfg, "-P",
                                     os.path.join(self.s.dir, "kamailio.pid"), "-m", "64", "-M",
                                     "8", "-DD", "-E", "-Y", self.s.dir, "-w", self.s.dir],
@@ -190,6 +193,49 @@ class Deployment:
         for program in ("sip-proxy", "xmpp-component"):
             stats = os.path.join(self.s.stats_dir, program + ".stats.json")
             wait_for(lambda: os.path.exists(stats), 15, stats)
+
+
+class TlsHop:
+    """A SIP hop over TLS on 127.0.0.1 (Python's ssl, a certificate of sipkit's test CA for
+    IP 127.0.0.1) that answers every OPTIONS with 200, one connection at a time, until
+    stopped."""
+
+    def __init__(self, certs):
+        self.ctx = sipkit.tls_context_server(os.path.join(certs, "hop.crt"),
+                                             os.path.join(certs, "hop.key"))
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(0.2)
+        self.port = self.listener.getsockname()[1]
+        self.answered = 0
+        self.stopping = False
+        self.thread = threading.Thread(target=self.serve)
+        self.thread.start()
+
+    def serve(self):
+        while not self.stopping:
+            try:
+                conn, _ = self.listener.accept()
+            except socket.timeout:
+                continue
+            conn.settimeout(10)
+            try:
+                with self.ctx.wrap_socket(conn, server_side=True) as tls:
+                    head = sipkit.read_stream_message(tls)
+                    if not head:
+                        continue
+                    head = head.replace("\r\n", "\n")
+                    copied = "".join("%s: %s\r\n" % (name, sipkit.header_values(head, name)[0])
+                                     for name in ("Via", "From", "To", "Call-ID", "CSeq"))
+                    tls.sendall(("SIP/2.0 200 OK\r\n" + copied +
+                                 "Server: test TLS hop\r\nContent-Length: 0\r\n\r\n").encode())
+                    self.answered += 1
+            except (OSError, IndexError):
+                pass  # a client that refused our certificate, or sent no OPTIONS
+
+    def stop(self):
+        self.stopping = True
+        self.thread.join()
+        self.listener.close()
 
 
 def doctor(ini, *args, timeout_option="2s"):
@@ -282,6 +328,32 @@ def checks(s):
         check(rc == CHECK_FAILED, "silent next hop: exit %d" % rc)
         expect(results, "next hop", "FAIL", "no answer to OPTIONS within 1s", "next_hop (")
         check(len(silent.recv(65536)) > 0, "no OPTIONS reached the silent hop")
+
+    # ---- the next hop over TCP, and over TLS (verified against cafile.pem) ----
+    rc, results, _ = doctor(d.write_ini("tcp-hop", sip_proxy={
+        "next_hop": "sip:127.0.0.1:%d;transport=tcp" % d.kamailio_port}))
+    check(rc == 0, "TCP next hop: exit %d" % rc)
+    expect(results, "next hop", "ok", "(TCP 127.0.0.1:%d) answered 200 OK" % d.kamailio_port)
+    tls_certs = os.path.join(s.dir, "tls-hop")
+    os.makedirs(tls_certs)
+    sipkit.make_ca_and_certs(tls_certs, ["hop"])
+    shutil.copy(os.path.join(tls_certs, "ca.pem"), os.path.join(tls_certs, "cafile.pem"))
+    shutil.copy(os.path.join(d.certs, "agent.pem"), os.path.join(tls_certs, "agent.pem"))
+    hop = TlsHop(tls_certs)
+    try:
+        tls_uri = "sip:127.0.0.1:%d;transport=tls" % hop.port
+        rc, results, _ = doctor(d.write_ini("tls-hop", sip_proxy={
+            "next_hop": tls_uri, "tls_certificate_dir": tls_certs}))
+        expect(results, "next hop", "ok", "(TLS 127.0.0.1:%d) answered 200 OK" % hop.port,
+               "test TLS hop")
+        # The good set-up's cafile.pem holds another CA: the hop's certificate does not verify.
+        rc, results, _ = doctor(d.write_ini("tls-hop-unknown-ca", sip_proxy={
+            "next_hop": tls_uri}))
+        check(rc == CHECK_FAILED, "TLS hop of an unknown CA: exit %d" % rc)
+        expect(results, "next hop", "FAIL", "certificate", "cafile.pem")
+        check(hop.answered == 1, "the TLS hop answered %d OPTIONS" % hop.answered)
+    finally:
+        hop.stop()
 
     # ---- a buffer above the kernel's cap: a warning, exit 0 ----
     cap = kernel_cap("rmem_max")
