@@ -27,8 +27,8 @@ CheckResult component_verdict(const xmpp::ComponentSettings& settings,
     if (outcome.stream_error == "conflict") {
         return {check, Verdict::ok,
                 server + " accepted the secret for " + domain +
-                    " and kept the connection it has for that domain (conflict): the running "
-                    "component's",
+                    ", then refused a second connection for it (conflict): the running "
+                    "component holds it",
                 ""};
     }
     if (outcome.stream_error == "not-authorized") {

@@ -43,7 +43,7 @@ CheckResult next_hop_verdict(const std::string& uri, const SipTarget& target,
         const auto& r = *outcome.response;
         std::string detail = hop + " answered " + std::to_string(r.status) + " " + r.reason +
                              " in " + std::to_string(outcome.elapsed.count()) + " ms";
-        if (!r.server.empty()) detail += " (" + r.server + ")";
+        if (!r.server.empty()) detail += "; Server: " + r.server;
         if (r.status < 300) return {std::string(kCheck), Verdict::ok, detail, ""};
         // Anything that answers is a SIP server that is up; one that does not answer an
         // OPTIONS for itself with 200 makes dispatchers' probes and this check fail.
