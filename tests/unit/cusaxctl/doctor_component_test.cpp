@@ -3,12 +3,11 @@
 // secret and a closed port told apart, the secret never in the report), and the probe against
 // a closed and a silent port on 127.0.0.1.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include "cusaxctl/doctor/component_check.hpp"
 #include "cusaxctl/doctor/component_reply.hpp"
+#include "doctor_test_sockets.hpp"
 
 namespace cusax::ctl::doctor {
 namespace {
@@ -143,24 +142,8 @@ TEST(DoctorComponentPort, OtherFailuresSayWhereItStopped) {
     EXPECT_NE(r.fix.find("tls (default) must match"), std::string::npos) << r.fix;
 }
 
-// A TCP listener on 127.0.0.1 with a free port, which accepts nothing itself (the kernel
-// completes connections into its backlog).
-struct TcpListener {
-    TcpListener() : fd(::socket(AF_INET, SOCK_STREAM, 0)) {
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-        ::listen(fd, 4);
-        socklen_t length = sizeof a;
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &length);
-        port = ntohs(a.sin_port);
-    }
-    ~TcpListener() {
-        if (fd >= 0) ::close(fd);
-    }
-    int fd;
-    std::uint16_t port = 0;
+struct TcpListener : testing::LoopbackSocket {
+    TcpListener() : LoopbackSocket(SOCK_STREAM) {}
 };
 
 xmpp::ComponentSettings at_port(std::uint16_t port) {

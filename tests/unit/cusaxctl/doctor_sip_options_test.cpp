@@ -2,15 +2,14 @@
 // the answer it reads (a real Kamailio 5.6 answer), each outcome's verdict, and the probe
 // against real sockets on 127.0.0.1 (an answering one, a silent one, a closed port).
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <thread>
 
 #include "cusaxctl/doctor/next_hop_check.hpp"
 #include "cusaxctl/doctor/sip_options_message.hpp"
 #include "cusaxctl/doctor/sip_options_probe.hpp"
+#include "doctor_test_sockets.hpp"
 
 namespace cusax::ctl::doctor {
 namespace {
@@ -157,49 +156,50 @@ TEST(DoctorNextHop, NoNextHopIsNotProbed) {
     EXPECT_EQ(check_next_hop(settings, "default", milliseconds(100)).verdict, Verdict::skipped);
 }
 
-// A UDP socket on 127.0.0.1 with a free port.
-struct UdpSocket {
-    UdpSocket() : fd(::socket(AF_INET, SOCK_DGRAM, 0)) {
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-        socklen_t length = sizeof a;
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &length);
-        port = ntohs(a.sin_port);
-    }
-    ~UdpSocket() {
-        if (fd >= 0) ::close(fd);
-    }
-    int fd;
-    std::uint16_t port = 0;
+struct UdpSocket : testing::LoopbackSocket {
+    UdpSocket() : LoopbackSocket(SOCK_DGRAM) {}
 };
 
 SipTarget udp_target(std::uint16_t port) {
     return target_of("sip:127.0.0.1:" + std::to_string(port));
 }
 
-TEST(DoctorNextHop, AnAnsweringHopOverUdp) {
-    UdpSocket hop;
-    // Answers the first request it receives with 200, as a SIP server does (its Call-ID and
-    // CSeq copied, RFC 3261 §8.2.6.2).
-    std::thread server([&hop] {
-        char buf[4096];
-        sockaddr_in from{};
-        socklen_t length = sizeof from;
+// Answers the `answer_at`-th request it receives (1: the first) with 200, as a SIP server does
+// (its Call-ID and CSeq copied, RFC 3261 §8.2.6.2); the ones before are lost.
+void answer_udp_request(const UdpSocket& hop, int answer_at) {
+    char buf[4096];
+    sockaddr_in from{};
+    socklen_t length = sizeof from;
+    std::string request;
+    for (int i = 0; i < answer_at; ++i) {
         const auto n =
             ::recvfrom(hop.fd, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &length);
-        std::string request(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
-        auto header = [&request](const std::string& name) {
-            const auto at = request.find("\r\n" + name + ": ");
-            const auto start = at + name.size() + 4;
-            return request.substr(start, request.find("\r\n", start) - start);
-        };
-        const auto answer = "SIP/2.0 200 OK\r\nCall-ID: " + header("Call-ID") +
-                            "\r\nCSeq: " + header("CSeq") + "\r\nContent-Length: 0\r\n\r\n";
-        ::sendto(hop.fd, answer.data(), answer.size(), 0, reinterpret_cast<sockaddr*>(&from),
-                 length);
-    });
+        request.assign(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+    }
+    auto header = [&request](const std::string& name) {
+        const auto at = request.find("\r\n" + name + ": ");
+        if (at == std::string::npos) return std::string();
+        const auto start = at + name.size() + 4;
+        return request.substr(start, request.find("\r\n", start) - start);
+    };
+    const auto answer = "SIP/2.0 200 OK\r\nCall-ID: " + header("Call-ID") +
+                        "\r\nCSeq: " + header("CSeq") + "\r\nContent-Length: 0\r\n\r\n";
+    ::sendto(hop.fd, answer.data(), answer.size(), 0, reinterpret_cast<sockaddr*>(&from), length);
+}
+
+TEST(DoctorNextHop, AnAnsweringHopOverUdp) {
+    UdpSocket hop;
+    std::thread server([&hop] { answer_udp_request(hop, 1); });
+    const auto outcome = probe_options(udp_target(hop.port), milliseconds(10000), {});
+    server.join();
+    ASSERT_TRUE(outcome.response) << outcome.error;
+    EXPECT_EQ(outcome.response->status, 200);
+}
+
+TEST(DoctorNextHop, ALostRequestIsSentAgain) {
+    // RFC 3261 §17.1.2.2: over UDP the request is retransmitted (timer E) until the bound.
+    UdpSocket hop;
+    std::thread server([&hop] { answer_udp_request(hop, 2); });
     const auto outcome = probe_options(udp_target(hop.port), milliseconds(10000), {});
     server.join();
     ASSERT_TRUE(outcome.response) << outcome.error;
