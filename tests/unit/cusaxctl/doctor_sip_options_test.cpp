@@ -187,21 +187,24 @@ void answer_udp_request(const UdpSocket& hop, int answer_at) {
     ::sendto(hop.fd, answer.data(), answer.size(), 0, reinterpret_cast<sockaddr*>(&from), length);
 }
 
-TEST(DoctorNextHop, AnAnsweringHopOverUdp) {
+// The probe of a UDP hop that answers its `answer_at`-th request.
+OptionsOutcome probe_hop_answering(int answer_at) {
     UdpSocket hop;
-    std::thread server([&hop] { answer_udp_request(hop, 1); });
-    const auto outcome = probe_options(udp_target(hop.port), milliseconds(10000), {});
+    std::thread server([&hop, answer_at] { answer_udp_request(hop, answer_at); });
+    auto outcome = probe_options(udp_target(hop.port), milliseconds(10000), {});
     server.join();
+    return outcome;
+}
+
+TEST(DoctorNextHop, AnAnsweringHopOverUdp) {
+    const auto outcome = probe_hop_answering(1);
     ASSERT_TRUE(outcome.response) << outcome.error;
     EXPECT_EQ(outcome.response->status, 200);
 }
 
 TEST(DoctorNextHop, ALostRequestIsSentAgain) {
     // RFC 3261 §17.1.2.2: over UDP the request is retransmitted (timer E) until the bound.
-    UdpSocket hop;
-    std::thread server([&hop] { answer_udp_request(hop, 2); });
-    const auto outcome = probe_options(udp_target(hop.port), milliseconds(10000), {});
-    server.join();
+    const auto outcome = probe_hop_answering(2);
     ASSERT_TRUE(outcome.response) << outcome.error;
     EXPECT_EQ(outcome.response->status, 200);
 }
