@@ -7,6 +7,7 @@
 #include "cusaxctl/command_doctor.hpp"
 
 #include <algorithm>
+#include <csignal>
 #include <ctime>
 #include <filesystem>
 
@@ -142,6 +143,9 @@ int command_doctor(const CtlContext& ctx, const CommandArgs& args) {
          "warn of certificates that expire within this many days");
     const auto vm = parse_command(ctx, spec, args);
     if (!vm) return kOk;
+    // A peer that closes while doctor writes (a server refusing the handshake, a TLS hop) is
+    // a verdict, not a reason to die: OpenSSL writes with write(2), which raises SIGPIPE.
+    std::signal(SIGPIPE, SIG_IGN);
     const auto results = run_checks(ctx, read_options(*vm));
     if (ctx.json) {
         write_json_report(*ctx.out, results);

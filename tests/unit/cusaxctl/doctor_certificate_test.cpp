@@ -45,13 +45,15 @@ KeyAndCertificate make_certificate(const char* name, long from_days, long to_day
     return out;
 }
 
-// Writes the key (when given) and then the certificates, in PEM, as agent.pem holds them.
+// Writes the key (when given) and the certificates in PEM, the key first as Sofia-SIP's
+// agent.pem has it, or last.
 std::string write_pem(const TempDir& dir, const std::string& name, EVP_PKEY* key,
-                      std::initializer_list<X509*> certificates) {
+                      std::initializer_list<X509*> certificates, bool key_last = false) {
     const auto path = (dir.path() / name).string();
     std::FILE* f = std::fopen(path.c_str(), "w");
-    if (key) PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr);
+    if (key && !key_last) PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr);
     for (X509* c : certificates) PEM_write_X509(f, c);
+    if (key && key_last) PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr);
     std::fclose(f);
     return path;
 }
@@ -104,6 +106,8 @@ TEST(DoctorCertificates, AgentPemNeedsItsOwnKey) {
     const auto proxy = make_certificate("proxy", -1, 365);
     const auto other = make_certificate("other", -1, 365);
     auto r = judge(write_pem(dir, "a.pem", proxy.key.get(), {proxy.certificate.get()}), true);
+    EXPECT_EQ(r.verdict, Verdict::ok) << r.detail;
+    r = judge(write_pem(dir, "d.pem", proxy.key.get(), {proxy.certificate.get()}, true), true);
     EXPECT_EQ(r.verdict, Verdict::ok) << r.detail;
     r = judge(write_pem(dir, "b.pem", nullptr, {proxy.certificate.get()}), true);
     EXPECT_EQ(r.verdict, Verdict::fail);
