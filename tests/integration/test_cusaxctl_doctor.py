@@ -226,9 +226,9 @@ class TlsHop:
                     head = head.replace("\r\n", "\n")
                     copied = "".join("%s: %s\r\n" % (name, sipkit.header_values(head, name)[0])
                                      for name in ("Via", "From", "To", "Call-ID", "CSeq"))
+                    self.answered += 1  # before the answer: doctor may be done right after it
                     tls.sendall(("SIP/2.0 200 OK\r\n" + copied +
                                  "Server: test TLS hop\r\nContent-Length: 0\r\n\r\n").encode())
-                    self.answered += 1
             except (OSError, IndexError):
                 pass  # a client that refused our certificate, or sent no OPTIONS
 
