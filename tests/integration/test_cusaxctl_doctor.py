@@ -6,12 +6,13 @@ proxy's next hop, a store made by cusaxctl init, both daemons running on one INI
 doctor reads), the proxy's certificates made here with openssl. Doctor must find nothing wrong
 and exit 0. The next hop is also reached over TCP and over TLS (verified against the proxy's
 cafile.pem, and refused when it holds another CA). Then, one fault at a time (most in an INI
-file of their own beside the good one, so the daemons keep running): a wrong component secret, a closed component port, a silent next hop
-(doctor's --timeout bounds the wait), a UDP buffer above the kernel's cap (a warning, exit 0),
-an expiring and an expired certificate (made with openssl), a store of an older schema version
-(and `cusaxctl init` mending it), stale stats of a hung daemon (SIGSTOP), and daemons that are
-not running (after which doctor's handshake itself is accepted and closed cleanly). Each FAIL
-makes doctor exit 8; the secret is never in its output.
+file of their own beside the good one, so the daemons keep running): a wrong component secret,
+a closed component port, a silent next hop (doctor's --timeout bounds the wait), a UDP buffer
+above the kernel's cap (a warning, exit 0), an expiring and an expired certificate (made with
+openssl), a store of an older schema version (and `cusaxctl init` mending it), stale stats of a
+hung daemon (SIGSTOP), and daemons that are not running (after which doctor's handshake itself
+is accepted and closed cleanly). Each FAIL makes doctor exit 8; the secret is never in its
+output.
 """
 import json
 import os
