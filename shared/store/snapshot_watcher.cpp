@@ -109,6 +109,13 @@ struct SnapshotWatcher::Impl {
     StoreFactory factory;
     std::chrono::milliseconds interval;
     SnapshotSlot current;
+    std::atomic<bool> reachable{true};        // status(), read from any thread
+    std::atomic<Clock::rep> confirmed_at{0};  // Clock::time_point's count
+
+    void confirmed() {
+        reachable.store(true, std::memory_order_relaxed);
+        confirmed_at.store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
+    }
 
     std::mutex mutex;  // guards stopping and callbacks
     std::condition_variable wake;
@@ -139,6 +146,7 @@ SnapshotWatcher::SnapshotWatcher(StoreFactory factory, std::chrono::milliseconds
         if (!impl_->store) throw StoreError("the store factory returned no store");
         const auto loaded = load(*impl_->store);
         impl_->current.store(loaded.snapshot);
+        impl_->confirmed();
         log_published(loaded);
     } catch (const StoreError&) {
         throw;
@@ -159,6 +167,12 @@ SnapshotWatcher::~SnapshotWatcher() {
 }
 
 std::shared_ptr<const Snapshot> SnapshotWatcher::current() const { return impl_->current.load(); }
+
+SnapshotWatcher::Status SnapshotWatcher::status() const {
+    return {
+        impl_->reachable.load(std::memory_order_relaxed),
+        Clock::time_point(Clock::duration(impl_->confirmed_at.load(std::memory_order_relaxed)))};
+}
 
 void SnapshotWatcher::on_publish(std::function<void(const Snapshot&)> callback) {
     std::lock_guard lock(impl_->mutex);
@@ -214,12 +228,18 @@ SnapshotWatcher::Impl::Connection SnapshotWatcher::Impl::connect() {
 void SnapshotWatcher::Impl::poll() {
     try {
         const Connection connection = connect();
-        if (connection == Connection::none) return;
+        if (connection == Connection::none) {
+            reachable.store(false, std::memory_order_relaxed);
+            return;
+        }
         // A new connection or a failure streak reloads whatever the generation says: the
         // store may be another file, restored from a copy whose counter happens to match.
         const bool reload = failing || connection == Connection::fresh;
         const auto base = current.load();
-        if (!reload && store->generation() == base->generation()) return;
+        if (!reload && store->generation() == base->generation()) {
+            confirmed();
+            return;
+        }
         Loaded loaded;
         if (!reload) loaded = load_changes(*store, *base);
         if (!loaded.snapshot) loaded = load(*store);
@@ -227,6 +247,7 @@ void SnapshotWatcher::Impl::poll() {
             failing = false;
             log::event(log::Level::info, "store.refresh_recovered", "store readable again");
         }
+        confirmed();
         publish(loaded);
     } catch (const std::exception& e) {
         failed(e.what());
@@ -236,6 +257,7 @@ void SnapshotWatcher::Impl::poll() {
 }
 
 void SnapshotWatcher::Impl::failed(std::string_view error) {
+    reachable.store(false, std::memory_order_relaxed);
     store.reset();
     if (failing) return;  // logged once per failure streak, not once per poll
     failing = true;
