@@ -10,6 +10,7 @@
 #include "shared/config/config_loader.hpp"
 #include "shared/config/metrics_section.hpp"
 #include "shared/config/shared_sections.hpp"
+#include "shared/runtime/heartbeat.hpp"
 #include "tests/unit/readme_metrics.hpp"
 
 namespace cusax::runtime {
@@ -74,6 +75,18 @@ TEST_F(RuntimeMetricsTest, NoAddressNoServer) {
     DaemonRuntime runtime(config(), "test-daemon");
     const auto page = make_metrics_page(runtime, {});
     EXPECT_EQ(start_metrics_server("", *page, [] { return metrics::Health{true, ""}; }), nullptr);
+}
+
+TEST(Heartbeat, StaleOnlyAfterTenSecondsWithoutABeat) {
+    Heartbeat heartbeat;
+    const auto now = Heartbeat::Clock::now();
+    EXPECT_TRUE(heartbeat.fresh(now));
+    EXPECT_EQ(heartbeat.stale_reason(now, "loop"), "");
+    EXPECT_TRUE(heartbeat.fresh(now + std::chrono::seconds(9)));
+    const auto later = now + std::chrono::seconds(12);
+    EXPECT_FALSE(heartbeat.fresh(later));
+    EXPECT_EQ(heartbeat.stale_reason(later, "SIP event loop"),
+              "the SIP event loop has not turned for 12 s");
 }
 
 TEST(ReadmeMetrics, TheListOfWhatBothDaemonsShowMatchesTheDeclarations) {
