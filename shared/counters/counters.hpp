@@ -61,13 +61,32 @@ class Registry {
     std::vector<std::pair<std::string, Histogram::Counts>> histogram_values() const;
 
   private:
+    // One kind of entry by name. Callers hold the registry's mutex.
+    template <class T>
+    struct Named {
+        std::deque<T> storage;  // deque: references stay valid as it grows
+        std::map<std::string, T*, std::less<>> by_name;
+
+        template <class... Args>
+        T& find_or_add(std::string_view name, Args&&... args) {
+            if (auto it = by_name.find(name); it != by_name.end()) return *it->second;
+            T& entry = storage.emplace_back(std::forward<Args>(args)...);
+            by_name.emplace(std::string(name), &entry);
+            return entry;
+        }
+        template <class Read>
+        auto list(Read read) const {
+            std::vector<std::pair<std::string, decltype(read(*storage.begin()))>> out;
+            out.reserve(by_name.size());
+            for (const auto& [name, entry] : by_name) out.emplace_back(name, read(*entry));
+            return out;
+        }
+    };
+
     mutable std::mutex mutex_;
-    std::deque<Counter> storage_;  // deque: references stay valid as it grows
-    std::map<std::string, Counter*, std::less<>> by_name_;
-    std::deque<Gauge> gauges_;
-    std::map<std::string, Gauge*, std::less<>> gauges_by_name_;
-    std::deque<Histogram> histograms_;
-    std::map<std::string, Histogram*, std::less<>> histograms_by_name_;
+    Named<Counter> counters_;
+    Named<Gauge> gauges_;
+    Named<Histogram> histograms_;
 };
 
 }  // namespace cusax::counters

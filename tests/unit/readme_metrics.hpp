@@ -6,11 +6,15 @@
 // instead (scripts/update-readme-metrics runs the tests that way).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "shared/metrics/metrics_page.hpp"
 
 namespace cusax::test {
 
@@ -35,6 +39,26 @@ inline void expect_readme_block(std::string_view name, const std::string& expect
     }
     EXPECT_EQ(readme.substr(start, to - start), expected)
         << "README.md's list of metrics is out of date: run scripts/update-readme-metrics";
+}
+
+// A daemon's page (its registry filled as the daemon fills it, with every declaration the daemon
+// passes) shows no family without a declaration, shows every one of `own` (none names what no
+// longer exists), and the README's block lists `own`.
+inline void expect_declared_and_listed(const metrics::MetricsPage& page,
+                                       const std::vector<metrics::MetricDoc>& own,
+                                       std::string_view block) {
+    const auto families = page.families();
+    for (const auto& family : families) {
+        EXPECT_EQ(family.help.find("no description declared"), std::string::npos)
+            << family.name << ": not declared";
+    }
+    for (const auto& doc : own) {
+        const auto name = metrics::family_name(doc);
+        EXPECT_TRUE(std::any_of(families.begin(), families.end(),
+                                [&](const metrics::Family& f) { return f.name == name; }))
+            << name << " is declared but not shown";
+    }
+    expect_readme_block(block, metrics::markdown_table(own));
 }
 
 }  // namespace cusax::test

@@ -3,42 +3,24 @@
 #include "shared/runtime/runtime_metrics.hpp"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <filesystem>
-
-#include "shared/config/config_loader.hpp"
-#include "shared/config/metrics_section.hpp"
-#include "shared/config/shared_sections.hpp"
 #include "shared/runtime/heartbeat.hpp"
+#include "tests/unit/daemon_test_config.hpp"
 #include "tests/unit/readme_metrics.hpp"
 
 namespace cusax::runtime {
 namespace {
 
-namespace fs = std::filesystem;
-
 class RuntimeMetricsTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        std::string pattern = fs::temp_directory_path() / "cusax-runtime-metrics-XXXXXX";
-        dir_ = ::mkdtemp(pattern.data());
-        auto writer = store::open_store({"sqlite", (dir_ / "b.sqlite").string(), 5000});
-        writer->add(store::make_binding("sip:alice@example.com", "alice@example.com", "", {},
-                                        store::Verification::Admin));
+        store::open_store({"sqlite", dir_.store(), 5000})
+            ->add(store::make_binding("sip:alice@example.com", "alice@example.com", "", {},
+                                      store::Verification::Admin));
     }
-    void TearDown() override { fs::remove_all(dir_); }
+    config::Config config() const { return dir_.config(); }
 
-    config::Config config() const {
-        const config::Schema sections{config::log_section(), config::store_section(),
-                                      config::metrics_section()};
-        return config::load_config_string(
-            "[log]\nlevel = warn\nstats_dir = " + (dir_ / "stats").string() +
-                "\nstats_interval = 0s\n[store]\npath = " + (dir_ / "b.sqlite").string() + "\n",
-            "test.ini", {"log", "store", "metrics"}, sections);
-    }
-
-    fs::path dir_;
+    test::DaemonTestDir dir_;
 };
 
 TEST_F(RuntimeMetricsTest, ThePageShowsTheSnapshotAndTheStore) {

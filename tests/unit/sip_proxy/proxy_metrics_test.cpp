@@ -10,11 +10,9 @@
 #include <fstream>
 
 #include "proxy_fixture.hpp"
-#include "shared/config/config_loader.hpp"
-#include "shared/config/metrics_section.hpp"
-#include "shared/config/shared_sections.hpp"
 #include "shared/runtime/runtime_metrics.hpp"
 #include "sip-proxy/udp_drops.hpp"
+#include "tests/unit/daemon_test_config.hpp"
 #include "tests/unit/readme_metrics.hpp"
 
 namespace cusax::sip_proxy {
@@ -109,29 +107,9 @@ TEST(UdpDrops, TheProxysOwnSocketIsFoundInTheKernelsTable) {
     EXPECT_EQ(family.samples[0].value, "0");
 }
 
-class ProxyHealth : public ::testing::Test {
-  protected:
-    void SetUp() override {
-        std::string pattern = fs::temp_directory_path() / "cusax-proxy-health-XXXXXX";
-        dir_ = ::mkdtemp(pattern.data());
-        store::open_store({"sqlite", (dir_ / "b.sqlite").string(), 5000});
-    }
-    void TearDown() override { fs::remove_all(dir_); }
-
-    config::Config config() const {
-        const config::Schema sections{config::log_section(), config::store_section(),
-                                      config::metrics_section()};
-        return config::load_config_string(
-            "[log]\nlevel = warn\nstats_dir = " + (dir_ / "stats").string() +
-                "\nstats_interval = 0s\n[store]\npath = " + (dir_ / "b.sqlite").string() + "\n",
-            "test.ini", {"log", "store", "metrics"}, sections);
-    }
-
-    fs::path dir_;
-};
-
-TEST_F(ProxyHealth, ServingOnlyWhileTheLoopRuns) {
-    const auto cfg = config();
+TEST(ProxyHealth, ServingOnlyWhileTheLoopRuns) {
+    const cusax::test::DaemonTestDir dir;
+    const auto cfg = dir.config();
     runtime::DaemonRuntime runtime(cfg, "sip-proxy");
     InProcessProxy proxy(ProxySettings{});
     ProxyMetrics metrics(cfg, runtime, proxy.proxy(), proxy.root());
@@ -159,19 +137,7 @@ TEST(ReadmeMetrics, EveryFamilyOfTheProxyIsDeclaredAndListed) {
     page.add_collector([sockets = udp_sockets_to_watch(proxy.proxy().agent())] {
         return std::vector<metrics::Family>{udp_drop_family(sockets)};
     });
-    const auto families = page.families();
-    for (const auto& family : families) {
-        EXPECT_EQ(family.help.find("no description declared"), std::string::npos)
-            << family.name << ": declare it in proxy_metric_docs()";
-    }
-    // And every declaration shows on the page (none names a counter that no longer exists).
-    for (const auto& doc : own) {
-        const auto name = metrics::family_name(doc);
-        EXPECT_TRUE(std::any_of(families.begin(), families.end(), [&](const metrics::Family& f) {
-            return f.name == name;
-        })) << name;
-    }
-    cusax::test::expect_readme_block("sip-proxy", metrics::markdown_table(own));
+    cusax::test::expect_declared_and_listed(page, own, "sip-proxy");
 }
 
 }  // namespace
