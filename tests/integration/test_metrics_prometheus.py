@@ -346,4 +346,6 @@ with xm.Scenario("Prometheus scrapes both daemons") as s:
     xm.check(xm.stop_process(prometheus.proc) == 0, "Prometheus did not stop cleanly")
     xm.check(xm.stop_process(proxy) == 0, "the proxy did not stop cleanly")
     xm.check(component.stop() == 0, "the component did not stop cleanly")
+    for marker in xm.SANITIZER_MARKERS:  # the component's output is checked by the scenario
+        xm.check(marker not in sip.read(sip.proxy_log), "sanitizer report in the proxy's log")
     shutil.rmtree(sip.dir, ignore_errors=True)
