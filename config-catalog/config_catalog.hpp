@@ -12,7 +12,7 @@
 
 namespace cusax::config_catalog {
 
-// [log], [store], [sip-proxy], [xmpp-component], [cusaxctl]. Built once.
+// [log], [store], [metrics], [sip-proxy], [xmpp-component], [cusaxctl]. Built once.
 const config::Schema& all_sections();
 
 }  // namespace cusax::config_catalog

@@ -20,11 +20,16 @@
 //   xmpp.vcard4_sync.published  vCard4 items published with the guaranteed tels put back
 //   xmpp.vcard4_sync.unchanged  vCard4 items that already carried them: nothing sent
 //   xmpp.vcard4_sync.failed     reads or publishes the server refused
+//
+// The metrics endpoint shows them all, with the gauges of stream_observer.hpp, under the
+// names component_metric_docs() declares.
 #include <array>
 #include <cstddef>
 #include <string_view>
+#include <vector>
 
 #include "shared/counters/counters.hpp"
+#include "shared/metrics/metric_doc.hpp"
 #include "xmpp-component/query_kind.hpp"
 
 namespace cusax::xmpp {
@@ -73,5 +78,9 @@ struct Vcard4SyncCounters {
     counters::Counter& unchanged;
     counters::Counter& failed;
 };
+
+// What each of the component's metrics families is (shared/metrics/metric_doc.hpp); the
+// README's list is generated from these.
+std::vector<metrics::MetricDoc> component_metric_docs();
 
 }  // namespace cusax::xmpp
