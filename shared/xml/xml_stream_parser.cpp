@@ -261,7 +261,8 @@ struct XmlStreamParser::Impl {
         if (p.skipped) {
             if (p.depth > 1) return;
             p.mark_boundary();
-            SkippedStanza done{std::move(*p.skipped), p.boundary - p.stanza_begin, p.skip_reason};
+            SkippedStanza done{
+                std::move(*p.skipped), p.boundary - p.stanza_begin, p.skip_reason, {}};
             p.skipped.reset();
             if (p.callbacks.on_stanza_skipped) p.callbacks.on_stanza_skipped(std::move(done));
             return;
@@ -418,5 +419,6 @@ bool XmlStreamParser::closed() const { return impl_->closed; }
 std::size_t XmlStreamParser::held_bytes() const { return impl_->held(); }
 std::size_t XmlStreamParser::expat_allocated_bytes() const { return impl_->memory.current; }
 std::size_t XmlStreamParser::expat_peak_allocated_bytes() const { return impl_->memory.peak; }
+std::size_t XmlStreamParser::expat_renewals() const { return 0; }
 
 }  // namespace cusax::xmpp

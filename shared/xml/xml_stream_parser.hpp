@@ -49,9 +49,9 @@ struct StreamHeader {
     std::string xmlns;  // the stream's default namespace
 };
 
-// Why a stanza was dropped: over max_stanza_bytes, or nested deeper than max_depth (the first
-// limit it crossed).
-enum class SkipReason { TooLarge, TooDeep };
+// Why a stanza was dropped: over max_stanza_bytes, nested deeper than max_depth, or not
+// namespace-well-formed (the first of these it was found to be).
+enum class SkipReason { TooLarge, TooDeep, NamespaceError };
 
 // A dropped stanza: its start tag (name, namespace, attributes: who sent it, to whom, its id and
 // type; no children, no text), how many bytes it had on the wire, and why.
@@ -59,12 +59,16 @@ struct SkippedStanza {
     XmlElement start;
     std::size_t bytes = 0;
     SkipReason reason = SkipReason::TooLarge;
+    std::string detail;  // NamespaceError: which constraint, one line, no stanza content
 };
 
 struct XmlStreamParserLimits {
     std::size_t max_stanza_bytes = 64 * 1024;
     std::size_t max_depth = 64;     // element nesting inside one stanza kept whole
     std::size_t feed_piece = 4096;  // bytes handed to expat per call
+    // Memory expat may have allocated at the end of a stanza before it is replaced by a fresh
+    // parser (expat keeps every distinct name it has seen for as long as it lives).
+    std::size_t renew_expat_above = 256 * 1024;
 };
 
 // Each level of nesting takes at least seven bytes on the wire (`<a>` and `</a>`), so no stanza
@@ -100,6 +104,8 @@ class XmlStreamParser {
     // suite), for tests and counters.
     std::size_t expat_allocated_bytes() const;
     std::size_t expat_peak_allocated_bytes() const;
+    // How many times expat has been replaced by a fresh parser (renew_expat_above).
+    std::size_t expat_renewals() const;
 
     struct Impl;
 

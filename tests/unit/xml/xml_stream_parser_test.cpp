@@ -179,6 +179,27 @@ TEST(XmlStreamParser, EscapedTextAndAttributesRoundTrip) {
     EXPECT_EQ(again.elements[0].child("body")->text, "1 < 2 && \xE2\x98\xBA ]]>");
 }
 
+TEST(XmlStreamParser, MixedContentKeepsItsOrder) {
+    Collector c;
+    XmlStreamParser p(limits(), c.callbacks());
+    ASSERT_TRUE(p.feed(kHeader));
+    const std::string wire =
+        "<message id='mx'>\n  <body>hi</body>\n  <html xmlns='http://jabber.org/protocol/xhtml-im'>"
+        "<body xmlns='http://www.w3.org/1999/xhtml'>one <em>two</em> three<br/>four</body>"
+        "</html>\n</message>";
+    ASSERT_TRUE(p.feed(wire));
+    ASSERT_EQ(c.elements.size(), 1u);
+    const XmlElement& m = c.elements[0];
+    EXPECT_EQ(m.text, "\n  ");
+    EXPECT_EQ(m.children[0].tail, "\n  ");
+    EXPECT_EQ(m.children[1].tail, "\n");
+    const XmlElement& xhtml = m.children[1].children[0];
+    EXPECT_EQ(xhtml.text, "one ");
+    EXPECT_EQ(xhtml.children[0].tail, " three");
+    EXPECT_EQ(xhtml.children[1].tail, "four");
+    EXPECT_EQ(c.stanzas[0], wire);
+}
+
 TEST(XmlStreamParser, BillionLaughsDtdIsRestrictedXmlAndNothingIsExpanded) {
     Collector c;
     XmlStreamParser p(limits(), c.callbacks());
@@ -403,8 +424,8 @@ TEST(XmlStreamParser, WhitespaceKeepalivesAreNotCountedAsAStanza) {
 
 TEST(XmlStreamParser, BrokenMarkupIsNotWellFormed) {
     for (std::string_view bad :
-         {"<iq></message>", "<iq id='1' id='2'/>", "<iq id=1/>", "<x:iq/>", "<iq>\x01</iq>",
-          "<iq><<</iq>", "<message><body>\xC3\x28</body></message>"}) {
+         {"<iq></message>", "<iq id='1' id='2'/>", "<iq id=1/>", "<iq>\x01</iq>", "<iq><<</iq>",
+          "<message><body>\xC3\x28</body></message>"}) {
         Collector c;
         XmlStreamParser p(limits(), c.callbacks());
         ASSERT_TRUE(p.feed(kHeader));
