@@ -282,7 +282,10 @@ struct XmlStreamParser::Impl {
         p.mark_progress();
         if (p.skipped) return;
         if (p.depth >= 2) {
-            p.open.back()->text.append(s, static_cast<std::size_t>(len));
+            // Document order: text after a child is that child's tail (xml_element.hpp).
+            XmlElement& e = *p.open.back();
+            std::string& into = e.children.empty() ? e.text : e.children.back().tail;
+            into.append(s, static_cast<std::size_t>(len));
         } else {
             // Whitespace between stanzas (keepalives): consumed, nothing held.
             p.mark_boundary();

@@ -2,7 +2,8 @@
 // (XmlElement::serialize, with the stream's default namespace in scope), parsed again as the
 // one stanza of a stream with that default namespace, and must come back as the same tree;
 // anything else (no stanza, two, a parse error, a different tree) is a crash with both forms
-// printed. The input is a whole stream when it starts with its own header ("<?xml" or
+// printed. The tree keeps mixed content in document order (text before the first child, each
+// child's tail after it), so the same tree means the same order. The input is a whole stream when it starts with its own header ("<?xml" or
 // "<stream:"), so that the stream's default namespace varies too; otherwise the stanzas of a
 // component stream (jabber:component:accept).
 #include <cstddef>
