@@ -1,21 +1,29 @@
 #pragma once
-// Incremental parser for an XMPP stream (RFC 6120 §4, §11): expat, namespace-aware, fed bytes as
-// they arrive from the socket. Reports the stream header, each complete top-level stanza (a
-// child of <stream:stream>) as an XmlElement, and the end of the stream.
+// Incremental parser for an XMPP stream (RFC 6120 §4, §11): expat, fed bytes as they arrive
+// from the socket, with namespaces resolved by NamespaceScope (namespace_scope.hpp says why not
+// by expat). Reports the stream header, each complete top-level stanza (a child of
+// <stream:stream>) as an XmlElement, and the end of the stream.
 //
 // It enforces what RFC 6120 §11.1 forbids (DTDs, entity declarations and references, comments,
 // processing instructions → restricted-xml) and well-formedness (→ not-well-formed). Nothing is
-// ever expanded.
+// ever expanded. A stream header that is not namespace-well-formed is not-well-formed too.
 //
-// A stanza over the byte limit, or nested deeper than max_depth, costs only that stanza: from
-// then on its content is dropped as it arrives (input is fed to expat in pieces and the count
-// checked after each, so no more than the limit is ever held), the parser keeps only a count of
-// open elements until the stanza ends, then reports its start tag through on_stanza_skipped and
-// goes on with the next. Only what cannot be skipped without holding it ends the stream
+// A stanza over the byte limit, nested deeper than max_depth, or not namespace-well-formed,
+// costs only that stanza: from then on its content is dropped as it arrives (input is fed to
+// expat in pieces and the count checked after each, so no more than the limit is ever held),
+// the parser keeps only a count of open elements until the stanza ends, then reports its start
+// tag through on_stanza_skipped and goes on with the next. Only what cannot be skipped without
+// holding it ends the stream
 // (→ policy-violation): a single XML token (a start tag, an attribute value) longer than the
 // limit, or markup between stanzas that long, and nesting deeper than any stanza within the byte
 // limit could carry (max_skipped_depth()), since expat itself keeps an entry for every open
 // element to match its end tag (docs/xmpp-component-internals.md, "Stanza size").
+//
+// expat also keeps every distinct element and attribute name it has seen for as long as it
+// lives; so that a user sending ever new names cannot grow it until the next reconnect, it is
+// replaced by a fresh parser at the end of a stanza once it holds more than renew_expat_above
+// (counted through its memory suite), which goes on from the next byte as if nothing had
+// happened.
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -54,7 +62,9 @@ struct StreamHeader {
 enum class SkipReason { TooLarge, TooDeep, NamespaceError };
 
 // A dropped stanza: its start tag (name, namespace, attributes: who sent it, to whom, its id and
-// type; no children, no text), how many bytes it had on the wire, and why.
+// type; no children, no text), how many bytes it had on the wire, and why. When the start tag
+// is itself what breaks a namespace constraint, it holds what could be resolved: an attribute
+// that could not is left out, and an element name whose prefix could not is in no namespace.
 struct SkippedStanza {
     XmlElement start;
     std::size_t bytes = 0;

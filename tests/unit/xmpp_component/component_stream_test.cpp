@@ -333,6 +333,79 @@ TEST(ComponentStream, TooDeeplyNestedStanzasCostOnlyThemselvesLikeOverSizeOnes) 
     EXPECT_TRUE(log_capture.lines("xmpp.disconnected").empty());
 }
 
+TEST(ComponentStream, StanzasNotNamespaceWellFormedCostOnlyThemselvesAndIqRequestsGetBadRequest) {
+    LogCapture log_capture;
+    boost::asio::io_context server_io;
+    tcp::acceptor acceptor(server_io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+    ComponentSettings settings = test_settings(acceptor.local_endpoint().port());
+
+    boost::asio::io_context io;
+    PingHandler handler;
+    counters::Registry registry;
+    ComponentStream stream(io, settings, handler, registry);
+
+    // What Prosody writes for a user's <xml:foo/>: the xml namespace as a default namespace.
+    // In an iq set, in a chat message, in the answer to a request of the handler's own (a
+    // user's vCard4 carrying it), then a ping: the set is refused with bad-request, the message
+    // dropped, the answer handed over as that error, the ping answered, the stream stays up.
+    const std::string xml_default = "xmlns='http://www.w3.org/XML/1998/namespace'";
+    const std::string bad_set =
+        "<iq type='set' id='ns-set' from='eve@xmpp.example.com/x' to='sip.example.com'>"
+        "<query xmlns='jabber:iq:private'><foo " +
+        xml_default + "/></query></iq>";
+    const std::string bad_message =
+        "<message type='chat' id='ns-msg' from='eve@xmpp.example.com/x' "
+        "to='alice@sip.example.com'><body>hi</body><foo " +
+        xml_default + "/></message>";
+    const std::string bad_answer =
+        "<iq type='result' id='vcard4-3' from='alice@xmpp.example.com' to='sip.example.com'>"
+        "<privilege xmlns='urn:xmpp:privilege:2'><forwarded xmlns='urn:xmpp:forward:0'>"
+        "<iq xmlns='jabber:client' type='result' id='vcard4-3'><pubsub "
+        "xmlns='http://jabber.org/protocol/pubsub'><items node='urn:xmpp:vcard4'><item "
+        "id='current'><vcard xmlns='urn:ietf:params:xml:ns:vcard-4.0'><note " +
+        xml_default + "/></vcard></item></items></pubsub></iq></forwarded></privilege></iq>";
+    // An iq whose own prefix is unbound is in no namespace: no stanza of this stream, so
+    // nothing is written back for it (an iq in no namespace could cost the stream itself).
+    const std::string unbound_iq =
+        "<q:iq type='get' id='ns-unbound' from='eve@xmpp.example.com/x' to='sip.example.com'/>";
+    const std::string ping =
+        "<iq type='get' id='p4' from='juliet@xmpp.example.com/balcony' "
+        "to='sip.example.com'><ping xmlns='urn:xmpp:ping'/></iq>";
+    const auto answers =
+        exchange(io, stream, acceptor, "ns-1",
+                 bad_set + bad_message + bad_answer + unbound_iq + ping, "id='p4'/>");
+    ASSERT_TRUE(answers) << "the stream did not close";
+
+    const std::string error =
+        "<error type='modify'><bad-request xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text "
+        "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas' xml:lang='en'>stanza not "
+        "namespace-well-formed: the xml namespace declared as the default namespace</text>"
+        "</error>";
+    EXPECT_EQ(*answers,
+              "<iq type='error' from='sip.example.com' to='eve@xmpp.example.com/x' "
+              "id='ns-set'>" +
+                  error + "</iq><iq type='result' id='p4'/>");
+    EXPECT_EQ(handler.handled, 2);  // the ping and the answer as its error
+    ASSERT_EQ(handler.answers.size(), 1u);
+    EXPECT_EQ(handler.answers[0],
+              "<iq type='error' id='vcard4-3' from='alice@xmpp.example.com' "
+              "to='sip.example.com'>" +
+                  error + "</iq>");
+    const auto c = stream.counters();
+    EXPECT_EQ(c.connects, 1u);
+    EXPECT_EQ(c.reconnects, 0u);
+    EXPECT_EQ(c.stanzas_namespace_error, 4u);
+    EXPECT_EQ(c.stanzas_too_large + c.stanzas_too_deep, 0u);
+    const auto logged = log_capture.lines("xmpp.stanza_namespace_error");
+    ASSERT_EQ(logged.size(), 4u);
+    EXPECT_NE(logged[0].find("stanza_id=ns-set peer=eve@xmpp.example.com/x"), std::string::npos)
+        << logged[0];
+    EXPECT_NE(logged[1].find("stanza_id=ns-msg peer=eve@xmpp.example.com/x"), std::string::npos)
+        << logged[1];
+    EXPECT_NE(logged[3].find("stanza_id=ns-unbound"), std::string::npos) << logged[3];
+    EXPECT_TRUE(log_capture.lines("xmpp.disconnected").empty());
+}
+
 // The attempt each reconnect line reports, in order.
 std::vector<std::string> reconnect_attempts(LogCapture& log_capture) {
     std::vector<std::string> attempts;
