@@ -42,6 +42,10 @@ std::size_t max_skipped_depth(const XmlStreamParserLimits& limits) {
     return std::max(limits.max_depth, limits.max_stanza_bytes / kMinBytesPerLevel);
 }
 
+std::size_t max_expat_bytes_while_skipping(const XmlStreamParserLimits& limits) {
+    return limits.renew_expat_above + 64 * limits.max_stanza_bytes;
+}
+
 namespace {
 
 // expat's memory suite has no user pointer, and expat allocates only inside calls we make, so
@@ -437,18 +441,29 @@ struct XmlStreamParser::Impl {
             if (held() > limits.max_stanza_bytes) {
                 // Nothing left to drop: expat holds an incomplete token this long, and a stanza
                 // cannot be skipped without reading its start tag to the end.
-                error = StreamParseError{
-                    StreamErrorCondition::PolicyViolation,
-                    std::string(skipped ? "an XML token inside a stanza"
-                                        : "a stanza's start tag or markup between stanzas") +
-                        " longer than " + std::to_string(limits.max_stanza_bytes) + " bytes"};
-                stanza.reset();
-                skipped.reset();
-                open.clear();
-                return false;
+                return refuse(std::string(skipped ? "an XML token inside a stanza"
+                                                  : "a stanza's start tag or markup between "
+                                                    "stanzas") +
+                              " longer than " + std::to_string(limits.max_stanza_bytes) + " bytes");
+            }
+            if (skipped && memory.current > max_expat_bytes_while_skipping(limits)) {
+                // expat keeps the names of a skipped stanza too, and cannot be renewed before
+                // it ends.
+                return refuse("a skipped stanza with names for more than " +
+                              std::to_string(max_expat_bytes_while_skipping(limits)) +
+                              " bytes of parser memory");
             }
         }
         return true;
+    }
+
+    // Ends the stream for what cannot be skipped without holding it.
+    bool refuse(std::string detail) {
+        error = StreamParseError{StreamErrorCondition::PolicyViolation, std::move(detail)};
+        stanza.reset();
+        skipped.reset();
+        open.clear();
+        return false;
     }
 
     // While a stanza is skipped, only the token expat has not finished is held.

@@ -85,6 +85,12 @@ struct XmlStreamParserLimits {
 // within max_stanza_bytes nests deeper than this; never less than max_depth.
 std::size_t max_skipped_depth(const XmlStreamParserLimits& limits);
 
+// What expat may hold while a stanza is skipped: it still sees every name in the stanza, which
+// is longer than max_stanza_bytes by definition, and cannot be renewed in the middle of one.
+// renew_expat_above plus 64 times max_stanza_bytes: room for nesting max_skipped_depth() deep
+// (expat takes some 140 bytes per open element, 20 times max_stanza_bytes in all).
+std::size_t max_expat_bytes_while_skipping(const XmlStreamParserLimits& limits);
+
 class XmlStreamParser {
   public:
     struct Callbacks {

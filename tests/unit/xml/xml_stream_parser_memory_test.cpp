@@ -158,5 +158,53 @@ TEST(XmlStreamParserMemory, BrokenMarkupAfterARenewalStillEndsTheStream) {
     EXPECT_FALSE(p.feed("<iq/>"));
 }
 
+TEST(XmlStreamParserMemory, EverNewNamesInsideOneSkippedStanzaEndTheStreamAtABound) {
+    // A stanza over the limit is skipped, but expat still sees every name in it: nine bytes of
+    // expat memory per byte of names. Past the bound the stream ends rather than grow.
+    XmlStreamParserLimits limits;
+    limits.max_stanza_bytes = 16 * 1024;
+    const std::size_t bound = max_expat_bytes_while_skipping(limits);
+    ASSERT_EQ(bound, limits.renew_expat_above + 64 * limits.max_stanza_bytes);
+    Collector c;
+    XmlStreamParser p(limits, c.callbacks());
+    ASSERT_TRUE(p.feed(kHeader));
+    ASSERT_TRUE(p.feed("<message id='huge'><body>" + std::string(20 * 1024, 'b') + "</body>"));
+    std::string names;
+    bool ended = false;
+    for (int i = 0; i < 1000000 && !ended; ++i) {
+        const std::string n = std::to_string(i);
+        names += "<e" + n + " a" + n + "='1'/>";
+        if (names.size() < 16384) continue;
+        ended = !p.feed(names);
+        names.clear();
+        ASSERT_LE(p.expat_allocated_bytes(), bound + 256 * 1024) << i;
+    }
+    ASSERT_TRUE(ended);
+    EXPECT_EQ(p.error()->condition, StreamErrorCondition::PolicyViolation);
+    EXPECT_TRUE(c.skipped.empty());
+}
+
+TEST(XmlStreamParserMemory, TheBoundWhileSkippingLeavesRoomForTheDeepestSkippableStanza) {
+    // Nesting as deep as a stanza within the limit could carry is skipped, not refused: expat's
+    // entry per open element stays well under the bound.
+    XmlStreamParserLimits limits;
+    limits.max_stanza_bytes = 16 * 1024;
+    const std::size_t depth = max_skipped_depth(limits) - 1;
+    std::string open = "<message id='deep'>";
+    std::string close;
+    for (std::size_t i = 0; i < depth; ++i) {
+        open += "<x>";
+        close += "</x>";
+    }
+    Collector c;
+    XmlStreamParser p(limits, c.callbacks());
+    ASSERT_TRUE(p.feed(kHeader));
+    ASSERT_TRUE(p.feed(open)) << p.error()->detail;
+    ASSERT_TRUE(p.feed(close + "</message><iq id='next'/>"));
+    ASSERT_EQ(c.skipped.size(), 1u);
+    EXPECT_EQ(c.stanzas, std::vector<std::string>{"<iq id='next'/>"});
+    EXPECT_LT(p.expat_peak_allocated_bytes(), max_expat_bytes_while_skipping(limits) / 2);
+}
+
 }  // namespace
 }  // namespace cusax::xmpp
