@@ -12,24 +12,16 @@ each bad stanza once with its id, and carol's iq and set get an error rather tha
 import asyncio
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from cusax_xmpp import (DOMAIN, LOCAL, TIMEOUT, VT, Scenario, check,  # noqa: E402
-                        client_session, fetch_vcard, vcard_fn, wait_for)
+from cusax_xmpp import (DOMAIN, LOCAL, TIMEOUT, VT, QueriesThroughout,  # noqa: E402
+                        Scenario, check, client_session, fetch_vcard, wait_for, wait_in_log)
 
 CAROL = "carol@" + LOCAL
 BOB = "bob@" + LOCAL
 SIP_USER = "alice@" + DOMAIN
 XML_FOO = "<xml:foo>in the xml namespace</xml:foo>"
 CONSTRAINT = "the xml namespace declared as the default namespace"
-
-
-async def wait_in_log(component, needle, seconds=TIMEOUT):
-    deadline = time.monotonic() + seconds
-    while needle not in component.text():
-        check(time.monotonic() < deadline, f"timed out waiting for {needle!r} in the log")
-        await asyncio.sleep(0.05)
 
 
 async def raw_iq(client, iq_id, wire):
@@ -55,38 +47,20 @@ async def raw_iq(client, iq_id, wire):
 async def scenario(s, component):
     async def with_bob(carol):
         async def both(bob):
-            answers = []
-            stop = asyncio.Event()
-
-            async def keep_asking():
-                while not stop.is_set():
-                    answers.append(await vcard_fn(bob, SIP_USER))
-                    await asyncio.sleep(0.02)
-
-            watcher = asyncio.create_task(keep_asking())
-            deadline = time.monotonic() + TIMEOUT
-            while not answers:
-                check(time.monotonic() < deadline, "bob got no first answer")
-                await asyncio.sleep(0.05)
-
-            get = await raw_iq(carol, "xmlfoo-get",
-                               f"<iq type='get' id='xmlfoo-get' to='{SIP_USER}'><vCard "
-                               f"xmlns='vcard-temp'>{XML_FOO}</vCard></iq>")
-            carol.send_raw(f"<message type='chat' id='xmlfoo-msg' to='{SIP_USER}'><body>hi"
-                           f"</body>{XML_FOO}</message>")
-            await wait_in_log(component, "stanza_id=xmlfoo-msg")
-            # Her own vCard: Prosody forwards it to the component inside a delegation iq.
-            vcard_set = await raw_iq(carol, "xmlfoo-set",
-                                     "<iq type='set' id='xmlfoo-set'><vCard xmlns='vcard-temp'>"
-                                     f"<FN>Carol</FN>{XML_FOO}</vCard></iq>")
-            before = len(answers)
-            while len(answers) < before + 3:
-                check(time.monotonic() < deadline + 3 * TIMEOUT, "bob's queries stopped")
-                await asyncio.sleep(0.05)
-            stop.set()
-            await watcher
+            async with QueriesThroughout(bob, SIP_USER) as q:
+                get = await raw_iq(carol, "xmlfoo-get",
+                                   f"<iq type='get' id='xmlfoo-get' to='{SIP_USER}'><vCard "
+                                   f"xmlns='vcard-temp'>{XML_FOO}</vCard></iq>")
+                carol.send_raw(f"<message type='chat' id='xmlfoo-msg' to='{SIP_USER}'><body>"
+                               f"hi</body>{XML_FOO}</message>")
+                await wait_in_log(component, "stanza_id=xmlfoo-msg")
+                # Her own vCard: Prosody forwards it to the component in a delegation iq.
+                vcard_set = await raw_iq(carol, "xmlfoo-set",
+                                         "<iq type='set' id='xmlfoo-set'><vCard "
+                                         f"xmlns='vcard-temp'><FN>Carol</FN>{XML_FOO}</vCard>"
+                                         "</iq>")
             alice = await fetch_vcard(bob, "alice@" + LOCAL)
-            return answers, get, vcard_set, alice
+            return q.answers, get, vcard_set, alice
         return await client_session(s.c2s_port, BOB, "pw-bob", both)
     return await client_session(s.c2s_port, CAROL, "pw-carol", with_bob)
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "shared/xml/xml_stream_parser.hpp"
+#include "stream_collector.hpp"
 
 namespace cusax::xmpp {
 namespace {
@@ -17,18 +18,7 @@ constexpr std::string_view kHeader =
     "<?xml version='1.0'?><stream:stream xmlns:stream='http://etherx.jabber.org/streams' "
     "xmlns='jabber:component:accept' id='mem-1' from='sip.example.com'>";
 
-struct Collector {
-    std::vector<std::string> stanzas;  // re-serialised
-    std::vector<SkippedStanza> skipped;
-    int closes = 0;
-
-    XmlStreamParser::Callbacks callbacks() {
-        return {{},
-                [this](XmlElement&& e) { stanzas.push_back(e.serialize()); },
-                [this] { ++closes; },
-                [this](SkippedStanza&& s) { skipped.push_back(std::move(s)); }};
-    }
-};
+using testing::Collector;
 
 // A stanza whose element and attribute names no other stanza uses.
 std::string distinct_names(int i) {

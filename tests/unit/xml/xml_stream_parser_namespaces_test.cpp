@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "shared/xml/xml_stream_parser.hpp"
+#include "stream_collector.hpp"
 
 namespace cusax::xmpp {
 namespace {
@@ -17,18 +18,7 @@ constexpr std::string_view kHeader =
     "<?xml version='1.0'?><stream:stream xmlns:stream='http://etherx.jabber.org/streams' "
     "xmlns='jabber:component:accept' id='ns-77' from='sip.example.com'>";
 
-struct Collector {
-    std::vector<XmlElement> stanzas;
-    std::vector<SkippedStanza> skipped;
-    int closes = 0;
-
-    XmlStreamParser::Callbacks callbacks() {
-        return {{},
-                [this](XmlElement&& e) { stanzas.push_back(std::move(e)); },
-                [this] { ++closes; },
-                [this](SkippedStanza&& s) { skipped.push_back(std::move(s)); }};
-    }
-};
+using testing::Collector;
 
 // What Prosody writes to the component for a user's <xml:foo/>: the element in the xml
 // namespace, declared as a default namespace, which Namespaces in XML 1.0 §3 forbids.
@@ -57,8 +47,8 @@ TEST(XmlStreamParserNamespaces, XmlNamespaceAsDefaultSkipsOnlyThatStanza) {
     EXPECT_EQ(s.start.attr_or("from"), "eve@xmpp.example.com/x");
     EXPECT_EQ(s.start.attr_or("xml:lang"), "en");
     EXPECT_TRUE(s.start.children.empty());
-    ASSERT_EQ(c.stanzas.size(), 1u);
-    EXPECT_EQ(c.stanzas[0].attr_or("id"), "next-1");
+    ASSERT_EQ(c.elements.size(), 1u);
+    EXPECT_EQ(c.elements[0].attr_or("id"), "next-1");
     ASSERT_TRUE(p.feed("</stream:stream>"));
     EXPECT_EQ(c.closes, 1);
     EXPECT_FALSE(p.error());
@@ -74,8 +64,8 @@ TEST(XmlStreamParserNamespaces, SplitAtEveryByteTheBadStanzaIsSkippedAndTheNextC
         ASSERT_EQ(c.skipped.size(), 1u) << split;
         EXPECT_EQ(c.skipped[0].start.attr_or("id"), "evil-1");
         EXPECT_EQ(c.skipped[0].bytes, kProsodyXmlRewrite.size());
-        ASSERT_EQ(c.stanzas.size(), 1u) << split;
-        EXPECT_EQ(c.stanzas[0].serialize(),
+        ASSERT_EQ(c.elements.size(), 1u) << split;
+        EXPECT_EQ(c.elements[0].serialize(),
                   "<iq type='get' id='next-1' from='juliet@xmpp.example.com/balcony' "
                   "to='alice@sip.example.com'><vCard xmlns='vcard-temp'/></iq>");
     }
@@ -131,8 +121,8 @@ TEST(XmlStreamParserNamespaces, EachViolationInsideAStanzaCostsOnlyThatStanza) {
             if (!on_stanza) {
                 EXPECT_EQ(c.skipped[0].start.attr_or("id"), "bad") << bad;
             }
-            ASSERT_EQ(c.stanzas.size(), 1u) << bad;
-            EXPECT_EQ(c.stanzas[0].attr_or("id"), "next-1") << bad;
+            ASSERT_EQ(c.elements.size(), 1u) << bad;
+            EXPECT_EQ(c.elements[0].attr_or("id"), "next-1") << bad;
             EXPECT_FALSE(p.error()) << bad;
         }
     }
@@ -153,8 +143,8 @@ TEST(XmlStreamParserNamespaces, NamespaceWellFormedStanzasAreKept) {
                "</message>"))
         << p.error()->detail;
     ASSERT_TRUE(c.skipped.empty()) << c.skipped[0].detail;
-    ASSERT_EQ(c.stanzas.size(), 1u);
-    const XmlElement& m = c.stanzas[0];
+    ASSERT_EQ(c.elements.size(), 1u);
+    const XmlElement& m = c.elements[0];
     ASSERT_EQ(m.children.size(), 8u);
     EXPECT_EQ(m.children[0].name, "foo");
     EXPECT_EQ(m.children[0].xmlns, ns::xml);
@@ -190,10 +180,10 @@ TEST(XmlStreamParserNamespaces, APrefixDeclaredInOneStanzaIsUnboundInTheNext) {
         p.feed("<message id='m1' xmlns:p='urn:example:p'><p:x/></message>"
                "<message id='m2'><p:x/></message>"
                "<message id='m3'><stream:x/></message>"));  // the header's prefix
-    ASSERT_EQ(c.stanzas.size(), 2u);
-    EXPECT_EQ(c.stanzas[0].children[0].xmlns, "urn:example:p");
-    EXPECT_EQ(c.stanzas[1].attr_or("id"), "m3");
-    EXPECT_EQ(c.stanzas[1].children[0].xmlns, ns::streams);
+    ASSERT_EQ(c.elements.size(), 2u);
+    EXPECT_EQ(c.elements[0].children[0].xmlns, "urn:example:p");
+    EXPECT_EQ(c.elements[1].attr_or("id"), "m3");
+    EXPECT_EQ(c.elements[1].children[0].xmlns, ns::streams);
     ASSERT_EQ(c.skipped.size(), 1u);
     EXPECT_EQ(c.skipped[0].start.attr_or("id"), "m2");
 }
@@ -218,8 +208,8 @@ TEST(XmlStreamParserNamespaces, ABindingFromASkippedStanzaDoesNotOutliveIt) {
     EXPECT_EQ(c.skipped[2].reason, SkipReason::TooDeep);
     EXPECT_EQ(c.skipped[3].reason, SkipReason::NamespaceError);
     EXPECT_EQ(c.skipped[3].start.attr_or("id"), "d");
-    ASSERT_EQ(c.stanzas.size(), 1u);
-    EXPECT_EQ(c.stanzas[0].attr_or("id"), "e");
+    ASSERT_EQ(c.elements.size(), 1u);
+    EXPECT_EQ(c.elements[0].attr_or("id"), "e");
 }
 
 TEST(XmlStreamParserNamespaces, InsideAnOverSizeStanzaTheFirstLimitCrossedIsTheReason) {
@@ -233,7 +223,7 @@ TEST(XmlStreamParserNamespaces, InsideAnOverSizeStanzaTheFirstLimitCrossedIsTheR
                        "</body><bad:x/></message>" + kNext));
     ASSERT_EQ(c.skipped.size(), 1u);
     EXPECT_EQ(c.skipped[0].reason, SkipReason::TooLarge);
-    ASSERT_EQ(c.stanzas.size(), 1u);
+    ASSERT_EQ(c.elements.size(), 1u);
 }
 
 TEST(XmlStreamParserNamespaces, AViolationInTheStreamHeaderEndsTheStream) {
@@ -263,8 +253,8 @@ TEST(XmlStreamParserNamespaces, TheStreamRootMayUseAnyPrefixOrNone) {
         Collector c;
         XmlStreamParser p({}, c.callbacks());
         ASSERT_TRUE(p.feed(wire)) << wire;
-        ASSERT_EQ(c.stanzas.size(), 1u) << wire;
-        EXPECT_EQ(c.stanzas[0].xmlns, "jabber:component:accept");
+        ASSERT_EQ(c.elements.size(), 1u) << wire;
+        EXPECT_EQ(c.elements[0].xmlns, "jabber:component:accept");
         EXPECT_EQ(c.closes, 1) << wire;
     }
 }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "stream_collector.hpp"
+
 namespace cusax::xmpp {
 namespace {
 
@@ -15,23 +17,7 @@ constexpr std::string_view kHeader =
     "<?xml version='1.0'?><stream:stream xmlns:stream='http://etherx.jabber.org/streams' "
     "xmlns='jabber:component:accept' id='f3a1-77' from='sip.example.com'>";
 
-struct Collector {
-    std::vector<StreamHeader> headers;
-    std::vector<std::string> stanzas;  // re-serialised
-    std::vector<XmlElement> elements;
-    std::vector<SkippedStanza> skipped;
-    int closes = 0;
-
-    XmlStreamParser::Callbacks callbacks() {
-        return {[this](const StreamHeader& h) { headers.push_back(h); },
-                [this](XmlElement&& e) {
-                    stanzas.push_back(e.serialize());
-                    elements.push_back(std::move(e));
-                },
-                [this] { ++closes; },
-                [this](SkippedStanza&& s) { skipped.push_back(std::move(s)); }};
-    }
-};
+using testing::Collector;
 
 std::string nested_open(std::size_t depth) {
     std::string wire;
