@@ -375,7 +375,9 @@ struct XmlStreamParser::Impl {
 #endif
     }
 
-    // A fresh expat in place of the old one, at a stanza boundary (renew_if_grown). It is shown
+    // A fresh expat in place of the old one, at a stanza boundary (renew_if_grown): freed and
+    // made anew, since XML_ParserReset keeps its string pools and hash table arrays for reuse,
+    // and so most of the memory this is for (docs/xmpp-component-internals.md). It is shown
     // the stream's start tag as the peer wrote it, without reporting it, so that it is inside
     // the stream already and the peer's end tag matches; the namespaces in scope are ours and
     // live on in `scope`.
