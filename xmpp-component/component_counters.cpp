@@ -36,6 +36,7 @@ StreamCounters::StreamCounters(counters::Registry& registry)
       stream_errors_received(registry.get("xmpp.stream_errors_received")),
       stanzas_too_large(registry.get("xmpp.stanzas_too_large")),
       stanzas_too_deep(registry.get("xmpp.stanzas_too_deep")),
+      stanzas_namespace_error(registry.get("xmpp.stanzas_namespace_error")),
       write_stalls(registry.get("xmpp.write_stalls")) {}
 
 Vcard4SyncCounters::Vcard4SyncCounters(counters::Registry& registry)

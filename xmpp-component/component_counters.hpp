@@ -15,6 +15,7 @@
 //   xmpp.stream_errors_received  streams the server ended (not-authorized, conflict, ...)
 //   xmpp.stanzas_too_large   stanzas over max_stanza_size, skipped (the stream goes on)
 //   xmpp.stanzas_too_deep    stanzas nested deeper than the parser keeps, skipped likewise
+//   xmpp.stanzas_namespace_error  stanzas that are not namespace-well-formed, skipped likewise
 //   xmpp.write_stalls        connections closed because the server stopped taking our writes
 //   xmpp.vcard4_sync.fetched    users' vCard4 items read through XEP-0356 (pep_vcard4.hpp)
 //   xmpp.vcard4_sync.published  vCard4 items published with the guaranteed tels put back
@@ -67,6 +68,7 @@ struct StreamCounters {
     counters::Counter& stream_errors_received;
     counters::Counter& stanzas_too_large;
     counters::Counter& stanzas_too_deep;
+    counters::Counter& stanzas_namespace_error;
     counters::Counter& write_stalls;
 };
 
