@@ -33,3 +33,10 @@ def write_import_csv(path, rows, prefix="bulk"):
         for i in range(rows):
             f.write('"sip:%s%d@example.com","%s%d@xmpp.example.com","User %d","+49301%07d",'
                     "admin\n" % (prefix, i, prefix, i, i, i))
+
+
+def udp_bound(ip, port):
+    """True while some socket is bound to UDP ip:port (read once from /proc/net/udp)."""
+    want = "%s:%04X" % ("".join("%02X" % int(b) for b in reversed(ip.split("."))), port)
+    with open("/proc/net/udp") as f:
+        return any(line.split()[1] == want for line in f.readlines()[1:])
