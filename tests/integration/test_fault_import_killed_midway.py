@@ -2,13 +2,13 @@
 """`cusaxctl import` of a large file killed with SIGKILL midway: nothing is lost, nothing half
 done is seen.
 
-The store holds alice and dave; cusax-sip-proxy runs on it. `cusaxctl import` of 100000 new
+The store holds alice and dave; cusax-sip-proxy and cusax-xmpp-component run on it. `cusaxctl import` of 100000 new
 bindings is started and, once its write is under way (the store's WAL holds more than 1 MiB of
 it: pages of the open transaction), killed with SIGKILL. Then:
 - the store holds exactly what it held before (every table, row by row, and `cusaxctl export`);
-- the running proxy never published a snapshot of the partial import: after one more binding
-  is added (an event the proxy must publish), the snapshots it published are of 2 and then 3
-  bindings, nothing else.
+- neither running daemon ever published a snapshot of the partial import: after one more
+  binding is added (an event each must publish), the snapshots each published are of 2 and
+  then 3 bindings, nothing else.
 """
 import os
 import signal
@@ -48,8 +48,10 @@ dump_before, export_before = fault_kit.store_dump(s.store), export(s)
 s.start_proxy({"listen": "sip:127.0.0.1:%d" % sipkit.free_port(),
                "next_hop": "sip:127.0.0.2:%d" % sipkit.free_port("127.0.0.2"),
                "trusted_peers": "127.0.0.1"}, log_level="info")
-s.check(s.wait_until(lambda: fault_kit.published_counts(s.read(s.proxy_log)) == [2], WAIT),
-        "the proxy did not publish its first snapshot of 2 bindings")
+component, component_log = fault_kit.start_store_watching_component(s, s.store)
+for log, who in ((s.proxy_log, "proxy"), (component_log, "component")):
+    s.check(s.wait_until(lambda: fault_kit.published_counts(s.read(log)) == [2], WAIT),
+            "the %s did not publish its first snapshot of 2 bindings" % who)
 
 big = s.path("big.csv")
 fault_kit.write_import_csv(big, ROWS)
@@ -71,13 +73,14 @@ print("import killed with %d bytes of its transaction in the WAL" % wal_size(s))
 s.check(fault_kit.store_dump(s.store) == dump_before, "the store changed: a partial import")
 s.check(export(s) == export_before, "cusaxctl export differs from before the import")
 
-# The proxy's watcher runs after the kill: one real change, which it must publish, shows
+# Each daemon's watcher runs after the kill: one real change, which it must publish, shows
 # what it saw. A partial import would have shown as a snapshot of more than 3 bindings.
 s.ctl("add", "sip:carol@example.com", "carol@xmpp.example.com")
-s.check(s.wait_until(lambda: 3 in fault_kit.published_counts(s.read(s.proxy_log)), WAIT),
-        "the proxy did not publish the binding added after the kill")
-seen = fault_kit.published_counts(s.read(s.proxy_log))
-s.check(seen == [2, 3], "the proxy published snapshots of %s bindings, not [2, 3]" % seen)
-s.check(s.proxy_alive(), "the proxy died")
+for log, who in ((s.proxy_log, "proxy"), (component_log, "component")):
+    s.check(s.wait_until(lambda: 3 in fault_kit.published_counts(s.read(log)), WAIT),
+            "the %s did not publish the binding added after the kill" % who)
+    seen = fault_kit.published_counts(s.read(log))
+    s.check(seen == [2, 3], "the %s published snapshots of %s bindings, not [2, 3]" % (who, seen))
+s.check(s.proxy_alive() and component.poll() is None, "a daemon died")
 s.stop_proxy()
-s.finish("import killed midway: store as before, the proxy saw no partial import")
+s.finish("import killed midway: store as before, neither daemon saw a partial import")

@@ -5,8 +5,15 @@ A fault test asserts that nothing was lost, so it compares the whole store befor
 the fault (store_dump: every table, row by row, as SQL text) and reads from the daemon's own
 log which snapshots it published (published_counts).
 """
+import os
 import re
+import socket
 import sqlite3
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE = os.environ.get("CUSAX_SOURCE_DIR", os.path.normpath(os.path.join(HERE, "../../..")))
+BUILD = os.environ.get("CUSAX_BUILD_DIR", os.path.join(SOURCE, "build"))
+COMPONENT = os.path.join(BUILD, "xmpp-component", "cusax-xmpp-component")
 
 
 def store_dump(path):
@@ -40,3 +47,24 @@ def udp_bound(ip, port):
     want = "%s:%04X" % ("".join("%02X" % int(b) for b in reversed(ip.split("."))), port)
     with open("/proc/net/udp") as f:
         return any(line.split()[1] == want for line in f.readlines()[1:])
+
+
+def start_store_watching_component(scenario, store):
+    """cusax-xmpp-component on the store, with no XMPP server to reach (a closed port): it
+    loads and refreshes its snapshot all the same, so its log tells which snapshots of the
+    store it published. Started with scenario.spawn (stopped by PID with the scenario's
+    processes); returns (process, log path)."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    ini = scenario.path("component.ini")
+    with open(ini, "w") as f:
+        f.write("\n".join([
+            "[log]", "level = info", "stats_interval = 0s", "stats_dir = " + scenario.dir,
+            "[store]", "path = " + store, "refresh_interval = 250ms",
+            "[xmpp-component]", "server_host = 127.0.0.1", "server_port = %d" % port,
+            "domain = sip.example.com", "secret = fault-test-secret",
+            "local_domains = xmpp.example.com", "reconnect_min = 1s",
+            "reconnect_max = 5s"]) + "\n")
+    os.chmod(ini, 0o600)
+    return scenario.spawn([COMPONENT, "-c", ini], "component.log"), scenario.path("component.log")
