@@ -7,8 +7,9 @@ root) and unmounts at the end. With cusax-sip-proxy running on it, a filler file
 free byte. Then `cusaxctl add`, `import` and `remove` each exit with 6 and name the cause
 ("database or disk is full", or the system's "No space left on device" where
 SQLite says only "disk I/O error"); the store holds exactly what it held (every table, row by row);
-calls through the proxy still carry alice's impp and it published no new snapshot. The filler
-is removed: an add and a remove succeed and the proxy publishes each; calls still go through.
+calls through the proxy still carry alice's impp, and neither the proxy nor
+cusax-xmpp-component (watching the same store) published a new snapshot. The filler is
+removed: an add and a remove succeed and both daemons publish each; calls still go through.
 """
 import os
 import re
@@ -41,8 +42,11 @@ try:
     s.start_proxy({"listen": "sip:127.0.0.1:%d" % proxy_port,
                    "next_hop": "sip:127.0.0.2:%d" % next_hop_port,
                    "trusted_peers": "127.0.0.1"}, log_level="info")
-    s.check(s.wait_until(lambda: fault_kit.published_counts(s.read(s.proxy_log)) == [2], WAIT),
-            "the proxy did not publish its first snapshot of 2 bindings")
+    component, component_log = fault_kit.start_store_watching_component(s, s.store)
+    logs = ((s.proxy_log, "proxy"), (component_log, "component"))
+    for log, who in logs:
+        s.check(s.wait_until(lambda: fault_kit.published_counts(s.read(log)) == [2], WAIT),
+                "the %s did not publish its first snapshot of 2 bindings" % who)
     load = sip_load.CallLoad(proxy_port, next_hop_port)
     ok = [(True, True, True)] * CALLS
 
@@ -81,20 +85,23 @@ try:
         print("disk full: cusaxctl %s -> %d: %s" % (args[0], r.returncode, r.stderr.strip()))
     s.check(fault_kit.store_dump(s.store) == dump_before, "the store changed on a full disk")
     calls_go_through("disk full")
-    s.check(fault_kit.published_counts(s.read(s.proxy_log)) == [2],
-            "the proxy published a snapshot while the disk was full")
+    for log, who in logs:
+        s.check(fault_kit.published_counts(s.read(log)) == [2],
+                "the %s published a snapshot while the disk was full" % who)
 
     os.remove(filler)
     r = ctl("add", "sip:carol@example.com", "carol@xmpp.example.com")
     s.check(r.returncode == 0, "space freed: cusaxctl add failed: " + r.stderr)
-    s.check(s.wait_until(lambda: fault_kit.published_counts(s.read(s.proxy_log))[-1:] == [3],
-                         WAIT), "space freed: the proxy did not publish the added binding")
+    for log, who in logs:
+        s.check(s.wait_until(lambda: fault_kit.published_counts(s.read(log))[-1:] == [3], WAIT),
+                "space freed: the %s did not publish the added binding" % who)
     r = ctl("remove", "sip:dave@example.com")
     s.check(r.returncode == 0, "space freed: cusaxctl remove failed: " + r.stderr)
-    s.check(s.wait_until(lambda: fault_kit.published_counts(s.read(s.proxy_log)) == [2, 3, 2],
-                         WAIT), "space freed: the proxy did not publish the removal")
+    for log, who in logs:
+        s.check(s.wait_until(lambda: fault_kit.published_counts(s.read(log)) == [2, 3, 2],
+                             WAIT), "space freed: the %s did not publish both changes" % who)
     calls_go_through("space freed")
-    s.check(s.proxy_alive(), "the proxy died")
+    s.check(s.proxy_alive() and component.poll() is None, "a daemon died")
     s.stop_proxy()
 finally:
     if load:
