@@ -106,6 +106,11 @@ async def scenario(s, component):
     port_open = time.monotonic()
     await loop.run_in_executor(None, lambda: component.wait_connected(times=2, seconds=30))
     reconnected_in = time.monotonic() - port_open
+    # alice's read-back must reach the component, not Prosody's own vCards: wait until
+    # Prosody has delegated vcard-temp to the new connection too.
+    await loop.run_in_executor(None, lambda: xm.wait_for(
+        lambda: component.count("xmpp.delegation_advertised") >= 2, 15,
+        "Prosody delegating vcard-temp to the reconnected component"))
     state["component_back"] = True
     try:
         queries = await asyncio.wait_for(flow_task, 120)
