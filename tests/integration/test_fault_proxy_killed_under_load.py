@@ -8,7 +8,7 @@ answering 486). The proxy is killed with SIGKILL between two calls and started a
 same INI while the caller keeps calling. The first call answered after the restart carries
 alice's impp (the proxy served it from a full snapshot), the proxy listened within a second of
 publishing that snapshot (its own log's clock), every later call is answered, and the store is
-byte for byte what it was (every table, row by row).
+what it was (every table, row by row).
 """
 import datetime
 import os
