@@ -82,6 +82,9 @@ std::vector<metrics::MetricDoc> component_metric_docs() {
          .help = "Stanzas over [xmpp-component] max_stanza_size, skipped (the stream goes on)."},
         {.source = "xmpp.stanzas_too_deep",
          .help = "Stanzas nested deeper than the parser keeps, skipped likewise."},
+        {.source = "xmpp.stanzas_namespace_error",
+         .help = "Stanzas that are not namespace-well-formed (an undeclared prefix, the xml "
+                 "namespace misused, ...), skipped likewise."},
         {.source = "xmpp.write_stalls",
          .help = "Connections closed because the server stopped taking the component's writes."},
         {.source = "xmpp.vcard4_sync.fetched",
