@@ -15,6 +15,7 @@
 #include "shared/log/log.hpp"
 #include "shared/runtime/daemon_runtime.hpp"
 #include "sip-proxy/proxy_config.hpp"
+#include "sip-proxy/proxy_reload.hpp"
 #include "sip-proxy/sofia_handles.hpp"
 #include "sip-proxy/stateless_proxy.hpp"
 
@@ -37,6 +38,7 @@ void on_signal(int) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    std::signal(SIGHUP, SIG_IGN);  // until ProxyReload listens: a reload racing start-up
     const config::ProgramInfo info{
         .name = "cusax-sip-proxy",
         .description =
@@ -59,6 +61,7 @@ int main(int argc, char** argv) {
         sip_proxy::SuRoot root = sip_proxy::make_root();
         sip_proxy::StatelessProxy proxy(
             root.get(), settings, [&runtime] { return runtime.snapshot(); }, runtime.counters());
+        sip_proxy::ProxyReload reload(root.get(), *cli.config, info.needed_sections, proxy);
         g_root = root.get();
         std::signal(SIGINT, on_signal);
         std::signal(SIGTERM, on_signal);
