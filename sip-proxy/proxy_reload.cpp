@@ -7,8 +7,6 @@
 #include <csignal>
 #include <system_error>
 
-#include "shared/log/log.hpp"
-#include "shared/runtime/config_reload.hpp"
 #include "sip-proxy/proxy_config.hpp"
 
 namespace cusax::sip_proxy {
@@ -42,7 +40,10 @@ void StatelessProxy::apply_reloaded(ProxySettings fresh) {
 
 ProxyReload::ProxyReload(su_root_t* root, config::Config running, std::vector<std::string> needed,
                          StatelessProxy& proxy)
-    : root_(root), running_(std::move(running)), needed_(std::move(needed)), proxy_(proxy) {
+    : root_(root),
+      reloader_(std::move(running), std::move(needed), [&proxy](const config::Config& config) {
+          proxy.apply_reloaded(proxy_settings(config));
+      }) {
     if (pipe2(pipe_, O_NONBLOCK | O_CLOEXEC) != 0)
         throw std::system_error(errno, std::generic_category(), "SIGHUP pipe");
     su_wait_create(wait_, pipe_[0], SU_WAIT_IN);
@@ -73,18 +74,6 @@ int ProxyReload::on_readable(su_root_magic_t*, su_wait_t*, su_wakeup_arg_t* arg)
     return 0;
 }
 
-void ProxyReload::reload() {
-    auto config = runtime::reload_config(running_, needed_);
-    if (!config) return;
-    try {
-        ProxySettings settings = proxy_settings(*config);
-        proxy_.apply_reloaded(std::move(settings));
-        runtime::apply_log_settings(*config);
-        running_ = std::move(*config);
-    } catch (const std::exception& e) {
-        log::event(log::Level::error, "config.reload_refused", e.what(),
-                   {{"config", running_.file()}});
-    }
-}
+void ProxyReload::reload() { reloader_.reload(); }
 
 }  // namespace cusax::sip_proxy

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "shared/config/config.hpp"
+#include "shared/runtime/config_reload.hpp"
 #include "sip-proxy/stateless_proxy.hpp"
 
 namespace cusax::sip_proxy {
@@ -34,9 +35,7 @@ class ProxyReload {
     static int on_readable(su_root_magic_t*, su_wait_t*, su_wakeup_arg_t* arg);
 
     su_root_t* root_;
-    config::Config running_;
-    std::vector<std::string> needed_;
-    StatelessProxy& proxy_;
+    runtime::ConfigReloader reloader_;
     int pipe_[2] = {-1, -1};
     su_wait_t wait_[1];
     int registration_ = -1;

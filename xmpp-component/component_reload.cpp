@@ -2,8 +2,6 @@
 
 #include <csignal>
 
-#include "shared/log/log.hpp"
-#include "shared/runtime/config_reload.hpp"
 #include "xmpp-component/component_config.hpp"
 
 namespace cusax::xmpp {
@@ -21,9 +19,10 @@ void StanzaRouter::apply_reloaded(const DirectorySettings& fresh, SearchLimits l
 ComponentReload::ComponentReload(boost::asio::io_context& io, config::Config running,
                                  std::vector<std::string> needed, StanzaRouter& router)
     : signal_(io, SIGHUP),
-      running_(std::move(running)),
-      needed_(std::move(needed)),
-      router_(router) {
+      reloader_(std::move(running), std::move(needed), [&router](const config::Config& config) {
+          const ComponentConfig settings = component_config(config);
+          router.apply_reloaded(settings.directory, settings.search);
+      }) {
     wait();
 }
 
@@ -37,18 +36,6 @@ void ComponentReload::wait() {
 
 void ComponentReload::stop() { signal_.cancel(); }
 
-void ComponentReload::reload() {
-    auto config = runtime::reload_config(running_, needed_);
-    if (!config) return;
-    try {
-        const ComponentConfig settings = component_config(*config);
-        router_.apply_reloaded(settings.directory, settings.search);
-        runtime::apply_log_settings(*config);
-        running_ = std::move(*config);
-    } catch (const std::exception& e) {
-        log::event(log::Level::error, "config.reload_refused", e.what(),
-                   {{"config", running_.file()}});
-    }
-}
+void ComponentReload::reload() { reloader_.reload(); }
 
 }  // namespace cusax::xmpp

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "shared/config/config.hpp"
+#include "shared/runtime/config_reload.hpp"
 #include "xmpp-component/asio_include.hpp"
 #include "xmpp-component/stanza_router.hpp"
 
@@ -30,9 +31,7 @@ class ComponentReload {
     void wait();
 
     boost::asio::signal_set signal_;
-    config::Config running_;
-    std::vector<std::string> needed_;
-    StanzaRouter& router_;
+    runtime::ConfigReloader reloader_;
 };
 
 }  // namespace cusax::xmpp

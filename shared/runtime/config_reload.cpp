@@ -3,20 +3,12 @@
 #include <algorithm>
 
 #include "shared/config/config_loader.hpp"
+#include "shared/config/settings_values.hpp"
 #include "shared/config/shared_sections.hpp"
 #include "shared/log/log.hpp"
 
 namespace cusax::runtime {
 namespace {
-
-std::string join(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& item : items) {
-        if (!out.empty()) out += ", ";
-        out += item;
-    }
-    return out;
-}
 
 bool contains(const std::vector<std::string>& list, const std::string& item) {
     return std::find(list.begin(), list.end(), item) != list.end();
@@ -64,20 +56,38 @@ std::optional<config::Config> reload_config(const config::Config& running,
         return std::nullopt;
     }
     if (!decision->kept.empty())
-        log::event(log::Level::warn, "config.restart_needed",
-                   "SIGHUP: these keys changed but take effect only after a restart; their "
-                   "previous values stay",
-                   {{"config", running.file()}, {"keys", join(decision->kept)}});
-    log::event(log::Level::info, "config.reloaded",
-               decision->applied.empty() ? "SIGHUP: no reloadable key changed"
-                                         : "SIGHUP: new values apply from the next request",
-               {{"config", running.file()}, {"keys", join(decision->applied)}});
+        log::event(
+            log::Level::warn, "config.restart_needed",
+            "SIGHUP: these keys changed but take effect only after a restart; their "
+            "previous values stay",
+            {{"config", running.file()}, {"keys", config::detail::join_list(decision->kept)}});
+    log::event(
+        log::Level::info, "config.reloaded",
+        decision->applied.empty() ? "SIGHUP: no reloadable key changed"
+                                  : "SIGHUP: new values apply from the next request",
+        {{"config", running.file()}, {"keys", config::detail::join_list(decision->applied)}});
     return std::move(decision->config);
 }
 
 void apply_log_settings(const config::Config& config) {
     const auto settings = config::log_settings(config, "");
     log::reconfigure(settings.level, settings.format);
+}
+
+ConfigReloader::ConfigReloader(config::Config running, std::vector<std::string> needed, Apply apply)
+    : running_(std::move(running)), needed_(std::move(needed)), apply_(std::move(apply)) {}
+
+void ConfigReloader::reload() {
+    auto config = reload_config(running_, needed_);
+    if (!config) return;
+    try {
+        apply_(*config);
+        apply_log_settings(*config);
+        running_ = std::move(*config);
+    } catch (const std::exception& e) {
+        log::event(log::Level::error, "config.reload_refused", e.what(),
+                   {{"config", running_.file()}});
+    }
 }
 
 }  // namespace cusax::runtime

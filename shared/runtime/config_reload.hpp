@@ -6,6 +6,7 @@
 //
 // The daemons call reload_config() on the thread that serves requests and apply the Config it
 // returns there, so a request sees either the old or the new settings, never a mix.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,5 +38,24 @@ std::optional<config::Config> reload_config(const config::Config& running,
 
 // [log] level and format of `config` applied to the running logger.
 void apply_log_settings(const config::Config& config);
+
+// What a daemon keeps for SIGHUP: the configuration it runs on, and how to apply a new one.
+class ConfigReloader {
+  public:
+    // Applies the program's own reloadable settings of a Config; builds everything before it
+    // changes anything, and throws to refuse the Config (nothing changed).
+    using Apply = std::function<void(const config::Config&)>;
+
+    ConfigReloader(config::Config running, std::vector<std::string> needed, Apply apply);
+
+    // reload_config(), then `apply` and the log settings; on a refusal the daemon runs on as
+    // before (logged as config.reload_refused).
+    void reload();
+
+  private:
+    config::Config running_;
+    std::vector<std::string> needed_;
+    Apply apply_;
+};
 
 }  // namespace cusax::runtime

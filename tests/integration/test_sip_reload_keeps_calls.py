@@ -18,43 +18,10 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "sip"))
-from sipkit import CUSAXCTL, Scenario, free_port
+from sipkit import CUSAXCTL, Scenario, free_port, scenario_from_template
 
 PSTN = "0891234@example.com"
 
-BLOCKED = """<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="cusax caller, refused">
-  <send retrans="500">
-    <![CDATA[
-      INVITE sip:%(uri)s SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-      From: <sip:alice@example.com>;tag=[pid]SIPpTag00[call_number]
-      To: <sip:%(uri)s>
-      Call-ID: [call_id]
-      CSeq: 1 INVITE
-      Contact: <sip:alice@[local_ip]:[local_port];transport=[transport]>
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv response="100" optional="true"/>
-  <recv response="403"/>
-  <send>
-    <![CDATA[
-      ACK sip:%(uri)s SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch-3];rport
-      From: <sip:alice@example.com>;tag=[pid]SIPpTag00[call_number]
-      [last_To:]
-      Call-ID: [call_id]
-      CSeq: 1 ACK
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
-</scenario>
-"""
 
 s = Scenario("sip-reload")
 s.bindings()
@@ -109,11 +76,12 @@ s.check(re.search(r"config\.restart_needed .*keys=\"\[sip-proxy\] listen\"", log
         "listen not named as needing a restart")
 
 
+refused_xml = scenario_from_template(s, "caller_rejected.xml.in", CODE=403)
+
+
 def pstn_call_refused(name):
-    with open(s.path(name + ".xml"), "w") as f:
-        f.write(BLOCKED % {"uri": PSTN})
-    caller = s.sipp(name, s.path(name + ".xml"), "127.0.0.1", free_port(),
-                    "127.0.0.1:%d" % proxy_port, timeout=10)
+    caller = s.sipp(name, refused_xml, "127.0.0.1", free_port(), "127.0.0.1:%d" % proxy_port,
+                    csv=[PSTN, ""], timeout=10)
     return s.wait(caller) == 0
 
 
