@@ -6,6 +6,7 @@
 
 #include "cusaxctl/command_doctor.hpp"
 #include "cusaxctl/command_error.hpp"
+#include "cusaxctl/command_reload.hpp"
 #include "cusaxctl/ctl_context.hpp"
 #include "cusaxctl/ctl_settings.hpp"
 #include "shared/log/log.hpp"
@@ -34,6 +35,7 @@ constexpr CommandEntry kCommands[] = {
     {"sync-vcards", command_sync_vcards, "put SIP addresses back into users' vCard4 now"},
     {"export", command_export, "write every binding as CSV"},
     {"stats", command_stats, "show the daemons' counters"},
+    {"reload", command_reload, "make the running daemons read the configuration again"},
     {"doctor", command_doctor, "check the deployment end to end, with a fix for each problem"},
 };
 

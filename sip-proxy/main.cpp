@@ -16,6 +16,7 @@
 #include "shared/runtime/daemon_runtime.hpp"
 #include "sip-proxy/proxy_config.hpp"
 #include "sip-proxy/proxy_metrics.hpp"
+#include "sip-proxy/proxy_reload.hpp"
 #include "sip-proxy/sofia_handles.hpp"
 #include "sip-proxy/stateless_proxy.hpp"
 
@@ -38,6 +39,7 @@ void on_signal(int) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    std::signal(SIGHUP, SIG_IGN);  // until ProxyReload listens: a reload racing start-up
     const config::ProgramInfo info{
         .name = "cusax-sip-proxy",
         .description =
@@ -62,6 +64,7 @@ int main(int argc, char** argv) {
             root.get(), settings, [&runtime] { return runtime.snapshot(); }, runtime.counters());
         // /metrics and /health ([metrics] sip_proxy_listen), served from a thread of their own.
         sip_proxy::ProxyMetrics metrics(*cli.config, runtime, proxy, root.get());
+        sip_proxy::ProxyReload reload(root.get(), *cli.config, info.needed_sections, proxy);
         g_root = root.get();
         std::signal(SIGINT, on_signal);
         std::signal(SIGTERM, on_signal);

@@ -17,6 +17,7 @@
 #include "xmpp-component/asio_include.hpp"
 #include "xmpp-component/component_config.hpp"
 #include "xmpp-component/component_metrics.hpp"
+#include "xmpp-component/component_reload.hpp"
 #include "xmpp-component/component_stream.hpp"
 #include "xmpp-component/delegation_feature.hpp"
 #include "xmpp-component/handler_list.hpp"
@@ -28,7 +29,7 @@ using namespace cusax;
 
 namespace {
 
-int run(const config::Config& config) {
+int run(const config::Config& config, const std::vector<std::string>& needed_sections) {
     auto settings = xmpp::component_config(config);
     // Before the runtime: the store watcher (in the runtime) posts work here until it stops.
     boost::asio::io_context io;
@@ -93,6 +94,7 @@ int run(const config::Config& config) {
         });
     };
     wait_resync();
+    xmpp::ComponentReload reload(io, config, needed_sections, *service);  // SIGHUP
     boost::asio::signal_set signals(io, SIGTERM, SIGINT);
     signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
         if (ec) return;
@@ -102,6 +104,7 @@ int run(const config::Config& config) {
         metrics.stop();
         vcard4_timer.cancel();
         resync_signal.cancel();
+        reload.stop();
     });
     stream.start();
     io.run();
@@ -116,6 +119,7 @@ int main(int argc, char** argv) {
     // Until run() listens for it, a SIGUSR2 (`cusaxctl sync-vcards` racing the start-up) must
     // not end the process, as its default action would.
     std::signal(SIGUSR2, SIG_IGN);
+    std::signal(SIGHUP, SIG_IGN);  // likewise a reload (ComponentReload listens from then on)
     config::ProgramInfo info;
     info.name = "cusax-xmpp-component";
     info.description =
@@ -126,7 +130,7 @@ int main(int argc, char** argv) {
     auto cli = config::parse_command_line(info, argc, argv, std::cout, std::cerr);
     if (cli.exit_code) return *cli.exit_code;
     try {
-        return run(*cli.config);
+        return run(*cli.config, info.needed_sections);
     } catch (const std::exception& e) {
         log::event(log::Level::critical, "xmpp.startup_failed", e.what());
         log::flush();

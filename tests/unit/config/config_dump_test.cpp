@@ -108,7 +108,7 @@ TEST(MarkdownReference, OneTablePerSectionWithEveryKey) {
               std::string::npos);
     EXPECT_NE(text.find("\n| `secret` | string, secret | *required* | "), std::string::npos);
     EXPECT_NE(text.find("\n| `file` | path | *(empty)* | "), std::string::npos);
-    EXPECT_NE(text.find("\n| `format` | enumeration: `text`, `json` | `text` | "),
+    EXPECT_NE(text.find("\n| `format` | enumeration: `text`, `json`, reloads | `text` | "),
               std::string::npos);
 }
 
