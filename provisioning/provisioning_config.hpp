@@ -1,0 +1,16 @@
+#pragma once
+// The [provisioning] section of a loaded configuration as cusax-provisioning takes it. Values
+// are already valid (the loader checked every key against the table in
+// provisioning_config.cpp).
+#include "provisioning/provisioning_settings.hpp"
+#include "shared/config/config.hpp"
+#include "shared/config/config_schema.hpp"
+
+namespace cusax::provisioning {
+
+// The section's declaration, for the catalog of every section (config-catalog/).
+config::SectionDecl provisioning_config_section();
+
+ProvisioningSettings provisioning_config(const config::Config& config);
+
+}  // namespace cusax::provisioning
