@@ -11,8 +11,9 @@ constexpr AttemptLimiter::Duration saturated_retry{1000};
 
 }  // namespace
 
+// Quiet: no failure, and no lock, for lockout_max (a lock-out is not a quiet time).
 bool AttemptLimiter::forgettable(const Entry& e, Clock::time_point now) const {
-    return e.pending == 0 && now >= e.locked_until && now - e.last_failure >= limits_.lockout_max;
+    return e.pending == 0 && now - std::max(e.last_failure, e.locked_until) >= limits_.lockout_max;
 }
 
 bool AttemptLimiter::make_room(Clock::time_point now) {
@@ -43,9 +44,7 @@ AttemptLimiter::Admission AttemptLimiter::admit(std::string_view key, Clock::tim
     if (now < e.locked_until) {
         return {Verdict::locked, std::chrono::ceil<Duration>(e.locked_until - now)};
     }
-    if (e.pending == 0 && now - e.last_failure >= limits_.lockout_max) {
-        e = Entry{};  // quiet for lockout_max: a fresh start, lock-outs forgotten too
-    }
+    if (forgettable(e, now)) e = Entry{};  // a fresh start, lock-outs forgotten too
     if (e.failures + e.pending >= limits_.max_failures) return {Verdict::saturated, saturated_retry};
     ++e.pending;
     return {};

@@ -5,8 +5,8 @@
 // An attempt is admitted only while the failures of its key plus the attempts still being
 // checked stay below the limit, so that parallel requests cannot carry more guesses to the
 // XMPP server than the limit allows. Reaching the limit locks the key for `lockout`, the next
-// time for twice that, and so on up to `lockout_max`; a key with no failure for `lockout_max`
-// starts afresh.
+// time for twice that, and so on up to `lockout_max`; a key with neither a failure nor a lock
+// for `lockout_max` starts afresh.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>

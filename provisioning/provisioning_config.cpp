@@ -145,7 +145,7 @@ const config::SettingsTable<ProvisioningSettings>& table() {
                 "First lock-out (429 with Retry-After); each next one doubles.",
                 {.min = 1000, .max = 24 * 3600 * 1000}),
             key("lockout_max", attempts(&AttemptSettings::lockout_max),
-                "Longest lock-out; a key with no failure for this long starts afresh.",
+                "Longest lock-out; a key with no failure and no lock-out for this long starts afresh.",
                 {.min = 1000, .max = 7 * 24 * 3600 * 1000LL}),
             key("max_header_size", http(&HttpSettings::max_header_size),
                 "Largest request header accepted; larger: 431.",
