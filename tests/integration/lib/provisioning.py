@@ -23,10 +23,9 @@ import signal
 import ssl
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cusax_xmpp import (BUILD, LOCAL, SOURCE, Scenario, check, free_port, port_open, read,  # noqa: E402
+from cusax_xmpp import (BUILD, LOCAL, SOURCE, Scenario, check, free_port, read,  # noqa: E402
                         stop_process, wait_for)
 
 PROVISIONING = os.path.join(BUILD, "provisioning", "cusax-provisioning")
@@ -185,8 +184,7 @@ class ProvisioningScenario(Scenario):
 
     # -- clients --
     def tls_context(self):
-        ctx = ssl.create_default_context(cafile=self.ca)
-        return ctx
+        return ssl.create_default_context(cafile=self.ca)
 
     def connection(self, timeout=30):
         return http.client.HTTPSConnection("localhost", self.https_port, timeout=timeout,
@@ -232,10 +230,3 @@ def validate_profile(doc):
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.Draft202012Validator(schema).validate(doc)
 
-
-def port_is_open(port):
-    return port_open(port)
-
-
-def now():
-    return time.monotonic()
