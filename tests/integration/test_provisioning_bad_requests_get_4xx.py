@@ -13,7 +13,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from cusax_xmpp import LOCAL, check, wait_for  # noqa: E402
+from cusax_xmpp import LOCAL, check  # noqa: E402
 from provisioning import ProvisioningScenario  # noqa: E402
 
 REQUEST_TIMEOUT_S = 3
