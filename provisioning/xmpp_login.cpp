@@ -185,7 +185,8 @@ class XmppLogin : public std::enable_shared_from_this<XmppLogin> {
         close();
     }
 
-    // Ends the stream politely when it is up, and closes the socket in any case.
+    // Ends the stream politely when it is up (</stream:stream>, then TLS close_notify), and
+    // closes the socket in any case, within close_grace.
     void close() {
         auto self = shared_from_this();
         deadline_.cancel();
@@ -195,15 +196,16 @@ class XmppLogin : public std::enable_shared_from_this<XmppLogin> {
         deadline_.async_wait([this, self](error_code ec) {
             if (!ec) shut();
         });
+        if (!parser_) return shut();
         out_ = "</stream:stream>";
-        auto closed = [this, self](error_code, std::size_t) { shut(); };
-        if (tls_) {
-            asio::async_write(stream_, asio::buffer(out_), closed);
-        } else if (parser_) {
-            asio::async_write(socket(), asio::buffer(out_), closed);
-        } else {
-            shut();
+        if (!tls_) {
+            return asio::async_write(socket(), asio::buffer(out_),
+                                     [this, self](error_code, std::size_t) { shut(); });
         }
+        asio::async_write(stream_, asio::buffer(out_), [this, self](error_code ec, std::size_t) {
+            if (ec) return shut();
+            stream_.async_shutdown([this, self](error_code) { shut(); });
+        });
     }
 
     void shut() {
