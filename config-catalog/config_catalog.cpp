@@ -9,7 +9,8 @@
 namespace cusax::config_catalog {
 
 const config::Schema& all_sections() {
-    static const config::Schema schema{config::log_section(), config::store_section(),
+    static const config::Schema schema{config::log_section(),
+                                       config::store_section(),
                                        sip_proxy::proxy_config_section(),
                                        xmpp::component_config_section(),
                                        provisioning::provisioning_config_section(),

@@ -12,9 +12,9 @@
 namespace cusax::provisioning {
 
 HttpAnswer unauthorized();  // 401 with the Basic challenge
-HttpAnswer too_many_attempts(std::chrono::milliseconds retry_after);  // 429, RFC 6585 §4
+HttpAnswer too_many_attempts(std::chrono::milliseconds retry_after);    // 429, RFC 6585 §4
 HttpAnswer service_unavailable(std::chrono::milliseconds retry_after);  // 503
-HttpAnswer method_not_allowed();  // 405, Allow: GET, HEAD
+HttpAnswer method_not_allowed();                                        // 405, Allow: GET, HEAD
 
 // 200 with the profile in the format asked for (profile_json.hpp or linphone_xml.hpp).
 HttpAnswer profile_answer(Resource resource, const Profile& profile,

@@ -45,7 +45,8 @@ AttemptLimiter::Admission AttemptLimiter::admit(std::string_view key, Clock::tim
         return {Verdict::locked, std::chrono::ceil<Duration>(e.locked_until - now)};
     }
     if (forgettable(e, now)) e = Entry{};  // a fresh start, lock-outs forgotten too
-    if (e.failures + e.pending >= limits_.max_failures) return {Verdict::saturated, saturated_retry};
+    if (e.failures + e.pending >= limits_.max_failures)
+        return {Verdict::saturated, saturated_retry};
     ++e.pending;
     return {};
 }

@@ -20,6 +20,6 @@ bool listed_address(std::string_view address, const std::vector<std::string>& li
 // the one the terminator appended (earlier entries are the client's own word). The peer must be
 // one of `terminators`; nullopt when it is not, or the header holds no address last.
 std::optional<std::string> forwarded_client(std::string_view peer, std::string_view forwarded_for,
-                                             const std::vector<std::string>& terminators);
+                                            const std::vector<std::string>& terminators);
 
 }  // namespace cusax::provisioning

@@ -71,10 +71,9 @@ class HttpSession : public HttpSessionBase,
         // A slow client gets no more time by sending slowly: the whole request is due at once.
         lowest().expires_after(first_ ? context_.settings->request_timeout
                                       : context_.settings->idle_timeout);
-        http::async_read(stream_, buffer_, *parser_,
-                         [self = this->shared_from_this()](error_code ec, std::size_t) {
-                             self->on_read(ec);
-                         });
+        http::async_read(
+            stream_, buffer_, *parser_,
+            [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
     }
 
     void on_read(error_code ec) {
@@ -111,8 +110,7 @@ class HttpSession : public HttpSessionBase,
         const bool head = req.method() == http::verb::head;
         const bool keep_alive = req.keep_alive();
         context_.service->handle(
-            facts, source,
-            [self = this->shared_from_this(), head, keep_alive](HttpAnswer answer) {
+            facts, source, [self = this->shared_from_this(), head, keep_alive](HttpAnswer answer) {
                 self->write(std::move(answer), head, keep_alive);
             });
     }
@@ -134,19 +132,21 @@ class HttpSession : public HttpSessionBase,
         // Profiles are one user's; nothing here is for a shared cache.
         response_.set(http::field::cache_control, "no-store");
         response_.set("X-Content-Type-Options", "nosniff");
-        if constexpr (tls) response_.set(http::field::strict_transport_security, "max-age=31536000");
+        if constexpr (tls)
+            response_.set(http::field::strict_transport_security, "max-age=31536000");
         for (auto& [name, value] : answer.headers) response_.set(name, value);
         const auto length = answer.body.size();
         if (!head) response_.body() = std::move(answer.body);
         response_.content_length(length);
         response_.keep_alive(keep_alive);
         lowest().expires_after(context_.settings->request_timeout);
-        http::async_write(stream_, response_,
-                          [self = this->shared_from_this(), keep_alive](error_code ec, std::size_t) {
-                              if (ec || !keep_alive) return self->close_now();
-                              self->first_ = false;
-                              self->read();
-                          });
+        http::async_write(
+            stream_, response_,
+            [self = this->shared_from_this(), keep_alive](error_code ec, std::size_t) {
+                if (ec || !keep_alive) return self->close_now();
+                self->first_ = false;
+                self->read();
+            });
     }
 
     // The connection ended without a request to answer: closed by the client, timed out,

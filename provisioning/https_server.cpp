@@ -59,17 +59,17 @@ HttpsServer::HttpsServer(asio::io_context& io, const HttpSettings& settings,
     const std::size_t per_source = settings.plain_http_from.empty()
                                        ? settings.max_connections_per_address
                                        : settings.max_connections;
-    context_ = SessionContext{
-        std::make_shared<SessionRegistry>(settings.max_connections, per_source), &service,
-        &settings, &counters};
+    context_ =
+        SessionContext{std::make_shared<SessionRegistry>(settings.max_connections, per_source),
+                       &service, &settings, &counters};
     tcp::resolver resolver(io);
     for (const auto& entry : settings.listen) {
         const auto [host, port] = split_endpoint(entry);
         error_code ec;
         const auto results = resolver.resolve(host, port, tcp::resolver::passive, ec);
         if (ec || results.empty()) {
-            throw std::runtime_error("[provisioning] listen " + entry + ": cannot resolve: " +
-                                     ec.message());
+            throw std::runtime_error("[provisioning] listen " + entry +
+                                     ": cannot resolve: " + ec.message());
         }
         const tcp::endpoint endpoint = *results.begin();
         auto acceptor = std::make_unique<tcp::acceptor>(io);
@@ -125,7 +125,8 @@ void HttpsServer::admit(tcp::socket socket) {
         if (!listed_address(peer, settings_.plain_http_from)) {
             counters.connections_refused.add();
             refused_log().event(log::Level::warn, "provisioning.connection_refused",
-                                "plain HTTP from a host not in plain_http_from", {{"source", peer}});
+                                "plain HTTP from a host not in plain_http_from",
+                                {{"source", peer}});
             return;
         }
     }

@@ -47,9 +47,9 @@ std::string linphone_xml(const Profile& p, std::string_view typed_password) {
     XmlElement config("config", std::string(lpconfig_ns));
     config.add(std::move(Section("sip").entry("default_proxy", "0").element));
 
-    const std::string identity = p.display_name.empty()
-                                     ? "<" + p.aor + ">"
-                                     : text::quoted_single_line(p.display_name) + " <" + p.aor + ">";
+    const std::string identity =
+        p.display_name.empty() ? "<" + p.aor + ">"
+                               : text::quoted_single_line(p.display_name) + " <" + p.aor + ">";
     Section proxy("proxy_0");
     proxy.entry("reg_identity", identity)
         .entry("reg_proxy", hop(p.registrar, p.transport))

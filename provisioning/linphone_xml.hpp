@@ -8,7 +8,7 @@
 // registrar, transport and outbound proxy; auth_info_0 with the user; presence switched off
 // (no PUBLISH, no friend-list subscriptions) when the operator says so. liblinphone 5.1 has no
 // configuration entry that switches SIP messaging off (only an API call does), so "messaging"
-// cannot be carried here; docs say so. The password is in it only with sip_password = same,
+// cannot be carried here; the README says so. The password is in it only with sip_password = same,
 // and then it is the one the user typed to fetch this document: a client needs it to
 // register, and it came from the client over the same TLS connection.
 #include <string>

@@ -38,8 +38,9 @@ LoginDialogue::LoginDialogue(std::string local, std::string domain, std::string 
       nonce_(std::move(nonce)) {}
 
 std::string LoginDialogue::stream_header() const {
-    std::string out = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
-                      "xmlns:stream='http://etherx.jabber.org/streams' version='1.0' to='";
+    std::string out =
+        "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
+        "xmlns:stream='http://etherx.jabber.org/streams' version='1.0' to='";
     xmpp::append_escaped_attribute(out, domain_);
     return out + "'>";
 }
@@ -55,7 +56,8 @@ LoginDialogue::Step LoginDialogue::end(LoginOutcome outcome, std::string why) {
 
 LoginDialogue::Step LoginDialogue::on_stream_header(const xmpp::StreamHeader& header) {
     if (header.xmlns != xmpp::ns::client) {
-        return end(LoginOutcome::unavailable, "the server opened a stream that is not jabber:client");
+        return end(LoginOutcome::unavailable,
+                   "the server opened a stream that is not jabber:client");
     }
     return {};
 }
@@ -110,10 +112,13 @@ LoginDialogue::Step LoginDialogue::on_features(const xmpp::XmlElement& features)
     }
     const ScramHash hash = sha256 ? ScramHash::sha256 : ScramHash::sha1;
     scram_ = std::make_unique<ScramClient>(hash, local_, std::move(password_), nonce_);
+    mechanism_ = mechanism_name(hash);
     password_.clear();
     phase_ = Phase::challenge;
-    return Step{sasl_element("auth", scram_->client_first(), mechanism_name(hash)), false,
-                std::nullopt, {}};
+    return Step{sasl_element("auth", scram_->client_first(), mechanism_name(hash)),
+                false,
+                std::nullopt,
+                {}};
 }
 
 LoginDialogue::Step LoginDialogue::on_sasl(const xmpp::XmlElement& stanza) {
@@ -123,17 +128,19 @@ LoginDialogue::Step LoginDialogue::on_sasl(const xmpp::XmlElement& stanza) {
         const std::string condition = stanza.children.empty() ? "" : stanza.children[0].name;
         if (condition == "not-authorized" || condition == "account-disabled" ||
             condition == "credentials-expired") {
-            return end(LoginOutcome::rejected, "the server refused the password (" + condition + ")");
+            return end(LoginOutcome::rejected,
+                       "the server refused the password (" + condition + ")");
         }
         return end(LoginOutcome::unavailable, "SASL failure: " + condition);
     }
     if (phase_ == Phase::challenge && stanza.name == "challenge") {
         const auto server_first = payload(stanza);
         std::string why;
-        auto final_message = server_first ? scram_->client_final(*server_first, &why) : std::nullopt;
+        auto final_message =
+            server_first ? scram_->client_final(*server_first, &why) : std::nullopt;
         if (!final_message) {
             return end(LoginOutcome::unavailable,
-                        "bad SCRAM challenge: " + (why.empty() ? "not base64" : why));
+                       "bad SCRAM challenge: " + (why.empty() ? "not base64" : why));
         }
         phase_ = Phase::final_answer;
         return Step{sasl_element("response", *final_message), false, std::nullopt, {}};
@@ -145,8 +152,8 @@ LoginDialogue::Step LoginDialogue::on_sasl(const xmpp::XmlElement& stanza) {
         if (server_final && !server_final->empty()) {
             if (!scram_->server_final_ok(*server_final)) {
                 return end(LoginOutcome::unavailable,
-                            "the server's SCRAM signature is wrong: it does not hold the user's "
-                            "credentials");
+                           "the server's SCRAM signature is wrong: it does not hold the user's "
+                           "credentials");
             }
             server_verified_ = true;
         }
@@ -156,7 +163,7 @@ LoginDialogue::Step LoginDialogue::on_sasl(const xmpp::XmlElement& stanza) {
         if (!server_verified_) {
             return end(LoginOutcome::unavailable, "success without the server's SCRAM signature");
         }
-        return end(LoginOutcome::accepted, "password accepted");
+        return end(LoginOutcome::accepted, "password accepted (" + std::string(mechanism_) + ")");
     }
     return end(LoginOutcome::unavailable, "SASL <" + stanza.name + "> out of turn");
 }

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "provisioning/login_gate.hpp"
 #include "provisioning/scram.hpp"
@@ -30,10 +31,10 @@ class LoginDialogue {
     std::string stream_header() const;
 
     struct Step {
-        std::string send;                    // bytes to write, may be empty
-        bool start_tls = false;              // after writing: TLS handshake, then a new stream
+        std::string send;                     // bytes to write, may be empty
+        bool start_tls = false;               // after writing: TLS handshake, then a new stream
         std::optional<LoginOutcome> outcome;  // the check is over
-        std::string detail;                  // for the log: why (never the password)
+        std::string detail;                   // for the log: why (never the password)
     };
     Step on_stream_header(const xmpp::StreamHeader& header);
     Step on_stanza(const xmpp::XmlElement& stanza);
@@ -55,6 +56,7 @@ class LoginDialogue {
     std::string nonce_;
     Phase phase_ = Phase::features;
     std::unique_ptr<ScramClient> scram_;
+    std::string_view mechanism_;  // for the log
     bool server_verified_ = false;
 };
 

@@ -25,11 +25,11 @@ LoginGate::LoginGate(const AttemptSettings& attempts, std::size_t max_concurrent
       max_concurrent_(max_concurrent),
       unavailable_hold_(unavailable_hold) {}
 
-std::variant<LoginGate::Attempt, LoginGate::Refused> LoginGate::begin(
-    std::string_view typed_user, std::string_view address_key, Clock::time_point now) {
+std::variant<LoginGate::Attempt, LoginGate::Refused> LoginGate::begin(std::string_view typed_user,
+                                                                      std::string_view address_key,
+                                                                      Clock::time_point now) {
     if (now < unavailable_until_) {
-        return Refused{Refusal::unavailable,
-                       std::chrono::ceil<Duration>(unavailable_until_ - now)};
+        return Refused{Refusal::unavailable, std::chrono::ceil<Duration>(unavailable_until_ - now)};
     }
     if (in_flight_ >= max_concurrent_) return Refused{Refusal::busy, busy_retry};
     // The address first: a locked-out source does not get to count against a user.

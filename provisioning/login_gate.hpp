@@ -44,8 +44,8 @@ class LoginGate {
     };
 
     // typed_user: the id as the client sent it; address_key: client_address.hpp.
-    std::variant<Attempt, Refused> begin(std::string_view typed_user,
-                                         std::string_view address_key, Clock::time_point now);
+    std::variant<Attempt, Refused> begin(std::string_view typed_user, std::string_view address_key,
+                                         Clock::time_point now);
     // Once per admitted attempt.
     void finish(const Attempt& attempt, LoginOutcome outcome, Clock::time_point now);
 

@@ -52,8 +52,9 @@ int run(const config::Config& config) {
     provisioning::HttpsServer server(io, settings.http, service, counters);
     for (const auto& endpoint : server.local_endpoints()) {
         log::event(log::Level::info, "provisioning.listening",
-                   settings.http.plain_http_from.empty() ? "HTTPS" : "plain HTTP behind TLS "
-                                                                     "terminators",
+                   settings.http.plain_http_from.empty() ? "HTTPS"
+                                                         : "plain HTTP behind TLS "
+                                                           "terminators",
                    {{"address", endpoint.address().to_string()},
                     {"port", std::to_string(endpoint.port())}});
     }

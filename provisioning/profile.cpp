@@ -4,9 +4,12 @@ namespace cusax::provisioning {
 
 std::string_view to_string(SipTransport transport) {
     switch (transport) {
-        case SipTransport::udp: return "udp";
-        case SipTransport::tcp: return "tcp";
-        case SipTransport::tls: return "tls";
+        case SipTransport::udp:
+            return "udp";
+        case SipTransport::tcp:
+            return "tcp";
+        case SipTransport::tls:
+            return "tls";
     }
     return "tls";
 }

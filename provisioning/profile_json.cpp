@@ -5,9 +5,8 @@
 namespace cusax::provisioning {
 
 std::string profile_json(const Profile& p) {
-    nlohmann::ordered_json sip{{"aor", p.aor},
-                               {"domain", p.sip_domain},
-                               {"registrar", p.registrar}};
+    nlohmann::ordered_json sip{
+        {"aor", p.aor}, {"domain", p.sip_domain}, {"registrar", p.registrar}};
     if (!p.outbound_proxy.empty()) sip["outbound_proxy"] = p.outbound_proxy;
     sip["transport"] = to_string(p.transport);
     sip["auth_user"] = p.auth_user;

@@ -51,11 +51,10 @@ std::vector<config::KeyProblem> check(const ProvisioningSettings& s, const confi
         }
     }
     if (s.attempts.lockout > s.attempts.lockout_max) {
-        problems.push_back(
-            {config.is_set("provisioning", "lockout") ? "lockout" : "lockout_max",
-             "lockout (" + config::format_duration(s.attempts.lockout) +
-                 ") is longer than lockout_max (" +
-                 config::format_duration(s.attempts.lockout_max) + ")"});
+        problems.push_back({config.is_set("provisioning", "lockout") ? "lockout" : "lockout_max",
+                            "lockout (" + config::format_duration(s.attempts.lockout) +
+                                ") is longer than lockout_max (" +
+                                config::format_duration(s.attempts.lockout_max) + ")"});
     }
     if (s.http.max_connections_per_address > s.http.max_connections) {
         problems.push_back({"max_connections_per_address", "is above max_connections"});
@@ -145,7 +144,8 @@ const config::SettingsTable<ProvisioningSettings>& table() {
                 "First lock-out (429 with Retry-After); each next one doubles.",
                 {.min = 1000, .max = 24 * 3600 * 1000}),
             key("lockout_max", attempts(&AttemptSettings::lockout_max),
-                "Longest lock-out; a key with no failure and no lock-out for this long starts afresh.",
+                "Longest lock-out; a key with no failure and no lock-out for this long starts "
+                "afresh.",
                 {.min = 1000, .max = 7 * 24 * 3600 * 1000LL}),
             key("max_header_size", http(&HttpSettings::max_header_size),
                 "Largest request header accepted; larger: 431.",
@@ -164,8 +164,7 @@ const config::SettingsTable<ProvisioningSettings>& table() {
                 "Connections held at once; past it, the longest-waiting idle one is closed, or "
                 "the new one.",
                 {.min = 1, .max = 1000000}),
-            key("max_connections_per_address",
-                http(&HttpSettings::max_connections_per_address),
+            key("max_connections_per_address", http(&HttpSettings::max_connections_per_address),
                 "Connections one address (IPv6: its /64) may hold; past it, likewise.",
                 {.min = 1, .max = 1000000}),
         },

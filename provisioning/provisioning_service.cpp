@@ -58,11 +58,16 @@ void ProvisioningService::handle(const RequestFacts& request, const std::string&
         case Resource::webfinger: {
             counters_.requests_webfinger.add();
             HttpAnswer answer = webfinger_answer(target.query, *directory_);
-            (answer.status == 200 ? counters_.webfinger_found : counters_.webfinger_not_found).add();
+            (answer.status == 200 ? counters_.webfinger_found : counters_.webfinger_not_found)
+                .add();
             return reply(std::move(answer));
         }
-        case Resource::profile_json: counters_.requests_json.add(); break;
-        case Resource::linphone_xml: counters_.requests_linphone.add(); break;
+        case Resource::profile_json:
+            counters_.requests_json.add();
+            break;
+        case Resource::linphone_xml:
+            counters_.requests_linphone.add();
+            break;
     }
     login(resource, request.authorization, source, std::move(reply));
 }
@@ -80,7 +85,10 @@ void ProvisioningService::login(Resource resource, std::string_view authorizatio
                             log::Level level, std::string_view outcome, std::string_view jid,
                             std::string_view detail) {
         log::event(level, "provisioning.login", detail,
-                   {{"source", source}, {"user", user}, {"jid", jid}, {"outcome", outcome},
+                   {{"source", source},
+                    {"user", user},
+                    {"jid", jid},
+                    {"outcome", outcome},
                     {"format", format}});
     };
 
@@ -112,9 +120,9 @@ void ProvisioningService::login(Resource resource, std::string_view authorizatio
     const store::BindingView* binding = directory->find_user(credentials->user);
     auto state = std::make_shared<BasicCredentials>(std::move(*credentials));
 
-    auto finish = [this, resource, started, attempt = std::move(attempt), directory, binding,
-                   state, logged, reply = std::move(reply)](LoginOutcome outcome,
-                                                            const std::string& detail) mutable {
+    auto finish = [this, resource, started, attempt = std::move(attempt), directory, binding, state,
+                   logged, reply = std::move(reply)](LoginOutcome outcome,
+                                                     const std::string& detail) mutable {
         const auto now = Clock::now();
         gate_.finish(attempt, outcome, now);
         const std::string jid = binding ? std::string(binding->jid) : std::string();
@@ -145,8 +153,8 @@ void ProvisioningService::login(Resource resource, std::string_view authorizatio
         }
         if (now >= due) return reply(std::move(answer));
         auto timer = std::make_shared<asio::steady_timer>(io_, due);
-        timer->async_wait([timer, answer = std::move(answer), reply = std::move(reply)](
-                              const boost::system::error_code&) mutable {
+        timer->async_wait([timer, answer = std::move(answer),
+                           reply = std::move(reply)](const boost::system::error_code&) mutable {
             reply(std::move(answer));
         });
     };

@@ -39,8 +39,8 @@ std::optional<QueryParams> parse_query(std::string_view query) {
         if (item.empty()) continue;
         const auto eq = item.find('=');
         auto name = percent_decode(item.substr(0, eq));
-        auto value = percent_decode(eq == std::string_view::npos ? std::string_view{}
-                                                                 : item.substr(eq + 1));
+        auto value =
+            percent_decode(eq == std::string_view::npos ? std::string_view{} : item.substr(eq + 1));
         if (!name || !value) return std::nullopt;
         out.emplace_back(std::move(*name), std::move(*value));
     }

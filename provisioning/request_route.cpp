@@ -56,12 +56,14 @@ Resource route(std::string_view path, std::string_view accept,
                                                              : Resource::profile_json;
     }
     switch (wanted) {
-        case Resource::profile_json: return serves(formats, "json") ? wanted : Resource::not_found;
+        case Resource::profile_json:
+            return serves(formats, "json") ? wanted : Resource::not_found;
         case Resource::linphone_xml:
             return serves(formats, "linphone") ? wanted : Resource::not_found;
         case Resource::webfinger:
             return serves(formats, "webfinger") ? wanted : Resource::not_found;
-        case Resource::not_found: break;
+        case Resource::not_found:
+            break;
     }
     return Resource::not_found;
 }

@@ -144,7 +144,8 @@ std::optional<std::string> ScramClient::client_final(std::string_view server_fir
     const auto salt = base64_decode(*salt_b64);
     if (!salt || salt->empty()) return fail("bad salt");
     unsigned iterations = 0;
-    const auto [ptr, ec] = std::from_chars(count->data(), count->data() + count->size(), iterations);
+    const auto [ptr, ec] =
+        std::from_chars(count->data(), count->data() + count->size(), iterations);
     if (ec != std::errc{} || ptr != count->data() + count->size() || iterations == 0 ||
         iterations > max_iterations) {
         return fail("iteration count out of range");
@@ -174,8 +175,8 @@ bool ScramClient::server_final_ok(std::string_view server_final) const {
     if (!v) return false;
     const auto signature = base64_decode(*v);
     return signature && signature->size() == expected_server_signature_.size() &&
-           CRYPTO_memcmp(signature->data(), expected_server_signature_.data(),
-                         signature->size()) == 0;
+           CRYPTO_memcmp(signature->data(), expected_server_signature_.data(), signature->size()) ==
+               0;
 }
 
 }  // namespace cusax::provisioning

@@ -33,8 +33,7 @@ class ScramClient {
 
     // username: the SASL authentication identity (an XMPP local part); password: already
     // SASLprep'ed; nonce: scram_nonce(), given by tests.
-    ScramClient(ScramHash hash, std::string_view username, std::string password,
-                std::string nonce);
+    ScramClient(ScramHash hash, std::string_view username, std::string password, std::string nonce);
     ~ScramClient();  // wipes the password and the keys
     ScramClient(const ScramClient&) = delete;
     ScramClient& operator=(const ScramClient&) = delete;

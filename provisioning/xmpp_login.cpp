@@ -40,23 +40,24 @@ class XmppLogin : public std::enable_shared_from_this<XmppLogin> {
         deadline_.expires_after(settings_.timeout);
         deadline_.async_wait([this, self](error_code ec) {
             if (ec) return;
-            report(LoginOutcome::unavailable,
-                   "no answer from " + server() + " within " +
-                       std::to_string(settings_.timeout.count()) + " ms");
+            report(LoginOutcome::unavailable, "no answer from " + server() + " within " +
+                                                  std::to_string(settings_.timeout.count()) +
+                                                  " ms");
         });
         resolver_.async_resolve(
             settings_.host, std::to_string(settings_.port),
             [this, self](error_code ec, const tcp::resolver::results_type& results) {
                 if (reported_) return;
                 if (ec) return report(LoginOutcome::unavailable, "cannot resolve " + server());
-                asio::async_connect(socket(), results, [this, self](error_code ec2, const tcp::endpoint&) {
-                    if (reported_) return;
-                    if (ec2) {
-                        return report(LoginOutcome::unavailable,
-                                      "cannot connect to " + server() + ": " + ec2.message());
-                    }
-                    open_stream();
-                });
+                asio::async_connect(
+                    socket(), results, [this, self](error_code ec2, const tcp::endpoint&) {
+                        if (reported_) return;
+                        if (ec2) {
+                            return report(LoginOutcome::unavailable,
+                                          "cannot connect to " + server() + ": " + ec2.message());
+                        }
+                        open_stream();
+                    });
             });
     }
 
@@ -105,8 +106,8 @@ class XmppLogin : public std::enable_shared_from_this<XmppLogin> {
                                                          : "read failed: " + ec.message()));
             }
             if (!parser_->feed(std::string_view(in_.data(), n))) {
-                return apply(dialogue_.on_stream_end("unreadable stream: " +
-                                                     parser_->error()->detail));
+                return apply(
+                    dialogue_.on_stream_end("unreadable stream: " + parser_->error()->detail));
             }
             handle_events();
         };
@@ -252,9 +253,8 @@ asio::ssl::context make_xmpp_tls_context(const XmppAuthSettings& settings) {
     return ctx;
 }
 
-void check_password(asio::io_context& io, asio::ssl::context& tls,
-                    const XmppAuthSettings& settings, const std::string& jid, std::string password,
-                    LoginCallback done) {
+void check_password(asio::io_context& io, asio::ssl::context& tls, const XmppAuthSettings& settings,
+                    const std::string& jid, std::string password, LoginCallback done) {
     const auto at = jid.find('@');
     auto prepared = saslprep(password);
     OPENSSL_cleanse(password.data(), password.size());

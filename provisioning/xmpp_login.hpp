@@ -20,7 +20,7 @@ using LoginCallback = std::function<void(LoginOutcome outcome, const std::string
 
 // jid: the user's bare JID (from the binding store); password as the user typed it.
 void check_password(boost::asio::io_context& io, boost::asio::ssl::context& tls,
-                    const XmppAuthSettings& settings, const std::string& jid,
-                    std::string password, LoginCallback done);
+                    const XmppAuthSettings& settings, const std::string& jid, std::string password,
+                    LoginCallback done);
 
 }  // namespace cusax::provisioning

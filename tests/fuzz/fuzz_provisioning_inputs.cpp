@@ -33,8 +33,7 @@ const AccountDirectory& directory() {
                                        "Alice", {}, Verification::Admin),
             cusax::store::make_binding("sip:carol@sip.example.com", "carol@xmpp.example.com", "",
                                        {}, Verification::Unverified)};
-        return std::make_shared<const AccountDirectory>(
-            cusax::store::Snapshot::build(bindings, 1));
+        return std::make_shared<const AccountDirectory>(cusax::store::Snapshot::build(bindings, 1));
     }();
     return *d;
 }

@@ -54,7 +54,7 @@ TEST(AttemptLimiter, EachLockOutIsTwiceTheOneBeforeUpToTheCap) {
 
 TEST(AttemptLimiter, AKeyQuietForLockoutMaxStartsAfresh) {
     AttemptLimiter l(limits(1));
-    EXPECT_EQ(fail_once(l, "k", t0), V::admitted);  // locked 60 s
+    EXPECT_EQ(fail_once(l, "k", t0), V::admitted);        // locked 60 s
     EXPECT_EQ(fail_once(l, "k", t0 + 60s), V::admitted);  // locked 120 s
     EXPECT_EQ(l.admit("k", t0 + 61s).retry_after, 119s);
     // Quiet for lockout_max after the last lock-out ended: the next one is the first again.

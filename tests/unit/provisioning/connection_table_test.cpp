@@ -27,7 +27,7 @@ TEST(ConnectionTable, OverTheTotalTheLongestIdleGivesWay) {
     const auto c = t.add("10.0.0.3");
     t.set_idle(a, false);  // a is being served: never displaced
     t.set_idle(b, false);
-    t.set_idle(b, true);   // b idle again, after c
+    t.set_idle(b, true);  // b idle again, after c
     const auto admission = t.admit("10.0.0.4");
     EXPECT_TRUE(admission.accept);
     EXPECT_EQ(admission.evict, c);

@@ -36,8 +36,7 @@ struct Wire {
 Wire read_wire(const std::string& text) {
     Wire w;
     XmlStreamParser parser({}, {[&](const StreamHeader& h) { w.header = h; },
-                                [&](XmlElement&& e) { w.stanzas.push_back(std::move(e)); },
-                                [] {}});
+                                [&](XmlElement&& e) { w.stanzas.push_back(std::move(e)); }, [] {}});
     EXPECT_TRUE(parser.feed(text)) << text;
     return w;
 }
@@ -169,8 +168,9 @@ TEST(LoginDialogue, AWrongPasswordIsRejected) {
     const auto first = c.to_auth();
     auto step = c.dialogue.on_stanza(stanza(sasl("challenge", server.challenge(first))));
     EXPECT_TRUE(server.verify(sent_payload(step.send)).empty());
-    step = c.dialogue.on_stanza(stanza("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
-                                       "<not-authorized/></failure>"));
+    step =
+        c.dialogue.on_stanza(stanza("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                                    "<not-authorized/></failure>"));
     EXPECT_EQ(step.outcome, LoginOutcome::rejected);
 }
 
@@ -180,7 +180,8 @@ TEST(LoginDialogue, AServerThatCannotSignTheExchangeIsNotBelieved) {
     ScramServer impostor{"another-password"};
     const auto first = c.to_auth();
     auto step = c.dialogue.on_stanza(stanza(sasl("challenge", impostor.challenge(first))));
-    step = c.dialogue.on_stanza(stanza(sasl("success", "v=" + base64_encode(std::string(20, 'x')))));
+    step =
+        c.dialogue.on_stanza(stanza(sasl("success", "v=" + base64_encode(std::string(20, 'x')))));
     EXPECT_EQ(step.outcome, LoginOutcome::unavailable);
     // Nor one that leaves the signature out.
     Conversation c2;
@@ -207,10 +208,10 @@ TEST(LoginDialogue, ScramSha256IsPreferredWhenOffered) {
     d.on_stanza(stanza(features_starttls));
     d.on_stanza(stanza(proceed));
     d.tls_started();
-    const auto step = d.on_stanza(
-        stanza("<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
-               "<mechanism>SCRAM-SHA-1</mechanism><mechanism>SCRAM-SHA-256</mechanism>"
-               "</mechanisms></stream:features>"));
+    const auto step =
+        d.on_stanza(stanza("<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>"
+                           "<mechanism>SCRAM-SHA-1</mechanism><mechanism>SCRAM-SHA-256</mechanism>"
+                           "</mechanisms></stream:features>"));
     EXPECT_NE(step.send.find("mechanism='SCRAM-SHA-256'"), std::string::npos);
 }
 
@@ -218,9 +219,9 @@ TEST(LoginDialogue, WhatTheServerCouldNotDecideIsUnavailableNotWrong) {
     for (const char* condition : {"temporary-auth-failure", "aborted", "malformed-request"}) {
         Conversation c;
         c.to_auth();
-        const auto step = c.dialogue.on_stanza(stanza(
-            std::string("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><") + condition +
-            "/></failure>"));
+        const auto step = c.dialogue.on_stanza(
+            stanza(std::string("<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><") + condition +
+                   "/></failure>"));
         EXPECT_EQ(step.outcome, LoginOutcome::unavailable) << condition;
     }
     Conversation plain_only;

@@ -73,9 +73,11 @@ TEST(LoginGate, UnknownUsersAndWrongPasswordsCountAlike) {
 
 TEST(LoginGate, SuccessClearsTheUserNotTheAddress) {
     LoginGate g(attempts(), 10, 5s);
-    for (int i = 0; i < 2; ++i) EXPECT_FALSE(attempt(g, "alice", "10.0.0.1", LoginOutcome::rejected));
+    for (int i = 0; i < 2; ++i)
+        EXPECT_FALSE(attempt(g, "alice", "10.0.0.1", LoginOutcome::rejected));
     EXPECT_FALSE(attempt(g, "alice", "10.0.0.1", LoginOutcome::accepted));
-    for (int i = 0; i < 2; ++i) EXPECT_FALSE(attempt(g, "alice", "10.0.0.2", LoginOutcome::rejected));
+    for (int i = 0; i < 2; ++i)
+        EXPECT_FALSE(attempt(g, "alice", "10.0.0.2", LoginOutcome::rejected));
     EXPECT_FALSE(attempt(g, "alice", "10.0.0.2", LoginOutcome::accepted));  // 2 failures since
     // 10.0.0.1 still holds its two failures: three more lock it.
     for (const char* user : {"x", "y", "z"}) {

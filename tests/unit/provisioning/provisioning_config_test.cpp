@@ -116,13 +116,13 @@ TEST(ProvisioningConfig, HttpsNeedsACertificateAndKeyUnlessBehindATerminator) {
 }
 
 TEST(ProvisioningConfig, ValuesRefused) {
-    for (const char* bad : {"listen = 127.0.0.1\n", "listen = ::1:443\n", "listen = host:0\n",
-                            "listen = [::1:443\n", "formats = json, html\n", "formats =\n",
-                            "sip_switch_off = calls\n", "xmpp_switch_off = messaging\n",
-                            "sip_transport = sctp\n", "sip_registrar = alice@example.com\n",
-                            "auth_host =\n", "xmpp_host = -bad-\n", "lockout = 2h\n",
-                            "max_connections = 10\nmax_connections_per_address = 11\n",
-                            "max_header_size = 100\n", "failure_delay = 1m\n"}) {
+    for (const char* bad :
+         {"listen = 127.0.0.1\n", "listen = ::1:443\n", "listen = host:0\n", "listen = [::1:443\n",
+          "formats = json, html\n", "formats =\n", "sip_switch_off = calls\n",
+          "xmpp_switch_off = messaging\n", "sip_transport = sctp\n",
+          "sip_registrar = alice@example.com\n", "auth_host =\n", "xmpp_host = -bad-\n",
+          "lockout = 2h\n", "max_connections = 10\nmax_connections_per_address = 11\n",
+          "max_header_size = 100\n", "failure_delay = 1m\n"}) {
         EXPECT_NE(error_of(bad), "") << bad;
     }
     EXPECT_NE(error_of("lockout = 2h\n").find("lockout (2h) is longer than lockout_max (1h)"),

@@ -24,8 +24,7 @@ TEST(RequestRoute, ProfileByAccept) {
     EXPECT_EQ(route("/profile", "application/json", all), Resource::profile_json);
     EXPECT_EQ(route("/profile", "application/xml", all), Resource::linphone_xml);
     EXPECT_EQ(route("/profile", "Text/XML; q=0.9, */*;q=0.1", all), Resource::linphone_xml);
-    EXPECT_EQ(route("/profile", "application/xml, application/json", all),
-              Resource::profile_json);
+    EXPECT_EQ(route("/profile", "application/xml, application/json", all), Resource::profile_json);
     EXPECT_EQ(route("/profile", "application/xml;q=0", all), Resource::profile_json);
     EXPECT_EQ(route("/profile", "application/xml; q=0.0", all), Resource::profile_json);
 }

@@ -12,9 +12,8 @@ TEST(Scram, Rfc5802Example) {
     ScramClient c(ScramHash::sha1, "user", "pencil", "fyko+d2lbbFgONRv9qkxdawL");
     EXPECT_EQ(c.client_first(), "n,,n=user,r=fyko+d2lbbFgONRv9qkxdawL");
     std::string error;
-    const auto final_message =
-        c.client_final("r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096",
-                       &error);
+    const auto final_message = c.client_final(
+        "r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096", &error);
     ASSERT_TRUE(final_message) << error;
     EXPECT_EQ(*final_message,
               "c=biws,r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts=");
@@ -68,9 +67,11 @@ TEST(Scram, WhatAServerMustNotGetAwayWith) {
 
 TEST(Scram, SaslPrep) {
     EXPECT_EQ(saslprep("pencil"), "pencil");
-    EXPECT_EQ(saslprep("I\xC2\xADX"), "IX");        // soft hyphen: mapped to nothing
-    EXPECT_EQ(saslprep("a\xC2\xA0" "b"), "a b");     // no-break space: a space
-    EXPECT_EQ(saslprep("\x07"), std::nullopt);      // a control character: prohibited
+    EXPECT_EQ(saslprep("I\xC2\xADX"), "IX");  // soft hyphen: mapped to nothing
+    EXPECT_EQ(saslprep("a\xC2\xA0"
+                       "b"),
+              "a b");                           // no-break space: a space
+    EXPECT_EQ(saslprep("\x07"), std::nullopt);  // a control character: prohibited
     EXPECT_EQ(saslprep(std::string("a\0b", 3)), std::nullopt);
 }
 
