@@ -1,14 +1,9 @@
 #include "provisioning/query_string.hpp"
 
+#include "shared/address/uri_chars.hpp"
+
 namespace cusax::provisioning {
 namespace {
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 std::optional<std::string> percent_decode(std::string_view text) {
     std::string out;
@@ -18,11 +13,11 @@ std::optional<std::string> percent_decode(std::string_view text) {
             out += text[i];
             continue;
         }
-        if (i + 2 >= text.size()) return std::nullopt;
-        const int hi = hex_value(text[i + 1]);
-        const int lo = hex_value(text[i + 2]);
-        if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) return std::nullopt;
-        out += static_cast<char>(hi * 16 + lo);
+        if (!address::chars::is_escape_at(text, i)) return std::nullopt;
+        const int byte =
+            address::chars::hex_value(text[i + 1]) * 16 + address::chars::hex_value(text[i + 2]);
+        if (byte == 0) return std::nullopt;
+        out += static_cast<char>(byte);
         i += 2;
     }
     return out;

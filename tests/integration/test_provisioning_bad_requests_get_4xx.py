@@ -13,7 +13,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from cusax_xmpp import LOCAL, check  # noqa: E402
+from cusax_xmpp import check  # noqa: E402
 from provisioning import ProvisioningScenario  # noqa: E402
 
 REQUEST_TIMEOUT_S = 3
@@ -58,9 +58,7 @@ def raw_plain(s, payload):
 
 def main():
     with ProvisioningScenario("bad requests get 4xx") as s:
-        s.start_prosody_with_starttls()
-        s.register("alice", LOCAL, "alice-pw")
-        s.example_store()
+        s.start_with_users({"alice": "alice-pw"})
         p = s.start_provisioning(keys={"request_timeout": f"{REQUEST_TIMEOUT_S}s"})
 
         def still_serving(after):

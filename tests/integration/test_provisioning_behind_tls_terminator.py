@@ -9,7 +9,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from cusax_xmpp import LOCAL, check  # noqa: E402
+from cusax_xmpp import check  # noqa: E402
 from provisioning import ProvisioningScenario  # noqa: E402
 
 
@@ -33,9 +33,7 @@ def plain(s, path, user=None, password=None, forwarded=None):
 
 def main():
     with ProvisioningScenario("behind a TLS terminator") as s:
-        s.start_prosody_with_starttls()
-        s.register("alice", LOCAL, "alice-pw")
-        s.example_store()
+        s.start_with_users({"alice": "alice-pw"})
         keys = {"plain_http_from": "127.0.0.1", "certificate_file": "", "key_file": "",
                 "max_failures_per_address": "3", "failure_delay": "100ms"}
         p = s.start_provisioning(keys=keys)

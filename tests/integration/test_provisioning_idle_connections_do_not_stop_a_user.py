@@ -14,7 +14,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from cusax_xmpp import LOCAL, check, wait_for  # noqa: E402
+from cusax_xmpp import check, wait_for  # noqa: E402
 from provisioning import ProvisioningScenario, raise_fd_limit  # noqa: E402
 
 IDLE = 1000
@@ -35,9 +35,7 @@ def closed_by_server(sock):
 def main():
     raise_fd_limit()
     with ProvisioningScenario("idle connections do not stop a user") as s:
-        s.start_prosody_with_starttls()
-        s.register("alice", LOCAL, "alice-pw")
-        s.example_store()
+        s.start_with_users({"alice": "alice-pw"})
         p = s.start_provisioning(
             keys={"max_connections": str(IDLE), "max_connections_per_address": str(IDLE),
                   "request_timeout": f"{REQUEST_TIMEOUT_S}s"},

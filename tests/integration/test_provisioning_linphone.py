@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.join(HERE, "lib"))
 sys.path.insert(0, os.path.join(HERE, "sip"))
 import kamailio_example  # noqa: E402
 import sipkit  # noqa: E402
-from cusax_xmpp import LOCAL, check, read, stop_process, wait_for  # noqa: E402
+from cusax_xmpp import check, read, stop_process, wait_for  # noqa: E402
 from provisioning import ProvisioningScenario  # noqa: E402
 
 sipkit.skip_unless(shutil.which("linphonec"), "linphonec (linphone-cli) not installed")
@@ -92,9 +92,7 @@ class Linphonec:
 
 def main():
     with ProvisioningScenario("Linphone and its provisioning document") as s:
-        s.start_prosody_with_starttls()
-        s.register("alice", LOCAL, PASSWORD)
-        s.example_store()
+        s.start_with_users({"alice": PASSWORD})
         kamailio_port, cusax_port = sipkit.free_port(), sipkit.free_port()
         callee_port, linphone_port = sipkit.free_port(), sipkit.free_port()
         # Kamailio is the registrar and, since sip.example.com has no DNS here, the outbound

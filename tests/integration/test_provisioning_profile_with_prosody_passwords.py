@@ -15,7 +15,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from cusax_xmpp import LOCAL, TIMEOUT, check  # noqa: E402
+from cusax_xmpp import TIMEOUT, check  # noqa: E402
 from provisioning import ProvisioningScenario, validate_profile  # noqa: E402
 
 FAILURE_DELAY = 1.0
@@ -45,10 +45,7 @@ async def login_with_profile(profile, password, ca):
 
 def main():
     with ProvisioningScenario("provisioning profile with Prosody passwords") as s:
-        s.start_prosody_with_starttls()
-        for user in ("alice", "bob", "carol"):
-            s.register(user, LOCAL, user + "-secret-pw")
-        s.example_store()
+        s.start_with_users({u: u + "-secret-pw" for u in ("alice", "bob", "carol")})
         p = s.start_provisioning(keys={"sip_password": "same",
                                        "failure_delay": f"{int(FAILURE_DELAY * 1000)}ms"})
 

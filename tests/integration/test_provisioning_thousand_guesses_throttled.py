@@ -14,7 +14,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from cusax_xmpp import LOCAL, check  # noqa: E402
+from cusax_xmpp import check  # noqa: E402
 from provisioning import ProvisioningScenario  # noqa: E402
 
 PER_USER = 5
@@ -44,10 +44,7 @@ def guess_many(s, users, count):
 
 def main():
     with ProvisioningScenario("a thousand guesses are throttled") as s:
-        s.start_prosody_with_starttls()
-        for user in ("alice", "bob", "carol"):
-            s.register(user, LOCAL, user + "-pw")
-        s.example_store()
+        s.start_with_users({u: u + "-pw" for u in ("alice", "bob", "carol")})
         p = s.start_provisioning(keys={"max_failures_per_user": str(PER_USER),
                                        "max_failures_per_address": str(PER_ADDRESS),
                                        "lockout": "5m", "failure_delay": "200ms"})

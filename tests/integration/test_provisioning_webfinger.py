@@ -9,7 +9,7 @@ import sys
 import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from cusax_xmpp import LOCAL, check  # noqa: E402
+from cusax_xmpp import check  # noqa: E402
 from provisioning import ProvisioningScenario  # noqa: E402
 
 
@@ -21,9 +21,7 @@ def finger(s, resource):
 
 def main():
     with ProvisioningScenario("provisioning WebFinger") as s:
-        s.start_prosody_with_starttls()
-        s.register("alice", LOCAL, "alice-pw")
-        s.example_store()
+        s.start_with_users({"alice": "alice-pw"})
         p = s.start_provisioning()
 
         for resource, alias in (("acct:alice@xmpp.example.com", "sip:alice@sip.example.com"),

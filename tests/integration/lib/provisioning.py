@@ -13,6 +13,8 @@ failure the logs are printed and the temp dir kept.
         s.ctl("init"); s.ctl("import", EXAMPLE_BINDINGS)
         p = s.start_provisioning()
         status, headers, body = s.https("/profile.json", "alice", "alice-password")
+
+or, for the first three lines, s.start_with_users({"alice": "alice-password"}).
 """
 import base64
 import http.client
@@ -181,6 +183,13 @@ class ProvisioningScenario(Scenario):
         """conf/example-bindings.csv: alice (admin), bob (directory), carol (unverified)."""
         self.ctl("init")
         self.ctl("import", EXAMPLE_BINDINGS)
+
+    def start_with_users(self, passwords):
+        """Prosody with STARTTLS holding {user: password} of LOCAL, and the example store."""
+        self.start_prosody_with_starttls()
+        for user, password in passwords.items():
+            self.register(user, LOCAL, password)
+        self.example_store()
 
     # -- clients --
     def tls_context(self):
