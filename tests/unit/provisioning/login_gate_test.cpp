@@ -59,6 +59,19 @@ TEST(LoginGate, AnAddressIsLockedAfterItsFailuresOverAnyUserIds) {
     EXPECT_FALSE(attempt(g, "alice", "10.0.0.2", LoginOutcome::accepted));
 }
 
+TEST(LoginGate, RefusingALockedUserLeavesTheAddressAsItWas) {
+    LoginGate g(attempts(), 10, 5s);
+    for (int i = 0; i < 3; ++i)
+        EXPECT_FALSE(attempt(g, "alice", "10.0.0.1", LoginOutcome::rejected));
+    // Many more tries at the locked user from the same address: each refused for the user,
+    // none held against the address (3 failures of its 5 so far).
+    for (int i = 0; i < 100; ++i) {
+        EXPECT_EQ(attempt(g, "alice", "10.0.0.1", LoginOutcome::rejected), R::user_locked);
+    }
+    EXPECT_FALSE(attempt(g, "bob", "10.0.0.1", LoginOutcome::accepted));
+    EXPECT_EQ(g.in_flight(), 0u);
+}
+
 TEST(LoginGate, UnknownUsersAndWrongPasswordsCountAlike) {
     // The gate never sees whether an id names an account: both are "rejected".
     LoginGate known(attempts(), 10, 5s);
