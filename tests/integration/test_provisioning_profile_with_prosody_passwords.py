@@ -65,6 +65,18 @@ def main():
             check("alice-secret-pw" not in body and "bob" not in body, "only alice, no password")
         print("ok: the right password gets the user's own profile (4 spellings), schema-valid")
 
+        # HEAD: the headers of the same answer, no body; the connection goes on.
+        conn = s.connection()
+        status, headers, body = s.https("/profile.json", "alice", "alice-secret-pw",
+                                        method="HEAD", conn=conn)
+        check(status == 200 and body == "" and int(headers["content-length"]) > 100,
+              f"HEAD: {status} {headers} {body!r}")
+        check(headers.get("cache-control") == "no-store", f"no-store: {headers}")
+        status, _, body = s.https("/profile.json", "alice", "alice-secret-pw", conn=conn)
+        check(status == 200 and "alice@xmpp.example.com" in body, "GET after HEAD, kept alive")
+        conn.close()
+        print("ok: HEAD answers the headers only, and the connection is kept")
+
         # The unverified binding gets its profile too, and says it is unverified.
         status, body, _ = s.curl("-u", "carol:carol-secret-pw", s.url("/profile"))
         check(status == 200, f"carol: {status}")
@@ -101,12 +113,21 @@ def main():
               "a wrong password and an unknown user are answered alike: " + repr(answers))
         print("ok: wrong password and unknown user: the same 401, none before failure_delay")
 
-        # Old TLS is refused.
-        old = subprocess.run(["curl", "-sS", "--cacert", s.ca, "--tlsv1.1", "--tls-max", "1.1",
-                              "-u", "alice:alice-secret-pw", s.url("/profile.json")],
-                             capture_output=True, text=True)
-        check(old.returncode != 0, "TLS 1.1 must be refused")
-        print("ok: TLS 1.1 refused")
+        # TLS 1.2 is taken, 1.1 refused (the client lowers its own security level to offer it,
+        # so that the refusal is the server's).
+        def handshake(*version):
+            return subprocess.run(["openssl", "s_client", "-connect", f"127.0.0.1:{s.https_port}",
+                                   "-servername", "localhost", "-CAfile", s.ca, *version],
+                                  stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                                  timeout=30)
+        modern = handshake("-tls1_2")
+        check(modern.returncode == 0 and "Verify return code: 0 (ok)" in modern.stdout,
+              "TLS 1.2 handshake: " + modern.stdout[-500:] + modern.stderr[-500:])
+        old = handshake("-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0")
+        check(old.returncode != 0 and "Cipher is (NONE)" in old.stdout and
+              "alert protocol version" in old.stderr,
+              "TLS 1.1 must be refused by the server: " + old.stdout[-500:] + old.stderr[-300:])
+        print("ok: TLS 1.2 taken, TLS 1.1 refused")
 
         # slixmpp logs in with only what the profile said.
         status, body, _ = s.curl("-u", "bob:bob-secret-pw", s.url("/profile.json"))
@@ -121,16 +142,16 @@ def main():
 
         counters = p.counters()
         # Every check the service made was one STARTTLS stream at Prosody, and no more.
-        check(counters["provisioning.xmpp_checks"] == 9 and s.prosody_checks() == 9 + 1,
+        check(counters["provisioning.xmpp_checks"] == 11 and s.prosody_checks() == 11 + 1,
               f"checks: {counters['provisioning.xmpp_checks']}, at Prosody {s.prosody_checks()}")
-        check(counters["provisioning.logins.accepted"] == 7, f"counters: {counters}")
+        check(counters["provisioning.logins.accepted"] == 9, f"counters: {counters}")
         check(counters["provisioning.logins.wrong_password"] == 2, f"counters: {counters}")
         check(counters["provisioning.logins.unknown_user"] == 2, f"counters: {counters}")
         check(p.stop() == 0, "exit status")
         log = p.text()
         for secret in ("alice-secret-pw", "bob-secret-pw", "carol-secret-pw"):
             check(secret not in log, "a password reached the log")
-        check(log.count("provisioning.login ") == 11, "every attempt is logged: " + log[-3000:])
+        check(log.count("provisioning.login ") == 13, "every attempt is logged: " + log[-3000:])
         check("source=127.0.0.1 user=mallory" in log, "attempts are logged with source and user")
         print("ok: every attempt logged with source and user, no password; counters per outcome")
 
