@@ -31,6 +31,9 @@ int run(const config::Config& config) {
     boost::asio::io_context io;
     runtime::DaemonRuntime runtime(config, "provisioning");
     provisioning::ProvisioningCounters counters(runtime.counters());
+    for (const auto& warning : provisioning::provisioning_config_warnings(config)) {
+        log::event(log::Level::warn, "provisioning.key_file", warning);
+    }
     auto xmpp_tls = provisioning::make_xmpp_tls_context(settings.auth);
 
     provisioning::PasswordCheck check = [&](const std::string& jid, std::string password,
@@ -84,6 +87,7 @@ int main(int argc, char** argv) {
         "and password (JSON profile, Linphone remote provisioning, WebFinger).";
     info.needed_sections = {"log", "store", "provisioning"};
     info.schema = &config_catalog::all_sections();
+    info.warnings = provisioning::provisioning_config_warnings;
     auto cli = config::parse_command_line(info, argc, argv, std::cout, std::cerr);
     if (cli.exit_code) return *cli.exit_code;
     try {

@@ -1,5 +1,8 @@
 #include "provisioning/provisioning_config.hpp"
 
+#include <cstdio>
+#include <filesystem>
+
 #include "provisioning/provisioning_config_values.hpp"
 #include "shared/config/settings_table.hpp"
 #include "shared/config/validators.hpp"
@@ -178,6 +181,25 @@ config::SectionDecl provisioning_config_section() { return table().declaration()
 
 ProvisioningSettings provisioning_config(const config::Config& config) {
     return table().read(config);
+}
+
+std::vector<std::string> provisioning_config_warnings(const config::Config& config) {
+    std::vector<std::string> warnings;
+    const auto path = provisioning_config(config).http.key_file;
+    if (path.empty()) return warnings;
+    std::error_code ignored;
+    const auto perms = std::filesystem::status(path, ignored).permissions();
+    using std::filesystem::perms;
+    if (perms == perms::unknown ||
+        (perms & (perms::group_read | perms::others_read)) == perms::none) {
+        return warnings;
+    }
+    char octal[8];
+    std::snprintf(octal, sizeof octal, "%04o", static_cast<unsigned>(perms & perms::mask));
+    warnings.push_back("[provisioning] key_file: the TLS key " + path +
+                       " can be read by other users than its owner (mode " + octal +
+                       "; chmod go-rwx it)");
+    return warnings;
 }
 
 }  // namespace cusax::provisioning

@@ -2,6 +2,9 @@
 // The [provisioning] section of a loaded configuration as cusax-provisioning takes it. Values
 // are already valid (the loader checked every key against the table in
 // provisioning_config.cpp).
+#include <string>
+#include <vector>
+
 #include "provisioning/provisioning_settings.hpp"
 #include "shared/config/config.hpp"
 #include "shared/config/config_schema.hpp"
@@ -12,5 +15,9 @@ namespace cusax::provisioning {
 config::SectionDecl provisioning_config_section();
 
 ProvisioningSettings provisioning_config(const config::Config& config);
+
+// What the program warns of at start about a valid configuration, and --check-config prints:
+// a key_file that users other than its owner may read (its name and mode, never its content).
+std::vector<std::string> provisioning_config_warnings(const config::Config& config);
 
 }  // namespace cusax::provisioning

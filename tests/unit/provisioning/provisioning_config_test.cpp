@@ -2,6 +2,10 @@
 #include "provisioning/provisioning_config.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "config-catalog/config_catalog.hpp"
 #include "shared/config/config_loader.hpp"
@@ -129,4 +133,24 @@ TEST(ProvisioningConfig, ValuesRefused) {
               std::string::npos)
         << error_of("lockout = 2h\n");
     EXPECT_EQ(error_of("listen = provisioning.example.com:443\n"), "");
+}
+
+TEST(ProvisioningConfig, AKeyFileOthersMayReadIsWarnedOfByNameAndMode) {
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("cusax-provisioning-key-" + std::to_string(::getpid()) + ".pem");
+    { std::ofstream(path) << "not a real key\n"; }
+    std::filesystem::permissions(
+        path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                  std::filesystem::perms::group_read | std::filesystem::perms::others_read);
+    const auto config =
+        load("certificate_file = /etc/cusax/p.crt\nkey_file = " + path.string() + "\n", false);
+    const auto warnings = provisioning::provisioning_config_warnings(config);
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_NE(warnings[0].find(path.string()), std::string::npos) << warnings[0];
+    EXPECT_NE(warnings[0].find("mode 0644"), std::string::npos) << warnings[0];
+    EXPECT_EQ(warnings[0].find("not a real key"), std::string::npos);
+    std::filesystem::permissions(
+        path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    EXPECT_TRUE(provisioning::provisioning_config_warnings(config).empty());
+    std::filesystem::remove(path);
 }
