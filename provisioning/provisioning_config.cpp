@@ -48,8 +48,8 @@ std::vector<config::KeyProblem> check(const ProvisioningSettings& s, const confi
                                           std::pair{"key_file", &s.http.key_file}}) {
             if (value->empty()) {
                 problems.push_back({name,
-                                    "required for HTTPS (or name the TLS terminators in front in "
-                                    "plain_http_from)"});
+                                    "empty, but needed for HTTPS (or name the TLS terminators in "
+                                    "front in plain_http_from)"});
             }
         }
     }

@@ -13,8 +13,10 @@ namespace cusax::provisioning {
 // How clients reach the service, and what one connection may cost (http_session.cpp).
 struct HttpSettings {
     std::vector<std::string> listen{"127.0.0.1:8443"};  // HOST:PORT, [IPv6]:PORT
-    std::string certificate_file;                       // PEM chain; HTTPS unless plain_http_from
-    std::string key_file;                               // PEM private key, never logged
+    // PEM certificate chain and private key (never logged), as a Debian host keeps them; unused
+    // with plain_http_from.
+    std::string certificate_file = "/etc/cusax/provisioning.crt";
+    std::string key_file = "/etc/cusax/provisioning.key";
     // Addresses of the TLS terminators in front: plain HTTP is then served to them only, and
     // the client's address is the last X-Forwarded-For entry they add. Empty: HTTPS here.
     std::vector<std::string> plain_http_from;

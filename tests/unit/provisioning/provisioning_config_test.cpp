@@ -111,10 +111,16 @@ TEST(ProvisioningConfig, EveryKeyReachesItsSetting) {
 }
 
 TEST(ProvisioningConfig, HttpsNeedsACertificateAndKeyUnlessBehindATerminator) {
-    EXPECT_NE(error_of("", false).find("certificate_file: required for HTTPS"), std::string::npos)
-        << error_of("", false);
-    EXPECT_NE(error_of("certificate_file = /a.pem\n", false).find("key_file"), std::string::npos);
-    EXPECT_EQ(error_of("plain_http_from = 10.0.0.1, ::1\n", false), "");
+    const auto defaults = provisioning::provisioning_config(load("", false));
+    EXPECT_EQ(defaults.http.certificate_file, "/etc/cusax/provisioning.crt");
+    EXPECT_EQ(defaults.http.key_file, "/etc/cusax/provisioning.key");
+    const auto no_certificate = error_of("certificate_file =\n", false);
+    EXPECT_NE(no_certificate.find("certificate_file: empty, but needed for HTTPS"),
+              std::string::npos)
+        << no_certificate;
+    EXPECT_NE(error_of("key_file =\n", false).find("key_file"), std::string::npos);
+    EXPECT_EQ(error_of("plain_http_from = 10.0.0.1, ::1\ncertificate_file =\nkey_file =\n", false),
+              "");
     EXPECT_NE(error_of("plain_http_from = proxy.example.com\n", false).find("plain_http_from"),
               std::string::npos);
 }
