@@ -1,6 +1,7 @@
 #include "config-catalog/config_catalog.hpp"
 
 #include "cusaxctl/ctl_config.hpp"
+#include "provisioning/provisioning_config.hpp"
 #include "shared/config/metrics_section.hpp"
 #include "shared/config/shared_sections.hpp"
 #include "sip-proxy/proxy_config.hpp"
@@ -14,6 +15,7 @@ const config::Schema& all_sections() {
                                        config::metrics_section(),
                                        sip_proxy::proxy_config_section(),
                                        xmpp::component_config_section(),
+                                       provisioning::provisioning_config_section(),
                                        ctl::ctl_config_section()};
     return schema;
 }
