@@ -80,6 +80,8 @@ class Run:
         self.failures = []
         self.procs = []
         self.user_existed = user_exists()
+        # What a package that fails to purge would leave: removed when this test made it.
+        self.left_over = [p for p in (os.path.dirname(CONFIG), STATE) if not os.path.exists(p)]
         self.runtime_made = False
         self.systemd_units = []
 
@@ -563,6 +565,8 @@ def clean_up(r):
                        env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
     if r.runtime_made and os.path.isdir(RUNTIME):
         shutil.rmtree(RUNTIME)
+    for path in r.left_over:
+        shutil.rmtree(path, ignore_errors=True)
     if not r.user_existed and user_exists():
         subprocess.run(["userdel", "cusax"], capture_output=True, timeout=60)
     for build_dir in glob.glob(r.path("src", "obj-*")):  # hundreds of MB, no evidence
