@@ -13,7 +13,8 @@
    from it: through systemd when PID 1 is systemd, otherwise as the unit would (its User,
    Group, ExecStartPre and ExecStart, with setpriv); places a call through the proxy (sipp
    caller and callee) and asks the component, through a real Prosody, for a SIP account's
-   vCard (slixmpp); the unit's ExecReload makes `cusaxctl stats` show the relayed call;
+   vCard (slixmpp); the unit's ExecReload reloads and SIGUSR1 makes `cusaxctl stats` show
+   the relayed call;
 5. removes the package (configuration and data kept), then purges it (both gone; the cusax
    user stays, as Debian's system users do).
 
@@ -401,7 +402,7 @@ class Daemons:
             self.r.require(ready and self.alive(name), f"{name} from the package: {event}")
 
     def reload(self):
-        """The unit's ExecReload: the counters written at once."""
+        """The unit's ExecReload: SIGHUP, the configuration read again."""
         for name in DAEMONS:
             if systemd_runs():
                 self.r.run(["systemctl", "reload", name + ".service"], log="systemctl.log")
@@ -409,6 +410,15 @@ class Daemons:
             command = unit_settings(f"{UNIT_DIR}/{name}.service")["ExecReload"]
             command = command.replace("$MAINPID", str(self.procs[name].pid))
             self.r.check(self.r.run(shlex.split(command)).returncode == 0, f"{name}: ExecReload")
+
+    def report_counters(self):
+        """SIGUSR1, the counters' own signal: each daemon writes its stats file at once."""
+        for name in DAEMONS:
+            if systemd_runs():
+                self.r.run(["systemctl", "kill", "--signal=USR1", name + ".service"],
+                           log="systemctl.log")
+            else:
+                os.kill(self.procs[name].pid, signal.SIGUSR1)
 
     def stop(self):
         for name in DAEMONS:
@@ -521,11 +531,17 @@ def serve(r):
         place_call(r, proxy_port, callee_port)
         query_vcard(r, c2s_port)
         daemons.reload()
-        relayed = wait_until(lambda: stats(r).get("sip-proxy", {}).get("counters", {})
-                             .get("requests.relayed", 0) >= 1)
-        found = stats(r)
-        r.check(relayed and found.get("xmpp-component", {}).get("running"),
-                f"cusaxctl stats shows both daemons and the relayed call ({sorted(found)})")
+        r.check(daemons.alive("cusax-sip-proxy") and daemons.alive("cusax-xmpp-component"),
+                "both daemons still run after the reload")
+        daemons.report_counters()
+
+        def both_counted():
+            found = stats(r)
+            return (found.get("sip-proxy", {}).get("counters", {}).get("requests.relayed", 0) >= 1
+                    and found.get("xmpp-component", {}).get("running", False))
+        counted = wait_until(both_counted)
+        r.check(counted, "cusaxctl stats shows both daemons and the relayed call "
+                         f"({json.dumps(stats(r))[:600]})")
     finally:
         daemons.stop()
 
