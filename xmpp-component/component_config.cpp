@@ -78,10 +78,11 @@ const config::SettingsTable<ComponentConfig>& table() {
                 "TLS from the first byte to the component port (ejabberd: tls: true on the "
                 "listener; Prosody 0.12: ssl_ports with mod_net_multiplex), the certificate "
                 "always verified."),
-            key("tls_ca_file", stream(&ComponentSettings::tls_ca_file),
-                "PEM file of the CA certificates that may sign the server's certificate; empty: "
-                "the system's CAs.",
-                {.type = KeyType::path}),
+            reloadable(key("tls_ca_file", stream(&ComponentSettings::tls_ca_file),
+                           "PEM file of the CA certificates that may sign the server's "
+                           "certificate; empty: the system's CAs. A reload reads it again for "
+                           "the next connection.",
+                           {.type = KeyType::path})),
             key("tls_server_name", stream(&ComponentSettings::tls_server_name),
                 "Name the server's certificate must carry (also sent as SNI), e.g. the XMPP "
                 "domain; empty: server_host.",

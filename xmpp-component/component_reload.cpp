@@ -17,12 +17,17 @@ void StanzaRouter::apply_reloaded(const DirectorySettings& fresh, SearchLimits l
 }
 
 ComponentReload::ComponentReload(boost::asio::io_context& io, config::Config running,
-                                 std::vector<std::string> needed, StanzaRouter& router)
+                                 std::vector<std::string> needed, StanzaRouter& router,
+                                 ComponentStream& stream)
     : signal_(io, SIGHUP),
-      reloader_(std::move(running), std::move(needed), [&router](const config::Config& config) {
-          const ComponentConfig settings = component_config(config);
-          router.apply_reloaded(settings.directory, settings.search);
-      }) {
+      reloader_(std::move(running), std::move(needed),
+                [&router, &stream](const config::Config& config) {
+                    const ComponentConfig settings = component_config(config);
+                    // First, as it is the step that can refuse the file (a CA file that
+                    // cannot be loaded); the router's part cannot fail.
+                    stream.reload_tls_ca_file(settings.stream.tls_ca_file);
+                    router.apply_reloaded(settings.directory, settings.search);
+                }) {
     wait();
 }
 

@@ -57,8 +57,11 @@ asio::ssl::context make_tls_context(const ComponentSettings& s) {
 
 // One connection's byte stream, TLS or not. Handlers hold it by shared_ptr, so a connection
 // given up while an operation is pending is destroyed only once that operation has returned.
+// It keeps the TLS context it was made with: a reload may replace the stream's context while
+// this connection is up.
 struct Transport {
-    Transport(asio::io_context& io, asio::ssl::context& ctx, bool tls_) : ssl(io, ctx), tls(tls_) {}
+    Transport(asio::io_context& io, std::shared_ptr<asio::ssl::context> ctx, bool tls_)
+        : context(std::move(ctx)), ssl(io, *context), tls(tls_) {}
     tcp::socket& socket() { return ssl.next_layer(); }
     template <class Buffer, class Handler>
     void read_some(const Buffer& buffer, Handler&& handler) {
@@ -76,6 +79,7 @@ struct Transport {
         socket().close(ignored);
     }
 
+    std::shared_ptr<asio::ssl::context> context;
     asio::ssl::stream<tcp::socket> ssl;
     bool tls;
 };
@@ -96,7 +100,7 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
     ComponentSettings settings;
     StanzaHandler& handler;
     tcp::resolver resolver;
-    asio::ssl::context tls_context;
+    std::shared_ptr<asio::ssl::context> tls_context;  // for the next connection
     std::shared_ptr<Transport> transport;
     asio::steady_timer retry_timer;
     asio::steady_timer keepalive_timer;
@@ -133,7 +137,7 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
           settings(std::move(s)),
           handler(h),
           resolver(io_),
-          tls_context(make_tls_context(settings)),
+          tls_context(std::make_shared<asio::ssl::context>(make_tls_context(settings))),
           retry_timer(io_),
           keepalive_timer(io_),
           deadline_timer(io_),
@@ -731,6 +735,22 @@ void ComponentStream::start() {
 
 void ComponentStream::stop() {
     asio::post(impl_->io, [impl = impl_] { impl->stop(); });
+}
+
+void ComponentStream::reload_tls_ca_file(const std::string& tls_ca_file) {
+    auto& impl = *impl_;
+    if (!impl.settings.tls) return;  // no TLS: the file is never read
+    ComponentSettings fresh = impl.settings;
+    fresh.tls_ca_file = tls_ca_file;
+    // Loaded before anything changes: a file that cannot be read throws, and the stream keeps
+    // the certificates it had.
+    auto context = std::make_shared<asio::ssl::context>(make_tls_context(fresh));
+    impl.settings.tls_ca_file = tls_ca_file;
+    impl.tls_context = std::move(context);
+    log::event(log::Level::info, "xmpp.tls_ca_reloaded",
+               "the next connection to the server is verified with these CA certificates; the "
+               "stream that is up stays",
+               {{"file", tls_ca_file.empty() ? "(the system's CAs)" : tls_ca_file}});
 }
 
 ComponentStream::Counters ComponentStream::counters() const {

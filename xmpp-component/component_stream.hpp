@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "shared/counters/counters.hpp"
 #include "xmpp-component/component_settings.hpp"
@@ -53,6 +54,11 @@ class ComponentStream {
     // Sends </stream:stream>, waits up to close_timeout for the server's own, closes and does
     // not reconnect. Once it has, the stream has no work left on the io_context.
     void stop();
+
+    // SIGHUP: loads the CA certificates of `tls_ca_file` again (a renewed or replaced file)
+    // for the next TLS connection; the connection that is up keeps its own. Throws, changing
+    // nothing, when the file cannot be loaded. Call on the io_context thread.
+    void reload_tls_ca_file(const std::string& tls_ca_file);
 
     struct Counters {
         std::uint64_t connects = 0;  // successful handshakes

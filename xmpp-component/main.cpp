@@ -94,7 +94,7 @@ int run(const config::Config& config, const std::vector<std::string>& needed_sec
         });
     };
     wait_resync();
-    xmpp::ComponentReload reload(io, config, needed_sections, *service);  // SIGHUP
+    xmpp::ComponentReload reload(io, config, needed_sections, *service, stream);  // SIGHUP
     boost::asio::signal_set signals(io, SIGTERM, SIGINT);
     signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
         if (ec) return;

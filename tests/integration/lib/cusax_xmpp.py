@@ -220,6 +220,18 @@ class Scenario:
         self.prosody_cfg = cfg
         return cfg
 
+    def write_prosody_tls_config(self, certificate, key, tls_port):
+        """Prosody with a direct-TLS listener on tls_port (mod_net_multiplex's ssl_ports hands
+        a jabber:component:accept stream to the component service: Prosody 0.12's
+        component_ports speak plain TCP only), its certificate and key given."""
+        self.write_prosody_config(extra_globals=f"""
+ssl = {{ certificate = "{certificate}", key = "{key}" }}
+-- mod_net_multiplex: direct TLS on ssl_ports, routed by the stream's namespace
+modules_enabled = {{ "roster", "saslauth", "disco", "ping", "pep", "presence", "net_multiplex" }}
+ssl_ports = {{ {tls_port} }}
+ports = {{}}
+""")
+
     def enable_vcard_delegation(self):
         """XEP-0355: the LOCAL VirtualHost delegates vcard-temp to the component (Prosody's
         mod_delegation from Debian's prosody-modules), as conf/prosody-delegation.cfg.lua

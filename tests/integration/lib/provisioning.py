@@ -29,37 +29,12 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cusax_xmpp import (BUILD, CUSAXCTL, LOCAL, SOURCE, Scenario, check, free_port,  # noqa: E402
                         read, stop_process, wait_for)
+from test_certs import make_ca, make_cert  # noqa: E402
 
 PROVISIONING = os.path.join(BUILD, "provisioning", "cusax-provisioning")
 SCHEMA = os.path.join(SOURCE, "provisioning", "profile.schema.json")
 EXAMPLE_BINDINGS = os.path.join(SOURCE, "conf", "example-bindings.csv")
 SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
-
-
-def openssl(*args):
-    subprocess.run(["openssl", *args], check=True, capture_output=True)
-
-
-def make_ca(d, name="cusax-test-ca"):
-    key, pem = os.path.join(d, name + ".key"), os.path.join(d, name + ".pem")
-    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", pem,
-            "-days", "2", "-subj", "/CN=" + name,
-            "-addext", "basicConstraints=critical,CA:TRUE",
-            "-addext", "keyUsage=critical,keyCertSign")
-    return key, pem
-
-
-def make_cert(d, ca_key, ca_pem, name, alt_names):
-    key, csr, pem = (os.path.join(d, name + x) for x in (".key", ".csr", ".pem"))
-    ext = os.path.join(d, name + ".ext")
-    with open(ext, "w") as f:
-        f.write(f"subjectAltName={alt_names}\nbasicConstraints=CA:FALSE\n"
-                "extendedKeyUsage=serverAuth\n")
-    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr,
-            "-subj", "/CN=" + name)
-    openssl("x509", "-req", "-in", csr, "-CA", ca_pem, "-CAkey", ca_key, "-CAcreateserial",
-            "-out", pem, "-days", "2", "-extfile", ext)
-    return key, pem
 
 
 def raise_fd_limit():

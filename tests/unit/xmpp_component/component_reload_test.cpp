@@ -1,5 +1,6 @@
 // Which [xmpp-component] keys SIGHUP applies (search limits, account listing) and which wait
-// for a restart (the server, the domain, the secret: the stream).
+// for a restart (the server, the domain, the secret: the stream); the TLS CA file applies to
+// the next connection.
 #include <gtest/gtest.h>
 
 #include "config-catalog/config_catalog.hpp"
@@ -39,6 +40,15 @@ TEST(ComponentReload, SecretChangeNeedsARestartAndIsNeverQuoted) {
     const auto decision = runtime::decide_reload(load(""), fresh, kNeeded);
     EXPECT_EQ(component_config(decision.config).stream.secret, "s3cret-value");
     EXPECT_EQ(decision.kept, std::vector<std::string>{"[xmpp-component] secret"});
+}
+
+TEST(ComponentReload, TlsCaFileApplies) {
+    const auto decision =
+        runtime::decide_reload(load("tls_ca_file = /etc/cusax/old-ca.pem\n"),
+                               load("tls_ca_file = /etc/cusax/new-ca.pem\n"), kNeeded);
+    EXPECT_EQ(component_config(decision.config).stream.tls_ca_file, "/etc/cusax/new-ca.pem");
+    EXPECT_EQ(decision.applied, std::vector<std::string>{"[xmpp-component] tls_ca_file"});
+    EXPECT_TRUE(decision.kept.empty());
 }
 
 }  // namespace
