@@ -24,6 +24,8 @@ PAGES = (
     ("cusax-sip-proxy", "sip-proxy/cusax-sip-proxy", 8, ("log", "store", "sip-proxy")),
     ("cusax-xmpp-component", "xmpp-component/cusax-xmpp-component", 8,
      ("log", "store", "xmpp-component")),
+    ("cusax-provisioning", "provisioning/cusax-provisioning", 8,
+     ("log", "store", "provisioning")),
     ("cusaxctl", "cusaxctl/cusaxctl", 1, ("log", "store", "cusaxctl")),
 )
 failures = []

@@ -9,11 +9,12 @@
    programs, the units (neither enabled nor started), the manual pages, the cusax system user,
    /etc/cusax/cusax.ini as root:cusax 0640 (unreadable to others), /var/lib/cusax 0750 with
    the store the postinst made;
-4. points the installed configuration at 127.0.0.1 ports chosen here and runs both daemons
-   from it: through systemd when PID 1 is systemd, otherwise as the unit would (its User,
+4. points the installed configuration at 127.0.0.1 ports chosen here and runs the three
+   daemons from it: through systemd when PID 1 is systemd, otherwise as the unit would (its User,
    Group, ExecStartPre and ExecStart, with setpriv); places a call through the proxy (sipp
    caller and callee) and asks the component, through a real Prosody, for a SIP account's
-   vCard (slixmpp); the unit's ExecReload reloads and SIGUSR1 makes `cusaxctl stats` show
+   vCard (slixmpp), and cusax-provisioning for alice's WebFinger answer (HTTPS, a certificate
+   of the test's own); the units' ExecReload reloads and SIGUSR1 makes `cusaxctl stats` show
    the relayed call;
 5. removes the package (configuration and data kept), then purges it (both gone; the cusax
    user stays, as Debian's system users do).
@@ -27,6 +28,7 @@ Environment: CUSAX_SOURCE_DIR (the tree), as ctest sets it."""
 import asyncio
 import glob
 import grp
+import http.client
 import json
 import os
 import pwd
@@ -34,6 +36,7 @@ import re
 import shlex
 import shutil
 import signal
+import ssl
 import stat
 import subprocess
 import sys
@@ -45,6 +48,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "lib"))
 sys.path.insert(0, os.path.join(HERE, "sip"))
 import cusax_xmpp as xmpp  # noqa: E402
+import test_certs  # noqa: E402
 import sipkit  # noqa: E402
 from cusax_xmpp import read  # noqa: E402
 
@@ -60,10 +64,16 @@ CONFIG = "/etc/cusax/cusax.ini"
 STATE = "/var/lib/cusax"
 RUNTIME = "/run/cusax"
 UNIT_DIR = "/lib/systemd/system"
-DAEMONS = {"cusax-sip-proxy": "sip.listening", "cusax-xmpp-component": "xmpp.connected"}
-PROGRAMS = ["/usr/sbin/cusax-sip-proxy", "/usr/sbin/cusax-xmpp-component", "/usr/bin/cusaxctl"]
+DAEMONS = {"cusax-sip-proxy": "sip.listening", "cusax-xmpp-component": "xmpp.connected",
+           "cusax-provisioning": "provisioning.listening"}
+PROGRAMS = ["/usr/sbin/cusax-sip-proxy", "/usr/sbin/cusax-xmpp-component", "/usr/bin/cusaxctl",
+            "/usr/sbin/cusax-provisioning"]
 MANUALS = ["/usr/share/man/man8/cusax-sip-proxy.8.gz",
-           "/usr/share/man/man8/cusax-xmpp-component.8.gz", "/usr/share/man/man1/cusaxctl.1.gz"]
+           "/usr/share/man/man8/cusax-xmpp-component.8.gz",
+           "/usr/share/man/man8/cusax-provisioning.8.gz", "/usr/share/man/man1/cusaxctl.1.gz"]
+# The provisioning service's certificate, made by this test for 127.0.0.1, in the state
+# directory (readable by the cusax user under the unit's sandbox; purge removes it).
+PROVISIONING_TLS = os.path.join(STATE, "package-test-tls")
 UNITS = [f"{UNIT_DIR}/{name}.service" for name in DAEMONS]
 
 SIP_DOMAIN = "sip.example.com"  # the example configuration's, kept
@@ -500,9 +510,40 @@ def stats(r):
         return {}
 
 
+def provisioning_certificate():
+    """(CA, certificate, key) for cusax-provisioning on 127.0.0.1, the key the cusax user's
+    only, as the README asks of an operator."""
+    os.makedirs(PROVISIONING_TLS, 0o750, exist_ok=True)
+    ca_key, ca = test_certs.make_ca(PROVISIONING_TLS)
+    key, certificate = test_certs.make_cert(PROVISIONING_TLS, ca_key, ca, "provisioning",
+                                            "IP:127.0.0.1")
+    for path in (PROVISIONING_TLS, certificate, key):
+        shutil.chown(path, "cusax", "cusax")
+    os.chmod(key, 0o600)
+    return ca, certificate, key
+
+
+def ask_webfinger(r, port, ca):
+    """The public WebFinger answer for alice's verified binding, over HTTPS verified against
+    the test's CA: her SIP address is the related account."""
+    context = ssl.create_default_context(cafile=ca)
+    connection = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=10)
+    try:
+        connection.request("GET", f"/.well-known/webfinger?resource=acct:alice@{XMPP_DOMAIN}")
+        response = connection.getresponse()
+        body = response.read().decode(errors="replace")
+    finally:
+        connection.close()
+    r.check(response.status == 200 and f"sip:alice@{SIP_DOMAIN}" in body,
+            f"cusax-provisioning from the package answers WebFinger for alice "
+            f"({response.status} {body[:300]})")
+
+
 def serve(r):
     proxy_port, callee_port = sipkit.free_port(), sipkit.free_port("127.0.0.2")
     c2s_port, component_port = xmpp.free_port(), xmpp.free_port()
+    provisioning_port = xmpp.free_port()
+    ca, certificate, key = provisioning_certificate()
     with open(CONFIG) as f:
         text = f.read()
     with open(CONFIG, "w") as f:  # in place: owner and mode stay
@@ -511,7 +552,11 @@ def serve(r):
             ("sip-proxy", "next_hop"): f"sip:127.0.0.2:{callee_port}",
             ("xmpp-component", "server_port"): str(component_port),
             ("xmpp-component", "secret"): SECRET,
-            ("xmpp-component", "reconnect_min"): "200ms"}))
+            ("xmpp-component", "reconnect_min"): "200ms",
+            ("provisioning", "listen"): f"127.0.0.1:{provisioning_port}",
+            ("provisioning", "certificate_file"): certificate,
+            ("provisioning", "key_file"): key,
+            ("provisioning", "auth_port"): str(c2s_port)}))
     r.check(mode_and_owner(CONFIG) == (0o640, "root", "cusax"), "the edited file keeps its mode")
 
     # As the operator would, as root with the default configuration.
@@ -530,17 +575,19 @@ def serve(r):
         daemons.wait_ready()
         place_call(r, proxy_port, callee_port)
         query_vcard(r, c2s_port)
+        ask_webfinger(r, provisioning_port, ca)
         daemons.reload()
-        r.check(daemons.alive("cusax-sip-proxy") and daemons.alive("cusax-xmpp-component"),
-                "both daemons still run after the reload")
+        r.check(all(daemons.alive(name) for name in DAEMONS),
+                "every daemon still runs after the reload")
         daemons.report_counters()
 
         def both_counted():
             found = stats(r)
             return (found.get("sip-proxy", {}).get("counters", {}).get("requests.relayed", 0) >= 1
-                    and found.get("xmpp-component", {}).get("running", False))
+                    and found.get("xmpp-component", {}).get("running", False)
+                    and found.get("provisioning", {}).get("running", False))
         counted = wait_until(both_counted)
-        r.check(counted, "cusaxctl stats shows both daemons and the relayed call "
+        r.check(counted, "cusaxctl stats shows the three daemons and the relayed call "
                          f"({json.dumps(stats(r))[:600]})")
     finally:
         daemons.stop()
@@ -609,12 +656,13 @@ def main():
         clean_up(r)
     if r.failures:
         for log in ("build.log", "apt.log", "cusax-sip-proxy.log", "cusax-xmpp-component.log",
-                    "prosody/prosody.log"):
+                    "cusax-provisioning.log", "prosody/prosody.log"):
             print(f"----- {log} (tail) -----\n{read(r.path(log))[-3000:]}")
         print(f"FAIL: {len(r.failures)} check(s); logs kept in {r.dir}")
         sys.exit(1)
     shutil.rmtree(r.dir, ignore_errors=True)
-    print("PASS: built, linted, installed, served a call and a vCard query, removed, purged")
+    print("PASS: built, linted, installed, served a call, a vCard query and WebFinger, removed, "
+          "purged")
 
 
 if __name__ == "__main__":
