@@ -146,6 +146,19 @@ TEST_F(Fixture, ConnectionsBeyondTheLimitAreClosedAtOnce) {
     EXPECT_EQ(status_line(response), "HTTP/1.1 200 OK");
 }
 
+// A load balancer's or watchdog's /health must not be locked out by kMaxConnections clients
+// that connect and send nothing (or half a request): nothing to authenticate them, and a
+// /health that does not answer takes the daemon out of service.
+TEST_F(Fixture, IdleClientsDoNotLockOutTheHealthCheck) {
+    std::vector<std::unique_ptr<Client>> idle;
+    for (std::size_t i = 0; i < kMaxConnections; ++i) {
+        idle.push_back(std::make_unique<Client>(server.port()));
+        idle.back()->send("GET /health HTTP/1.1\r\n");  // and never the rest
+    }
+    EXPECT_EQ(status_line(get(server.port(), "GET /health HTTP/1.1\r\nHost: x\r\n\r\n")),
+              "HTTP/1.1 200 OK");
+}
+
 TEST(MetricsServer, AnAddressInUseIsAnErrorNamingIt) {
     MetricsServer first("127.0.0.1", 0,
                         Endpoints{[] { return std::string(); },
