@@ -14,6 +14,7 @@
 #include "shared/config/program_cli.hpp"
 #include "shared/log/log.hpp"
 #include "shared/runtime/daemon_runtime.hpp"
+#include "shared/runtime/held_signal.hpp"
 #include "sip-proxy/proxy_config.hpp"
 #include "sip-proxy/proxy_metrics.hpp"
 #include "sip-proxy/proxy_reload.hpp"
@@ -39,7 +40,7 @@ void on_signal(int) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::signal(SIGHUP, SIG_IGN);  // until ProxyReload listens: a reload racing start-up
+    runtime::HeldSignal reload_signal(SIGHUP);  // a reload racing start-up waits for ProxyReload
     const config::ProgramInfo info{
         .name = "cusax-sip-proxy",
         .description =
@@ -65,6 +66,7 @@ int main(int argc, char** argv) {
         // /metrics and /health ([metrics] sip_proxy_listen), served from a thread of their own.
         sip_proxy::ProxyMetrics metrics(*cli.config, runtime, proxy, root.get());
         sip_proxy::ProxyReload reload(root.get(), *cli.config, info.needed_sections, proxy);
+        reload_signal.release();
         g_root = root.get();
         std::signal(SIGINT, on_signal);
         std::signal(SIGTERM, on_signal);

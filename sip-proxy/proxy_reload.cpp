@@ -7,6 +7,7 @@
 #include <csignal>
 #include <system_error>
 
+#include "shared/config/metrics_section.hpp"
 #include "sip-proxy/proxy_config.hpp"
 
 namespace cusax::sip_proxy {
@@ -41,9 +42,10 @@ void StatelessProxy::apply_reloaded(ProxySettings fresh) {
 ProxyReload::ProxyReload(su_root_t* root, config::Config running, std::vector<std::string> needed,
                          StatelessProxy& proxy)
     : root_(root),
-      reloader_(std::move(running), std::move(needed), [&proxy](const config::Config& config) {
-          proxy.apply_reloaded(proxy_settings(config));
-      }) {
+      reloader_(
+          std::move(running), std::move(needed),
+          [&proxy](const config::Config& config) { proxy.apply_reloaded(proxy_settings(config)); },
+          config::other_daemons_metrics_keys("sip-proxy")) {
     if (pipe2(pipe_, O_NONBLOCK | O_CLOEXEC) != 0)
         throw std::system_error(errno, std::generic_category(), "SIGHUP pipe");
     su_wait_create(wait_, pipe_[0], SU_WAIT_IN);

@@ -2,6 +2,7 @@
 
 #include <csignal>
 
+#include "shared/config/metrics_section.hpp"
 #include "xmpp-component/component_config.hpp"
 
 namespace cusax::xmpp {
@@ -20,14 +21,16 @@ ComponentReload::ComponentReload(boost::asio::io_context& io, config::Config run
                                  std::vector<std::string> needed, StanzaRouter& router,
                                  ComponentStream& stream)
     : signal_(io, SIGHUP),
-      reloader_(std::move(running), std::move(needed),
-                [&router, &stream](const config::Config& config) {
-                    const ComponentConfig settings = component_config(config);
-                    // First, as it is the step that can refuse the file (a CA file that
-                    // cannot be loaded); the router's part cannot fail.
-                    stream.reload_tls_ca_file(settings.stream.tls_ca_file);
-                    router.apply_reloaded(settings.directory, settings.search);
-                }) {
+      reloader_(
+          std::move(running), std::move(needed),
+          [&router, &stream](const config::Config& config) {
+              const ComponentConfig settings = component_config(config);
+              // First, as it is the step that can refuse the file (a CA file that
+              // cannot be loaded); the router's part cannot fail.
+              stream.reload_tls_ca_file(settings.stream.tls_ca_file);
+              router.apply_reloaded(settings.directory, settings.search);
+          },
+          config::other_daemons_metrics_keys("xmpp-component")) {
     wait();
 }
 

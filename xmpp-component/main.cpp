@@ -14,6 +14,7 @@
 #include "shared/config/program_cli.hpp"
 #include "shared/log/log.hpp"
 #include "shared/runtime/daemon_runtime.hpp"
+#include "shared/runtime/held_signal.hpp"
 #include "xmpp-component/asio_include.hpp"
 #include "xmpp-component/component_config.hpp"
 #include "xmpp-component/component_metrics.hpp"
@@ -29,7 +30,8 @@ using namespace cusax;
 
 namespace {
 
-int run(const config::Config& config, const std::vector<std::string>& needed_sections) {
+int run(const config::Config& config, const std::vector<std::string>& needed_sections,
+        runtime::HeldSignal& reload_signal) {
     auto settings = xmpp::component_config(config);
     // Before the runtime: the store watcher (in the runtime) posts work here until it stops.
     boost::asio::io_context io;
@@ -95,6 +97,7 @@ int run(const config::Config& config, const std::vector<std::string>& needed_sec
     };
     wait_resync();
     xmpp::ComponentReload reload(io, config, needed_sections, *service, stream);  // SIGHUP
+    reload_signal.release();
     boost::asio::signal_set signals(io, SIGTERM, SIGINT);
     signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
         if (ec) return;
@@ -119,7 +122,8 @@ int main(int argc, char** argv) {
     // Until run() listens for it, a SIGUSR2 (`cusaxctl sync-vcards` racing the start-up) must
     // not end the process, as its default action would.
     std::signal(SIGUSR2, SIG_IGN);
-    std::signal(SIGHUP, SIG_IGN);  // likewise a reload (ComponentReload listens from then on)
+    // A reload, though, waits for ComponentReload rather than being lost.
+    runtime::HeldSignal reload_signal(SIGHUP);
     config::ProgramInfo info;
     info.name = "cusax-xmpp-component";
     info.description =
@@ -130,7 +134,7 @@ int main(int argc, char** argv) {
     auto cli = config::parse_command_line(info, argc, argv, std::cout, std::cerr);
     if (cli.exit_code) return *cli.exit_code;
     try {
-        return run(*cli.config, info.needed_sections);
+        return run(*cli.config, info.needed_sections, reload_signal);
     } catch (const std::exception& e) {
         log::event(log::Level::critical, "xmpp.startup_failed", e.what());
         log::flush();

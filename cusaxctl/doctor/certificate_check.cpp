@@ -16,6 +16,9 @@ namespace cusax::ctl::doctor {
 namespace {
 
 constexpr std::string_view kCheck = "certificate";
+constexpr std::string_view kProxyFiles = "[sip-proxy] tls_certificate_dir";
+// Read again at every reload (README "Reload"); Sofia-SIP loads the proxy's files at start only.
+constexpr std::string_view kComponentCaFile = "[xmpp-component] tls_ca_file";
 constexpr std::time_t kDay = 24 * 60 * 60;
 
 using X509Ptr = std::unique_ptr<X509, decltype(&::X509_free)>;
@@ -82,6 +85,10 @@ PemFileFacts read_pem_file(const std::string& label, const std::string& path, bo
 CheckResult certificate_verdict(const PemFileFacts& facts, std::time_t now, int warning_days) {
     const std::string name = facts.label + " " + facts.path;
     CheckResult r{std::string(kCheck), Verdict::ok, "", ""};
+    const std::string take_it = facts.label == kComponentCaFile
+                                    ? "cusaxctl reload (the component reads its CA file again)"
+                                    : "restart the daemon that reads it (Sofia-SIP loads its "
+                                      "certificates at start)";
     if (facts.unreadable) {
         return {r.check, Verdict::fail, name + ": cannot read it: " + *facts.unreadable,
                 "make it readable by the daemons' user (cusax), or correct the path"};
@@ -119,8 +126,7 @@ CheckResult certificate_verdict(const PemFileFacts& facts, std::time_t now, int 
         return {
             r.check, Verdict::fail,
             name + ": " + soonest->subject + count + " expired on " + utc_text(soonest->not_after),
-            "renew it, then restart the daemon that reads it (Sofia-SIP and the component "
-            "load certificates at start)"};
+            "renew it, then " + take_it};
     }
     const auto days = days_until(soonest->not_after, now);
     const std::string until = soonest->subject + count + " valid until " +
@@ -128,7 +134,7 @@ CheckResult certificate_verdict(const PemFileFacts& facts, std::time_t now, int 
                               (days == 1 ? " day)" : " days)");
     if (soonest->not_after - now < static_cast<std::time_t>(warning_days) * kDay) {
         return {r.check, Verdict::warning, name + ": " + until,
-                "renew it before then, and restart the daemon that reads it"};
+                "renew it before then, then " + take_it};
     }
     r.detail = name + ": " + until;
     return r;
@@ -140,18 +146,17 @@ CheckResults check_certificates(const sip_proxy::ProxySettings* proxy,
     std::vector<PemFileFacts> files;
     if (proxy && !proxy->tls_certificate_dir.empty()) {
         const std::filesystem::path dir(proxy->tls_certificate_dir);
-        files.push_back(read_pem_file("[sip-proxy] tls_certificate_dir", dir / "agent.pem", true));
+        files.push_back(read_pem_file(std::string(kProxyFiles), dir / "agent.pem", true));
         std::error_code ec;
         // cafile.pem is needed only where peers' certificates are verified.
         if (std::filesystem::exists(dir / "cafile.pem", ec) ||
             proxy->tls_verify != sip_proxy::TlsVerify::none) {
-            files.push_back(
-                read_pem_file("[sip-proxy] tls_certificate_dir", dir / "cafile.pem", false));
+            files.push_back(read_pem_file(std::string(kProxyFiles), dir / "cafile.pem", false));
         }
     }
     if (component && !component->tls_ca_file.empty()) {
         files.push_back(
-            read_pem_file("[xmpp-component] tls_ca_file", component->tls_ca_file, false));
+            read_pem_file(std::string(kComponentCaFile), component->tls_ca_file, false));
     }
     CheckResults results;
     for (const auto& file : files) results.push_back(certificate_verdict(file, now, warning_days));

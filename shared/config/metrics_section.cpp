@@ -36,6 +36,15 @@ const SettingsTable<MetricsConfig>& metrics_table() {
 SectionDecl metrics_section() { return metrics_table().declaration(); }
 MetricsConfig metrics_config(const Config& config) { return metrics_table().read(config); }
 
+std::vector<std::string> other_daemons_metrics_keys(std::string_view program) {
+    static const std::pair<std::string_view, std::string_view> kKeyOf[] = {
+        {"sip-proxy", "sip_proxy_listen"}, {"xmpp-component", "xmpp_component_listen"}};
+    std::vector<std::string> keys;
+    for (const auto& [daemon, key] : kKeyOf)
+        if (daemon != program) keys.push_back("[metrics] " + std::string(key));
+    return keys;
+}
+
 std::optional<ListenAddress> parse_listen_address(std::string_view text) {
     const auto colon = text.rfind(':');
     if (colon == std::string_view::npos) return std::nullopt;

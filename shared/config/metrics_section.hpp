@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "shared/config/config.hpp"
 #include "shared/config/config_schema.hpp"
@@ -20,6 +21,10 @@ struct MetricsConfig {
 
 SectionDecl metrics_section();
 MetricsConfig metrics_config(const Config& config);
+
+// "[metrics] KEY" of every daemon's address but `program`'s ("sip-proxy", "xmpp-component"):
+// keys that program never reads, so that its reload neither applies nor reports them.
+std::vector<std::string> other_daemons_metrics_keys(std::string_view program);
 
 struct ListenAddress {
     std::string address;  // an IPv4 or IPv6 literal, without brackets

@@ -1,9 +1,11 @@
 #include "shared/metrics/metrics_server.hpp"
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <deque>
 #include <stdexcept>
 #include <thread>
 
@@ -17,11 +19,17 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
+class Evictable;
+
 // Declaration order matters at destruction: the io_context goes before the members above it,
 // and destroys the sessions still waiting in it, which count themselves out of `open`.
 struct MetricsServer::Impl {
     Endpoints endpoints;
     std::size_t open = 0;  // connections being served; touched only on the server's thread
+    // The connections being served, oldest first (expired ones are skipped): at the limit the
+    // oldest gives way to the new one, so clients that connect and send nothing cannot lock
+    // out a load balancer's /health (they lose their connection instead).
+    std::deque<std::weak_ptr<Evictable>> by_age;
     std::uint16_t port = 0;
     asio::io_context io{1};
     tcp::acceptor acceptor{io};
@@ -29,6 +37,13 @@ struct MetricsServer::Impl {
 
     void accept();
     void run();
+};
+
+// A connection the server may close to make room for a newer one.
+class Evictable {
+  public:
+    virtual ~Evictable() = default;
+    virtual void evict() = 0;
 };
 
 namespace {
@@ -82,14 +97,27 @@ Response answer(const Request& request, const Endpoints& endpoints) {
 }
 
 // One connection: one request read within the limits, one answer, then closed.
-class Session : public std::enable_shared_from_this<Session> {
+class Session : public Evictable, public std::enable_shared_from_this<Session> {
   public:
     Session(tcp::socket socket, MetricsServer::Impl& server)
         : stream_(std::move(socket)), server_(server) {
         ++server_.open;
         parser_.header_limit(static_cast<std::uint32_t>(kMaxRequestBytes));
     }
-    ~Session() { --server_.open; }
+    ~Session() override {
+        if (counted_) --server_.open;
+    }
+    // Counted out at once: the pending operation ends with operation_aborted, and the session
+    // with it, in a later turn of the loop.
+    void evict() override {
+        if (!counted_) return;
+        counted_ = false;
+        --server_.open;
+        log::event(log::Level::debug, "metrics.evicted",
+                   "oldest connection closed to make room for a new one");
+        beast::error_code ignored;
+        stream_.socket().close(ignored);
+    }
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
 
@@ -125,6 +153,7 @@ class Session : public std::enable_shared_from_this<Session> {
     http::request_parser<http::empty_body> parser_;
     Response response_;
     MetricsServer::Impl& server_;
+    bool counted_ = true;  // in server_.open
 };
 
 }  // namespace
@@ -132,9 +161,22 @@ class Session : public std::enable_shared_from_this<Session> {
 void MetricsServer::Impl::accept() {
     acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
         if (ec == asio::error::operation_aborted) return;
-        // Past the limit the connection is closed at once (the socket goes out of scope).
-        if (!ec && open < kMaxConnections)
-            std::make_shared<Session>(std::move(socket), *this)->start();
+        if (!ec) {
+            while (open >= kMaxConnections && !by_age.empty()) {
+                if (auto oldest = by_age.front().lock()) oldest->evict();
+                by_age.pop_front();
+            }
+            auto session = std::make_shared<Session>(std::move(socket), *this);
+            // Ended sessions leave only an expired pointer: dropped as they reach the front, or
+            // all at once when a long-lived one keeps many behind it.
+            while (!by_age.empty() && by_age.front().expired()) by_age.pop_front();
+            if (by_age.size() > 4 * kMaxConnections)
+                by_age.erase(std::remove_if(by_age.begin(), by_age.end(),
+                                            [](const auto& s) { return s.expired(); }),
+                             by_age.end());
+            by_age.push_back(session);
+            session->start();
+        }
         accept();
     });
 }

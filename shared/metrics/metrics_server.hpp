@@ -14,9 +14,10 @@
 // /health answering 503 would have needed a second server, and its histogram takes a mutex per
 // observation, which the proxy's relay time would have paid per request.
 //
-// Bounded: at most kMaxConnections at once (one more is closed as soon as it is accepted), a
-// request of at most kMaxRequestBytes with no body, kIoTimeout to read it and to write the
-// answer, one request per connection (Connection: close).
+// Bounded: at most kMaxConnections at once (one more closes the oldest, so that clients that
+// connect and send nothing cannot lock out a health check), a request of at most
+// kMaxRequestBytes with no body, kIoTimeout to read it and to write the answer, one request per
+// connection (Connection: close).
 #include <chrono>
 #include <cstddef>
 #include <cstdint>

@@ -17,17 +17,20 @@ bool contains(const std::vector<std::string>& list, const std::string& item) {
 }  // namespace
 
 ReloadDecision decide_reload(const config::Config& running, const config::Config& fresh,
-                             const std::vector<std::string>& needed) {
+                             const std::vector<std::string>& needed,
+                             const std::vector<std::string>& unread) {
     config::Config::Values values;
     std::vector<std::string> applied;
     std::vector<std::string> kept;
     for (const auto& section : fresh.schema()) {
         const bool read_here = contains(needed, section.name);
         for (const auto& key : section.keys) {
-            const bool changed = read_here && running.text(section.name, key.name) !=
-                                                  fresh.text(section.name, key.name);
+            const std::string name = "[" + section.name + "] " + key.name;
+            const bool changed =
+                read_here && !contains(unread, name) &&
+                running.text(section.name, key.name) != fresh.text(section.name, key.name);
             const bool keep = changed && !key.reloads;
-            if (changed) (keep ? kept : applied).push_back("[" + section.name + "] " + key.name);
+            if (changed) (keep ? kept : applied).push_back(name);
             const config::Config& source = keep ? running : fresh;
             if (source.is_set(section.name, key.name))
                 values[section.name][key.name] = {source.text(section.name, key.name),
@@ -39,12 +42,13 @@ ReloadDecision decide_reload(const config::Config& running, const config::Config
 }
 
 std::optional<config::Config> reload_config(const config::Config& running,
-                                            const std::vector<std::string>& needed) {
+                                            const std::vector<std::string>& needed,
+                                            const std::vector<std::string>& unread) {
     std::optional<ReloadDecision> decision;
     try {
         const config::Config fresh =
             config::load_config_file(running.file(), needed, running.schema());
-        decision.emplace(decide_reload(running, fresh, needed));
+        decision.emplace(decide_reload(running, fresh, needed, unread));
     } catch (const config::ConfigError& e) {
         // Each error reads "FILE:LINE: [section] key: what is wrong" and never quotes a secret.
         for (const auto& error : e.errors())
@@ -74,11 +78,15 @@ void apply_log_settings(const config::Config& config) {
     log::reconfigure(settings.level, settings.format);
 }
 
-ConfigReloader::ConfigReloader(config::Config running, std::vector<std::string> needed, Apply apply)
-    : running_(std::move(running)), needed_(std::move(needed)), apply_(std::move(apply)) {}
+ConfigReloader::ConfigReloader(config::Config running, std::vector<std::string> needed, Apply apply,
+                               std::vector<std::string> unread)
+    : running_(std::move(running)),
+      needed_(std::move(needed)),
+      apply_(std::move(apply)),
+      unread_(std::move(unread)) {}
 
 void ConfigReloader::reload() {
-    auto config = reload_config(running_, needed_);
+    auto config = reload_config(running_, needed_, unread_);
     if (!config) return;
     try {
         apply_(*config);

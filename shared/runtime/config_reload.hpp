@@ -26,15 +26,19 @@ struct ReloadDecision {
 };
 
 // Compares the keys of the `needed` sections (those the daemon reads) of the running
-// configuration and of the file just loaded; the other sections are taken from `fresh`.
+// configuration and of the file just loaded; the other sections are taken from `fresh`, and so
+// are the `unread` keys ("[section] key": another daemon's key in a shared section), which are
+// never reported.
 ReloadDecision decide_reload(const config::Config& running, const config::Config& fresh,
-                             const std::vector<std::string>& needed);
+                             const std::vector<std::string>& needed,
+                             const std::vector<std::string>& unread = {});
 
 // Loads running.file() again against running's schema, decides, logs the outcome
 // (config.reloaded, config.restart_needed, config.reload_refused) and returns the Config to
 // apply; std::nullopt when the file has errors (the daemon keeps `running`).
 std::optional<config::Config> reload_config(const config::Config& running,
-                                            const std::vector<std::string>& needed);
+                                            const std::vector<std::string>& needed,
+                                            const std::vector<std::string>& unread = {});
 
 // [log] level and format of `config` applied to the running logger.
 void apply_log_settings(const config::Config& config);
@@ -46,7 +50,9 @@ class ConfigReloader {
     // changes anything, and throws to refuse the Config (nothing changed).
     using Apply = std::function<void(const config::Config&)>;
 
-    ConfigReloader(config::Config running, std::vector<std::string> needed, Apply apply);
+    // `unread`: as for decide_reload().
+    ConfigReloader(config::Config running, std::vector<std::string> needed, Apply apply,
+                   std::vector<std::string> unread = {});
 
     // reload_config(), then `apply` and the log settings; on a refusal the daemon runs on as
     // before (logged as config.reload_refused).
@@ -56,6 +62,7 @@ class ConfigReloader {
     config::Config running_;
     std::vector<std::string> needed_;
     Apply apply_;
+    std::vector<std::string> unread_;
 };
 
 }  // namespace cusax::runtime

@@ -90,6 +90,22 @@ TEST(DoctorCertificates, ValidExpiringExpiredNotYetValid) {
     EXPECT_NE(r.detail.find("not valid before"), std::string::npos) << r.detail;
 }
 
+// The component reads its CA file again on SIGHUP (README "Reload"): the fix says so, rather
+// than a restart that drops the XMPP stream for nothing.
+TEST(DoctorCertificates, TheComponentsCaFileIsRenewedWithAReload) {
+    TempDir dir;
+    const auto expired = make_certificate("expired-ca", -30, -1);
+    const auto path = write_pem(dir, "ca.pem", nullptr, {expired.certificate.get()});
+    auto r =
+        certificate_verdict(read_pem_file("[xmpp-component] tls_ca_file", path, false), kNow, 30);
+    EXPECT_EQ(r.verdict, Verdict::fail);
+    EXPECT_NE(r.fix.find("cusaxctl reload"), std::string::npos) << r.fix;
+    EXPECT_EQ(r.fix.find("restart"), std::string::npos) << r.fix;
+    // The proxy's files are loaded by Sofia-SIP at start only: a restart it is.
+    r = judge(path);
+    EXPECT_NE(r.fix.find("restart"), std::string::npos) << r.fix;
+}
+
 TEST(DoctorCertificates, AFileIsAsGoodAsItsFirstCertificateToEnd) {
     TempDir dir;
     const auto ca = make_certificate("ca", -1, 3650);

@@ -4,6 +4,7 @@
 
 #include "config-catalog/config_catalog.hpp"
 #include "shared/config/config_loader.hpp"
+#include "shared/config/metrics_section.hpp"
 #include "shared/runtime/config_reload.hpp"
 #include "sip-proxy/proxy_config.hpp"
 
@@ -42,6 +43,24 @@ TEST(ProxyReload, SocketsNextHopAndBranchKeyNeedARestart) {
     EXPECT_EQ(decision.kept.size(), 3u);
     EXPECT_TRUE(decision.applied.empty());
     EXPECT_EQ(proxy_settings(decision.config).next_hop, "");
+}
+
+// [metrics] is shared: the component's address is none of the proxy's business, its own
+// address needs a restart like any listen address.
+TEST(ProxyReload, OnlyItsOwnMetricsAddressIsNamed) {
+    const std::vector<std::string> needed = {"log", "store", "metrics", "sip-proxy"};
+    const auto with = [&needed](const std::string& metrics) {
+        return config::load_config_string("[metrics]\n" + metrics + "[sip-proxy]\n", "cusax.ini",
+                                          needed, config_catalog::all_sections());
+    };
+    const auto unread = config::other_daemons_metrics_keys("sip-proxy");
+    auto decision = runtime::decide_reload(
+        with(""), with("xmpp_component_listen = 127.0.0.1:9465\n"), needed, unread);
+    EXPECT_TRUE(decision.kept.empty());
+    EXPECT_TRUE(decision.applied.empty());
+    decision = runtime::decide_reload(with(""), with("sip_proxy_listen = 127.0.0.1:9464\n"), needed,
+                                      unread);
+    EXPECT_EQ(decision.kept, std::vector<std::string>{"[metrics] sip_proxy_listen"});
 }
 
 }  // namespace

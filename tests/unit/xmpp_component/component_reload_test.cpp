@@ -5,6 +5,7 @@
 
 #include "config-catalog/config_catalog.hpp"
 #include "shared/config/config_loader.hpp"
+#include "shared/config/metrics_section.hpp"
 #include "shared/runtime/config_reload.hpp"
 #include "xmpp-component/component_config.hpp"
 
@@ -48,6 +49,21 @@ TEST(ComponentReload, TlsCaFileApplies) {
                                load("tls_ca_file = /etc/cusax/new-ca.pem\n"), kNeeded);
     EXPECT_EQ(component_config(decision.config).stream.tls_ca_file, "/etc/cusax/new-ca.pem");
     EXPECT_EQ(decision.applied, std::vector<std::string>{"[xmpp-component] tls_ca_file"});
+    EXPECT_TRUE(decision.kept.empty());
+}
+
+TEST(ComponentReload, TheProxysMetricsAddressIsNotNamed) {
+    const std::vector<std::string> needed = {"log", "store", "metrics", "xmpp-component"};
+    const auto with = [&needed](const std::string& metrics) {
+        return config::load_config_string(
+            "[metrics]\n" + metrics +
+                "[xmpp-component]\ndomain = sip.example.com\nsecret = s3cret-value\n"
+                "local_domains = example.com\n",
+            "cusax.ini", needed, config_catalog::all_sections());
+    };
+    const auto decision =
+        runtime::decide_reload(with(""), with("sip_proxy_listen = 127.0.0.1:9464\n"), needed,
+                               config::other_daemons_metrics_keys("xmpp-component"));
     EXPECT_TRUE(decision.kept.empty());
 }
 
