@@ -25,6 +25,12 @@ using boost::system::error_code;
 namespace {
 std::string ms_text(std::chrono::milliseconds ms) { return std::to_string(ms.count()); }
 
+// The longest single token a server may write for a stanza it routes: Prosody 0.12 takes up to
+// 512 KiB from other servers and writes each ' and " of it as a six-byte reference (3 MiB), so
+// a user's attribute value, one token, can be far longer on this stream than it was when sent
+// (docs/xmpp-component-internals.md, "Stanza size").
+constexpr std::size_t kServerTokenBytes = 4 * 1024 * 1024;
+
 // Skipped stanzas (oversize, too deeply nested, not namespace-well-formed) come from users: logged
 // below error and rate-limited, so that one user sending them in a loop cannot fill a disk.
 log::RateLimitedLog& skipped_log() {
@@ -221,6 +227,7 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
     XmlStreamParserLimits parser_limits() const {
         XmlStreamParserLimits limits;
         limits.max_stanza_bytes = settings.max_stanza_size;
+        limits.max_token_bytes = std::max(settings.max_stanza_size, kServerTokenBytes);
         return limits;
     }
 

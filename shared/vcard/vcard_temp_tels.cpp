@@ -62,8 +62,10 @@ std::vector<std::string> listed_sip_uris(const XmlElement& vcard) {
     for (const auto& c : vcard.children) {
         if (!is_tel(c)) continue;
         const std::string number = tel_number(c);
-        if (!is_sip_uri(number)) continue;
-        auto aor = address::normalise_aor(number);
+        // The guards' rule (sip_uri_in): tel:sip:... is the SIP URI in it.
+        const std::string_view sip = sip_uri_in(number);
+        if (sip.empty()) continue;
+        auto aor = address::normalise_aor(sip);
         if (aor && std::find(out.begin(), out.end(), *aor.value) == out.end()) {
             out.push_back(std::move(*aor.value));
         }

@@ -40,7 +40,8 @@ std::optional<address::AddressKey> tel_value_key(std::string_view value);
 std::string comparable_tel_value(std::string_view value);
 
 // The SIP addresses (normalised AORs) a vCard's TEL fields list: RFC 7081 §3.3's confirmation of
-// a binding from the XMPP side. TELs holding no valid sip:/sips: URI are not listings.
+// a binding from the XMPP side, read by sip_uri_in (tel:sip:... too, as both guards read it).
+// TELs holding no valid sip:/sips: URI are not listings.
 std::vector<std::string> listed_sip_uris(const XmlElement& vcard);
 
 }  // namespace cusax::vcard

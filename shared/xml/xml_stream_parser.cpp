@@ -42,8 +42,12 @@ std::size_t max_skipped_depth(const XmlStreamParserLimits& limits) {
     return std::max(limits.max_depth, limits.max_stanza_bytes / kMinBytesPerLevel);
 }
 
+std::size_t max_token_bytes(const XmlStreamParserLimits& limits) {
+    return std::max(limits.max_token_bytes, limits.max_stanza_bytes);
+}
+
 std::size_t max_expat_bytes_while_skipping(const XmlStreamParserLimits& limits) {
-    return limits.renew_expat_above + 64 * limits.max_stanza_bytes;
+    return limits.renew_expat_above + 64 * limits.max_stanza_bytes + 4 * limits.max_token_bytes;
 }
 
 namespace {
@@ -263,6 +267,13 @@ struct XmlStreamParser::Impl {
             ++p.depth;
             return;
         }
+        if (p.event_end() - p.stanza_begin > p.limits.max_stanza_bytes) {
+            // A start tag longer than the limit (max_token_bytes allows it) that ended within
+            // one piece, before feed() could see the stanza grow past the limit.
+            p.start_skipping(SkipReason::TooLarge);
+            ++p.depth;
+            return;
+        }
         p.open.push_back(element);
         ++p.depth;
     }
@@ -440,13 +451,13 @@ struct XmlStreamParser::Impl {
             if (held() > limits.max_stanza_bytes && !skipped && stanza) {
                 start_skipping(SkipReason::TooLarge);
             }
-            if (held() > limits.max_stanza_bytes) {
+            if (held() > max_token_bytes(limits)) {
                 // Nothing left to drop: expat holds an incomplete token this long, and a stanza
                 // cannot be skipped without reading its start tag to the end.
                 return refuse(std::string(skipped ? "an XML token inside a stanza"
                                                   : "a stanza's start tag or markup between "
                                                     "stanzas") +
-                              " longer than " + std::to_string(limits.max_stanza_bytes) + " bytes");
+                              " longer than " + std::to_string(max_token_bytes(limits)) + " bytes");
             }
             if (skipped && memory.current > max_expat_bytes_while_skipping(limits)) {
                 // expat keeps the names of a skipped stanza too, and cannot be renewed before

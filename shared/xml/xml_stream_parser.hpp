@@ -74,6 +74,12 @@ struct SkippedStanza {
 
 struct XmlStreamParserLimits {
     std::size_t max_stanza_bytes = 64 * 1024;
+    // Longest single XML token (a start tag with its attribute values) held whole while its
+    // stanza is skipped; 0: max_stanza_bytes. A server writes what it routes with its own
+    // escaping, which can make one token several times longer than the sender's stanza (Prosody
+    // writes each ' and " of an attribute value as a six-byte reference), so a stream from a
+    // server needs more here than max_stanza_bytes (docs/xmpp-component-internals.md).
+    std::size_t max_token_bytes = 0;
     std::size_t max_depth = 64;     // element nesting inside one stanza kept whole
     std::size_t feed_piece = 4096;  // bytes handed to expat per call
     // Memory expat may have allocated at the end of a stanza before it is replaced by a fresh
@@ -85,10 +91,14 @@ struct XmlStreamParserLimits {
 // within max_stanza_bytes nests deeper than this; never less than max_depth.
 std::size_t max_skipped_depth(const XmlStreamParserLimits& limits);
 
+// The longest token held whole: max_token_bytes, never less than max_stanza_bytes.
+std::size_t max_token_bytes(const XmlStreamParserLimits& limits);
+
 // What expat may hold while a stanza is skipped: it still sees every name in the stanza, which
 // is longer than max_stanza_bytes by definition, and cannot be renewed in the middle of one.
 // renew_expat_above plus 64 times max_stanza_bytes: room for nesting max_skipped_depth() deep
-// (expat takes some 140 bytes per open element, 20 times max_stanza_bytes in all).
+// (expat takes some 140 bytes per open element, 20 times max_stanza_bytes in all), plus four
+// times max_token_bytes when it is set (expat's buffer doubles, and the values are copied).
 std::size_t max_expat_bytes_while_skipping(const XmlStreamParserLimits& limits);
 
 class XmlStreamParser {

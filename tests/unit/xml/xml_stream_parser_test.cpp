@@ -360,6 +360,35 @@ TEST(XmlStreamParser, HugeAttributeInsideAnOverSizeStanzaStillEndsTheStream) {
     EXPECT_TRUE(c.skipped.empty());
 }
 
+// A server's escaping makes a user's attribute value longer on the component's stream (Prosody
+// writes each ' as &apos;): a token over max_stanza_bytes but within max_token_bytes costs only
+// its stanza, in its start tag or a child's; past max_token_bytes the stream still ends.
+TEST(XmlStreamParser, TokenWithinMaxTokenBytesCostsOnlyItsStanza) {
+    constexpr std::size_t kLimit = 16 * 1024;
+    XmlStreamParserLimits l = limits(kLimit);
+    l.max_token_bytes = 8 * kLimit;
+    const std::string apos(5 * kLimit / 6, '\'');
+    std::string escaped;
+    for (char ch : apos) escaped += ch == '\'' ? "&apos;" : std::string(1, ch);
+    for (const std::string& stanza :
+         {"<message id='child'><x xmlns='urn:example:big' a='" + escaped + "'/></message>",
+          "<message id='start' a='" + escaped + "'><body>hi</body></message>"}) {
+        Collector c;
+        XmlStreamParser p(l, c.callbacks());
+        ASSERT_TRUE(p.feed(kHeader));
+        ASSERT_TRUE(p.feed(stanza + "<iq id='next'/>")) << p.error()->detail;
+        ASSERT_EQ(c.skipped.size(), 1u);
+        EXPECT_EQ(c.skipped[0].reason, SkipReason::TooLarge);
+        EXPECT_EQ(c.stanzas, std::vector<std::string>{"<iq id='next'/>"});
+    }
+    Collector c;
+    XmlStreamParser p(l, c.callbacks());
+    ASSERT_TRUE(p.feed(kHeader));
+    EXPECT_FALSE(p.feed("<message id='m'><x a='" + std::string(9 * kLimit, 'a') + "'/>"));
+    ASSERT_TRUE(p.error());
+    EXPECT_EQ(p.error()->condition, StreamErrorCondition::PolicyViolation);
+}
+
 TEST(XmlStreamParser, DeepNestingInsideAnOverSizeStanzaIsSkippedWithIt) {
     Collector c;
     XmlStreamParserLimits l = limits(256);

@@ -278,6 +278,23 @@ TEST(Policy, AForeignAddressBehindTelIsRefusedAsTheVcard4GuardCountsIt) {
     EXPECT_EQ(out.error, "not-acceptable");
 }
 
+// Found by review (rev18): "add no other SIP address" (README, verification states) held only
+// for values that begin with sip:, sips: or tel:sip:. A SIP address in angle brackets (as in a
+// From header, which address::parse_sip_address itself reads as that address) or after a
+// non-breaking space is still another SIP address on a verified user's vCard.
+TEST(Policy, AForeignAddressInOtherSpellingsIsRefusedToo) {
+    const auto owned = alice();
+    const store::BindingView b = owned;
+    for (const std::string value :
+         {"&lt;sip:mallory@evil.example&gt;", "Mallory &lt;sip:mallory@evil.example&gt;",
+          "\xC2\xA0sip:mallory@evil.example"}) {
+        const auto out = handle_delegated_vcard(
+            stanza(alice_set(kAliceTels + "<TEL><NUMBER>" + value + "</NUMBER></TEL>")),
+            "xmpp.example.com", &b, nullptr, {}, VcardGuard::refuse, true);
+        EXPECT_EQ(out.error, "not-acceptable") << value;
+    }
+}
+
 TEST(Policy, TheRefusalQuotesALongValueCut) {
     const auto owned = alice();
     const store::BindingView b = owned;

@@ -137,5 +137,28 @@ TEST_F(MutualOnTheWire, RefusedSetChangesNothing) {
     EXPECT_EQ(listed(), std::vector<std::string>{"sip:alice@sip.example.com"});
 }
 
+// Found by review (rev18, issue 18 item 6): the README says `tel:sip:...` is the same address
+// as the SIP URI in it, and both guards take it so; the listing (what verify --mutual reads)
+// must too.
+const std::string kTelSipTel =
+    "<TEL><VOICE/><VIDEO/><NUMBER>tel:sip:alice@sip.example.com</NUMBER></TEL>";
+
+TEST_F(MutualOnTheWire, TypedTelSipSpellingIsAListing) {
+    auto svc = service(store::Verification::Unverified, VcardGuard::refuse);
+    svc->handle(stanza(set_by_alice(kTelSipTel)));
+    EXPECT_EQ(listed(), std::vector<std::string>{"sip:alice@sip.example.com"});
+}
+
+TEST_F(MutualOnTheWire, MutualUserRespellingTheirAddressAsTelSipStaysMutual) {
+    typed_listing();
+    auto svc = service(store::Verification::Mutual, VcardGuard::refuse);
+    const auto replies = svc->handle(stanza(set_by_alice(kTelSipTel)));
+    ASSERT_EQ(replies.size(), 1u);
+    EXPECT_NE(replies[0].serialize().find("type='result'"), std::string::npos)
+        << replies[0].serialize();
+    EXPECT_EQ(state(), store::Verification::Mutual);
+    EXPECT_EQ(listed(), std::vector<std::string>{"sip:alice@sip.example.com"});
+}
+
 }  // namespace
 }  // namespace cusax::xmpp
