@@ -75,6 +75,11 @@ const config::SettingsTable<ProxySettings>& table() {
             key("udp_send_buffer", &S::udp_send_buffer,
                 "Kernel send buffer of each UDP socket (SO_SNDBUF); capped by net.core.wmem_max.",
                 {.type = KeyType::size, .max = 1LL << 30}),
+            choice_key<UdpTransport>(
+                "udp_transport", &S::udp_transport,
+                {{"batched", UdpTransport::batched}, {"sofia", UdpTransport::sofia}},
+                "Who reads and writes UDP: batched (the proxy's own path, many datagrams per "
+                "system call) or sofia (Sofia-SIP's transport, one datagram per wake-up)."),
             key("tls_certificate_dir", &S::tls_certificate_dir,
                 "Directory with agent.pem (key and certificate) and cafile.pem (CAs), for sips: "
                 "listeners and TLS next hops.",
