@@ -15,23 +15,26 @@ UdpReceiveBatch::UdpReceiveBatch(std::size_t capacity)
     char* base = buffers_.get();
     for (std::size_t i = 0; i < capacity; ++i) {
         iovecs_[i] = {base + i * kLargestDatagram, kLargestDatagram};
-    }
-}
-
-std::size_t UdpReceiveBatch::receive(int fd) {
-    for (std::size_t i = 0; i < headers_.size(); ++i) {
         msghdr& h = headers_[i].msg_hdr;
         h = {};
         h.msg_name = &sources_[i];
         h.msg_namelen = sizeof sources_[i];
         h.msg_iov = &iovecs_[i];
         h.msg_iovlen = 1;
-        headers_[i].msg_len = 0;
     }
+}
+
+std::size_t UdpReceiveBatch::receive(int fd) {
+    // The kernel wrote the address length and flags of the datagrams read last time.
+    for (std::size_t i = 0; i < used_; ++i) {
+        headers_[i].msg_hdr.msg_namelen = sizeof sources_[i];
+        headers_[i].msg_hdr.msg_flags = 0;
+    }
+    used_ = 0;
     for (int attempt = 0; attempt < 3; ++attempt) {
         const int n = recvmmsg(fd, headers_.data(), static_cast<unsigned>(headers_.size()),
                                MSG_DONTWAIT, nullptr);
-        if (n >= 0) return static_cast<std::size_t>(n);
+        if (n >= 0) return used_ = static_cast<std::size_t>(n);
         // EINTR, or a pending socket error (an ICMP report: IP_RECVERR is on) that this call
         // has cleared: try again. EAGAIN: nothing waiting.
         if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;

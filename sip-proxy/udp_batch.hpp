@@ -37,6 +37,7 @@ class UdpReceiveBatch {
     std::vector<iovec> iovecs_;
     std::vector<sockaddr_storage> sources_;
     std::vector<mmsghdr> headers_;
+    std::size_t used_ = 0;  // datagrams the last receive() read
 };
 
 // Datagrams queued while a batch of received ones is handled, written together by flush().

@@ -14,6 +14,9 @@ MsgRef parse_datagram(const MessageReading& how, std::string_view bytes, sockadd
     MsgRef msg(msg_create(how.mclass, how.flags));
     if (!msg) return nullptr;
     if (how.max_size) msg_maxsize(msg.get(), how.max_size);
+    // One block for the parsed headers and their copies instead of a malloc each
+    // (nta_msg_create_for_transport does the same with NTATAG_PRELOAD).
+    if (how.preload) su_home_preload(msg_home(msg.get()), 1, how.preload + bytes.size());
 
     // Exactly the datagram's size, as tport_recv_iovec asks for it.
     msg_iovec_t iovec[msg_n_fragments] = {};

@@ -19,6 +19,7 @@ struct MessageReading {
     msg_mclass_t const* mclass = nullptr;
     int flags = 0;
     usize_t max_size = 0;  // 0: Sofia's default
+    unsigned preload = 0;  // NTATAG_PRELOAD: bytes of one block per message, beside its text
 };
 
 // Null for a runt (one byte or none, which Sofia drops unread) or when no memory is left.

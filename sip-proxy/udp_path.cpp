@@ -91,11 +91,12 @@ UdpPath::UdpPath(nta_agent_t* agent, su_root_t* root, Deliver deliver, counters:
       received_(kBatch),
       to_send_(kBatch) {
     msg_mclass_t const* mclass = nullptr;
-    unsigned flags = 0, mtu = 0;
+    unsigned flags = 0, mtu = 0, preload = 0;
     usize_t max_size = 0;
     nta_agent_get_params(agent, NTATAG_MCLASS_REF(mclass), NTATAG_SIPFLAGS_REF(flags),
-                         NTATAG_MAXSIZE_REF(max_size), NTATAG_UDP_MTU_REF(mtu), TAG_END());
-    reading_ = {mclass, static_cast<int>(flags), max_size};
+                         NTATAG_MAXSIZE_REF(max_size), NTATAG_UDP_MTU_REF(mtu),
+                         NTATAG_PRELOAD_REF(preload), TAG_END());
+    reading_ = {mclass, static_cast<int>(flags), max_size, preload};
     if (mtu) udp_mtu_ = mtu;
 
     std::set<int> taken;
