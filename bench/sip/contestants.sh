@@ -6,7 +6,7 @@
 # CALLEE_PORT (next hop), sets CONTESTANT_PID (empty for none) and TARGET_PORT (where the
 # caller sends), and logs to $2/$name.log.
 
-CONTESTANTS="none kamailio-stateful kamailio-stateless cusax"
+CONTESTANTS="none kamailio-stateful kamailio-stateless cusax cusax-sofia"
 
 # The floor: the caller talks to the callee directly.
 start_none() {  # PORT CALLEE_PORT LOGDIR
