@@ -17,6 +17,7 @@
 #include "sip-proxy/proxy_config.hpp"
 #include "sip-proxy/sofia_handles.hpp"
 #include "sip-proxy/stateless_proxy.hpp"
+#include "sip-proxy/udp_workers.hpp"
 
 using namespace cusax;
 
@@ -32,6 +33,36 @@ constexpr unsigned kStopGraceSeconds = 10;
 void on_signal(int) {
     if (g_root) su_root_break(g_root);
     alarm(kStopGraceSeconds);  // async-signal-safe; a later signal restarts the countdown
+}
+
+// One proxy: the whole daemon, or one of `workers` (udp_workers.hpp). Workers after the first
+// name themselves sip-proxy-N in their log lines and stats file.
+int serve(const config::Config& config, const sip_proxy::ProxySettings& settings, int worker) {
+    try {
+        // Logging, the bindings snapshot (start-up stops here when the store cannot be read)
+        // and the counters with their reporter.
+        runtime::DaemonRuntime runtime(
+            config, worker <= 1 ? "sip-proxy" : "sip-proxy-" + std::to_string(worker));
+
+        sip_proxy::SofiaLibrary sofia;
+        sip_proxy::SuRoot root = sip_proxy::make_root();
+        sip_proxy::StatelessProxy proxy(
+            root.get(), settings, [&runtime] { return runtime.snapshot(); }, runtime.counters());
+        g_root = root.get();
+        std::signal(SIGINT, on_signal);
+        std::signal(SIGTERM, on_signal);
+        sip_proxy::worker_listening();
+        su_root_run(root.get());
+        g_root = nullptr;
+        log::event(log::Level::info, "sip.stopped", "stopped");
+        log::flush();
+        return 0;
+    } catch (const std::exception& e) {
+        log::event(log::Level::critical, "sip.start_failed", e.what());
+        log::flush();
+        std::cerr << "cusax-sip-proxy: " << e.what() << "\n";
+        return 1;
+    }
 }
 
 }  // namespace
@@ -50,23 +81,12 @@ int main(int argc, char** argv) {
     if (cli.exit_code) return *cli.exit_code;
 
     try {
-        const sip_proxy::ProxySettings settings = sip_proxy::proxy_settings(*cli.config);
-        // Logging, the bindings snapshot (start-up stops here when the store cannot be read)
-        // and the counters with their reporter.
-        runtime::DaemonRuntime runtime(*cli.config, "sip-proxy");
-
-        sip_proxy::SofiaLibrary sofia;
-        sip_proxy::SuRoot root = sip_proxy::make_root();
-        sip_proxy::StatelessProxy proxy(
-            root.get(), settings, [&runtime] { return runtime.snapshot(); }, runtime.counters());
-        g_root = root.get();
-        std::signal(SIGINT, on_signal);
-        std::signal(SIGTERM, on_signal);
-        su_root_run(root.get());
-        g_root = nullptr;
-        log::event(log::Level::info, "sip.stopped", "stopped");
-        log::flush();
-        return 0;
+        sip_proxy::ProxySettings settings = sip_proxy::proxy_settings(*cli.config);
+        if (settings.workers <= 1) return serve(*cli.config, settings, 1);
+        // Any worker may relay any message of a call: one branch key for all of them.
+        if (settings.branch_key_file.empty()) settings.branch_key = sip_proxy::random_branch_key();
+        return sip_proxy::run_workers(
+            settings.workers, [&](int worker) { return serve(*cli.config, settings, worker); });
     } catch (const std::exception& e) {
         log::event(log::Level::critical, "sip.start_failed", e.what());
         log::flush();

@@ -80,6 +80,10 @@ const config::SettingsTable<ProxySettings>& table() {
                 {{"batched", UdpTransport::batched}, {"sofia", UdpTransport::sofia}},
                 "Who reads and writes UDP: batched (the proxy's own path, many datagrams per "
                 "system call) or sofia (Sofia-SIP's transport, one datagram per wake-up)."),
+            key("workers", &S::workers,
+                "Proxy processes sharing the listening addresses (SO_REUSEPORT); SIGHUP to the "
+                "first process replaces them one at a time.",
+                {.min = 1, .max = 64}),
             key("tls_certificate_dir", &S::tls_certificate_dir,
                 "Directory with agent.pem (key and certificate) and cafile.pem (CAs), for sips: "
                 "listeners and TLS next hops.",

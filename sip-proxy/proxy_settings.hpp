@@ -42,6 +42,8 @@ struct ProxySettings {
     int udp_send_buffer = 4 << 20;
     // Key: udp_transport.
     UdpTransport udp_transport = UdpTransport::batched;
+    // Processes sharing the listening addresses (udp_workers.hpp). Key: workers.
+    int workers = 1;
     // TLS: the directory with agent.pem and cafile.pem (Sofia-SIP's convention), needed by
     // sips: listeners and TLS next hops; whose certificates must verify. Keys:
     // tls_certificate_dir, tls_verify_peers.
@@ -54,6 +56,8 @@ struct ProxySettings {
     // for every instance that may see a call's responses. Empty: a random key per process.
     // Key: branch_key_file.
     std::string branch_key_file;
+    // Not a key: the key itself, when workers share one drawn at start (no branch_key_file).
+    std::string branch_key;
     // Host named in Warning headers (RFC 3261 §20.43 warn-agent). Empty: the listen host.
     // Key: warning_agent.
     std::string warning_agent;

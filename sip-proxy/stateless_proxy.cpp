@@ -71,7 +71,8 @@ constexpr usize_t kLargestDatagram = 65535;
 
 // The key from branch_key_file, or one for this process alone: then the responses to what
 // this instance relays reach no other instance that could verify them.
-BranchSigner make_branch_signer(const std::string& key_file) {
+BranchSigner make_branch_signer(const std::string& key_file, const std::string& key) {
+    if (!key.empty()) return BranchSigner(key);  // drawn once for all workers
     if (!key_file.empty()) {
         if (const std::string exposure = branch_key_file_exposure(key_file); !exposure.empty())
             log::event(log::Level::warn, "sip.branch_key", exposure, {{"file", key_file}});
@@ -112,7 +113,7 @@ StatelessProxy::StatelessProxy(su_root_t* root, ProxySettings settings, Snapshot
       counters_(registry),
       nta_rejected_(registry.get("requests.rejected.by_nta")),
       forged_dropped_(registry.get("responses.dropped.forged_branch")),
-      branch_signer_(make_branch_signer(settings_.branch_key_file)),
+      branch_signer_(make_branch_signer(settings_.branch_key_file, settings_.branch_key)),
       snapshots_(std::move(snapshots)),
       trusted_(settings_.trusted_peers),
       parts_{settings_, counters_, trusted_, sent_by_, snapshots_, dns_, *this} {
