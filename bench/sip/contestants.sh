@@ -6,7 +6,7 @@
 # CALLEE_PORT (next hop), sets CONTESTANT_PID (empty for none) and TARGET_PORT (where the
 # caller sends), and logs to $2/$name.log.
 
-CONTESTANTS="none kamailio-stateful kamailio-stateless cusax cusax-sofia"
+CONTESTANTS="none kamailio-stateful kamailio-stateless cusax cusax-sofia cusax-2workers"
 
 # The floor: the caller talks to the callee directly.
 start_none() {  # PORT CALLEE_PORT LOGDIR
@@ -76,6 +76,10 @@ INI
 # The same proxy with UDP left to Sofia-SIP's transport (udp_transport = sofia): what the
 # proxy's own UDP path changes, in the same run.
 start_cusax-sofia() { CUSAX_EXTRA_INI="udp_transport = sofia" start_cusax "$@"; }
+
+# Two workers on the proxy's address (workers = 2): what a second core's worth of proxy buys
+# on this machine, beside both sipps.
+start_cusax-2workers() { CUSAX_EXTRA_INI="workers = 2" start_cusax "$@"; }
 
 # Waits until something listens on UDP PORT (and the process is still alive).
 wait_listening() {  # PORT PID
