@@ -6,7 +6,8 @@
 // does not list the AOR (an operator's verification is not the user's to withdraw).
 //
 // The listing read here is the user's own word: the component records only what the user typed,
-// not the TELs it added to the vCard they edited (vcard_delegation.hpp).
+// never a value it had shown them in a get and their client sent back, whatever the binding's
+// state then or now (xmpp-component/vcard_delegation.hpp; README, "What counts as listing").
 //
 // Only this command promotes a binding: the component only ever demotes one (a vCard set that
 // drops the listing), so that trust is raised by an operator's action, never by traffic alone.

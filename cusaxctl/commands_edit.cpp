@@ -23,7 +23,7 @@ int command_init(const CtlContext& ctx, const CommandArgs& args) {
     auto store = ctx.open();
     const int version = store->schema_version();
     say(ctx, {{"path", ctx.store_settings.path}, {"schema_version", version}},
-        ctx.store_settings.path + ": binding store ready (schema version " +
+        store::describe_store(ctx.store_settings) + ": binding store ready (schema version " +
             std::to_string(version) + ")");
     return kOk;
 }

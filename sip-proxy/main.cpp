@@ -3,8 +3,8 @@
 //
 //   cusax-sip-proxy [-c FILE] [--check-config] [--dump-config[=FORMAT]] [--version]
 //
-// Reads [log], [store] and [sip-proxy] of the INI file, and validates all of it against
-// every section (config-catalog/).
+// Reads [log], [store], [metrics] and [sip-proxy] of the INI file, and validates all of it
+// against every section (config-catalog/).
 #include <unistd.h>
 
 #include <csignal>
@@ -15,6 +15,8 @@
 #include "shared/log/log.hpp"
 #include "shared/runtime/daemon_runtime.hpp"
 #include "sip-proxy/proxy_config.hpp"
+#include "sip-proxy/proxy_metrics.hpp"
+#include "sip-proxy/proxy_reload.hpp"
 #include "sip-proxy/sofia_handles.hpp"
 #include "sip-proxy/stateless_proxy.hpp"
 #include "sip-proxy/udp_workers.hpp"
@@ -37,7 +39,8 @@ void on_signal(int) {
 
 // One proxy: the whole daemon, or one of `workers` (udp_workers.hpp). Workers after the first
 // name themselves sip-proxy-N in their log lines and stats file.
-int serve(const config::Config& config, const sip_proxy::ProxySettings& settings, int worker) {
+int serve(const config::Config& config, const std::vector<std::string>& needed_sections,
+          const sip_proxy::ProxySettings& settings, int worker) {
     try {
         // Logging, the bindings snapshot (start-up stops here when the store cannot be read)
         // and the counters with their reporter.
@@ -48,11 +51,16 @@ int serve(const config::Config& config, const sip_proxy::ProxySettings& settings
         sip_proxy::SuRoot root = sip_proxy::make_root();
         sip_proxy::StatelessProxy proxy(
             root.get(), settings, [&runtime] { return runtime.snapshot(); }, runtime.counters());
+        // /metrics and /health ([metrics] sip_proxy_listen), served from a thread of their own.
+        sip_proxy::ProxyMetrics metrics(config, runtime, proxy, root.get());
+        sip_proxy::ProxyReload reload(root.get(), config, needed_sections, proxy);
         g_root = root.get();
         std::signal(SIGINT, on_signal);
         std::signal(SIGTERM, on_signal);
+        metrics.set_serving(true);
         sip_proxy::worker_listening();
         su_root_run(root.get());
+        metrics.set_serving(false);
         g_root = nullptr;
         log::event(log::Level::info, "sip.stopped", "stopped");
         log::flush();
@@ -68,12 +76,13 @@ int serve(const config::Config& config, const sip_proxy::ProxySettings& settings
 }  // namespace
 
 int main(int argc, char** argv) {
+    std::signal(SIGHUP, SIG_IGN);  // until ProxyReload listens: a reload racing start-up
     const config::ProgramInfo info{
         .name = "cusax-sip-proxy",
         .description =
             "SIP proxy adding verified caller JIDs (Call-Info impp) and charge "
             "warnings (RFC 7081)",
-        .needed_sections = {"log", "store", "sip-proxy"},
+        .needed_sections = {"log", "store", "metrics", "sip-proxy"},
         .schema = &config_catalog::all_sections(),
         .warnings = sip_proxy::proxy_config_warnings,
     };
@@ -82,11 +91,13 @@ int main(int argc, char** argv) {
 
     try {
         sip_proxy::ProxySettings settings = sip_proxy::proxy_settings(*cli.config);
-        if (settings.workers <= 1) return serve(*cli.config, settings, 1);
+        if (settings.workers <= 1) return serve(*cli.config, info.needed_sections, settings, 1);
         // Any worker may relay any message of a call: one branch key for all of them.
         if (settings.branch_key_file.empty()) settings.branch_key = sip_proxy::random_branch_key();
         return sip_proxy::run_workers(
-            settings.workers, [&](int worker) { return serve(*cli.config, settings, worker); });
+            settings.workers, [&](int worker) {
+                return serve(*cli.config, info.needed_sections, settings, worker);
+            });
     } catch (const std::exception& e) {
         log::event(log::Level::critical, "sip.start_failed", e.what());
         log::flush();

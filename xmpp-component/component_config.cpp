@@ -15,6 +15,7 @@ using config::choice_key;
 using config::key;
 using config::KeyType;
 using config::member;
+using config::reloadable;
 using C = ComponentConfig;
 
 // The stream's settings (component_settings.hpp).
@@ -110,22 +111,25 @@ const config::SettingsTable<ComponentConfig>& table() {
                 "How long to wait for the server's stream header and handshake answer before "
                 "trying again.",
                 {.min = 100, .max = 600 * 1000}),
-            key("search_rate", member(&C::search, &SearchLimits::rate_per_second),
-                "Searches (and account listings) per second allowed to each requester, "
-                "sustained (a decimal: 0.1 is one in ten seconds); past it, "
-                "resource-constraint.",
-                {.type = KeyType::string, .validator = checks::search_rate}),
-            key("search_burst", member(&C::search, &SearchLimits::burst),
-                "Searches a requester may make at once before search_rate applies.",
-                {.min = 1, .max = 100000}),
-            key("list_accounts", directory(&DirectorySettings::list_accounts),
-                "Whether disco#items of the domain lists the accounts (to users of "
-                "local_domains only, within the search rate)."),
-            key("max_listed_accounts", directory(&DirectorySettings::max_listed_accounts),
-                "At most this many accounts in one disco#items answer.", {.min = 0, .max = 100000}),
-            key("service_name", directory(&DirectorySettings::service_name),
-                "The directory's name as clients see it (disco identity, vCard of the domain).",
-                {.validator = checks::service_name}),
+            reloadable(key("search_rate", member(&C::search, &SearchLimits::rate_per_second),
+                           "Searches (and account listings) per second allowed to each requester, "
+                           "sustained (a decimal: 0.1 is one in ten seconds); past it, "
+                           "resource-constraint.",
+                           {.type = KeyType::string, .validator = checks::search_rate})),
+            reloadable(key("search_burst", member(&C::search, &SearchLimits::burst),
+                           "Searches a requester may make at once before search_rate applies.",
+                           {.min = 1, .max = 100000})),
+            reloadable(key("list_accounts", directory(&DirectorySettings::list_accounts),
+                           "Whether disco#items of the domain lists the accounts (to users of "
+                           "local_domains only, within the search rate).")),
+            reloadable(key("max_listed_accounts",
+                           directory(&DirectorySettings::max_listed_accounts),
+                           "At most this many accounts in one disco#items answer.",
+                           {.min = 0, .max = 100000})),
+            reloadable(
+                key("service_name", directory(&DirectorySettings::service_name),
+                    "The directory's name as clients see it (disco identity, vCard of the domain).",
+                    {.validator = checks::service_name})),
             key("vcard_store", &C::vcard_store,
                 "SQLite file of the vCards of the XMPP server's users once it delegates "
                 "vcard-temp here (XEP-0355); empty: delegated vCard sets are refused.",

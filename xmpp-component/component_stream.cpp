@@ -25,10 +25,10 @@ using boost::system::error_code;
 namespace {
 std::string ms_text(std::chrono::milliseconds ms) { return std::to_string(ms.count()); }
 
-// Oversize and too deeply nested stanzas come from users: logged below error and rate-limited, so
-// that one user sending them in a loop cannot fill a disk.
-log::RateLimitedLog& oversize_log() {
-    static log::RateLimitedLog log("xmpp.stanza_too_large", 20, 60);
+// Skipped stanzas (oversize, too deeply nested, not namespace-well-formed) come from users: logged
+// below error and rate-limited, so that one user sending them in a loop cannot fill a disk.
+log::RateLimitedLog& skipped_log() {
+    static log::RateLimitedLog log("xmpp.stanza_skipped", 20, 60);
     return log;
 }
 
@@ -401,11 +401,53 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
         }
     }
 
-    // A stanza over max_stanza_size, or nested deeper than the parser keeps, costs only itself.
-    // RFC 6120 §8.2.3: an iq get or set still gets an answer; the condition is policy-violation,
-    // which RFC 6120 §4.9.3.14 names for a stanza over a configured limit, with type modify
-    // (§8.3.3.12): sending it again as it is cannot succeed (resource-constraint would say
-    // "wait", not-acceptable is about what the request asks, not its shape).
+    // How a skipped stanza is logged and counted, and the stanza error it becomes.
+    struct SkipAccount {
+        counters::Counter& counter;
+        std::string_view event;
+        std::string what;
+        std::string_view condition;
+        std::string_view limit_key;  // the limit it crossed, or the constraint it broke
+        std::string limit;
+    };
+    SkipAccount account(const SkippedStanza& skipped) const {
+        switch (skipped.reason) {
+            case SkipReason::TooDeep: {
+                std::string limit = std::to_string(parser_limits().max_depth);
+                return {counters.stanzas_too_deep,
+                        "xmpp.stanza_too_deep",
+                        "stanza nested deeper than " + limit + " levels",
+                        "policy-violation",
+                        "limit",
+                        limit};
+            }
+            case SkipReason::NamespaceError:
+                // RFC 6120 §8.3.3.1: XML that cannot be processed is bad-request; sent again
+                // as it is, it cannot succeed (modify).
+                return {counters.stanzas_namespace_error,
+                        "xmpp.stanza_namespace_error",
+                        "stanza not namespace-well-formed: " + skipped.detail,
+                        "bad-request",
+                        "constraint",
+                        skipped.detail};
+            case SkipReason::TooLarge:
+                break;
+        }
+        std::string limit = std::to_string(settings.max_stanza_size);
+        return {counters.stanzas_too_large,
+                "xmpp.stanza_too_large",
+                "stanza larger than " + limit + " bytes",
+                "policy-violation",
+                "limit",
+                limit};
+    }
+
+    // A stanza over max_stanza_size, nested deeper than the parser keeps, or not
+    // namespace-well-formed, costs only itself.
+    // RFC 6120 §8.2.3: an iq get or set still gets an answer. Over a limit, the condition is
+    // policy-violation, which RFC 6120 §4.9.3.14 names for a stanza over a configured limit,
+    // with type modify (§8.3.3.12): sending it again as it is cannot succeed (resource-constraint
+    // would say "wait", not-acceptable is about what the request asks, not its shape).
     void on_stanza_skipped(const SkippedStanza& skipped) {
         if (failure) return;
         const XmlElement& start = skipped.start;
@@ -415,23 +457,21 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
             return;
         }
         if (state != State::Ready) return;
-        const bool too_deep = skipped.reason == SkipReason::TooDeep;
-        (too_deep ? counters.stanzas_too_deep : counters.stanzas_too_large).add();
-        const std::string limit =
-            std::to_string(too_deep ? parser_limits().max_depth : settings.max_stanza_size);
-        const std::string what = too_deep ? "stanza nested deeper than " + limit + " levels"
-                                          : "stanza larger than " + limit + " bytes";
-        oversize_log().event(log::Level::warn,
-                             too_deep ? "xmpp.stanza_too_deep" : "xmpp.stanza_too_large",
-                             what + ": skipped",
-                             {{"stanza_id", start.attr_or("id")},
-                              {"peer", start.attr_or("from")},
-                              {"to", start.attr_or("to")},
-                              {"stanza", start.name},
-                              {"type", start.attr_or("type")},
-                              {"bytes", std::to_string(skipped.bytes)},
-                              {"limit", limit}});
-        XmlElement error = make_error_reply(start, "policy-violation", "modify", what);
+        const SkipAccount a = account(skipped);
+        a.counter.add();
+        const std::string bytes = std::to_string(skipped.bytes);
+        skipped_log().event(log::Level::warn, a.event, a.what + ": skipped",
+                            {{"stanza_id", start.attr_or("id")},
+                             {"peer", start.attr_or("from")},
+                             {"to", start.attr_or("to")},
+                             {"stanza", start.name},
+                             {"type", start.attr_or("type")},
+                             {"bytes", bytes},
+                             {a.limit_key, a.limit}});
+        // A start tag whose own name could not be resolved is in no namespace: nothing this
+        // stream could answer.
+        if (start.xmlns.empty()) return;
+        XmlElement error = make_error_reply(start, a.condition, "modify", a.what);
         if (start.name == "iq" && !is_iq_request(start)) {
             // An answer to one of the handler's own requests: handed over as the error it
             // became, addressed as it was, so that the request does not wait for it forever.
@@ -695,9 +735,15 @@ void ComponentStream::stop() {
 
 ComponentStream::Counters ComponentStream::counters() const {
     const auto& c = impl_->counters;
-    return {c.connects.value(),     c.reconnects.value(),        c.stanzas_in.value(),
-            c.stanzas_out.value(),  c.stanzas_too_large.value(), c.stanzas_too_deep.value(),
-            c.write_stalls.value(), impl_->queued_peak};
+    return {c.connects.value(),
+            c.reconnects.value(),
+            c.stanzas_in.value(),
+            c.stanzas_out.value(),
+            c.stanzas_too_large.value(),
+            c.stanzas_too_deep.value(),
+            c.stanzas_namespace_error.value(),
+            c.write_stalls.value(),
+            impl_->queued_peak};
 }
 
 }  // namespace cusax::xmpp

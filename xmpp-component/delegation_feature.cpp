@@ -84,13 +84,22 @@ bool DelegationFeature::handle(const StanzaContext& c, HandlerOutcome& out) {
     const std::string owner = delegated_vcard_owner(inner);
     const store::BindingView* binding = c.accounts.snapshot().by_jid(owner);
     std::optional<StoredVcard> stored;
+    std::vector<std::string> shown;
     DelegatedVcardOutcome outcome;
     try {
-        if (vcards_) stored = vcards_->get(owner);
+        if (vcards_) {
+            stored = vcards_->get(owner);
+            shown = vcards_->shown(owner);
+        }
         outcome =
             handle_delegated_vcard(inner, request.server, binding, stored ? &*stored : nullptr,
-                                   c.settings.vcard_guard, vcards_ != nullptr);
-        if (outcome.store) vcards_->put(owner, *outcome.store);
+                                   shown, c.settings.vcard_guard, vcards_ != nullptr);
+        // Remembered before the get is answered: a value shown and not remembered would count
+        // as the user's word when their client sends it back (vcard_delegation.hpp).
+        if (vcards_ && !outcome.newly_shown.empty()) {
+            vcards_->remember_shown(owner, outcome.newly_shown);
+        }
+        if (outcome.store) vcards_->put(owner, *outcome.store, outcome.still_shown);
         if (outcome.unlisted) drop_mutual(*binding, inner);
     } catch (const std::exception& e) {
         log::event(log::Level::error, "xmpp.vcard_store_failed", e.what(), {{"jid", owner}});

@@ -2,8 +2,9 @@
 // The vCards of the server's own users, delegated to the component (XEP-0355; policy:
 // vcard_delegation.hpp): the server's advertisement of what it delegates, and each forwarded
 // vcard-temp iq, answered from the vCard store merged with the user's binding. Adapter: reads
-// and writes the vCard store and, when a set stops listing a mutual binding's AOR, the binding
-// store; writes its own log line per delegated stanza.
+// and writes the vCard store (the values an owner's get shows are remembered there before the
+// get is answered) and, when a set stops listing a mutual binding's AOR, the binding store;
+// writes its own log line per delegated stanza.
 //
 // Threads: the stream's.
 #include <memory>

@@ -75,17 +75,23 @@ bool foreign_sip(const XmlElement& tel, const store::BindingView& binding) {
     return !key || key->value != binding.aor;
 }
 
-// Whether the user's previous vCard, as stored, had this TEL's address: what they typed
-// before, when the component put nothing into their vCard.
-bool said_before(const StoredVcard* before, const XmlElement& tel) {
+bool contains(const std::vector<std::string>& values, std::string_view value) {
+    return std::find(values.begin(), values.end(), value) != values.end();
+}
+
+// Whether the user's previous vCard, as stored, had this value (comparable): their own word,
+// typed before.
+bool said_before(const StoredVcard* before, const std::string& key) {
     if (!before) return false;
-    const std::string key = comparable_tel_value(tel_number(tel));
-    const auto& listed = before->listed_sip;
-    return std::find(listed.begin(), listed.end(), key) != listed.end() ||
+    return contains(before->listed_sip, key) ||
            std::any_of(before->vcard.children.begin(), before->vcard.children.end(),
                        [&](const XmlElement& c) {
                            return is_tel(c) && comparable_tel_value(tel_number(c)) == key;
                        });
+}
+
+bool asked_by_owner(const XmlElement& inner, const std::string& owner) {
+    return bare_jid(text::ascii_lower(inner.attr_or("from"))) == owner;
 }
 
 }  // namespace
@@ -160,6 +166,15 @@ std::vector<XmlElement> guaranteed_tels(const store::BindingView& binding) {
     return out;
 }
 
+std::vector<std::string> shown_values(const store::BindingView& binding) {
+    std::vector<std::string> out;
+    for (const auto& g : guaranteed_tels(binding)) {
+        std::string key = comparable_tel_value(tel_number(g));
+        if (!contains(out, key)) out.push_back(std::move(key));
+    }
+    return out;
+}
+
 XmlElement merge_guaranteed_tels(const XmlElement* stored, const store::BindingView* binding) {
     XmlElement empty("vCard", std::string(ns::vcard_temp));
     const XmlElement& base = stored ? *stored : empty;
@@ -226,7 +241,8 @@ GuardResult guard_vcard_set(const XmlElement& submitted, const store::BindingVie
 
 DelegatedVcardOutcome handle_delegated_vcard(const XmlElement& inner, std::string_view server,
                                              const store::BindingView* binding,
-                                             const StoredVcard* stored, VcardGuard mode,
+                                             const StoredVcard* stored,
+                                             const std::vector<std::string>& shown, VcardGuard mode,
                                              bool storage) {
     DelegatedVcardOutcome out;
     const bool get = inner.attr_or("type") == "get";
@@ -252,13 +268,19 @@ DelegatedVcardOutcome handle_delegated_vcard(const XmlElement& inner, std::strin
         out.reply = make_iq_result(inner);
         if (parts.local.empty()) {
             out.reply.add(XmlElement("vCard", std::string(ns::vcard_temp)));  // the server's
-        } else {
-            out.reply.add(merge_guaranteed_tels(stored ? &stored->vcard : nullptr, binding));
+            return out;
+        }
+        out.reply.add(merge_guaranteed_tels(stored ? &stored->vcard : nullptr, binding));
+        // Remembered before the reply leaves, so that no copy the owner holds escapes it.
+        if (binding && asked_by_owner(inner, owner)) {
+            for (auto& v : shown_values(*binding)) {
+                if (!contains(shown, v)) out.newly_shown.push_back(std::move(v));
+            }
         }
         return out;
     }
     // A set: only for one's own vCard (RFC 6120 §8.1.1.1: no `to` is the sender's account).
-    if (parts.local.empty() || bare_jid(text::ascii_lower(inner.attr_or("from"))) != owner) {
+    if (parts.local.empty() || !asked_by_owner(inner, owner)) {
         fail("forbidden", "auth", "only the owner of a vCard may change it");
         return out;
     }
@@ -266,32 +288,47 @@ DelegatedVcardOutcome handle_delegated_vcard(const XmlElement& inner, std::strin
         fail("service-unavailable", "cancel", "vCard storage is not configured");
         return out;
     }
-    if (!binding) {
-        out.store = StoredVcard{q, listed_sip_uris(q)};
-        out.reply = make_iq_result(inner);
-        return out;
+    bool corrected = false;
+    std::vector<std::string> guaranteed;  // what a get adds now
+    if (binding) {
+        const GuardResult guarded = guard_vcard_set(q, *binding, mode);
+        if (!guarded.problem.empty() && mode == VcardGuard::refuse) {
+            fail("not-acceptable", "modify", guarded.problem);
+            return out;
+        }
+        corrected = !guarded.problem.empty();
+        if (corrected) out.detail = "corrected: " + guarded.problem;
+        guaranteed = shown_values(*binding);
     }
-    GuardResult guarded = guard_vcard_set(q, *binding, mode);
-    if (!guarded.problem.empty() && mode == VcardGuard::refuse) {
-        fail("not-acceptable", "modify", guarded.problem);
-        return out;
-    }
-    if (!guarded.problem.empty()) out.detail = "corrected: " + guarded.problem;
     // What is stored is the user's own word, and only that counts as their listing (RFC 7081
-    // §3.3). For a verified binding the get they edited carried the guaranteed TELs, so one of
-    // those sent back is theirs only if their previous vCard had it already, or, for the SIP
-    // address of a mutual binding, if their listing is what made it mutual; the rest is put
-    // back by every get from the binding as it is then. A correction's foreign SIP TELs go; the
-    // guaranteed ones it puts back are not the user's.
-    const auto guaranteed = guaranteed_tels(*binding);
-    const bool mutual = binding->verification == store::Verification::Mutual;
+    // §3.3): the set without its echoes (the header says which TELs are), and without the
+    // foreign SIP TELs a correction drops; the TELs a verified binding guarantees are put back
+    // by every get from the binding as it is then. The remembered values this set carries stay
+    // remembered; the others are forgotten.
+    std::vector<std::string> candidates = shown;
+    for (const auto& g : guaranteed) {
+        if (!contains(candidates, g)) candidates.push_back(g);
+    }
+    std::vector<std::string> stale;  // echoes of what no get shows now, for the log
     const XmlElement own = without_tels(q, [&](const XmlElement& tel) {
-        if (!guarded.problem.empty() && foreign_sip(tel, *binding)) return true;
-        if (!repeats_guaranteed(tel, guaranteed) || said_before(stored, tel)) return false;
-        return !(mutual && comparable_tel_value(tel_number(tel)) == binding->aor);
+        const std::string key = comparable_tel_value(tel_number(tel));
+        if (!contains(candidates, key)) return corrected && foreign_sip(tel, *binding);
+        if (!contains(out.still_shown, key)) out.still_shown.push_back(key);
+        const bool echo = !said_before(stored, key);
+        if (echo && !contains(guaranteed, key) && !contains(stale, key)) stale.push_back(key);
+        return echo || (corrected && foreign_sip(tel, *binding));
     });
+    if (!stale.empty()) {
+        std::string values;
+        for (const auto& v : stale) {
+            values += (values.empty() ? "" : ", ") + address::quote_for_message(v);
+        }
+        out.detail += (out.detail.empty() ? "" : "; ") +
+                      std::string("not taken as typed (the component showed it before): TEL ") +
+                      values;
+    }
     std::vector<std::string> listed = listed_sip_uris(own);
-    out.unlisted = std::find(listed.begin(), listed.end(), binding->aor) == listed.end();
+    out.unlisted = binding && !contains(listed, binding->aor);
     out.store = StoredVcard{own, std::move(listed)};
     out.reply = make_iq_result(inner);
     return out;

@@ -18,8 +18,37 @@
 // numbers (VOICE, VIDEO as the binding says). A get returns the stored vCard merged with those;
 // a set that removes or replaces one is refused (not-acceptable, naming the field) or
 // corrected, per vcard_guard. An unverified binding puts nothing into the vCard and locks
-// nothing there (RFC 7081 §3.3: its listing must be the user's own word, and a get-edit-set
-// would otherwise send back what the component added). README, "Verification states".
+// nothing there. README, "Verification states".
+//
+// What counts as the user's word (RFC 7081 §3.3: what `cusaxctl verify --mutual` reads) is
+// only what the user typed. A client edits a vCard by fetching it, changing it and sending all
+// of it back, so a set carries whatever a get showed. So the component remembers, per bare JID
+// and across restarts (the vCard store's shown values), each value (a SIP address or a number,
+// compared as vcard::comparable_tel_value spells them) that it added to a get made by the vCard's
+// owner, before it answers that get. In a set, a TEL whose value
+//   - was shown to the user (remembered, or guaranteed by the binding as it is now), and
+//   - is not in the user's own stored vCard already (typed before it was shown: their word
+//     then, their word still),
+// is an echo: it is not stored and lists nothing, whatever the binding's state by then
+// (verified, unverified, re-pointed to another AOR, removed). A mutual binding's AOR is no
+// exception: it counts because the user's stored vCard lists it (which is what made it mutual).
+//
+// A set that does not carry a remembered value forgets it (the client's copy no longer has it,
+// so a later set with it was typed). Nothing else forgets one: not time, not a binding change,
+// not a get that no longer shows it (the client may still hold the copy it fetched before).
+// What follows from that:
+//   - a user who deliberately types a value they were shown (their SIP address, after an
+//     unverify) is taken for the echo until they have saved their vCard once without it; after
+//     that, typing it is their word. With a verified binding the get shows it again, so the
+//     value must be typed without fetching in between (vcard_guard = correct lets the set
+//     without it through; refuse does not).
+//   - values gone stale (a binding removed or re-pointed since) never make anything count;
+//     they go at the user's next set without them.
+//   - a user with no stored vCard is shown the guaranteed TELs too: remembered all the same.
+//   - only the owner's gets are remembered: what others are shown is not in the owner's copy.
+//   - two clients of one user are not told apart (a set does not say which get it came from):
+//     once one client's set has forgotten a value, another client still holding an older
+//     copy with it can send that back as a listing.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -85,26 +114,31 @@ struct GuardResult {
 GuardResult guard_vcard_set(const XmlElement& submitted, const store::BindingView& binding,
                             VcardGuard mode);
 
+// The values a get adds to the vCard it shows: those of guaranteed_tels, comparable.
+std::vector<std::string> shown_values(const store::BindingView& binding);
+
 struct DelegatedVcardOutcome {
-    XmlElement reply;                  // the inner reply, jabber:client
-    std::optional<StoredVcard> store;  // vCard to store for the owner, when any
+    XmlElement reply;                      // the inner reply, jabber:client
+    std::optional<StoredVcard> store;      // vCard to store for the owner, when any
+    std::vector<std::string> still_shown;  // with store: the values remembered as shown from now
+    std::vector<std::string> newly_shown;  // an owner's get: values to remember before replying
     bool unlisted = false;   // a stored set whose own word does not list the owner's bound AOR
     std::string_view kind;   // "vcard-get", "vcard-set", ...
     std::string_view error;  // condition sent back, empty when none
-    std::string detail;      // what was refused or corrected, for the log
+    std::string detail;      // what was refused, corrected or not taken as typed, for the log
 };
 
 // Answers one forwarded vcard-temp iq. What it stores is the user's own word, with the SIP
-// addresses it lists (what `cusaxctl verify --mutual` reads): for a verified binding, the set
-// without the guaranteed TELs the get had added (a TEL repeating one stays only when the
-// previous stored vCard had it: typed while nothing was added) and without the foreign SIP
-// TELs a correction drops. server: the domain whose users these are; binding: the owner's
-// binding (nullptr when none); stored: the owner's stored vCard (nullptr when none); storage:
-// whether sets can be stored at all. A user without a binding may list any SIP address: a
-// listing counts only in the vCard of the JID an address is bound to.
+// addresses it lists (what `cusaxctl verify --mutual` reads): the set without its echoes (see
+// above) and without the foreign SIP TELs a correction drops. server: the domain whose users
+// these are; binding: the owner's binding (nullptr when none); stored: the owner's stored vCard
+// (nullptr when none); shown: the values remembered as shown to the owner; storage: whether
+// sets can be stored at all. A user without a binding may list any SIP address: a listing
+// counts only in the vCard of the JID an address is bound to.
 DelegatedVcardOutcome handle_delegated_vcard(const XmlElement& inner, std::string_view server,
                                              const store::BindingView* binding,
-                                             const StoredVcard* stored, VcardGuard mode,
+                                             const StoredVcard* stored,
+                                             const std::vector<std::string>& shown, VcardGuard mode,
                                              bool storage);
 
 }  // namespace cusax::xmpp

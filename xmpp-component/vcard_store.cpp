@@ -16,14 +16,15 @@ std::optional<StoredVcard> VcardStore::get(std::string_view bare_jid) {
     return StoredVcard{std::move(*vcard), std::move(row->listed_sip)};
 }
 
-void VcardStore::put(std::string_view bare_jid, const StoredVcard& stored) {
+void VcardStore::put(std::string_view bare_jid, const StoredVcard& stored,
+                     const std::vector<std::string>& still_shown) {
     std::string xml = stored.vcard.serialize();
     const auto back = parse_element(xml);
     if (!back || !(*back == stored.vcard)) {
         throw store::StoreError("the vCard of " + std::string(bare_jid) +
                                 " would not read back as it is: not stored");
     }
-    rows_.put(bare_jid, {std::move(xml), stored.listed_sip});
+    rows_.put_set(bare_jid, {std::move(xml), stored.listed_sip}, still_shown);
 }
 
 }  // namespace cusax::xmpp

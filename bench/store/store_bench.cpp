@@ -1,7 +1,9 @@
 // Measures what a daemon pays for the binding store: the full load a daemon does at start
 // (through SnapshotWatcher, as the daemons do), the resident memory it then holds, look-ups per
 // second, and how long a change made by cusaxctl in another process takes to be published.
-//   cusax_store_bench STORE_FILE [CUSAXCTL [CHANGES]]
+//   cusax_store_bench STORE [CUSAXCTL [CHANGES [CONFIG]]]
+// STORE is a SQLite file, or "postgresql:" and a libpq conninfo; CONFIG, when given, is the INI
+// cusaxctl reads the store from (-c) instead of --store (PostgreSQL needs it).
 // Prints one "name value unit" line per figure (bench/store/run-store-bench tabulates them).
 // Uses only the store API that predates the incremental refresh, so the same file measures
 // the code before and after it (the apply-only figure is printed when the API has it).
@@ -51,10 +53,12 @@ double median(std::vector<double> v) {
 
 // Runs cusaxctl to add one binding; returns without waiting for it (the caller times the
 // whole path, process start included, and reaps it).
-pid_t spawn_add(const std::string& cusaxctl, const std::string& store, int i) {
+pid_t spawn_add(const std::string& cusaxctl, const std::string& store, const std::string& config,
+                int i) {
     const std::string aor = "sip:bench" + std::to_string(i) + "@sip.example.com";
     const std::string jid = "bench" + std::to_string(i) + "@xmpp.example.com";
     std::vector<std::string> args = {cusaxctl, "--store", store, "add", aor, jid};
+    if (!config.empty()) args = {cusaxctl, "-c", config, "add", aor, jid};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -68,13 +72,20 @@ pid_t spawn_add(const std::string& cusaxctl, const std::string& store, int i) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc < 2 || argc > 4) {
-        std::cerr << "usage: cusax_store_bench STORE_FILE [CUSAXCTL [CHANGES]]\n";
+    if (argc < 2 || argc > 5) {
+        std::cerr << "usage: cusax_store_bench STORE [CUSAXCTL [CHANGES [CONFIG]]]\n";
         return 2;
     }
     using cusax::store::Snapshot;
     const std::string path = argv[1];
-    const cusax::store::StoreSettings settings{"sqlite", path, 5000};
+    const std::string config = argc == 5 ? argv[4] : "";
+    cusax::store::StoreSettings settings;
+    if (path.rfind("postgresql:", 0) == 0) {
+        settings.backend = "postgresql";
+        settings.conninfo = path.substr(11);
+    } else {
+        settings.path = path;
+    }
     constexpr auto kInterval = std::chrono::milliseconds(250);  // refresh_interval's default
     const long rss_before = resident_kib();
 
@@ -117,14 +128,14 @@ int main(int argc, char** argv) {
     // part of the poll interval so that they do not all land at the same point of it.
     if (argc >= 3) {
         const std::string cusaxctl = argv[2];
-        const int changes = argc == 4 ? std::stoi(argv[3]) : 10;
+        const int changes = argc >= 4 ? std::stoi(argv[3]) : 10;
         std::mt19937 random(7);
         std::vector<double> delays;
         for (int i = 0; i < changes; ++i) {
             std::this_thread::sleep_for(std::chrono::milliseconds(random() % 250));
             const std::string aor = "sip:bench" + std::to_string(i) + "@sip.example.com";
             start = Clock::now();
-            const pid_t pid = spawn_add(cusaxctl, path, i);
+            const pid_t pid = spawn_add(cusaxctl, path, config, i);
             while (!watcher.current()->by_aor(aor)) {
                 if (seconds_since(start) > 60) {
                     std::cerr << "change " << i << " not published within 60 s\n";
@@ -141,9 +152,34 @@ int main(int argc, char** argv) {
             }
         }
         std::printf("change_to_published_median %.3f s\n", median(delays));
+        std::sort(delays.begin(), delays.end());
+        std::printf("change_to_published_p99 %.3f s\n",
+                    delays[(delays.size() * 99 + 99) / 100 - 1]);
         std::printf("change_to_published_max %.3f s\n",
                     *std::max_element(delays.begin(), delays.end()));
         std::printf("resident_memory_after_changes %.1f MiB\n", resident_kib() / 1024.0);
+
+        // The same without cusaxctl's process start: from a write's commit (through a
+        // connection of this process) to the watcher publishing it.
+        auto writer = cusax::store::open_store(settings);
+        delays.clear();
+        for (int i = 0; i < changes; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(random() % 250));
+            const std::string aor = "sip:commit" + std::to_string(i) + "@sip.example.com";
+            writer->add({aor, "commit" + std::to_string(i) + "@xmpp.example.com", "", {}, {}, 0});
+            start = Clock::now();
+            while (!watcher.current()->by_aor(aor)) {
+                if (seconds_since(start) > 60) {
+                    std::cerr << "commit " << i << " not published within 60 s\n";
+                    return 1;
+                }
+                std::this_thread::sleep_for(std::chrono::microseconds(200));
+            }
+            delays.push_back(seconds_since(start));
+        }
+        std::printf("commit_to_published_median %.4f s\n", median(delays));
+        std::sort(delays.begin(), delays.end());
+        std::printf("commit_to_published_p99 %.4f s\n", delays[(delays.size() * 99 + 99) / 100 - 1]);
     }
 
 #if __has_include("shared/store/binding_change.hpp")

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "shared/config/conninfo_check.hpp"
 #include "shared/config/settings_table.hpp"
 
 namespace cusax::config {
@@ -14,12 +15,13 @@ const SettingsTable<LogConfig>& log_table() {
         "log",
         "Logging and statistics, for every program.",
         {
-            key("level", &LogConfig::level, "Lowest level written to the log.",
-                {.type = KeyType::enumeration,
-                 .choices = {"trace", "debug", "info", "warn", "error", "critical", "off"}}),
-            key("format", &LogConfig::format,
-                "text: one line per event for people; json: JSON lines.",
-                {.type = KeyType::enumeration, .choices = {"text", "json"}}),
+            reloadable(
+                key("level", &LogConfig::level, "Lowest level written to the log.",
+                    {.type = KeyType::enumeration,
+                     .choices = {"trace", "debug", "info", "warn", "error", "critical", "off"}})),
+            reloadable(key("format", &LogConfig::format,
+                           "text: one line per event for people; json: JSON lines.",
+                           {.type = KeyType::enumeration, .choices = {"text", "json"}})),
             key("file", &LogConfig::file, "Log file, appended to; empty: standard error.",
                 {.type = KeyType::path}),
             key("stats_interval", &LogConfig::stats_interval,
@@ -36,14 +38,28 @@ const SettingsTable<StoreConfig>& store_table() {
         "store",
         "The store of SIP-AOR-to-JID bindings, shared by every program.",
         {
-            key("backend", &StoreConfig::backend, "Database engine (postgresql comes later).",
-                {.type = KeyType::enumeration, .choices = {"sqlite"}}),
+            key("backend", &StoreConfig::backend,
+                "Database engine: sqlite (one host) or postgresql (several hosts).",
+                {.type = KeyType::enumeration, .choices = {"sqlite", "postgresql"}}),
             key("path", &StoreConfig::path, "SQLite database file, created if absent.",
                 {.type = KeyType::path, .validator = not_empty}),
+            key("conninfo", &StoreConfig::conninfo,
+                "postgresql: libpq connection string (service=, host=, dbname=, sslmode=...; "
+                "PG* environment applies); never a password: use a passfile."),
             key("busy_timeout", &StoreConfig::busy_timeout,
                 "How long a write waits for another program's lock."),
             key("refresh_interval", &StoreConfig::refresh_interval,
                 "How often a daemon checks the store for changes.", {.min = 50, .max = 1000}),
+        },
+        [](const StoreConfig& store, const Config&) {
+            // Said without the value: it holds the password.
+            std::vector<KeyProblem> problems;
+            if (conninfo_has_password(store.conninfo)) {
+                problems.push_back({"conninfo",
+                                    "holds a password (value not shown); put it in a passfile "
+                                    "(~/.pgpass, PGPASSFILE or passfile=) or a service file"});
+            }
+            return problems;
         }};
     return table;
 }

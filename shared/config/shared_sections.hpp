@@ -22,6 +22,7 @@ struct LogConfig {
 struct StoreConfig {
     std::string backend = "sqlite";
     std::string path = "/var/lib/cusax/bindings.sqlite";
+    std::string conninfo;  // postgresql: libpq connection string, never with a password
     std::chrono::milliseconds busy_timeout{5000};
     std::chrono::milliseconds refresh_interval{250};
 };

@@ -10,6 +10,7 @@ store::StoreSettings store_settings(const config::Config& config) {
     store::StoreSettings settings;
     settings.backend = values.backend;
     settings.path = values.path;
+    settings.conninfo = values.conninfo;
     settings.busy_timeout_ms = static_cast<int>(values.busy_timeout.count());
     return settings;
 }
@@ -34,7 +35,7 @@ DaemonRuntime::DaemonRuntime(const config::Config& config, std::string program) 
                                                           log_values.stats_interval);
     log::event(log::Level::info, "daemon.started", "",
                {{"config", config.file()},
-                {"store", settings.path},
+                {"store", store::describe_store(settings)},
                 {"bindings", std::to_string(snapshot()->size())}});
 }
 

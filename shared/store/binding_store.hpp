@@ -83,20 +83,43 @@ class BindingStore {
     // old file, which no writer will change again. A server store is always `same`.
     enum class Source { same, replaced, vanished };
     virtual Source source() { return Source::same; }
+
+    // Names the store itself, for a reader that connects again: the same value means the same
+    // store, whose change log still continues the generations the reader saw, so it may catch
+    // up incrementally. Empty when the backend cannot tell (a file may have been replaced by a
+    // copy whose counter happens to match): the reader then loads everything.
+    virtual std::string identity() { return {}; }
+
+    // A file descriptor that turns readable when another connection may have committed a
+    // change (PostgreSQL: a NOTIFY), for a watcher to wait on instead of sleeping out its poll
+    // interval; -1 when the backend has none and the watcher only polls. The first call
+    // starts listening.
+    virtual int change_fd() { return -1; }
+    // Consumes what woke change_fd(), and says whether a change was announced (or the
+    // connection failed: the next read then says how). Announcements read in passing during
+    // other calls count too, so a watcher asks this before it waits.
+    virtual bool take_change_notice() { return false; }
 };
 
 // Settings of the [store] section that choose and open a backend.
 struct StoreSettings {
-    std::string backend = "sqlite";  // "sqlite" (PostgreSQL comes later)
+    std::string backend = "sqlite";  // "sqlite" or "postgresql"
     std::string path;                // sqlite: database file
     int busy_timeout_ms = 5000;
     // A daemon's connection: opens an existing store read-only, never creates or migrates
     // it (StoreMissing when missing, StoreError when its schema is not this program's).
     bool read_only = false;
+    // postgresql: a libpq connection string ("service=cusax", "host=... dbname=..."), read
+    // with libpq's environment, service file and password file. Never holds a password.
+    std::string conninfo{};
 };
 
 // Opens the configured store: read-write, creating it if needed and migrating it (cusaxctl);
 // or, with read_only, as it is.
 std::unique_ptr<BindingStore> open_store(const StoreSettings& settings);
+
+// The store the settings name, for logs and messages: the SQLite file, or PostgreSQL's
+// host, port, database and user (never a password).
+std::string describe_store(const StoreSettings& settings);
 
 }  // namespace cusax::store

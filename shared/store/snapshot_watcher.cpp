@@ -1,8 +1,12 @@
 #include "shared/store/snapshot_watcher.hpp"
 
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
+#include <cerrno>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -103,30 +107,62 @@ void log_published(const Loaded& loaded) {
                 {"build_ms", std::to_string(loaded.build_ms)}});
 }
 
+// An eventfd the destructor writes to: the watcher thread waits on it beside the store's
+// change_fd(), so stopping never waits out a poll interval.
+class StopSignal {
+  public:
+    StopSignal() : fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+        if (fd_ < 0) throw StoreError("cannot create the watcher's eventfd");
+    }
+    ~StopSignal() { ::close(fd_); }
+    StopSignal(const StopSignal&) = delete;
+    StopSignal& operator=(const StopSignal&) = delete;
+    int fd() const { return fd_; }
+    void raise() const {
+        const std::uint64_t one = 1;
+        [[maybe_unused]] const auto written = ::write(fd_, &one, sizeof one);
+    }
+
+  private:
+    int fd_;
+};
+
 }  // namespace
 
 struct SnapshotWatcher::Impl {
     StoreFactory factory;
     std::chrono::milliseconds interval;
     SnapshotSlot current;
+    std::atomic<bool> reachable{true};        // status(), read from any thread
+    std::atomic<Clock::rep> confirmed_at{0};  // Clock::time_point's count
 
-    std::mutex mutex;  // guards stopping and callbacks
-    std::condition_variable wake;
-    bool stopping = false;
+    void confirmed() {
+        reachable.store(true, std::memory_order_relaxed);
+        confirmed_at.store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
+    }
+
+    std::mutex mutex;  // guards callbacks
+    std::atomic<bool> stopping{false};
+    StopSignal stop_signal;
     std::vector<std::function<void(const Snapshot&)>> callbacks;
 
     // Used by the watcher thread only.
     std::unique_ptr<BindingStore> store;
-    bool failing = false;
+    std::string identity;   // the store the snapshot was read from (BindingStore::identity)
+    int failures = 0;       // polls failed in a row: the back-off grows with them
     bool vanished = false;  // the store file is gone; logged once until it is back
 
     std::thread thread;
 
     void run();
+    void wait_for_change();
     void poll();
     enum class Connection { none, kept, fresh };
     Connection connect();
+    void listen();
+    Loaded load_full();
     void publish(const Loaded& loaded);
+    void recovered();
     void failed(std::string_view error);
 };
 
@@ -137,8 +173,10 @@ SnapshotWatcher::SnapshotWatcher(StoreFactory factory, std::chrono::milliseconds
     try {
         impl_->store = impl_->factory();
         if (!impl_->store) throw StoreError("the store factory returned no store");
-        const auto loaded = load(*impl_->store);
+        impl_->listen();
+        const auto loaded = impl_->load_full();
         impl_->current.store(loaded.snapshot);
+        impl_->confirmed();
         log_published(loaded);
     } catch (const StoreError&) {
         throw;
@@ -150,15 +188,18 @@ SnapshotWatcher::SnapshotWatcher(StoreFactory factory, std::chrono::milliseconds
 }
 
 SnapshotWatcher::~SnapshotWatcher() {
-    {
-        std::lock_guard lock(impl_->mutex);
-        impl_->stopping = true;
-    }
-    impl_->wake.notify_all();
+    impl_->stopping = true;
+    impl_->stop_signal.raise();
     if (impl_->thread.joinable()) impl_->thread.join();
 }
 
 std::shared_ptr<const Snapshot> SnapshotWatcher::current() const { return impl_->current.load(); }
+
+SnapshotWatcher::Status SnapshotWatcher::status() const {
+    return {
+        impl_->reachable.load(std::memory_order_relaxed),
+        Clock::time_point(Clock::duration(impl_->confirmed_at.load(std::memory_order_relaxed)))};
+}
 
 void SnapshotWatcher::on_publish(std::function<void(const Snapshot&)> callback) {
     std::lock_guard lock(impl_->mutex);
@@ -166,12 +207,49 @@ void SnapshotWatcher::on_publish(std::function<void(const Snapshot&)> callback) 
 }
 
 void SnapshotWatcher::Impl::run() {
-    std::unique_lock lock(mutex);
-    while (!wake.wait_for(lock, interval, [this] { return stopping; })) {
-        lock.unlock();
+    while (true) {
+        wait_for_change();
+        if (stopping) return;
         poll();
-        lock.lock();
     }
+}
+
+// Until the store announces a change (PostgreSQL's NOTIFY), the poll interval passes, or the
+// watcher is stopped. While polls fail, the wait doubles each time up to 8 intervals (2 s at
+// the default 250 ms): a server that is down is not hammered, and is found again soon.
+void SnapshotWatcher::Impl::wait_for_change() {
+    auto wait = interval;
+    for (int i = 0; i < std::min(failures, 3); ++i) wait *= 2;
+    int change_fd = -1;
+    if (store && failures == 0) {
+        try {
+            if (store->take_change_notice()) return;
+            change_fd = store->change_fd();
+        } catch (const std::exception& e) {
+            failed(e.what());
+        }
+    }
+    pollfd fds[2] = {{stop_signal.fd(), POLLIN, 0}, {change_fd, POLLIN, 0}};
+    const auto nfds = change_fd >= 0 ? 2 : 1;
+    const auto until = Clock::now() + wait;
+    while (!stopping) {
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+        if (left.count() <= 0) return;
+        const int ready =
+            ::poll(fds, static_cast<nfds_t>(nfds), static_cast<int>(left.count()) + 1);
+        if (ready > 0 || (ready < 0 && errno != EINTR)) return;
+    }
+}
+
+// Listens for the store's change announcements before reading it, so that a change committed
+// after the read is announced.
+void SnapshotWatcher::Impl::listen() { store->change_fd(); }
+
+// Generation first, then the rows (see load()); the store's identity with them.
+Loaded SnapshotWatcher::Impl::load_full() {
+    identity = store->identity();
+    return load(*store);
 }
 
 // The connection to read from: the one open while its file is still the store's, else a new
@@ -204,6 +282,7 @@ SnapshotWatcher::Impl::Connection SnapshotWatcher::Impl::connect() {
         return Connection::none;
     }
     if (!store) throw StoreError("the store factory returned no store");
+    listen();
     if (vanished) {
         vanished = false;
         log::event(log::Level::info, "store.file_back", "store file back; reading it in full");
@@ -214,19 +293,29 @@ SnapshotWatcher::Impl::Connection SnapshotWatcher::Impl::connect() {
 void SnapshotWatcher::Impl::poll() {
     try {
         const Connection connection = connect();
-        if (connection == Connection::none) return;
+        if (connection == Connection::none) {
+            reachable.store(false, std::memory_order_relaxed);
+            return;
+        }
         // A new connection or a failure streak reloads whatever the generation says: the
         // store may be another file, restored from a copy whose counter happens to match.
-        const bool reload = failing || connection == Connection::fresh;
+        // Unless the store says it is the same one (a server the watcher lost for a while):
+        // then its change log brings the snapshot up to date, every change made meanwhile
+        // read once, and a full load follows only when the log does not reach back that far.
+        const bool suspect = failures > 0 || connection == Connection::fresh;
+        const bool same_store = suspect && !identity.empty() && store->identity() == identity;
+        const bool reload = suspect && !same_store;
         const auto base = current.load();
-        if (!reload && store->generation() == base->generation()) return;
+        if (!reload && store->generation() == base->generation()) {
+            recovered();
+            confirmed();
+            return;
+        }
         Loaded loaded;
         if (!reload) loaded = load_changes(*store, *base);
-        if (!loaded.snapshot) loaded = load(*store);
-        if (failing) {
-            failing = false;
-            log::event(log::Level::info, "store.refresh_recovered", "store readable again");
-        }
+        if (!loaded.snapshot) loaded = load_full();
+        recovered();
+        confirmed();
         publish(loaded);
     } catch (const std::exception& e) {
         failed(e.what());
@@ -235,10 +324,16 @@ void SnapshotWatcher::Impl::poll() {
     }
 }
 
+void SnapshotWatcher::Impl::recovered() {
+    if (failures == 0) return;
+    failures = 0;
+    log::event(log::Level::info, "store.refresh_recovered", "store readable again");
+}
+
 void SnapshotWatcher::Impl::failed(std::string_view error) {
+    reachable.store(false, std::memory_order_relaxed);
     store.reset();
-    if (failing) return;  // logged once per failure streak, not once per poll
-    failing = true;
+    if (failures++ > 0) return;  // logged once per failure streak, not once per poll
     const auto kept = current.load();
     log::event(log::Level::warn, "store.refresh_failed",
                "cannot refresh the bindings; keeping the last good snapshot",

@@ -1,6 +1,8 @@
 #pragma once
 // Keeps a daemon's Snapshot current: polls the store's generation and, when it changed,
-// loads and publishes a new snapshot on a background thread. Readers never wait.
+// loads and publishes a new snapshot on a background thread. Readers never wait. A store that
+// announces its changes (PostgreSQL's LISTEN/NOTIFY: BindingStore::change_fd) wakes it at
+// once; polling stays as the fallback.
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -16,7 +18,9 @@ class SnapshotWatcher {
 
     // Loads the first snapshot synchronously: throws StoreError when the store cannot be
     // read at start. Then polls every `interval` on its own thread (and its own store
-    // connection, made by `factory`). A failure later keeps the last good snapshot and logs.
+    // connection, made by `factory`). A failure later keeps the last good snapshot, logs once,
+    // and tries again with a growing back-off (up to 8 intervals); once the store is back, it
+    // logs once more and catches up (through the change log when the store is the same one).
     SnapshotWatcher(StoreFactory factory, std::chrono::milliseconds interval);
     ~SnapshotWatcher();  // stops the thread
 
@@ -28,6 +32,16 @@ class SnapshotWatcher {
 
     // Called on the watcher thread after each new snapshot is published.
     void on_publish(std::function<void(const Snapshot&)> callback);
+
+    // For metrics and health checks, from any thread (atomics): whether the latest look at
+    // the store succeeded, and when the snapshot was last known to match the store (loaded,
+    // or a poll found nothing new). A store that cannot be read keeps the last good
+    // snapshot, which grows older from then on.
+    struct Status {
+        bool store_reachable = true;
+        std::chrono::steady_clock::time_point confirmed_at{};
+    };
+    Status status() const;
 
     struct Impl;
 

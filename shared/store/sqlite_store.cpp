@@ -5,10 +5,12 @@
 #include <string>
 #include <unordered_set>
 
-#include "shared/address/safe_text.hpp"
 #include "shared/log/log.hpp"
+#include "shared/store/binding_conflict.hpp"
 #include "shared/store/field_error.hpp"
 #include "shared/store/sqlite_schema.hpp"
+#include "shared/store/store_sql.hpp"
+#include "shared/store/stored_rows.hpp"
 
 namespace cusax::store {
 namespace {
@@ -26,66 +28,18 @@ std::int64_t unix_now() {
 
 }  // namespace
 
-// What a row read back from the file holds may have been typed into a sqlite3 shell, not
-// written through check_binding(): problems found on the way out are counted, and logged
-// once per load, not per row.
-struct LoadProblems {
-    std::size_t unsafe_rows = 0;
-    std::size_t unknown_states = 0;
-    std::string first_unsafe;
-
-    void log() const {
-        if (unsafe_rows > 0) {
-            log::event(log::Level::warn, "store.rows_skipped",
-                       "bindings or numbers with unsafe text were skipped",
-                       {{"count", std::to_string(unsafe_rows)}, {"first", first_unsafe}});
-        }
-        if (unknown_states > 0) {
-            // A newer cusaxctl may know states this program does not; not announcing such a
-            // binding is the safe reading (RFC 7081 §3.5).
-            log::event(log::Level::warn, "store.unknown_verification",
-                       "bindings with an unknown verification state are treated as unverified",
-                       {{"count", std::to_string(unknown_states)}});
-        }
-    }
-};
-
 namespace {
-
-bool unsafe(std::string_view text, std::size_t max = address::kMaxAddressLength) {
-    return !address::unsafe_reason(text, max).empty();
-}
 
 // Columns: aor, jid, display_name, verification, updated_at (starting at `first`).
 std::optional<Binding> read_binding(const Statement& s, int first, LoadProblems& problems) {
-    // Constructed, not assigned, so each string is allocated at its exact size: a snapshot
-    // holds a million of them.
-    Binding b{std::string(s.text(first)),     std::string(s.text(first + 1)),
-              std::string(s.text(first + 2)), {},
-              Verification::Unverified,       0};
-    if (b.aor.empty() || b.jid.empty() || unsafe(b.aor) || unsafe(b.jid) ||
-        unsafe(b.display_name, address::kMaxDisplayNameLength)) {
-        if (problems.unsafe_rows++ == 0) problems.first_unsafe = b.aor.substr(0, 80);
-        return std::nullopt;
-    }
-    if (auto state = verification_from_string(s.text(first + 3))) {
-        b.verification = *state;
-    } else {
-        ++problems.unknown_states;
-        b.verification = Verification::Unverified;
-    }
-    b.updated_at = s.integer(first + 4);
-    return b;
+    return store::read_binding(s.text(first), s.text(first + 1), s.text(first + 2),
+                               s.text(first + 3), s.integer(first + 4), problems);
 }
 
 // Columns: number, voice, video (starting at `first`).
 std::optional<PhoneNumber> read_number(const Statement& s, int first, LoadProblems& problems) {
-    PhoneNumber n{std::string(s.text(first)), s.integer(first + 1) != 0, s.integer(first + 2) != 0};
-    if (n.number.empty() || unsafe(n.number)) {
-        if (problems.unsafe_rows++ == 0) problems.first_unsafe = n.number.substr(0, 80);
-        return std::nullopt;
-    }
-    return n;
+    return store::read_number(s.text(first), s.integer(first + 1) != 0, s.integer(first + 2) != 0,
+                              problems);
 }
 
 const std::string& non_empty_path(const StoreSettings& settings) {
@@ -193,42 +147,37 @@ void SqliteStore::migrate() { sqlite::migrate_schema(db_); }
 int SqliteStore::schema_version() { return static_cast<int>(db_.query_int("PRAGMA user_version")); }
 
 std::optional<std::string> SqliteStore::holder_of_jid(const std::string& jid) {
-    StatementUse s(prepared(jid_holder_, "SELECT aor FROM bindings WHERE jid = ?1"));
+    StatementUse s(prepared(jid_holder_, sql::kHolderOfJid));
     s->bind(1, jid);
     if (!s->step()) return std::nullopt;
     return std::string(s->text(0));
 }
 
 std::optional<std::string> SqliteStore::holder_of_number(const std::string& number) {
-    StatementUse s(prepared(number_holder_, "SELECT aor FROM numbers WHERE number = ?1"));
+    StatementUse s(prepared(number_holder_, sql::kHolderOfNumber));
     s->bind(1, number);
     if (!s->step()) return std::nullopt;
     return std::string(s->text(0));
 }
 
 std::optional<std::string> SqliteStore::jid_of_aor(const std::string& aor) {
-    StatementUse s(prepared(jid_of_aor_, "SELECT jid FROM bindings WHERE aor = ?1"));
+    StatementUse s(prepared(jid_of_aor_, sql::kJidOfAor));
     s->bind(1, aor);
     if (!s->step()) return std::nullopt;
     return std::string(s->text(0));
 }
 
+HolderLookups SqliteStore::lookups() {
+    return {[this](const std::string& aor) { return jid_of_aor(aor); },
+            [this](const std::string& jid) { return holder_of_jid(jid); },
+            [this](const std::string& number) { return holder_of_number(number); }};
+}
+
 void SqliteStore::write(const Binding& b, Mode mode, std::int64_t now) {
     check_binding(b);
     try {
-        StatementUse s(
-            mode == Mode::add
-                ? prepared(insert_binding_,
-                           "INSERT INTO bindings (aor, jid, display_name, verification, "
-                           "updated_at) VALUES (?1, ?2, ?3, ?4, ?5)")
-                // Not INSERT OR REPLACE: that would silently delete the binding holding the
-                // JID. ON CONFLICT(aor) replaces only the same AOR; a JID clash still fails.
-                : prepared(upsert_binding_,
-                           "INSERT INTO bindings (aor, jid, display_name, verification, "
-                           "updated_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (aor) DO UPDATE "
-                           "SET jid = excluded.jid, display_name = excluded.display_name, "
-                           "verification = excluded.verification, "
-                           "updated_at = excluded.updated_at"));
+        StatementUse s(mode == Mode::add ? prepared(insert_binding_, sql::kInsertBinding)
+                                         : prepared(upsert_binding_, sql::kUpsertBinding));
         s->bind(1, b.aor);
         s->bind(2, b.jid);
         s->bind(3, b.display_name);
@@ -237,28 +186,16 @@ void SqliteStore::write(const Binding& b, Mode mode, std::int64_t now) {
         s->step();
     } catch (const SqliteError& e) {
         if (!e.is_constraint()) throw;
-        if (mode == Mode::add) {
-            if (auto jid = jid_of_aor(b.aor)) {
-                throw BindingError(
-                    field_error("aor", b.aor, "already bound to " + quote_value(*jid)));
-            }
-        }
-        if (auto holder = holder_of_jid(b.jid); holder && *holder != b.aor) {
-            throw BindingError(
-                field_error("jid", b.jid, "already bound to " + quote_value(*holder)));
-        }
-        throw BindingError(field_error("aor", b.aor, e.what()));
+        throw binding_conflict(b, mode == Mode::add, lookups(), e.what());
     }
     if (mode == Mode::put) {
-        StatementUse s(prepared(delete_numbers_, "DELETE FROM numbers WHERE aor = ?1"));
+        StatementUse s(prepared(delete_numbers_, sql::kDeleteNumbers));
         s->bind(1, b.aor);
         s->step();
     }
     for (const auto& n : b.numbers) {
         try {
-            StatementUse s(prepared(
-                insert_number_,
-                "INSERT INTO numbers (number, aor, voice, video) VALUES (?1, ?2, ?3, ?4)"));
+            StatementUse s(prepared(insert_number_, sql::kInsertNumber));
             s->bind(1, n.number);
             s->bind(2, b.aor);
             s->bind(3, std::int64_t{n.voice});
@@ -266,11 +203,7 @@ void SqliteStore::write(const Binding& b, Mode mode, std::int64_t now) {
             s->step();
         } catch (const SqliteError& e) {
             if (!e.is_constraint()) throw;
-            if (auto holder = holder_of_number(n.number); holder && *holder != b.aor) {
-                throw BindingError(
-                    field_error("number", n.number, "already bound to " + quote_value(*holder)));
-            }
-            throw BindingError(field_error("number", n.number, e.what()));
+            throw number_conflict(b, n.number, lookups(), e.what());
         }
     }
 }
@@ -291,9 +224,7 @@ void SqliteStore::put(const Binding& binding) {
 
 bool SqliteStore::remove(const std::string& aor) {
     follow_the_path();
-    // Numbers go by ON DELETE CASCADE (and the bindings_deleted trigger, for sessions
-    // without foreign keys).
-    Statement s(db_, "DELETE FROM bindings WHERE aor = ?1");
+    Statement s(db_, sql::kRemoveBinding);
     s.bind(1, aor);
     s.step();
     return db_.changes() > 0;
@@ -301,7 +232,7 @@ bool SqliteStore::remove(const std::string& aor) {
 
 bool SqliteStore::set_verification(const std::string& aor, Verification state) {
     follow_the_path();
-    Statement s(db_, "UPDATE bindings SET verification = ?2, updated_at = ?3 WHERE aor = ?1");
+    Statement s(db_, sql::kSetVerification);
     s.bind(1, aor);
     s.bind(2, to_string(state));
     s.bind(3, unix_now());
@@ -312,9 +243,7 @@ bool SqliteStore::set_verification(const std::string& aor, Verification state) {
 bool SqliteStore::replace_verification(const std::string& aor, Verification expected,
                                        Verification state) {
     follow_the_path();
-    Statement s(db_,
-                "UPDATE bindings SET verification = ?2, updated_at = ?3 "
-                "WHERE aor = ?1 AND verification = ?4");
+    Statement s(db_, sql::kReplaceVerification);
     s.bind(1, aor);
     s.bind(2, to_string(state));
     s.bind(3, unix_now());
@@ -337,9 +266,7 @@ std::optional<Binding> SqliteStore::find_by_aor(const std::string& aor) {
 
 // Inside the caller's read transaction.
 std::optional<Binding> SqliteStore::read_by_aor(const std::string& aor, LoadProblems& problems) {
-    StatementUse s(prepared(find_binding_,
-                            "SELECT aor, jid, display_name, verification, updated_at "
-                            "FROM bindings WHERE aor = ?1"));
+    StatementUse s(prepared(find_binding_, sql::kFindBinding));
     s->bind(1, aor);
     if (!s->step()) return std::nullopt;
     auto found = read_binding(*s, 0, problems);
@@ -415,7 +342,7 @@ void SqliteStore::import(const std::vector<Binding>& bindings) {
 }
 
 std::uint64_t SqliteStore::generation() {
-    StatementUse s(prepared(generation_, "SELECT value FROM generation WHERE id = 1"));
+    StatementUse s(prepared(generation_, sql::kGeneration));
     if (!s->step()) throw StoreError(db_.path() + ": the generation row is missing");
     return static_cast<std::uint64_t>(s->integer(0));
 }

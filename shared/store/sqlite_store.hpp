@@ -10,6 +10,7 @@
 namespace cusax::store {
 
 struct LoadProblems;  // rows skipped while reading, logged once per read
+struct HolderLookups;
 
 class SqliteStore final : public BindingStore {
   public:
@@ -46,6 +47,7 @@ class SqliteStore final : public BindingStore {
     enum class Mode { add, put };
     // Writes one binding inside the caller's transaction; conflicts become BindingError.
     void write(const Binding& binding, Mode mode, std::int64_t now);
+    HolderLookups lookups();
     std::optional<std::string> holder_of_jid(const std::string& jid);
     std::optional<std::string> holder_of_number(const std::string& number);
     std::optional<std::string> jid_of_aor(const std::string& aor);

@@ -437,3 +437,51 @@ def features(disco_result):
 async def vcard_fn(client, jid):
     v = await query(client, jid, "<vCard xmlns='vcard-temp'/>")
     return v if isinstance(v, str) else v.findtext(VT + "FN")
+
+
+async def wait_in_log(component, needle, seconds=TIMEOUT):
+    """Waits, with a bound, for needle to appear in what the component wrote."""
+    deadline = time.monotonic() + seconds
+    while needle not in component.text():
+        check(time.monotonic() < deadline, f"timed out waiting for {needle!r} in the log")
+        await asyncio.sleep(0.05)
+
+
+class QueriesThroughout:
+    """`async with QueriesThroughout(client, jid) as q:` asks for jid's vCard FN again and again
+    in the background while the block runs; q.answers is what came back, in order. Entering
+    waits for a first answer, leaving (without an exception) for three more, so that whatever
+    the block sent is followed by answered queries."""
+
+    def __init__(self, client, jid):
+        self.client = client
+        self.jid = jid
+        self.answers = []
+        self._stop = asyncio.Event()
+        self._task = None
+
+    async def _ask(self):
+        while not self._stop.is_set():
+            self.answers.append(await vcard_fn(self.client, self.jid))
+            await asyncio.sleep(0.02)
+
+    async def _wait_for(self, count, seconds, what):
+        deadline = time.monotonic() + seconds
+        while len(self.answers) < count:
+            check(time.monotonic() < deadline and not self._task.done(), what)
+            await asyncio.sleep(0.05)
+
+    async def __aenter__(self):
+        self._task = asyncio.create_task(self._ask())
+        await self._wait_for(1, TIMEOUT, f"no first answer about {self.jid}")
+        return self
+
+    async def __aexit__(self, exc_type, exc, tb):
+        try:
+            if exc_type is None:
+                await self._wait_for(len(self.answers) + 3, 3 * TIMEOUT,
+                                     f"the queries about {self.jid} stopped being answered")
+        finally:
+            self._stop.set()
+            await self._task
+        return False

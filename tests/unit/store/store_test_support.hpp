@@ -1,5 +1,7 @@
 #pragma once
-// Helpers shared by the store tests: a temporary directory and a store opened in it.
+// Helpers shared by the store tests: a temporary directory and a store opened in it, on
+// either engine (a PostgreSQL of the test's own, postgres_server.hpp).
+#include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 
@@ -8,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "postgres_server.hpp"
 #include "shared/store/binding_store.hpp"
 
 namespace cusax::store::test {
@@ -67,6 +70,59 @@ inline void raw_sql(const std::string& path, const std::string& sql) {
     sqlite3_close(db);
     if (rc != SQLITE_OK) throw std::runtime_error("raw sql failed: " + message);
 }
+
+// The engines every store test runs against.
+enum class Engine { sqlite, postgresql };
+
+inline std::string engine_name(const ::testing::TestParamInfo<Engine>& info) {
+    return info.param == Engine::sqlite ? "sqlite" : "postgresql";
+}
+
+inline auto all_engines() { return ::testing::Values(Engine::sqlite, Engine::postgresql); }
+
+// A store of the test's own: a file in a temporary directory, or a new database on this
+// process's PostgreSQL.
+class StoreTarget {
+  public:
+    explicit StoreTarget(Engine engine) : engine_(engine) {
+        if (engine_ == Engine::sqlite) {
+            path_ = dir_.file("bindings.db");
+        } else {
+            conninfo_ = PostgresServer::shared().create_database();
+            database_ = conninfo_.substr(conninfo_.find("dbname=") + 7);
+            database_ = database_.substr(0, database_.find(' '));
+        }
+    }
+
+    Engine engine() const { return engine_; }
+    StoreSettings settings(bool read_only = false) const {
+        StoreSettings s;
+        s.backend = engine_ == Engine::sqlite ? "sqlite" : "postgresql";
+        s.path = path_;
+        s.conninfo = conninfo_;
+        s.read_only = read_only;
+        return s;
+    }
+    // Runs SQL through a connection of its own, as a sqlite3 or psql shell would; the text
+    // for the engine under test.
+    void sql(const std::string& sqlite_text, const std::string& postgresql_text) const {
+        if (engine_ == Engine::sqlite) {
+            raw_sql(path_, sqlite_text);
+        } else {
+            PostgresServer::shared().sql(database_, postgresql_text);
+        }
+    }
+    void sql(const std::string& text) const { sql(text, text); }
+    const std::string& path() const { return path_; }
+    const TempDir& dir() const { return dir_; }
+
+  private:
+    Engine engine_;
+    TempDir dir_;
+    std::string path_;
+    std::string conninfo_;
+    std::string database_;
+};
 
 // The bindings with updated_at cleared, for comparisons that ignore when they were written.
 inline std::vector<Binding> without_times(std::vector<Binding> all) {

@@ -95,7 +95,7 @@ std::string answer_forwarded(std::string_view wire, const store::BindingView* bi
     if (r.status != DelegatedRequest::Status::ok) return {};
     EXPECT_EQ(r.delegation_ns, ns::delegation1);
     auto outcome =
-        handle_delegated_vcard(*r.inner, r.server, binding, stored, VcardGuard::refuse, true);
+        handle_delegated_vcard(*r.inner, r.server, binding, stored, {}, VcardGuard::refuse, true);
     return wrap_delegated_reply(outer, r.delegation_ns, std::move(outcome.reply)).serialize();
 }
 

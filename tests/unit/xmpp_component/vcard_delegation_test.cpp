@@ -8,6 +8,8 @@
 
 #include <filesystem>
 
+#include "shared/store/sqlite_handles.hpp"
+#include "shared/store/user_vcard_store.hpp"
 #include "shared/xml/xml_stream_parser.hpp"
 #include "test_bindings.hpp"
 #include "test_router.hpp"
@@ -139,8 +141,8 @@ TEST(Policy, SetKeepingTheGuaranteedTelsIsStoredWithoutThem) {
     const auto inner = stanza(alice_set("<NICKNAME>ally</NICKNAME>" + kAliceTels));
     const auto owned = alice();
     const store::BindingView b = owned;  // what a snapshot hands out
-    const auto out =
-        handle_delegated_vcard(inner, "xmpp.example.com", &b, nullptr, VcardGuard::refuse, true);
+    const auto out = handle_delegated_vcard(inner, "xmpp.example.com", &b, nullptr, {},
+                                            VcardGuard::refuse, true);
     EXPECT_TRUE(out.error.empty()) << out.detail;
     ASSERT_TRUE(out.store);
     EXPECT_EQ(out.store->vcard.serialize(),
@@ -170,7 +172,7 @@ TEST(Policy, RefuseNamesTheTelThatWouldGo) {
     };
     for (const auto& c : cases) {
         const auto out = handle_delegated_vcard(stanza(alice_set(c.body)), "xmpp.example.com", &b,
-                                                nullptr, VcardGuard::refuse, true);
+                                                nullptr, {}, VcardGuard::refuse, true);
         EXPECT_EQ(out.error, "not-acceptable") << c.body;
         EXPECT_FALSE(out.store) << c.body;
         EXPECT_EQ(out.reply.serialize(ns::client),
@@ -188,7 +190,7 @@ TEST(Policy, CorrectPutsTheGuaranteedTelsBack) {
     const auto out = handle_delegated_vcard(
         stanza(alice_set("<NICKNAME>ally</NICKNAME><TEL><VOICE/><NUMBER>sip:mallory@evil.example"
                          "</NUMBER></TEL><TEL><HOME/><NUMBER>+331234</NUMBER></TEL>")),
-        "xmpp.example.com", &b, nullptr, VcardGuard::correct, true);
+        "xmpp.example.com", &b, nullptr, {}, VcardGuard::correct, true);
     EXPECT_TRUE(out.error.empty());
     EXPECT_NE(out.detail.find("corrected: TEL sip:mallory@evil.example"), std::string::npos);
     ASSERT_TRUE(out.store);
@@ -209,7 +211,7 @@ TEST(Policy, AnUnverifiedBindingPutsNothingInAndLocksNothing) {
         const auto out = handle_delegated_vcard(
             stanza(alice_set("<NICKNAME>ally</NICKNAME><TEL><NUMBER>sip:work@example.org"
                              "</NUMBER></TEL>")),
-            "xmpp.example.com", &b, nullptr, mode, true);
+            "xmpp.example.com", &b, nullptr, {}, mode, true);
         EXPECT_TRUE(out.error.empty()) << out.detail;
         ASSERT_TRUE(out.store);
         EXPECT_EQ(out.store->listed_sip, std::vector<std::string>{"sip:work@example.org"});
@@ -222,7 +224,7 @@ TEST(Policy, GetEditSetOfAnUnverifiedUserListsNothing) {
     const store::BindingView b = owned;
     // The client sends back what the get gave it, with a nickname added.
     const auto got = handle_delegated_vcard(stanza(kBobGetsAlice), "xmpp.example.com", &b, nullptr,
-                                            VcardGuard::refuse, true);
+                                            {}, VcardGuard::refuse, true);
     const XmlElement* vcard = got.reply.child("vCard", ns::vcard_temp);
     ASSERT_NE(vcard, nullptr);
     std::string body;
@@ -230,7 +232,7 @@ TEST(Policy, GetEditSetOfAnUnverifiedUserListsNothing) {
     EXPECT_EQ(body.find("sip:"), std::string::npos) << body;
     const auto set =
         handle_delegated_vcard(stanza(alice_set(body + "<NICKNAME>a</NICKNAME>")),
-                               "xmpp.example.com", &b, nullptr, VcardGuard::refuse, true);
+                               "xmpp.example.com", &b, nullptr, {}, VcardGuard::refuse, true);
     ASSERT_TRUE(set.store);
     EXPECT_TRUE(set.store->listed_sip.empty());
 }
@@ -240,7 +242,7 @@ TEST(Policy, TheGuaranteedTelsSentBackAreNotTheUsersListing) {
     const store::BindingView b = owned;
     const auto out =
         handle_delegated_vcard(stanza(alice_set("<NICKNAME>ally</NICKNAME>" + kAliceTels)),
-                               "xmpp.example.com", &b, nullptr, VcardGuard::refuse, true);
+                               "xmpp.example.com", &b, nullptr, {}, VcardGuard::refuse, true);
     ASSERT_TRUE(out.store);
     EXPECT_TRUE(out.store->listed_sip.empty());
     // Typed while nothing was added (the previous vCard had it): still the user's own.
@@ -249,7 +251,7 @@ TEST(Policy, TheGuaranteedTelsSentBackAreNotTheUsersListing) {
                              {"sip:alice@sip.example.com"}};
     const auto again =
         handle_delegated_vcard(stanza(alice_set("<NICKNAME>ally</NICKNAME>" + kAliceTels)),
-                               "xmpp.example.com", &b, &before, VcardGuard::refuse, true);
+                               "xmpp.example.com", &b, &before, {}, VcardGuard::refuse, true);
     ASSERT_TRUE(again.store);
     EXPECT_EQ(again.store->listed_sip, std::vector<std::string>{"sip:alice@sip.example.com"});
     EXPECT_FALSE(again.unlisted);
@@ -263,7 +265,7 @@ TEST(Policy, EquivalentSpellingsOfTheOwnAddressAreAccepted) {
                          "</NUMBER></TEL><TEL><VOICE/><VIDEO/><NUMBER>+49 (30) 123-456</NUMBER>"
                          "</TEL><TEL><VOICE/><NUMBER>tel:sip:alice@sip.example.com</NUMBER>"
                          "</TEL>")),
-        "xmpp.example.com", &b, nullptr, VcardGuard::refuse, true);
+        "xmpp.example.com", &b, nullptr, {}, VcardGuard::refuse, true);
     EXPECT_TRUE(out.error.empty()) << out.detail;
 }
 
@@ -272,7 +274,7 @@ TEST(Policy, AForeignAddressBehindTelIsRefusedAsTheVcard4GuardCountsIt) {
     const store::BindingView b = owned;
     const auto out = handle_delegated_vcard(
         stanza(alice_set(kAliceTels + "<TEL><NUMBER>tel:sip:mallory@evil.example</NUMBER></TEL>")),
-        "xmpp.example.com", &b, nullptr, VcardGuard::refuse, true);
+        "xmpp.example.com", &b, nullptr, {}, VcardGuard::refuse, true);
     EXPECT_EQ(out.error, "not-acceptable");
 }
 
@@ -282,7 +284,7 @@ TEST(Policy, TheRefusalQuotesALongValueCut) {
     const std::string huge = "sip:" + std::string(60000, 'm') + "@evil.example";
     const auto out = handle_delegated_vcard(
         stanza(alice_set(kAliceTels + "<TEL><NUMBER>" + huge + "</NUMBER></TEL>")),
-        "xmpp.example.com", &b, nullptr, VcardGuard::refuse, true);
+        "xmpp.example.com", &b, nullptr, {}, VcardGuard::refuse, true);
     EXPECT_EQ(out.error, "not-acceptable");
     EXPECT_LT(out.detail.size(), 300u) << out.detail.size();
     EXPECT_LT(out.reply.serialize().size(), 600u);
@@ -294,7 +296,7 @@ TEST(Policy, AUserWithoutBindingMayListAnotherUsersAddress) {
     // to (cusaxctl verify --mutual), so it gives them nothing.
     const auto out = handle_delegated_vcard(
         stanza(alice_set("<TEL><NUMBER>sip:bob@sip.example.com</NUMBER></TEL>")),
-        "xmpp.example.com", nullptr, nullptr, VcardGuard::refuse, true);
+        "xmpp.example.com", nullptr, nullptr, {}, VcardGuard::refuse, true);
     EXPECT_TRUE(out.error.empty());
     ASSERT_TRUE(out.store);
     EXPECT_EQ(out.store->listed_sip, std::vector<std::string>{"sip:bob@sip.example.com"});
@@ -303,13 +305,13 @@ TEST(Policy, AUserWithoutBindingMayListAnotherUsersAddress) {
 TEST(Policy, SetForSomeoneElseIsForbidden) {
     const auto out =
         handle_delegated_vcard(stanza(alice_set("<NICKNAME>x</NICKNAME>", "bob@xmpp.example.com")),
-                               "xmpp.example.com", nullptr, nullptr, VcardGuard::refuse, true);
+                               "xmpp.example.com", nullptr, nullptr, {}, VcardGuard::refuse, true);
     EXPECT_EQ(out.error, "forbidden");
     EXPECT_FALSE(out.store);
     // To one's own bare JID explicitly: fine.
     const auto own = handle_delegated_vcard(
         stanza(alice_set("<NICKNAME>x</NICKNAME>", "Alice@xmpp.example.com")), "xmpp.example.com",
-        nullptr, nullptr, VcardGuard::refuse, true);
+        nullptr, nullptr, {}, VcardGuard::refuse, true);
     EXPECT_TRUE(own.error.empty());
     EXPECT_TRUE(own.store);
 }
@@ -317,7 +319,7 @@ TEST(Policy, SetForSomeoneElseIsForbidden) {
 TEST(Policy, UserWithoutBindingGetsTheVcardAsStored) {
     const auto out =
         handle_delegated_vcard(stanza(alice_set("<NICKNAME>x</NICKNAME>")), "xmpp.example.com",
-                               nullptr, nullptr, VcardGuard::refuse, true);
+                               nullptr, nullptr, {}, VcardGuard::refuse, true);
     ASSERT_TRUE(out.store);
     EXPECT_EQ(out.store->vcard.serialize(),
               "<vCard xmlns='vcard-temp'><NICKNAME>x</NICKNAME></vCard>");
@@ -325,7 +327,7 @@ TEST(Policy, UserWithoutBindingGetsTheVcardAsStored) {
 
 TEST(Policy, WithoutStorageSetsAreRefused) {
     const auto out = handle_delegated_vcard(stanza(alice_set(kAliceTels)), "xmpp.example.com",
-                                            nullptr, nullptr, VcardGuard::refuse, false);
+                                            nullptr, nullptr, {}, VcardGuard::refuse, false);
     EXPECT_EQ(out.error, "service-unavailable");
 }
 
@@ -333,8 +335,164 @@ TEST(Policy, AnotherDomainsUserIsNotThisServersToAnswerFor) {
     const auto out = handle_delegated_vcard(
         stanza("<iq xmlns='jabber:client' type='get' id='q' from='bob@xmpp.example.com/r' "
                "to='carol@other.example'><vCard xmlns='vcard-temp'/></iq>"),
-        "xmpp.example.com", nullptr, nullptr, VcardGuard::refuse, true);
+        "xmpp.example.com", nullptr, nullptr, {}, VcardGuard::refuse, true);
     EXPECT_EQ(out.error, "forbidden");
+}
+
+// ---- echoes: what the component showed the user is never their word ----
+
+const std::vector<std::string> kAliceShown = {"sip:alice@sip.example.com", "+4930123456"};
+
+constexpr std::string_view kAliceGetsHers =
+    "<iq xmlns='jabber:client' type='get' id='g1' from='alice@xmpp.example.com/home'>"
+    "<vCard xmlns='vcard-temp'/></iq>";
+
+// What a client holds after a get and sends back: the children of the vCard it was shown.
+std::string held(const DelegatedVcardOutcome& got) {
+    const XmlElement* vcard = got.reply.child("vCard", ns::vcard_temp);
+    std::string body;
+    for (const auto& c : vcard ? vcard->children : std::vector<XmlElement>{}) {
+        body += c.serialize(ns::vcard_temp);
+    }
+    return body;
+}
+
+// alice's client fetches her vCard while her binding is verified: what it holds, and what the
+// component remembers as shown (nothing stored of hers yet: the get shows the TELs even then).
+std::pair<std::string, std::vector<std::string>> fetched_while_verified(
+    const StoredVcard* stored = nullptr) {
+    const auto verified = alice();
+    const store::BindingView b = verified;
+    const auto got = handle_delegated_vcard(stanza(kAliceGetsHers), "xmpp.example.com", &b, stored,
+                                            {}, VcardGuard::refuse, true);
+    return {held(got), got.newly_shown};
+}
+
+TEST(Echo, WhatAnOwnersGetAddsIsRememberedBeforeItIsShown) {
+    const auto verified = alice();
+    const store::BindingView b = verified;
+    auto get = [&](std::string_view wire, const store::BindingView* binding,
+                   const std::vector<std::string>& shown) {
+        return handle_delegated_vcard(stanza(wire), "xmpp.example.com", binding, nullptr, shown,
+                                      VcardGuard::refuse, true)
+            .newly_shown;
+    };
+    EXPECT_EQ(get(kAliceGetsHers, &b, {}), kAliceShown);
+    EXPECT_EQ(get(kAliceGetsHers, &b, {"+4930123456"}),
+              std::vector<std::string>{"sip:alice@sip.example.com"});
+    EXPECT_TRUE(get(kAliceGetsHers, &b, kAliceShown).empty());  // remembered once
+    EXPECT_TRUE(get(kBobGetsAlice, &b, {}).empty());            // not in alice's copy
+    const auto unverified = testing::unverified_alice();
+    const store::BindingView u = unverified;
+    EXPECT_TRUE(get(kAliceGetsHers, &u, {}).empty());  // nothing added, nothing shown
+    EXPECT_TRUE(get(kAliceGetsHers, nullptr, {}).empty());
+}
+
+TEST(Echo, AVcardFetchedWhileVerifiedAndSentBackAfterUnverifyListsNothing) {
+    const auto [copy, shown] = fetched_while_verified();
+    ASSERT_EQ(shown, kAliceShown);
+    const auto unverified = testing::unverified_alice();  // the operator ran `unverify`
+    const store::BindingView u = unverified;
+    for (auto mode : {VcardGuard::refuse, VcardGuard::correct}) {
+        const auto out = handle_delegated_vcard(stanza(alice_set(copy + "<NICKNAME>a</NICKNAME>")),
+                                                "xmpp.example.com", &u, nullptr, shown, mode, true);
+        EXPECT_TRUE(out.error.empty()) << out.detail;
+        ASSERT_TRUE(out.store);
+        // Neither the address nor the number is stored as hers, and nothing is listed.
+        EXPECT_EQ(out.store->vcard.serialize(),
+                  "<vCard xmlns='vcard-temp'><NICKNAME>a</NICKNAME></vCard>");
+        EXPECT_TRUE(out.store->listed_sip.empty());
+        EXPECT_TRUE(out.unlisted);
+        EXPECT_EQ(out.still_shown, kAliceShown);  // still carried: still remembered
+        EXPECT_EQ(out.detail,
+                  "not taken as typed (the component showed it before): TEL "
+                  "sip:alice@sip.example.com, +4930123456");
+    }
+}
+
+TEST(Echo, AnEchoListsNothingWhateverBecameOfTheBinding) {
+    const auto [copy, shown] = fetched_while_verified();
+    const auto repointed =
+        store::make_binding("sip:alice@new.example.com", "alice@xmpp.example.com", "Alice", {},
+                            store::Verification::Admin);
+    const store::BindingView r = repointed;
+    const auto unverified_repointed =
+        store::make_binding("sip:alice@new.example.com", "alice@xmpp.example.com", "Alice", {},
+                            store::Verification::Unverified);
+    const store::BindingView ur = unverified_repointed;
+    struct Case {
+        const char* what;
+        const store::BindingView* binding;
+    } cases[] = {{"removed", nullptr}, {"re-pointed, unverified", &ur}, {"re-pointed", &r}};
+    for (const auto& c : cases) {
+        const auto out =
+            handle_delegated_vcard(stanza(alice_set(copy)), "xmpp.example.com", c.binding, nullptr,
+                                   shown, VcardGuard::correct, true);
+        ASSERT_TRUE(out.store) << c.what << ": " << out.detail;
+        EXPECT_TRUE(out.store->listed_sip.empty()) << c.what;
+        EXPECT_EQ(out.store->vcard.serialize(), "<vCard xmlns='vcard-temp'/>") << c.what;
+    }
+}
+
+TEST(Echo, WhatTheUserTypedBeforeStaysTheirsWhenShownBackToThem) {
+    // Typed while unverified: her address and her number; then verified, fetched, unverified.
+    const StoredVcard before{
+        stanza("<vCard xmlns='vcard-temp'><TEL><NUMBER>SIP:alice@sip.example.com</NUMBER></TEL>"
+               "<TEL><NUMBER>+49 30 123456</NUMBER></TEL></vCard>"),
+        {"sip:alice@sip.example.com"}};
+    const auto [copy, shown] = fetched_while_verified(&before);
+    EXPECT_EQ(shown, kAliceShown);
+    const auto unverified = testing::unverified_alice();
+    const store::BindingView u = unverified;
+    const auto out = handle_delegated_vcard(stanza(alice_set(copy)), "xmpp.example.com", &u,
+                                            &before, shown, VcardGuard::refuse, true);
+    ASSERT_TRUE(out.store);
+    EXPECT_EQ(out.store->listed_sip, std::vector<std::string>{"sip:alice@sip.example.com"});
+    EXPECT_EQ(out.store->vcard.serialize(), "<vCard xmlns='vcard-temp'>" + kAliceTels + "</vCard>");
+    EXPECT_TRUE(out.detail.empty()) << out.detail;
+}
+
+TEST(Echo, ASetWithoutAShownValueForgetsItSoThatTypingItLaterCounts) {
+    const auto [copy, shown] = fetched_while_verified();
+    const auto unverified = testing::unverified_alice();
+    const store::BindingView u = unverified;
+    const std::string typed = "<TEL><VOICE/><NUMBER>sip:alice@sip.example.com</NUMBER></TEL>";
+    auto set = [&](const std::string& body, const std::vector<std::string>& remembered) {
+        return handle_delegated_vcard(stanza(alice_set(body)), "xmpp.example.com", &u, nullptr,
+                                      remembered, VcardGuard::refuse, true);
+    };
+    // Typed at once: indistinguishable from a client sending back the copy it holds.
+    const auto at_once = set("<NICKNAME>a</NICKNAME>" + typed, shown);
+    ASSERT_TRUE(at_once.store);
+    EXPECT_TRUE(at_once.store->listed_sip.empty());
+    EXPECT_EQ(at_once.still_shown, std::vector<std::string>{"sip:alice@sip.example.com"});
+    // Saved once without it: forgotten; typed in a later set: hers.
+    const auto without = set("<NICKNAME>a</NICKNAME>", at_once.still_shown);
+    ASSERT_TRUE(without.store);
+    EXPECT_TRUE(without.still_shown.empty());
+    const auto later = set("<NICKNAME>a</NICKNAME>" + typed, without.still_shown);
+    ASSERT_TRUE(later.store);
+    EXPECT_EQ(later.store->listed_sip, std::vector<std::string>{"sip:alice@sip.example.com"});
+    EXPECT_FALSE(later.unlisted);
+}
+
+TEST(Echo, AMutualBindingsAddressCountsOnlyWhenTheUsersVcardListsIt) {
+    auto owned = alice();
+    owned.verification = store::Verification::Mutual;
+    const store::BindingView b = owned;
+    const auto echoed = handle_delegated_vcard(stanza(alice_set(kAliceTels)), "xmpp.example.com",
+                                               &b, nullptr, kAliceShown, VcardGuard::refuse, true);
+    ASSERT_TRUE(echoed.store);
+    EXPECT_TRUE(echoed.store->listed_sip.empty());
+    EXPECT_TRUE(echoed.unlisted);  // the adapter drops it to unverified
+    const StoredVcard listing{stanza("<vCard xmlns='vcard-temp'><TEL><NUMBER>sip:alice@"
+                                     "sip.example.com</NUMBER></TEL></vCard>"),
+                              {"sip:alice@sip.example.com"}};
+    const auto kept = handle_delegated_vcard(stanza(alice_set(kAliceTels)), "xmpp.example.com", &b,
+                                             &listing, kAliceShown, VcardGuard::refuse, true);
+    ASSERT_TRUE(kept.store);
+    EXPECT_EQ(kept.store->listed_sip, std::vector<std::string>{"sip:alice@sip.example.com"});
+    EXPECT_FALSE(kept.unlisted);
 }
 
 // ---- the wire, through the service ----
@@ -445,6 +603,41 @@ TEST_F(Wire, ASetSurvivesARestartAndGetsMergeIt) {
         out.find("<vCard xmlns='vcard-temp'><NICKNAME>ally</NICKNAME>" + kAliceTels + "</vCard>"),
         std::string::npos)
         << out;
+}
+
+TEST_F(Wire, WhatAGetShowedIsStillNoListingAfterARestartAndAnUnverify) {
+    {
+        auto svc = service();  // verified: alice's client fetches her vCard
+        const std::string got = answer(*svc, delegated(kAliceGetsHers));
+        EXPECT_NE(got.find(kAliceTels), std::string::npos) << got;
+    }
+    snapshot_ = store::Snapshot::build({testing::unverified_alice()}, 2);
+    auto svc = service();  // a new process, the binding unverified meanwhile
+    const std::string out =
+        answer(*svc, delegated(alice_set("<NICKNAME>ally</NICKNAME>" + kAliceTels)));
+    EXPECT_NE(out.find("type='result'"), std::string::npos) << out;
+    store::UserVcardStore rows(path_.string());
+    const auto stored = rows.get("alice@xmpp.example.com");
+    ASSERT_TRUE(stored);
+    EXPECT_TRUE(stored->listed_sip.empty());
+    EXPECT_EQ(stored->xml, "<vCard xmlns='vcard-temp'><NICKNAME>ally</NICKNAME></vCard>");
+    EXPECT_EQ(rows.shown("alice@xmpp.example.com"),
+              (std::vector<std::string>{"+4930123456", "sip:alice@sip.example.com"}));
+}
+
+TEST_F(Wire, AGetWhoseShownValuesCannotBeRememberedShowsNothing) {
+    auto svc = service();
+    {
+        store::sqlite::Database db(path_.string());  // the file, as the service made it
+        db.exec(
+            "CREATE TRIGGER refuse BEFORE INSERT ON shown_values "
+            "BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    }
+    const std::string out = answer(*svc, delegated(kAliceGetsHers));
+    EXPECT_NE(out.find("<internal-server-error"), std::string::npos) << out;
+    EXPECT_EQ(out.find("sip:alice@"), std::string::npos) << out;
+    // Others are still answered: nothing is remembered for them.
+    EXPECT_NE(answer(*svc, delegated(kBobGetsAlice)).find(kAliceTels), std::string::npos);
 }
 
 TEST_F(Wire, RefusedSetLeavesTheStoredVcard) {

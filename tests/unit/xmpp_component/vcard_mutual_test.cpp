@@ -1,7 +1,7 @@
 // RFC 7081 §3.3 from the component's side: a set records which SIP addresses the user's own
 // vCard lists (what `cusaxctl verify --mutual` later reads; the listing itself:
-// tests/unit/vcard/), and a set that stops listing a mutual binding's AOR drops it to
-// unverified in the binding store.
+// tests/unit/vcard/), and a set that stops listing a mutual binding's AOR, or only sends back
+// what the component showed, drops it to unverified in the binding store.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -68,6 +68,12 @@ class MutualOnTheWire : public ::testing::Test {
         store::UserVcardStore rows((dir_ / "vcards.sqlite").string());
         return rows.get("alice@xmpp.example.com").value_or(store::UserVcard{}).listed_sip;
     }
+    // alice's vCard as she typed it while nothing was added: it lists her SIP address.
+    void typed_listing() {
+        store::UserVcardStore rows((dir_ / "vcards.sqlite").string());
+        rows.put("alice@xmpp.example.com", {"<vCard xmlns='vcard-temp'>" + kSipTel + "</vCard>",
+                                            {"sip:alice@sip.example.com"}});
+    }
 
     std::filesystem::path dir_;
     std::unique_ptr<store::BindingStore> bindings_;
@@ -85,11 +91,21 @@ TEST_F(MutualOnTheWire, CorrectedSetWithoutTheSipTelDropsMutualToUnverified) {
     EXPECT_TRUE(listed().empty());  // the correction is not the user's listing
 }
 
-TEST_F(MutualOnTheWire, SetKeepingTheSipTelKeepsMutualAndRecordsTheListing) {
+TEST_F(MutualOnTheWire, SetKeepingTheListedSipTelKeepsMutualAndTheListing) {
+    typed_listing();
     auto svc = service(store::Verification::Mutual, VcardGuard::correct);
     svc->handle(stanza(set_by_alice("<NICKNAME>ally</NICKNAME>" + kSipTel)));
     EXPECT_EQ(state(), store::Verification::Mutual);
     EXPECT_EQ(listed(), std::vector<std::string>{"sip:alice@sip.example.com"});
+}
+
+TEST_F(MutualOnTheWire, TheSipTelSentBackWithoutTheUsersListingDropsMutual) {
+    // Mutual, but her stored vCard does not list the address (replaced by an import, say): the
+    // TEL her client sends back is what every get of a mutual binding shows, not her word.
+    auto svc = service(store::Verification::Mutual, VcardGuard::refuse);
+    svc->handle(stanza(set_by_alice("<NICKNAME>ally</NICKNAME>" + kSipTel)));
+    EXPECT_EQ(state(), store::Verification::Unverified);
+    EXPECT_TRUE(listed().empty());
 }
 
 TEST_F(MutualOnTheWire, OtherStatesAreNotTheUsersToWithdrawNorToRaise) {
@@ -111,6 +127,7 @@ TEST_F(MutualOnTheWire, TheStoresStateCountsNotAnOlderSnapshots) {
 }
 
 TEST_F(MutualOnTheWire, RefusedSetChangesNothing) {
+    typed_listing();
     auto svc = service(store::Verification::Mutual, VcardGuard::refuse);
     svc->handle(stanza(set_by_alice(kSipTel)));
     const auto replies = svc->handle(stanza(set_by_alice("<NICKNAME>evil</NICKNAME>")));

@@ -89,7 +89,7 @@ TEST_F(StoredVcards, WhatIsStoredReadsBackAsItWas) {
         "xml:lang='en'>ally</NICKNAME><xml:note><FN>A</FN></xml:note></vCard>");
     ASSERT_TRUE(vcard);
     VcardStore vcards(path_.string());
-    vcards.put("alice@xmpp.example.com", {*vcard, {"sip:alice@sip.example.com"}});
+    vcards.put("alice@xmpp.example.com", {*vcard, {"sip:alice@sip.example.com"}}, {});
     const auto back = vcards.get("alice@xmpp.example.com");
     ASSERT_TRUE(back);
     EXPECT_EQ(back->vcard, *vcard);
@@ -100,7 +100,7 @@ TEST_F(StoredVcards, AVcardThatWouldNotReadBackIsNotStored) {
     XmlElement vcard("vCard", std::string(ns::vcard_temp));
     vcard.add_text_child("NOTE", std::string("a\x01") + "b");  // no XML spelling for U+0001
     VcardStore vcards(path_.string());
-    EXPECT_THROW(vcards.put("alice@xmpp.example.com", {vcard, {}}), store::StoreError);
+    EXPECT_THROW(vcards.put("alice@xmpp.example.com", {vcard, {}}, {}), store::StoreError);
     EXPECT_FALSE(vcards.get("alice@xmpp.example.com"));
 }
 

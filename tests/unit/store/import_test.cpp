@@ -6,8 +6,6 @@ namespace cusax::store {
 namespace {
 
 using test::binding;
-using test::sqlite_settings;
-using test::TempDir;
 
 std::vector<Binding> many(std::size_t count) {
     std::vector<Binding> out;
@@ -21,9 +19,10 @@ std::vector<Binding> many(std::size_t count) {
     return out;
 }
 
-class ImportTest : public ::testing::Test {
+// On each engine: SQLite writes row by row in one transaction, PostgreSQL copies (COPY).
+class ImportTest : public ::testing::TestWithParam<test::Engine> {
   protected:
-    ImportTest() : store_(open_store(sqlite_settings(dir_.file("bindings.db")))) {
+    ImportTest() : target_(GetParam()), store_(open_store(target_.settings())) {
         // Bindings already there: an import must leave them as they were when it fails.
         store_->add(binding("sip:old@example.com", "old@example.com", {{"+4989"}},
                             Verification::Admin, "Old"));
@@ -32,14 +31,15 @@ class ImportTest : public ::testing::Test {
     BindingStore& store() { return *store_; }
 
   private:
-    TempDir dir_;
+    test::StoreTarget target_;
     std::unique_ptr<BindingStore> store_;
 };
+INSTANTIATE_TEST_SUITE_P(Engines, ImportTest, test::all_engines(), test::engine_name);
 
 // One call stores every row (its speed is measured by bench/store/run-store-bench, not here:
 // a unit test asserts no timing). That the call is one transaction is what
 // AConflictHalfWayChangesNothing proves.
-TEST_F(ImportTest, AHundredThousandBindingsImportInOneGo) {
+TEST_P(ImportTest, AHundredThousandBindingsImportInOneGo) {
     const auto rows = many(100'000);
     store().import(rows);
 
@@ -52,7 +52,7 @@ TEST_F(ImportTest, AHundredThousandBindingsImportInOneGo) {
     EXPECT_TRUE(store().find_by_aor("sip:user99999@example.com"));  // the last row too
 }
 
-TEST_F(ImportTest, AConflictHalfWayChangesNothing) {
+TEST_P(ImportTest, AConflictHalfWayChangesNothing) {
     const auto before = store().load_all();
     const auto generation_before = store().generation();
 
@@ -71,7 +71,7 @@ TEST_F(ImportTest, AConflictHalfWayChangesNothing) {
     EXPECT_FALSE(store().find_by_aor("sip:user1@example.com"));
 }
 
-TEST_F(ImportTest, ANumberTakenTwiceInsideTheImportIsRefused) {
+TEST_P(ImportTest, ANumberTakenTwiceInsideTheImportIsRefused) {
     const auto before = store().load_all();
     auto rows = many(10);
     rows[9].numbers = rows[2].numbers;
@@ -79,7 +79,7 @@ TEST_F(ImportTest, ANumberTakenTwiceInsideTheImportIsRefused) {
     EXPECT_EQ(store().load_all(), before);
 }
 
-TEST_F(ImportTest, AnUnsafeRowIsRefusedWithItsIndex) {
+TEST_P(ImportTest, AnUnsafeRowIsRefusedWithItsIndex) {
     auto rows = many(10);
     rows[4].display_name = "a<b";
     try {
@@ -91,7 +91,7 @@ TEST_F(ImportTest, AnUnsafeRowIsRefusedWithItsIndex) {
     EXPECT_EQ(store().load_all().size(), 2u);
 }
 
-TEST_F(ImportTest, AnEmptyImportIsFine) {
+TEST_P(ImportTest, AnEmptyImportIsFine) {
     EXPECT_NO_THROW(store().import({}));
     EXPECT_EQ(store().load_all().size(), 2u);
 }

@@ -1,5 +1,5 @@
-// The change log of schema version 3 and SqliteStore::changes_since: a snapshot brought up to
-// date from it is exactly the snapshot a full load gives.
+// The change log (SQLite's schema version 3, PostgreSQL's 1) and changes_since: a snapshot
+// brought up to date from it is exactly the snapshot a full load gives, on each engine.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -19,6 +19,9 @@ namespace {
 using test::binding;
 using test::expect_same_snapshot;
 
+class ChangeLog : public ::testing::TestWithParam<test::Engine> {};
+INSTANTIATE_TEST_SUITE_P(Engines, ChangeLog, test::all_engines(), test::engine_name);
+
 std::shared_ptr<const Snapshot> full(BindingStore& store) {
     const auto generation = store.generation();
     return Snapshot::build(store.load_all(), generation);
@@ -30,9 +33,9 @@ std::shared_ptr<const Snapshot> caught_up(BindingStore& store, const Snapshot& b
     return Snapshot::apply(base, changes->changes, changes->generation);
 }
 
-TEST(SqliteChangeLog, NothingChangedGivesNoChanges) {
-    test::TempDir dir;
-    auto store = open_store(test::sqlite_settings(dir.file("s.db")));
+TEST_P(ChangeLog, NothingChangedGivesNoChanges) {
+    test::StoreTarget target(GetParam());
+    auto store = open_store(target.settings());
     store->add(binding("sip:a@x", "a@x"));
     const auto changes = store->changes_since(store->generation(), 10);
     ASSERT_TRUE(changes);
@@ -40,9 +43,9 @@ TEST(SqliteChangeLog, NothingChangedGivesNoChanges) {
     EXPECT_TRUE(changes->changes.empty());
 }
 
-TEST(SqliteChangeLog, ListsEachChangedAorOnceWithItsBindingNow) {
-    test::TempDir dir;
-    auto store = open_store(test::sqlite_settings(dir.file("s.db")));
+TEST_P(ChangeLog, ListsEachChangedAorOnceWithItsBindingNow) {
+    test::StoreTarget target(GetParam());
+    auto store = open_store(target.settings());
     store->add(binding("sip:a@x", "a@x", {{"+1"}}));
     store->add(binding("sip:b@x", "b@x"));
     const auto before = store->generation();
@@ -63,9 +66,9 @@ TEST(SqliteChangeLog, ListsEachChangedAorOnceWithItsBindingNow) {
     EXPECT_TRUE(got["sip:c@x"]);
 }
 
-TEST(SqliteChangeLog, RandomWritesThroughTheStoreMatchAFullLoad) {
-    test::TempDir dir;
-    auto store = open_store(test::sqlite_settings(dir.file("s.db")));
+TEST_P(ChangeLog, RandomWritesThroughTheStoreMatchAFullLoad) {
+    test::StoreTarget target(GetParam());
+    auto store = open_store(target.settings());
     std::vector<Binding> initial;
     for (int i = 0; i < 200; ++i) {
         const auto n = std::to_string(i);
@@ -126,9 +129,9 @@ TEST(SqliteChangeLog, RandomWritesThroughTheStoreMatchAFullLoad) {
     }
 }
 
-TEST(SqliteChangeLog, AGapThePrunedLogNoLongerCoversIsReported) {
-    test::TempDir dir;
-    auto store = open_store(test::sqlite_settings(dir.file("s.db")));
+TEST_P(ChangeLog, AGapThePrunedLogNoLongerCoversIsReported) {
+    test::StoreTarget target(GetParam());
+    auto store = open_store(target.settings());
     store->add(binding("sip:first@x", "first@x"));
     const auto old = store->generation();
     std::vector<Binding> many;
@@ -146,9 +149,9 @@ TEST(SqliteChangeLog, AGapThePrunedLogNoLongerCoversIsReported) {
     EXPECT_EQ(changes->changes.size(), 1u);
 }
 
-TEST(SqliteChangeLog, MoreChangedAorsThanTheLimitAreReported) {
-    test::TempDir dir;
-    auto store = open_store(test::sqlite_settings(dir.file("s.db")));
+TEST_P(ChangeLog, MoreChangedAorsThanTheLimitAreReported) {
+    test::StoreTarget target(GetParam());
+    auto store = open_store(target.settings());
     const auto before = store->generation();
     for (int i = 0; i < 5; ++i) {
         store->add(binding("sip:u" + std::to_string(i) + "@x", "u" + std::to_string(i) + "@x"));
