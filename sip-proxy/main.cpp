@@ -37,6 +37,13 @@ void on_signal(int) {
     alarm(kStopGraceSeconds);  // async-signal-safe; a later signal restarts the countdown
 }
 
+int start_failed(const std::exception& e) {
+    log::event(log::Level::critical, "sip.start_failed", e.what());
+    log::flush();
+    std::cerr << "cusax-sip-proxy: " << e.what() << "\n";
+    return 1;
+}
+
 // One proxy: the whole daemon, or one of `workers` (udp_workers.hpp). Workers after the first
 // name themselves sip-proxy-N in their log lines and stats file.
 int serve(const config::Config& config, const std::vector<std::string>& needed_sections,
@@ -52,7 +59,7 @@ int serve(const config::Config& config, const std::vector<std::string>& needed_s
         sip_proxy::StatelessProxy proxy(
             root.get(), settings, [&runtime] { return runtime.snapshot(); }, runtime.counters());
         // /metrics and /health ([metrics] sip_proxy_listen), served from a thread of their own.
-        sip_proxy::ProxyMetrics metrics(config, runtime, proxy, root.get());
+        sip_proxy::ProxyMetrics metrics(config, runtime, proxy, root.get(), worker);
         sip_proxy::ProxyReload reload(root.get(), config, needed_sections, proxy);
         g_root = root.get();
         std::signal(SIGINT, on_signal);
@@ -66,10 +73,7 @@ int serve(const config::Config& config, const std::vector<std::string>& needed_s
         log::flush();
         return 0;
     } catch (const std::exception& e) {
-        log::event(log::Level::critical, "sip.start_failed", e.what());
-        log::flush();
-        std::cerr << "cusax-sip-proxy: " << e.what() << "\n";
-        return 1;
+        return start_failed(e);
     }
 }
 
@@ -94,14 +98,20 @@ int main(int argc, char** argv) {
         if (settings.workers <= 1) return serve(*cli.config, info.needed_sections, settings, 1);
         // Any worker may relay any message of a call: one branch key for all of them.
         if (settings.branch_key_file.empty()) settings.branch_key = sip_proxy::random_branch_key();
+        // What a worker started from now on runs on: the file as started, then as reloaded.
+        config::Config current = *cli.config;
         return sip_proxy::run_workers(
-            settings.workers, [&](int worker) {
-                return serve(*cli.config, info.needed_sections, settings, worker);
+            settings.workers,
+            [&](int worker) { return serve(current, info.needed_sections, settings, worker); },
+            [&] {
+                if (auto reloaded = sip_proxy::reload_for_workers(current, info.needed_sections)) {
+                    current = std::move(*reloaded);
+                    const std::string key = settings.branch_key;
+                    settings = sip_proxy::proxy_settings(current);
+                    settings.branch_key = key;
+                }
             });
     } catch (const std::exception& e) {
-        log::event(log::Level::critical, "sip.start_failed", e.what());
-        log::flush();
-        std::cerr << "cusax-sip-proxy: " << e.what() << "\n";
-        return 1;
+        return start_failed(e);
     }
 }

@@ -1,6 +1,5 @@
 #include "sip-proxy/udp_path.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sofia-sip/msg_addr.h>
 #include <sofia-sip/nta_tag.h>
@@ -15,6 +14,7 @@
 #include <string>
 
 #include "shared/log/log.hpp"
+#include "sip-proxy/socket_buffers.hpp"
 
 namespace cusax::sip_proxy {
 
@@ -42,32 +42,13 @@ bool same_address(sockaddr const* a, sockaddr const* b) {
 }
 
 // tport does not hand out its sockets: the one bound to the transport's address is found
-// among the process's descriptors (as socket_buffers.hpp finds them), skipping those taken.
+// among the process's descriptors (socket_buffers.hpp), skipping those taken.
 int descriptor_bound_to(sockaddr const* address, const std::set<int>& taken) {
-    DIR* dir = opendir("/proc/self/fd");
-    if (!dir) return -1;
-    int found = -1;
-    while (dirent* entry = readdir(dir)) {
-        char* end = nullptr;
-        const long fd = std::strtol(entry->d_name, &end, 10);
-        if (end == entry->d_name || *end || fd == dirfd(dir) || taken.count(static_cast<int>(fd)))
-            continue;
-        int type = 0;
-        socklen_t len = sizeof type;
-        if (getsockopt(static_cast<int>(fd), SOL_SOCKET, SO_TYPE, &type, &len) != 0 ||
-            type != SOCK_DGRAM)
-            continue;
-        sockaddr_storage bound{};
-        socklen_t bound_length = sizeof bound;
-        if (getsockname(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&bound), &bound_length) ==
-                0 &&
-            same_address(reinterpret_cast<sockaddr const*>(&bound), address)) {
-            found = static_cast<int>(fd);
-            break;
-        }
-    }
-    closedir(dir);
-    return found;
+    for (const auto& bound : bound_udp_descriptors())
+        if (!taken.count(bound.fd) &&
+            same_address(reinterpret_cast<sockaddr const*>(&bound.address), address))
+            return bound.fd;
+    return -1;
 }
 
 // The Via the agent writes for a transport (nta.c agent_tport_via: the last of its list).

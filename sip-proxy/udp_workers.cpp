@@ -48,11 +48,14 @@ constexpr auto kStartBound = std::chrono::seconds(30);   // to be listening
 constexpr auto kStopBound = std::chrono::seconds(15);    // to exit after SIGTERM (its alarm: 10 s)
 constexpr auto kRestartPause = std::chrono::seconds(1);  // between two starts of a failing worker
 
-int g_ready_fd = -1;  // in a worker: the pipe its supervisor waits on
+int g_ready_fd = -1;     // in a worker: the pipe its supervisor waits on
+pid_t g_supervisor = 0;  // in a worker: its supervisor
 volatile std::sig_atomic_t g_stop = 0;
+volatile std::sig_atomic_t g_reload = 0;
 volatile std::sig_atomic_t g_replace = 0;
 
 void on_stop(int) { g_stop = 1; }
+void on_reload(int) { g_reload = 1; }
 void on_replace(int) { g_replace = 1; }
 
 // The supervisor runs no logger of its own (spdlog starts a thread, and a process that forks
@@ -90,8 +93,12 @@ Worker start(int number, const std::function<int(int)>& serve) {
     if (w.pid == 0) {
         ::close(pipe_fds[0]);
         g_ready_fd = pipe_fds[1];
+        g_supervisor = getppid();
         g_sharing = true;
-        std::signal(SIGHUP, SIG_DFL);
+        // Until the worker's ProxyReload listens; the supervisor signals it only after that
+        // (it waits for the worker to be listening), so no reload is lost.
+        std::signal(SIGHUP, SIG_IGN);
+        std::signal(SIGUSR2, SIG_DFL);
         std::signal(SIGTERM, SIG_DFL);
         std::signal(SIGINT, SIG_DFL);
         const int status = serve(number);
@@ -148,6 +155,8 @@ void stop(Worker& w) {
 
 }  // namespace
 
+pid_t supervisor_pid() { return g_supervisor; }
+
 bool sharing_listening_addresses() { return g_sharing.load(std::memory_order_relaxed); }
 
 void worker_listening() {
@@ -169,10 +178,12 @@ std::string random_branch_key() {
     return key;
 }
 
-int run_workers(int count, const std::function<int(int worker)>& serve) {
+int run_workers(int count, const std::function<int(int worker)>& serve,
+                const std::function<void()>& reload) {
     std::signal(SIGTERM, on_stop);
     std::signal(SIGINT, on_stop);
-    std::signal(SIGHUP, on_replace);
+    std::signal(SIGHUP, on_reload);
+    std::signal(SIGUSR2, on_replace);
     std::vector<Worker> workers;
     for (int number = 1; number <= count; ++number) {
         workers.push_back(start(number, serve));
@@ -184,6 +195,14 @@ int run_workers(int count, const std::function<int(int worker)>& serve) {
         }
     }
     while (!g_stop) {
+        if (g_reload) {
+            g_reload = 0;
+            reload();
+            for (const auto& w : workers)
+                if (w.pid > 0) kill(w.pid, SIGHUP);
+            say("info", "sip.workers_reloading", "SIGHUP passed on to every worker",
+                {{"workers", std::to_string(workers.size())}});
+        }
         if (g_replace) {
             g_replace = 0;
             // One at a time, the new one listening before the old one goes.

@@ -12,20 +12,39 @@
 // bind() of the process first sets it (this file interposes bind(); in the supervisor and in
 // a single proxy it does nothing but bind).
 //
-// The supervisor restarts a worker that exits, stops them all on SIGTERM or SIGINT, and on
-// SIGHUP replaces them one at a time: a new worker is listening before the one it replaces is
-// stopped, so the address is never without a listener. Datagrams that were waiting in the
-// stopped worker's socket are lost with it; SIP's retransmissions (RFC 3261 §17.1.1.2,
-// §17.2.1) bring them again, to a worker that is there.
+// The supervisor restarts a worker that exits and stops them all on SIGTERM or SIGINT.
+//
+// SIGHUP means what it means with one process: read the INI file again and apply its
+// reloadable keys in place, failing no call. The supervisor reads the file itself (so that a
+// worker it starts later runs on the reloaded configuration too), then passes SIGHUP on to
+// every worker, which reloads as a single proxy does (proxy_reload.hpp). A SIGHUP sent to a
+// worker instead (`cusaxctl reload` finds the first worker by its stats file) is handed to
+// the supervisor, so that all of them reload, never one alone.
+//
+// SIGUSR2 replaces the workers one at a time (to run a new executable, say): each replacement
+// runs on the configuration the supervisor holds (the file as started, with what SIGHUP
+// reloaded since; keys that need a restart need a restart of the whole proxy) and is
+// listening before the one it replaces is stopped, so the address is never without a
+// listener. Datagrams that were waiting in the stopped worker's socket are lost with it;
+// SIP's retransmissions (RFC 3261 §17.1.1.2, §17.2.1) bring them again, to a worker that is
+// there.
+#include <sys/types.h>
+
 #include <functional>
 #include <string>
 
 namespace cusax::sip_proxy {
 
 // Runs `serve(worker)` (worker numbers 1..count) in `count` processes and supervises them
-// until SIGTERM or SIGINT. Returns the exit status for the supervisor: 0 after a stop, 1 when
-// a worker could not start. Call before any thread is started (it forks).
-int run_workers(int count, const std::function<int(int worker)>& serve);
+// until SIGTERM or SIGINT; on SIGHUP calls `reload` (in the supervisor: read the file again
+// for the workers started from now on; it must not throw) and then signals every worker.
+// Returns the exit status for the supervisor: 0 after a stop, 1 when a worker could not
+// start. Call before any thread is started (it forks).
+int run_workers(int count, const std::function<int(int worker)>& serve,
+                const std::function<void()>& reload);
+
+// In a worker: its supervisor's pid; 0 outside a worker.
+pid_t supervisor_pid();
 
 // In a worker, once its sockets are bound and it serves: tells the supervisor (which waits
 // for this before it stops the worker a new one replaces). Nothing outside a worker.

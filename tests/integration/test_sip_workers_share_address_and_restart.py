@@ -2,14 +2,14 @@
 """workers = 2: two proxy processes on one listening address (SO_REUSEPORT), no branch key
 file, calls from a sipp caller with a socket per call (so the kernel spreads them, and the
 callee's answers, over both workers by their addresses) to a sipp callee. Midway the
-supervisor gets SIGHUP and replaces the workers one at a time. Every call must complete: a
+supervisor gets SIGUSR2 and replaces the workers one at a time. Every call must complete: a
 response that reaches the other worker than its request is relayed (one key for all), and the
 address always has a listener. SIGTERM to the supervisor stops them all.
 """
 import json, os, re, signal, sys, time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "sip"))
 import sipkit
-from sipkit import Scenario, free_port
+from sipkit import Scenario, free_port, udp_sockets_on
 
 CALLS, RATE = 300, 30  # 10 s of calls; the restart comes after about 3 s
 
@@ -19,13 +19,6 @@ proxy_port, caller_port, callee_port = free_port(), free_port(), free_port("127.
 s.start_proxy({"listen": "sip:127.0.0.1:%d;transport=udp" % proxy_port,
                "next_hop": "sip:127.0.0.2:%d" % callee_port,
                "trusted_peers": "127.0.0.1", "workers": "2"})
-
-
-def udp_sockets_on(port):
-    """Sockets bound to 127.0.0.1:port (/proc/net/udp lists sockets, not descriptors)."""
-    want = "0100007F:%04X" % port
-    with open("/proc/net/udp") as f:
-        return sum(1 for line in f.readlines()[1:] if line.split()[1] == want)
 
 
 s.check(s.wait_until(lambda: udp_sockets_on(proxy_port) == 2, 10),
@@ -54,7 +47,7 @@ caller = sipp("caller", "caller_invite.xml", "127.0.0.1", caller_port, "un",
 s.check(s.wait_until(lambda: "Successful call" in s.read(s.path("caller.out")) or
                      os.path.exists(s.path("sip-proxy.stats.json")), 10), "no stats yet")
 time.sleep(3)  # into the run of calls: the restart must come while calls are under way
-s.proxy.send_signal(signal.SIGHUP)
+s.proxy.send_signal(signal.SIGUSR2)
 s.check(s.wait_until(lambda: s.read(s.proxy_log).count("sip.worker_stopped") >= 2, 60),
         "the workers were not replaced")
 events = re.findall(r"sip\.worker_(started|stopped) worker=(\d)", s.read(s.proxy_log))
