@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "shared/config/metrics_section.hpp"
 #include "shared/config/settings_table.hpp"
 #include "shared/config/validators.hpp"
 #include "shared/text/ascii_case.hpp"
@@ -78,6 +79,15 @@ const config::SettingsTable<ProxySettings>& table() {
             key("udp_send_buffer", &S::udp_send_buffer,
                 "Kernel send buffer of each UDP socket (SO_SNDBUF); capped by net.core.wmem_max.",
                 {.type = KeyType::size, .max = 1LL << 30}),
+            choice_key<UdpTransport>(
+                "udp_transport", &S::udp_transport,
+                {{"batched", UdpTransport::batched}, {"sofia", UdpTransport::sofia}},
+                "Who reads and writes UDP: batched (the proxy's own path, many datagrams per "
+                "system call) or sofia (Sofia-SIP's transport, one datagram per wake-up)."),
+            key("workers", &S::workers,
+                "Proxy processes sharing the listening addresses (SO_REUSEPORT); SIGHUP reloads "
+                "all, SIGUSR2 replaces them one by one; worker K: metrics port + K - 1.",
+                {.min = 1, .max = 64}),
             key("tls_certificate_dir", &S::tls_certificate_dir,
                 "Directory with agent.pem (key and certificate) and cafile.pem (CAs), for sips: "
                 "listeners and TLS next hops.",
@@ -137,6 +147,21 @@ const config::SettingsTable<ProxySettings>& table() {
     return table;
 }
 
+// Worker K serves its metrics on sip_proxy_listen's port + K - 1 (proxy_metrics.hpp): the
+// component's port among them would stop the proxy at start; said before that.
+std::string worker_metrics_clash(int workers, const config::MetricsConfig& metrics) {
+    const auto proxy = config::parse_listen_address(metrics.sip_proxy_listen);
+    const auto component = config::parse_listen_address(metrics.xmpp_component_listen);
+    if (workers <= 1 || !proxy || !component) return {};
+    const int last = proxy->port + workers - 1;
+    if (component->port <= proxy->port || component->port > last) return {};
+    return "worker " + std::to_string(component->port - proxy->port + 1) +
+           " would serve its metrics on [metrics] xmpp_component_listen's port " +
+           std::to_string(component->port) +
+           " (worker K serves on sip_proxy_listen's port + K "
+           "- 1): move one of them";
+}
+
 }  // namespace
 
 config::SectionDecl proxy_config_section() { return table().declaration(); }
@@ -155,6 +180,9 @@ std::vector<std::string> proxy_config_warnings(const config::Config& config) {
         if (std::string exposure = branch_key_file_exposure(settings.branch_key_file);
             !exposure.empty())
             warnings.push_back("[sip-proxy] branch_key_file: " + std::move(exposure));
+    if (std::string clash = worker_metrics_clash(settings.workers, config::metrics_config(config));
+        !clash.empty())
+        warnings.push_back("[sip-proxy] workers: " + std::move(clash));
     return warnings;
 }
 

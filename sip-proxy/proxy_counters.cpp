@@ -80,6 +80,10 @@ std::vector<metrics::MetricDoc> proxy_metric_docs() {
          .help = "Requests no step of the chain ended (a bug; each is logged as sip.not_handled)."},
         {.source = "messages.malformed",
          .help = "Messages dropped or answered 400 because they could not be read."},
+        {.source = "udp.send_failed",
+         .help = "Datagrams the proxy's own UDP path (udp_transport = batched) could not send "
+                 "(sendmmsg refused them; each batch with failures is logged as "
+                 "sip.udp_send_failed)."},
         udp_drops_doc(),
     };
 }

@@ -1,5 +1,6 @@
 #include "sip-proxy/proxy_metrics.hpp"
 
+#include <stdexcept>
 #include <string>
 
 #include "shared/config/metrics_section.hpp"
@@ -8,10 +9,21 @@
 
 namespace cusax::sip_proxy {
 
+std::string metrics_listen_for_worker(const std::string& listen, int worker) {
+    if (listen.empty() || worker <= 1) return listen;
+    const auto where = config::parse_listen_address(listen);
+    const long port = where ? static_cast<long>(where->port) + worker - 1 : 0;
+    if (!where || port > 65535)
+        throw std::runtime_error("[metrics] sip_proxy_listen " + listen + ": no port for worker " +
+                                 std::to_string(worker) + " (worker K serves on the port + K - 1)");
+    return listen.substr(0, listen.rfind(':') + 1) + std::to_string(port);
+}
+
 ProxyMetrics::ProxyMetrics(const config::Config& config, runtime::DaemonRuntime& runtime,
-                           StatelessProxy& proxy, su_root_t* root)
+                           StatelessProxy& proxy, su_root_t* root, int worker)
     : runtime_(runtime) {
-    const std::string listen = config::metrics_config(config).sip_proxy_listen;
+    const std::string listen =
+        metrics_listen_for_worker(config::metrics_config(config).sip_proxy_listen, worker);
     if (listen.empty()) return;
     beat_timer_ = su_timer_create(
         su_root_task(root), static_cast<su_duration_t>(runtime::Heartbeat::kBeatInterval.count()));

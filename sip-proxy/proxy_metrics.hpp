@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <memory>
+#include <string>
 
 #include "shared/config/config.hpp"
 #include "shared/metrics/metrics_page.hpp"
@@ -20,12 +21,19 @@
 
 namespace cusax::sip_proxy {
 
+// With workers = N (udp_workers.hpp) each worker is a daemon of its own with its own counters:
+// worker K serves them on [metrics] sip_proxy_listen's port + K - 1 (the first on the port
+// itself, so /health there is the first worker's), scraped as N targets. One shared port
+// would hand each scrape to whichever worker the kernel picks, a different one each time.
+// Returns `listen` for worker `worker`; throws std::runtime_error past port 65535.
+std::string metrics_listen_for_worker(const std::string& listen, int worker);
+
 class ProxyMetrics {
   public:
-    // Serves on [metrics] sip_proxy_listen, nothing when it is empty. Throws
-    // std::runtime_error when it cannot listen. All arguments must outlive it.
+    // Serves on [metrics] sip_proxy_listen (moved for `worker`: see above), nothing when it is
+    // empty. Throws std::runtime_error when it cannot listen. All arguments must outlive it.
     ProxyMetrics(const config::Config& config, runtime::DaemonRuntime& runtime,
-                 StatelessProxy& proxy, su_root_t* root);
+                 StatelessProxy& proxy, su_root_t* root, int worker = 1);
     ~ProxyMetrics();
     ProxyMetrics(const ProxyMetrics&) = delete;
     ProxyMetrics& operator=(const ProxyMetrics&) = delete;

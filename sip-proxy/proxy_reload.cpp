@@ -7,16 +7,26 @@
 #include <csignal>
 #include <system_error>
 
+#include "shared/config/config_loader.hpp"
 #include "shared/config/metrics_section.hpp"
 #include "sip-proxy/proxy_config.hpp"
+#include "sip-proxy/udp_workers.hpp"
 
 namespace cusax::sip_proxy {
 namespace {
 
 volatile sig_atomic_t g_reload_fd = -1;
+volatile sig_atomic_t g_supervisor = 0;  // in a worker (udp_workers.hpp), else 0
 
-void on_sighup(int) {
+void on_sighup(int, siginfo_t* info, void*) {
     const int saved = errno;
+    // In a worker, a SIGHUP from anyone but the supervisor goes to the supervisor, which
+    // reloads every worker: never one worker alone on a new configuration.
+    if (g_supervisor > 0 && (!info || info->si_pid != g_supervisor)) {
+        kill(static_cast<pid_t>(g_supervisor), SIGHUP);
+        errno = saved;
+        return;
+    }
     const char byte = 'h';
     // A full pipe already holds a pending reload: the byte is not needed.
     if (g_reload_fd >= 0) {
@@ -52,9 +62,10 @@ ProxyReload::ProxyReload(su_root_t* root, config::Config running, std::vector<st
     registration_ =
         su_root_register(root_, wait_, on_readable, reinterpret_cast<su_wakeup_arg_t*>(this), 0);
     g_reload_fd = pipe_[1];
+    g_supervisor = supervisor_pid();
     struct sigaction action {};
-    action.sa_handler = on_sighup;
-    action.sa_flags = SA_RESTART;
+    action.sa_sigaction = on_sighup;
+    action.sa_flags = SA_RESTART | SA_SIGINFO;
     sigemptyset(&action.sa_mask);
     sigaction(SIGHUP, &action, nullptr);
 }
@@ -77,5 +88,18 @@ int ProxyReload::on_readable(su_root_magic_t*, su_wait_t*, su_wakeup_arg_t* arg)
 }
 
 void ProxyReload::reload() { reloader_.reload(); }
+
+std::optional<config::Config> reload_for_workers(const config::Config& running,
+                                                 const std::vector<std::string>& needed) {
+    try {
+        auto decision = runtime::decide_reload(
+            running, config::load_config_file(running.file(), needed, running.schema()), needed,
+            config::other_daemons_metrics_keys("sip-proxy"));
+        proxy_settings(decision.config);  // what a worker's apply would refuse
+        return std::move(decision.config);
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
 
 }  // namespace cusax::sip_proxy

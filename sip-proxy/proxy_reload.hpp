@@ -5,9 +5,12 @@
 //
 // The signal handler only writes a byte to a pipe that the Sofia root watches, so the reload
 // runs on the loop thread between two messages: the proxy's settings change with no lock on
-// the path of a request, and no request ever sees half of them.
+// the path of a request, and no request ever sees half of them. In one of several workers
+// (udp_workers.hpp) only the supervisor's SIGHUP reloads; any other is handed to it, and it
+// signals every worker.
 #include <sofia-sip/su_wait.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,5 +43,11 @@ class ProxyReload {
     su_wait_t wait_[1];
     int registration_ = -1;
 };
+
+// The supervisor's side of a reload with workers: `running` with the file's reloadable keys
+// (as each worker will take them), or nothing when the file has errors or its settings do not
+// build. Logs nothing: the supervisor has no logger; each worker logs what it applied.
+std::optional<config::Config> reload_for_workers(const config::Config& running,
+                                                 const std::vector<std::string>& needed);
 
 }  // namespace cusax::sip_proxy

@@ -13,6 +13,10 @@ namespace cusax::sip_proxy {
 
 enum class TlsVerify { none, outgoing, incoming, all };
 
+// Who reads and writes the UDP datagrams: the proxy's own batched path (udp_path.hpp), or
+// Sofia-SIP's transport, one datagram per wake-up.
+enum class UdpTransport { batched, sofia };
+
 struct ProxySettings {
     // Where to listen, as Sofia-SIP URIs ("sip:127.0.0.1:5060", "sip:*:5060;transport=tcp",
     // "sips:*:5061"). Key: listen.
@@ -36,6 +40,10 @@ struct ProxySettings {
     // kernel default. Keys: udp_receive_buffer, udp_send_buffer.
     int udp_receive_buffer = 4 << 20;
     int udp_send_buffer = 4 << 20;
+    // Key: udp_transport.
+    UdpTransport udp_transport = UdpTransport::batched;
+    // Processes sharing the listening addresses (udp_workers.hpp). Key: workers.
+    int workers = 1;
     // TLS: the directory with agent.pem and cafile.pem (Sofia-SIP's convention), needed by
     // sips: listeners and TLS next hops; whose certificates must verify. Keys:
     // tls_certificate_dir, tls_verify_peers.
@@ -48,6 +56,8 @@ struct ProxySettings {
     // for every instance that may see a call's responses. Empty: a random key per process.
     // Key: branch_key_file.
     std::string branch_key_file;
+    // Not a key: the key itself, when workers share one drawn at start (no branch_key_file).
+    std::string branch_key;
     // Host named in Warning headers (RFC 3261 §20.43 warn-agent). Empty: the listen host.
     // Key: warning_agent.
     std::string warning_agent;

@@ -38,16 +38,8 @@ int port_of(const sockaddr_storage& ss) {
 
 }  // namespace
 
-std::vector<UdpSocketBuffers> udp_socket_buffers(nta_agent_t* agent) {
-    std::set<int> ports;
-    tport_t* tports = agent ? nta_agent_tports(agent) : nullptr;
-    for (tport_t* tp = tports ? tport_primaries(tports) : nullptr; tp; tp = tport_next(tp)) {
-        if (!tport_is_udp(tp)) continue;
-        if (tp_name_t const* name = tport_name(tp); name && name->tpn_port)
-            ports.insert(std::atoi(name->tpn_port));
-    }
-    std::vector<UdpSocketBuffers> out;
-    if (ports.empty()) return out;
+std::vector<BoundUdpDescriptor> bound_udp_descriptors() {
+    std::vector<BoundUdpDescriptor> out;
     DIR* dir = opendir("/proc/self/fd");
     if (!dir) return out;
     while (dirent* entry = readdir(dir)) {
@@ -59,23 +51,41 @@ std::vector<UdpSocketBuffers> udp_socket_buffers(nta_agent_t* agent) {
         if (getsockopt(static_cast<int>(fd), SOL_SOCKET, SO_TYPE, &type, &len) != 0 ||
             type != SOCK_DGRAM)
             continue;
-        sockaddr_storage ss{};
-        socklen_t sslen = sizeof ss;
-        if (getsockname(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&ss), &sslen) != 0 ||
-            !ports.count(port_of(ss)))
-            continue;
-        int rcv = 0, snd = 0;
-        len = sizeof rcv;
-        getsockopt(static_cast<int>(fd), SOL_SOCKET, SO_RCVBUF, &rcv, &len);
-        len = sizeof snd;
-        getsockopt(static_cast<int>(fd), SOL_SOCKET, SO_SNDBUF, &snd, &len);
-        struct stat st {};
-        const std::uint64_t inode =
-            fstat(static_cast<int>(fd), &st) == 0 ? static_cast<std::uint64_t>(st.st_ino) : 0;
-        out.push_back({describe(ss), static_cast<std::uint64_t>(rcv),
-                       static_cast<std::uint64_t>(snd), inode});
+        BoundUdpDescriptor bound{static_cast<int>(fd), {}};
+        socklen_t length = sizeof bound.address;
+        if (getsockname(bound.fd, reinterpret_cast<sockaddr*>(&bound.address), &length) == 0)
+            out.push_back(bound);
     }
     closedir(dir);
+    return out;
+}
+
+std::vector<UdpSocketBuffers> udp_socket_buffers(nta_agent_t* agent) {
+    std::set<int> ports;
+    tport_t* tports = agent ? nta_agent_tports(agent) : nullptr;
+    for (tport_t* tp = tports ? tport_primaries(tports) : nullptr; tp; tp = tport_next(tp)) {
+        if (!tport_is_udp(tp)) continue;
+        if (tp_name_t const* name = tport_name(tp); name && name->tpn_port)
+            ports.insert(std::atoi(name->tpn_port));
+    }
+    std::vector<UdpSocketBuffers> out;
+    std::set<std::uint64_t> inodes;
+    for (const auto& bound : bound_udp_descriptors()) {
+        if (!ports.count(port_of(bound.address))) continue;
+        struct stat st {};
+        const std::uint64_t inode =
+            fstat(bound.fd, &st) == 0 ? static_cast<std::uint64_t>(st.st_ino) : 0;
+        // The proxy's own UDP path reads a duplicate of each agent socket (udp_path.hpp):
+        // one socket, listed once.
+        if (inode && !inodes.insert(inode).second) continue;
+        int rcv = 0, snd = 0;
+        socklen_t len = sizeof rcv;
+        getsockopt(bound.fd, SOL_SOCKET, SO_RCVBUF, &rcv, &len);
+        len = sizeof snd;
+        getsockopt(bound.fd, SOL_SOCKET, SO_SNDBUF, &snd, &len);
+        out.push_back({describe(bound.address), static_cast<std::uint64_t>(rcv),
+                       static_cast<std::uint64_t>(snd), inode});
+    }
     return out;
 }
 

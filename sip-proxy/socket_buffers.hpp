@@ -6,6 +6,7 @@
 // (docs/sip-proxy-internals.md). tport does not expose its sockets, so they are found among
 // the process's descriptors by their local port.
 #include <sofia-sip/nta.h>
+#include <sys/socket.h>
 
 #include <cstdint>
 #include <string>
@@ -19,6 +20,16 @@ struct UdpSocketBuffers {
     std::uint64_t send = 0;     // getsockopt(SO_SNDBUF)
     std::uint64_t inode = 0;    // the socket's inode, as /proc/net/udp lists it (udp_drops.hpp)
 };
+
+// One UDP descriptor of this process and the address it is bound to.
+struct BoundUdpDescriptor {
+    int fd = -1;
+    sockaddr_storage address{};
+};
+
+// The process's UDP descriptors (/proc/self/fd), in descriptor order: how the agent's sockets,
+// which tport does not hand out, are found here and by the UDP path (udp_path.hpp).
+std::vector<BoundUdpDescriptor> bound_udp_descriptors();
 
 // Every UDP socket of this process bound to the port of one of the agent's UDP transports.
 std::vector<UdpSocketBuffers> udp_socket_buffers(nta_agent_t* agent);

@@ -33,6 +33,8 @@ namespace {
 int message_trampoline(nta_agent_magic_t* magic, nta_agent_t*, msg_t* msg, sip_t* sip) {
     auto* proxy = reinterpret_cast<StatelessProxy*>(magic);
     proxy->on_message(msg, sip);
+    // A request from a stream may have left by the UDP path.
+    proxy->flush_udp();
     return 0;
 }
 
@@ -69,7 +71,8 @@ constexpr usize_t kLargestDatagram = 65535;
 
 // The key from branch_key_file, or one for this process alone: then the responses to what
 // this instance relays reach no other instance that could verify them.
-BranchSigner make_branch_signer(const std::string& key_file) {
+BranchSigner make_branch_signer(const std::string& key_file, const std::string& key) {
+    if (!key.empty()) return BranchSigner(key);  // drawn once for all workers
     if (!key_file.empty()) {
         if (const std::string exposure = branch_key_file_exposure(key_file); !exposure.empty())
             log::event(log::Level::warn, "sip.branch_key", exposure, {{"file", key_file}});
@@ -92,6 +95,11 @@ log::RateLimitedLog& forged_log() {
 // for good. 64×T1 (RFC 3261 §17.1.1.2), the longest any client waits for an answer.
 constexpr unsigned kIncompleteMessageTimeoutMs = 64 * 500;
 
+// Each message's parsed headers (and their copies: MSG_DO_EXTRACT_COPY) taken from one block
+// of this many bytes beside the message's own size, instead of a malloc and free each
+// (bench/RESULTS.md, issue 21).
+constexpr unsigned kMessagePreload = 4096;
+
 log::RateLimitedLog& garbage_log() {
     static log::RateLimitedLog garbage("sip.garbage", 20, 60);
     return garbage;
@@ -105,7 +113,7 @@ StatelessProxy::StatelessProxy(su_root_t* root, ProxySettings settings, Snapshot
       counters_(registry),
       nta_rejected_(registry.get("requests.rejected.by_nta")),
       forged_dropped_(registry.get("responses.dropped.forged_branch")),
-      branch_signer_(make_branch_signer(settings_.branch_key_file)),
+      branch_signer_(make_branch_signer(settings_.branch_key_file, settings_.branch_key)),
       snapshots_(std::move(snapshots)),
       trusted_(settings_.trusted_peers),
       parts_{settings_, counters_, trusted_, sent_by_, snapshots_, dns_, *this} {
@@ -126,7 +134,7 @@ StatelessProxy::StatelessProxy(su_root_t* root, ProxySettings settings, Snapshot
         // A proxy, not a user agent: no automatic 100 Trying, no merged-request 482.
         NTATAG_UA(0), NTATAG_MERGE_482(0), NTATAG_SERVER_RPORT(1), NTATAG_CLIENT_RPORT(1),
         TAG_IF(rmem > 0, TPTAG_UDP_RMEM(rmem)), TAG_IF(wmem > 0, TPTAG_UDP_WMEM(wmem)),
-        TPTAG_TIMEOUT(kIncompleteMessageTimeoutMs),
+        TPTAG_TIMEOUT(kIncompleteMessageTimeoutMs), NTATAG_PRELOAD(kMessagePreload),
         TAG_IF(!cert_dir.empty(), TPTAG_CERTIFICATE(cert_dir.c_str())),
         TAG_IF(!cert_dir.empty(), TPTAG_TLS_VERIFY_POLICY(verify_policy)), TAG_END()));
     if (!agent_) throw std::runtime_error(listen_failure(settings_.listen.front(), cert_dir));
@@ -163,6 +171,13 @@ StatelessProxy::StatelessProxy(su_root_t* root, ProxySettings settings, Snapshot
                     {"port", view(v->v_port)}});
     log_udp_socket_buffers(agent_.get(), rmem, wmem);
     stream_fallback_ = std::make_unique<StreamFallback>(agent_.get(), root, counters_);
+    if (settings_.udp_transport == UdpTransport::batched)
+        udp_ = std::make_unique<UdpPath>(
+            agent_.get(), root,
+            [this](MsgRef msg, const UdpPath::Socket& socket) {
+                on_udp_message(std::move(msg), socket);
+            },
+            registry);
 
     // NTA answers malformed requests itself (400, 413) without calling us: its statistics
     // are folded into our counters once a second.
@@ -202,6 +217,7 @@ std::string StatelessProxy::warning_agent() const {
 
 SourceInfo StatelessProxy::source_of(msg_t* msg) {
     SourceInfo source;
+    if (by_udp_path(msg)) source.transport = SourceInfo::Transport::udp;
     if (su_addrinfo_t* ai = msg_addrinfo(msg); ai && ai->ai_addr) {
         char buf[INET6_ADDRSTRLEN] = "";
         if (ai->ai_family == AF_INET)
@@ -213,7 +229,7 @@ SourceInfo StatelessProxy::source_of(msg_t* msg) {
         source.address = buf;
     }
     tport_t* tports = nta_agent_tports(agent_.get());
-    tport_t* tp = tports ? tport_delivered_by(tports, msg) : nullptr;
+    tport_t* tp = tports && !by_udp_path(msg) ? tport_delivered_by(tports, msg) : nullptr;
     if (tp) {
         if (tport_has_tls(tp))
             source.transport = SourceInfo::Transport::tls;
@@ -234,6 +250,16 @@ SourceInfo StatelessProxy::source_of(msg_t* msg) {
     return source;
 }
 
+void StatelessProxy::tag_as_own_answer(msg_t* msg, sip_t* sip) {
+    // Our own To tag lets us recognise the ACK to this response (RFC 3261 §17.1.1.3).
+    if (sip->sip_to && !sip->sip_to->a_tag) {
+        BranchKey key = compute_branch(sip);
+        std::string tag = "tag=" + std::string(kOwnToTagPrefix) + key.transaction;
+        sip_to_tag(msg_home(msg), sip->sip_to, tag.c_str());
+        sip_fragment_clear(sip->sip_to->a_common);
+    }
+}
+
 StepResult StatelessProxy::reply(RequestContext& ctx, int status, const char* phrase,
                                  std::string_view warning, std::string_view unsupported,
                                  std::string_view headers) {
@@ -241,14 +267,12 @@ StepResult StatelessProxy::reply(RequestContext& ctx, int status, const char* ph
     MsgRef msg = std::move(ctx.msg);
     if (ctx.method == sip_method_ack) return StepResult::dropped;  // an ACK is never answered
     counters_.rejected(status).add();
-    // Our own To tag lets us recognise the ACK to this response (RFC 3261 §17.1.1.3).
-    if (sip->sip_to && !sip->sip_to->a_tag) {
-        BranchKey key = compute_branch(sip);
-        std::string tag = "tag=" + std::string(kOwnToTagPrefix) + key.transaction;
-        sip_to_tag(msg_home(msg.get()), sip->sip_to, tag.c_str());
-        sip_fragment_clear(sip->sip_to->a_common);
-    }
+    tag_as_own_answer(msg.get(), sip);
     const std::string warning_value = warning.empty() ? "" : warning_399(warning_agent(), warning);
+    if (by_udp_path(msg.get())) {
+        answer_by_udp(std::move(msg), status, phrase, {warning_value, unsupported, headers});
+        return StepResult::replied;
+    }
     const std::string unsupported_value(unsupported);
     const std::string header_lines(headers);
     nta_msg_treply(
@@ -270,8 +294,10 @@ RequestWire::SendOutcome StatelessProxy::send(RequestContext& ctx, url_t const* 
     // request over its UDP limit to TCP even then (RFC 3261 §18.1.1 is for a transport it
     // chose), and a next hop that listens on UDP only never gets it; the largest datagram
     // lifts that limit for this send (docs/sip-proxy-internals.md, "Transports of a hop").
-    const HopTransport transport = hop_transport(hop ? hop : ctx.sip->sip_request->rq_url);
+    url_t const* target = hop ? hop : ctx.sip->sip_request->rq_url;
+    const HopTransport transport = hop_transport(target);
     const bool udp_named = transport.explicit_parameter && transport.protocol == "udp";
+    if (udp_ && send_by_udp(ctx, target, branch_tag, udp_named)) return SendOutcome::sent;
     MsgRef sent(msg_ref_create(ctx.msg.get()));
     if (nta_msg_tsend(agent_.get(), ctx.msg.release(), reinterpret_cast<url_string_t const*>(hop),
                       NTATAG_BRANCH_KEY(branch_tag.c_str()),
@@ -370,8 +396,12 @@ void StatelessProxy::handle_response(MsgRef msg, sip_t* sip) {
                     settings_.charge_policy.text(*own->warn_class));
     }
     relay_unparsed_as_written(msg.get(), sip);
+    Relay relayed = udp_ ? relay_response_by_udp(msg.get(), sip) : Relay::not_udp;
     // nta_msg_tsend removes our Via and sends by the next one.
-    if (nta_msg_tsend(agent_.get(), msg.release(), nullptr, TAG_END()) < 0)
+    if (relayed == Relay::not_udp)
+        relayed = nta_msg_tsend(agent_.get(), msg.release(), nullptr, TAG_END()) < 0 ? Relay::failed
+                                                                                     : Relay::sent;
+    if (relayed == Relay::failed)
         log::event(log::Level::info, "sip.relay_failed", "response could not be relayed",
                    {{"call_id", call_id}});
     else

@@ -3,6 +3,9 @@
 // statelessly (RFC 3261 §16.11), as in Flexisip. Each request walks the chain of steps
 // (request_chain.hpp); this file does the Sofia work the steps ask for (where a request came
 // from, answers, sends). Each response loses our Via and goes back by the next one.
+// UDP datagrams take the proxy's own path by default (udp_path.hpp): read in batches, checked
+// as the agent checks them, then handed to the same callback; what leaves over UDP to an IP
+// address goes out in batches too (udp_proxy_wire.cpp). Streams and TLS stay with NTA.
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +21,8 @@
 #include "sip-proxy/sofia_handles.hpp"
 #include "sip-proxy/stream_fallback.hpp"
 #include "sip-proxy/trust_policy.hpp"
+#include "sip-proxy/udp_path.hpp"
+#include "sip-proxy/udp_reply.hpp"
 
 namespace cusax::sip_proxy {
 
@@ -43,10 +48,14 @@ class StatelessProxy : private RequestWire {
 
     // The message callback (public for the C trampoline; ownership of msg passes in).
     void on_message(msg_t* msg, sip_t* sip);
+    // Sends what the UDP path has queued (after each callback of the agent).
+    void flush_udp();
 
   private:
     void handle_request(MsgRef msg, sip_t* sip);
     void handle_response(MsgRef msg, sip_t* sip);
+    // A final answer of ours gets our own To tag in the request, which the answer copies.
+    static void tag_as_own_answer(msg_t* msg, sip_t* sip);
     std::string warning_agent() const;
     void fold_nta_stats();
     static void on_stats_timer(su_root_magic_t*, su_timer_t*, su_timer_arg_t* arg);
@@ -57,6 +66,18 @@ class StatelessProxy : private RequestWire {
                      std::string_view unsupported, std::string_view headers) override;
     bool listens_on(const char* protocol) override;
     SendOutcome send(RequestContext& ctx, url_t const* hop, const std::string& branch_tag) override;
+
+    // The UDP path's side (udp_proxy_wire.cpp).
+    void on_udp_message(MsgRef msg, const UdpPath::Socket& socket);
+    bool by_udp_path(msg_t const* msg) const { return msg && udp_delivery_.msg == msg; }
+    // Answers a request that came by the UDP path, from the socket it came by.
+    void answer_by_udp(MsgRef request, int status, const char* phrase, const ReplyLines& lines);
+    // Sends a request to `target` by the UDP path: false (the message untouched) when it is
+    // not for this path (a name to resolve, another transport, too large), for the agent.
+    bool send_by_udp(RequestContext& ctx, url_t const* target, const std::string& branch_tag,
+                     bool udp_named);
+    enum class Relay { sent, failed, not_udp };
+    Relay relay_response_by_udp(msg_t* msg, sip_t* sip);
 
     ProxySettings settings_;
     ProxyCounters counters_;
@@ -74,6 +95,12 @@ class StatelessProxy : private RequestWire {
     ChainParts parts_;
     std::unique_ptr<StreamFallback> stream_fallback_;
     su_timer_t* stats_timer_ = nullptr;
+    // The message the UDP path is delivering now, and the socket it came by.
+    struct UdpDelivery {
+        msg_t const* msg = nullptr;
+        const UdpPath::Socket* socket = nullptr;
+    } udp_delivery_;
+    std::unique_ptr<UdpPath> udp_;  // null: Sofia's transport reads UDP (udp_transport = sofia)
 };
 
 }  // namespace cusax::sip_proxy

@@ -6,7 +6,7 @@
 # CALLEE_PORT (next hop), sets CONTESTANT_PID (empty for none) and TARGET_PORT (where the
 # caller sends), and logs to $2/$name.log.
 
-CONTESTANTS="none kamailio-stateful kamailio-stateless cusax"
+CONTESTANTS="none kamailio-stateful kamailio-stateless cusax cusax-sofia cusax-2workers"
 
 # The floor: the caller talks to the callee directly.
 start_none() {  # PORT CALLEE_PORT LOGDIR
@@ -31,7 +31,8 @@ start_kamailio-stateless() { start_kamailio kamailio-stateless "$@"; }
 
 # cusax-sip-proxy with the same job as the Kamailio configs: 127.0.0.1 trusted (its
 # P-Asserted-Identity is believed), sip.example.com local, '+' numbers not in the store are
-# PSTN and warned. Errors-only logging, like Kamailio's debug=-1.
+# PSTN and warned. Errors-only logging, like Kamailio's debug=-1. CUSAX_EXTRA_INI: further
+# [sip-proxy] lines (e.g. "udp_transport = sofia").
 start_cusax() {  # PORT CALLEE_PORT LOGDIR
     if "$CUSAX_PROXY" --help 2>&1 | grep -q -- '--check-config'; then
         # The proxy has moved to -c FILE. The dial-plan keys below are the ones planned in
@@ -53,6 +54,7 @@ local_domains = sip.example.com
 offnet_number_prefixes = +
 pstn_policy = warn
 pstn_warning = Call to the telephone network: charges may apply
+${CUSAX_EXTRA_INI:-}
 INI
         "$CUSAX_PROXY" --check-config -c "$3/cusax.ini" >>"$3/cusax.log" 2>&1 ||
             { echo "cusax-sip-proxy refuses the bench config: see below" >&2;
@@ -70,6 +72,14 @@ INI
     CONTESTANT_PID=$!
     TARGET_PORT=$1
 }
+
+# The same proxy with UDP left to Sofia-SIP's transport (udp_transport = sofia): what the
+# proxy's own UDP path changes, in the same run.
+start_cusax-sofia() { CUSAX_EXTRA_INI="udp_transport = sofia" start_cusax "$@"; }
+
+# Two workers on the proxy's address (workers = 2): what a second core's worth of proxy buys
+# on this machine, beside both sipps.
+start_cusax-2workers() { CUSAX_EXTRA_INI="workers = 2" start_cusax "$@"; }
 
 # Waits until something listens on UDP PORT (and the process is still alive).
 wait_listening() {  # PORT PID

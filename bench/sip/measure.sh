@@ -118,3 +118,26 @@ check_job() {  # NAME
     "$SIP_DIR/check-job" "$name" "$DATA/expect.csv" "$dir/caller.msg" "$dir/callee.msg" \
         "$calls" && [[ $rc -eq 0 ]]
 }
+
+# The latency probe (cusax_latency_probe, caller and callee at once) at RATE through contestant
+# NAME, or straight to its own callee for `none`: INVITE sent to 180 received at the caller, in
+# microseconds. The contestant's next hop is the probe's callee port. Appends one line to
+# $WORK/latency.tsv: name, round, probe exit status, the probe's key=value line.
+measure_latency() {  # NAME RATE CALLS ROUND
+    local name=$1 rate=$2 calls=$3 round=$4
+    local dir=$WORK/latency-$1-$4 rc=0 out=
+    mkdir -p "$dir"
+    CALLEE_PID=
+    if ! "start_$name" $((BASE_PORT + 2)) $((BASE_PORT + 1)) "$dir" ||
+        { [[ -n $CONTESTANT_PID ]] && ! wait_listening "$TARGET_PORT" "$CONTESTANT_PID"; }; then
+        echo "!! $name did not start for the latency probe" >&2
+        stop_pair
+        printf '%s\t%s\tstart\t\n' "$name" "$round" >>"$WORK/latency.tsv"
+        return 1
+    fi
+    out=$(timeout $((calls / rate + 60)) "$PROBE" "$DATA/callers.csv" "$TARGET_PORT" \
+        "$BASE_PORT" $((BASE_PORT + 1)) "$rate" "$calls" "$rate" 2>"$dir/probe.err") || rc=$?
+    stop_pair
+    printf '%s\t%s\t%s\t%s\n' "$name" "$round" "$rc" "$out" >>"$WORK/latency.tsv"
+    echo "   $name, round $round: $out"
+}

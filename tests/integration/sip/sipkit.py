@@ -48,6 +48,14 @@ def free_port(host="127.0.0.1", kind=socket.SOCK_DGRAM):
     raise RuntimeError("no free port")
 
 
+def udp_sockets_on(port, host_hex="0100007F"):
+    """How many sockets are bound to 127.0.0.1:port (/proc/net/udp lists sockets, not
+    descriptors): one per proxy worker sharing the address."""
+    want = "%s:%04X" % (host_hex, port)
+    with open("/proc/net/udp") as f:
+        return sum(1 for line in f.readlines()[1:] if line.split()[1] == want)
+
+
 def proxy_env(env=None):
     """The environment of a proxy: LeakSanitizer told what OpenSSL keeps for the process."""
     env = dict(env or os.environ)

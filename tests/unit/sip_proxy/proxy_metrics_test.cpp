@@ -107,6 +107,16 @@ TEST(UdpDrops, TheProxysOwnSocketIsFoundInTheKernelsTable) {
     EXPECT_EQ(family.samples[0].value, "0");
 }
 
+// Workers cannot share one metrics port (a scrape would reach any one of them): worker K
+// serves on the port + K - 1.
+TEST(ProxyMetrics, EachWorkerServesOnAPortOfItsOwn) {
+    EXPECT_EQ(metrics_listen_for_worker("127.0.0.1:9464", 1), "127.0.0.1:9464");
+    EXPECT_EQ(metrics_listen_for_worker("127.0.0.1:9464", 3), "127.0.0.1:9466");
+    EXPECT_EQ(metrics_listen_for_worker("[::1]:9464", 2), "[::1]:9465");
+    EXPECT_EQ(metrics_listen_for_worker("", 2), "");
+    EXPECT_THROW(metrics_listen_for_worker("127.0.0.1:65535", 2), std::runtime_error);
+}
+
 TEST(ProxyHealth, ServingOnlyWhileTheLoopRuns) {
     const cusax::test::DaemonTestDir dir;
     const auto cfg = dir.config();
