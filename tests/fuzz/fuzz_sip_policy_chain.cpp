@@ -48,8 +48,9 @@ using cusax::store::Verification;
 using cusax::text::iequals;
 
 [[noreturn]] void violated(const char* what, std::string_view wire) {
-    std::fprintf(stderr, "invariant violated: %s\n%.*s\n", what, static_cast<int>(wire.size()),
-                 wire.data());
+    std::fprintf(stderr, "invariant violated: %s\n", what);
+    std::fwrite(wire.data(), 1, wire.size(), stderr);  // all of it, NUL bytes too
+    std::fputc('\n', stderr);
     std::abort();
 }
 
@@ -73,11 +74,16 @@ std::shared_ptr<const cusax::store::Snapshot> snapshot() {
     return s;
 }
 
+bool blocked_target(url_t const* url, const ProxySettings& s);
+
 // The wire layer: records what would be sent instead of sending it.
 class RecordingWire : public RequestWire {
   public:
+    explicit RecordingWire(const ProxySettings& s) : settings(s) {}
+    const ProxySettings& settings;
     SourceInfo source;
     std::optional<std::string> sent;
+    bool sent_blocked_target = false;  // the target (ctx.target) as it was sent
 
     SourceInfo source_of(msg_t*) override { return source; }
     StepResult reply(RequestContext& ctx, int, const char*, std::string_view, std::string_view,
@@ -92,6 +98,8 @@ class RecordingWire : public RequestWire {
     }
     SendOutcome send(RequestContext& ctx, url_t const*, const std::string&) override {
         sent = cusax::sip_proxy::test::encode(ctx.msg.get());
+        // ctx.target lives in the message: read before the message goes.
+        sent_blocked_target = blocked_target(ctx.target, settings);
         ctx.msg.reset();
         return SendOutcome::sent;
     }
@@ -256,7 +264,7 @@ bool blocked_target(url_t const* url, const ProxySettings& s) {
 }
 
 void check_relayed_request(std::string_view wire, const RequestContext& ctx, const ProxySettings& s,
-                           bool blocked_input) {
+                           bool blocked) {
     const auto impp = impp_values(wire);
     if (impp.size() > 1) violated("more than one impp Call-Info relayed", wire);
     if (!impp.empty()) {
@@ -268,8 +276,7 @@ void check_relayed_request(std::string_view wire, const RequestContext& ctx, con
         if (!ctx.trust.trusted) violated("JID inserted for an untrusted source", wire);
     }
     if (ctx.method == sip_method_invite && ctx.initial) {
-        if (blocked_input || blocked_target(ctx.target, s))
-            violated("INVITE to a blocked target relayed", wire);
+        if (blocked) violated("INVITE to a blocked target relayed", wire);
         MsgRef again = cusax::sip_proxy::parse_sip_message(wire.data(), wire.size());
         sip_t const* sip = again ? sip_object(again.get()) : nullptr;
         if (sip && sip->sip_request && blocked_target(sip->sip_request->rq_url, s) &&
@@ -292,7 +299,7 @@ void run_request(std::string_view input, const Variant& variant) {
     const TrustedPeers trusted(settings.trusted_peers);
     const std::vector<SentBy> ours = {{"127.0.0.1", "5060", "udp"}};
     const SnapshotSource snapshots = [] { return snapshot(); };
-    RecordingWire wire;
+    RecordingWire wire(settings);
     wire.source = variant.source;
     MsgRef next_hop_home(msg_create(extended_mclass(), 0));
     url_t* next_hop = url_make(msg_home(next_hop_home.get()), settings.next_hop.c_str());
@@ -312,7 +319,8 @@ void run_request(std::string_view input, const Variant& variant) {
     }
     if (result == StepResult::next) violated("request left the chain unhandled", input);
     if (result == StepResult::forwarded && !wire.sent) violated("forwarded without a send", input);
-    if (wire.sent) check_relayed_request(*wire.sent, ctx, settings, blocked_input);
+    if (wire.sent)
+        check_relayed_request(*wire.sent, ctx, settings, blocked_input || wire.sent_blocked_target);
 }
 
 // The edits the proxy makes to a response it relays (stateless_proxy.cpp handle_response),
