@@ -43,26 +43,48 @@ std::vector<Binding> sorted(std::vector<Binding> bindings) {
     return bindings;
 }
 
-// The store every accepted file is imported into: two bindings that files may collide with.
-cusax::store::BindingStore& store() {
-    static const std::unique_ptr<cusax::store::BindingStore> s = [] {
+// The store every accepted file is imported into: two bindings that files may collide with. A
+// file of this process's own, removed when the fuzzer exits.
+class ScratchStore {
+  public:
+    ScratchStore() {
         const auto dir = std::filesystem::exists("/dev/shm")
                              ? std::filesystem::path("/dev/shm")
                              : std::filesystem::temp_directory_path();
-        const auto path = dir / ("cusax-fuzz-import-" + std::to_string(::getpid()) + ".sqlite");
-        for (const char* suffix : {"", "-wal", "-shm"})
-            std::filesystem::remove(path.string() + suffix);
+        path_ = (dir / ("cusax-fuzz-import-" + std::to_string(::getpid()) + ".sqlite")).string();
+        remove_files();
         cusax::store::StoreSettings settings;
-        settings.path = path.string();
-        auto opened = cusax::store::open_store(settings);
-        opened->add(cusax::store::make_binding("sip:alice@example.com", "alice@xmpp.example.com",
+        settings.path = path_;
+        store_ = cusax::store::open_store(settings);
+        store_->add(cusax::store::make_binding("sip:alice@example.com", "alice@xmpp.example.com",
                                                "Alice", {{"+4930123456", true, false}},
                                                Verification::Admin));
-        opened->add(cusax::store::make_binding("sip:bob@example.com", "bob@xmpp.example.com", "",
+        store_->add(cusax::store::make_binding("sip:bob@example.com", "bob@xmpp.example.com", "",
                                                {}, Verification::Unverified));
-        return opened;
-    }();
-    return *s;
+    }
+    ~ScratchStore() {
+        store_.reset();
+        remove_files();
+    }
+    ScratchStore(const ScratchStore&) = delete;
+    ScratchStore& operator=(const ScratchStore&) = delete;
+
+    cusax::store::BindingStore& store() { return *store_; }
+
+  private:
+    void remove_files() const {
+        std::error_code ignored;
+        for (const char* suffix : {"", "-wal", "-shm"})
+            std::filesystem::remove(path_ + suffix, ignored);
+    }
+
+    std::string path_;
+    std::unique_ptr<cusax::store::BindingStore> store_;
+};
+
+cusax::store::BindingStore& store() {
+    static ScratchStore scratch;  // destroyed at exit(), which ends every libFuzzer run
+    return scratch.store();
 }
 
 void check_store(const std::vector<Binding>& bindings, const std::string& text) {
