@@ -12,17 +12,15 @@
 #include <vector>
 
 #include "config-catalog/config_catalog.hpp"
+#include "fuzz_support.hpp"
 #include "shared/config/config_loader.hpp"
 
 namespace {
 
+using cusax::fuzz::violated;
+
 using cusax::config::Config;
 using cusax::config::KeyType;
-
-[[noreturn]] void violated(const char* what, const std::string& detail) {
-    std::fprintf(stderr, "invariant violated: %s: %s\n", what, detail.c_str());
-    std::abort();
-}
 
 const std::vector<std::string> kNeeded = {"log", "store"};
 

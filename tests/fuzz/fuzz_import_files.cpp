@@ -17,17 +17,15 @@
 
 #include "cusaxctl/binding_csv.hpp"
 #include "cusaxctl/vcard_import.hpp"
+#include "fuzz_support.hpp"
 #include "shared/store/binding_store.hpp"
 
 namespace {
 
+using cusax::fuzz::violated;
+
 using cusax::store::Binding;
 using cusax::store::Verification;
-
-[[noreturn]] void violated(const char* what, const std::string& detail) {
-    std::fprintf(stderr, "invariant violated: %s\n%s\n", what, detail.c_str());
-    std::abort();
-}
 
 std::string as_csv(const std::vector<Binding>& bindings) {
     std::ostringstream out;

@@ -14,7 +14,6 @@
 // - every request ends somewhere on purpose (forwarded, replied or dropped).
 #include <sofia-sip/msg.h>
 #include <sofia-sip/sip.h>
-#include <spdlog/sinks/null_sink.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -28,6 +27,7 @@
 #include <vector>
 
 #include "../unit/sip_proxy/wire_text.hpp"
+#include "fuzz_support.hpp"
 #include "shared/log/log.hpp"
 #include "shared/text/ascii_case.hpp"
 #include "sip-proxy/branch_mac.hpp"
@@ -43,16 +43,11 @@
 
 namespace {
 
+using cusax::fuzz::violated;
+
 using namespace cusax::sip_proxy;
 using cusax::store::Verification;
 using cusax::text::iequals;
-
-[[noreturn]] void violated(const char* what, std::string_view wire) {
-    std::fprintf(stderr, "invariant violated: %s\n", what);
-    std::fwrite(wire.data(), 1, wire.size(), stderr);  // all of it, NUL bytes too
-    std::fputc('\n', stderr);
-    std::abort();
-}
 
 const std::vector<std::string>& verified_jids() {
     static const std::vector<std::string> jids = {"alice@xmpp.example.com",
@@ -337,17 +332,10 @@ void run_response(std::string_view input) {
     if (!impp_values(wire).empty()) violated("impp Call-Info relayed in a response", wire);
 }
 
-bool quiet_logs() {
-    cusax::log::setup_with_sink({"fuzz", cusax::log::Level::debug, cusax::log::Format::text, ""},
-                                std::make_shared<spdlog::sinks::null_sink_mt>());
-    return true;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static const bool quiet = quiet_logs();
-    (void)quiet;
+    cusax::fuzz::quiet_logs();
     static const SofiaLibrary sofia;
     const std::string_view input(reinterpret_cast<const char*>(data), size);
     for (const Variant& variant : kVariants) run_request(input, variant);

@@ -10,8 +10,6 @@
 //   (the SIP account's own vCard shows those: README, "Verification states");
 // - every reply, written as the stream writes it, parses again as one stanza that writes the
 //   same way.
-#include <spdlog/sinks/null_sink.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstddef>
@@ -25,6 +23,7 @@
 #include <vector>
 
 #include "../unit/xmpp_component/test_router.hpp"
+#include "fuzz_support.hpp"
 #include "shared/log/log.hpp"
 #include "shared/store/snapshot.hpp"
 #include "shared/xml/namespaces.hpp"
@@ -32,6 +31,8 @@
 #include "xmpp-component/vcard_store.hpp"
 
 namespace {
+
+using cusax::fuzz::violated;
 
 using namespace cusax::xmpp;
 using cusax::store::Verification;
@@ -47,13 +48,6 @@ constexpr std::size_t kMaxStanzas = 8;
 // states") but never linked to the JID.
 constexpr std::string_view kUnverifiedJids[] = {"carol@xmppexamplecom", "carol\\40xmppexamplecom"};
 constexpr std::string_view kUnverifiedSip[] = {"carol@sipexamplecom", "4930555777"};
-
-[[noreturn]] void violated(const char* what, std::string_view text) {
-    std::fprintf(stderr, "invariant violated: %s\n", what);
-    std::fwrite(text.data(), 1, text.size(), stderr);  // all of it, NUL bytes too
-    std::fputc('\n', stderr);
-    std::abort();
-}
 
 cusax::store::Binding binding(std::string aor, std::string jid, std::string name,
                               std::string number, Verification v) {
@@ -152,17 +146,10 @@ void check(const XmlElement& stanza, std::string_view input, testing::Router& ro
     }
 }
 
-bool quiet_logs() {
-    cusax::log::setup_with_sink({"fuzz", cusax::log::Level::debug, cusax::log::Format::text, ""},
-                                std::make_shared<spdlog::sinks::null_sink_mt>());
-    return true;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static const bool quiet = quiet_logs();
-    (void)quiet;
+    cusax::fuzz::quiet_logs();
     const std::string_view input(reinterpret_cast<const char*>(data), size);
     const std::vector<XmlElement> stanzas = parse(kHeader, input, nullptr);
     if (stanzas.empty()) return 0;
