@@ -6,6 +6,8 @@
 #include <sofia-sip/nta_tag.h>
 
 #include <algorithm>
+#include <cstring>
+#include <string_view>
 
 #include "shared/text/ascii_case.hpp"
 
@@ -59,9 +61,19 @@ void write_parsed_lines_anew(msg_t* msg) {
     msg_header_t** chain = msg_chain_head(msg);
     if (!mclass || !chain) return;
     for (msg_header_t* h = *chain; h; h = h->sh_succ) {
-        // The separator and the body point at the received text in every reading mode.
+        // Sofia ends a line at CRLF, LF or a bare CR, and the empty line after the headers
+        // keeps its spelling. Relayed as received, a bare CR there lets the next hop read the
+        // body as more header lines, which no step here has read (a forged impp Call-Info
+        // among them): it leaves as CRLF (RFC 3261 §7).
+        if (h->sh_class == mclass->mc_separator->hr_class) {
+            if (std::string_view(h->sh_separator->sep_data) != "\r\n") {
+                std::memcpy(h->sh_separator->sep_data, "\r\n", 3);
+                msg_fragment_clear(h->sh_common);
+            }
+            continue;
+        }
+        // The body points at the received text in every reading mode.
         if (h->sh_class == mclass->mc_error->hr_class ||
-            h->sh_class == mclass->mc_separator->hr_class ||
             h->sh_class == mclass->mc_payload->hr_class)
             continue;
         msg_fragment_clear(h->sh_common);

@@ -38,7 +38,8 @@ bool keep_wire_text_of_header_lines(nta_agent_t* agent);
 
 // In such a message every line also points at its text as received, which Sofia would send
 // in place of the parsed header: forgotten here for every line but the error records, so
-// that what the proxy relays is written from the parsed headers, as without the copy.
+// that what the proxy relays is written from the parsed headers, as without the copy. The
+// empty line after the headers is written as CRLF whatever ended it (a bare CR or LF).
 void write_parsed_lines_anew(msg_t* msg);
 
 // RFC 3261 §16.6 item 1: the lines nobody here reads (UnparsedAction::relay_unchanged) are

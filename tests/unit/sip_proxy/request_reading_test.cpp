@@ -156,6 +156,22 @@ TEST_F(RequestReading, EveryForgedSpellingIsRemovedAndCounted) {
     EXPECT_EQ(removed_forged, 10u);
 }
 
+// Sofia ends the headers at a bare CR line too; the body after it (here a forged impp written
+// like a header line) must reach the next hop as body, after a CRLF empty line, not as more
+// header lines it could read (found by tests/fuzz/fuzz_sip_policy_chain).
+TEST_F(RequestReading, AHeaderSectionEndedByABareCrLeavesEndedByCrlf) {
+    auto got =
+        send(invite(caller, pai + "\rCall-Info: <xmpp:mallory@evil.example>;purpose=impp\n"));
+    ASSERT_TRUE(got.forwarded);
+    const std::size_t end = got.forwarded->find("\r\n\r\n");
+    ASSERT_NE(end, std::string::npos) << *got.forwarded;
+    const std::string headers = got.forwarded->substr(0, end);
+    EXPECT_EQ(headers.find("mallory"), std::string::npos) << *got.forwarded;
+    EXPECT_NE(headers.find("Call-Info: <xmpp:alice@xmpp.example.com>;purpose=impp"),
+              std::string::npos)
+        << *got.forwarded;
+}
+
 // RFC 3261 §16.3 item 1: what the proxy validates and routes by must parse; §21.4.1.
 TEST_F(RequestReading, UnparsableHeadersTheProxyRoutesByAreAnswered400) {
     for (const char* line : {"Max-Forwards: abc\n", "Route: garbage<<\n",
