@@ -41,13 +41,15 @@ ProvisioningReload::ProvisioningReload(boost::asio::io_context& io, config::Conf
                     // The restart-only keys of `config` hold their running values
                     // (runtime::decide_reload), so the whole struct can be taken.
                     settings = std::move(next.settings);
-                    if (next.tls) {
-                        log::event(log::Level::info, "provisioning.certificate_reloaded",
-                                   "new TLS connections get this certificate",
-                                   {{"certificate_file", settings.http.certificate_file}});
-                    }
+                    const bool new_certificate = next.tls != nullptr;
                     server.apply_reloaded(std::move(next.tls));
                     service.apply_reloaded();
+                    // Last: once this line is written, everything above is in force.
+                    log::event(log::Level::info, "provisioning.reload_applied",
+                               new_certificate ? "new TLS connections get the certificate read "
+                                                 "now; open ones keep theirs"
+                                               : "plain HTTP: no certificate to read",
+                               {{"certificate_file", settings.http.certificate_file}});
                 }) {
     wait();
 }

@@ -9,22 +9,42 @@ what the next TLS connection gets, while a kept-alive connection opened before g
 the old one. A key file that does not match its certificate refuses the whole reload: the
 certificate served before stays, and so does the format list the same file would have
 changed. A user id locked out before a reload (even one raising the limits) stays locked:
-the right password still gets 429, and Prosody sees no check for it."""
+the right password still gets 429, and Prosody sees no check for it. The first reload is the
+systemd unit's ExecReload, the second `cusaxctl reload`."""
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from cusax_xmpp import check  # noqa: E402
+from cusax_xmpp import CUSAXCTL, SOURCE, check, wait_for  # noqa: E402
 from provisioning import ProvisioningScenario  # noqa: E402
 
+UNIT = os.path.join(SOURCE, "conf", "systemd", "cusax-provisioning.service")
 FIRST = {"formats": "json, linphone, webfinger", "max_failures_per_user": "3", "lockout": "10m",
          "failure_delay": "100ms"}
 # What the reloads change: fewer formats, another announced XMPP host, higher limits.
 SECOND = dict(FIRST, formats="json, webfinger", xmpp_host="chat.example.com",
               max_failures_per_user="50")
+
+
+def exec_reload(p):
+    """What systemctl reload runs: the unit's ExecReload, with $MAINPID."""
+    with open(UNIT) as f:
+        line = next(x for x in f if x.startswith("ExecReload="))
+    command = line.split("=", 1)[1].strip().replace("$MAINPID", str(p.proc.pid))
+    subprocess.run(shlex.split(command), check=True, timeout=30)
+
+
+def cusaxctl_reload(s, p):
+    """cusaxctl reload, which finds the service through its stats file."""
+    wait_for(lambda: os.path.exists(p.stats_file), 20, "the service's stats file")
+    out = subprocess.run([CUSAXCTL, "-c", p.ini, "reload"], capture_output=True, text=True,
+                         timeout=30)
+    check(out.returncode == 0 and f"cusax-provisioning (pid {p.proc.pid})" in out.stdout,
+          f"cusaxctl reload: {out.stdout} {out.stderr}")
 
 
 def serial_of(pem):
@@ -87,8 +107,7 @@ def main():
         shutil.copyfile(new_key, s.key)
         shutil.copyfile(new_cert, s.cert)
         s.write_provisioning_ini("provisioning", SECOND)
-        p.reload()
-        check("provisioning.certificate_reloaded" in p.text(), "the reload names the certificate")
+        p.reload(send=lambda: exec_reload(p))
 
         status, _, _ = s.https("/linphone.xml", "alice", "alice-pw")
         check(status == 404, f"linphone.xml no longer served after the reload: {status}")
@@ -112,7 +131,7 @@ def main():
         # A key that is not the certificate's: the reload is refused as a whole.
         shutil.copyfile(s.xmpp_key, s.key)
         s.write_provisioning_ini("provisioning", FIRST)
-        p.reload("config.reload_refused")
+        p.reload("config.reload_refused", send=lambda: cusaxctl_reload(s, p))
         check("key_file" in p.text().split("config.reload_refused")[-1], "the refusal names it")
         check(fresh_connection_serial(s) == new_serial, "the certificate served before stays")
         status, _, _ = s.https("/linphone.xml", "alice", "alice-pw")

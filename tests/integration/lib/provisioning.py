@@ -66,11 +66,15 @@ class Provisioning:
     def alive(self):
         return self.proc.poll() is None
 
-    def reload(self, outcome="config.reloaded"):
-        """SIGHUP, then waits for the log line of its outcome (config.reloaded, or
-        config.reload_refused for a file or certificate that is refused)."""
+    def reload(self, outcome="provisioning.reload_applied", send=None):
+        """SIGHUP (or send(), which makes it sent), then waits for the log line of its outcome:
+        provisioning.reload_applied, written once everything is in force, or
+        config.reload_refused for a file or certificate that is refused."""
         before = self.text().count(outcome)
-        self.proc.send_signal(signal.SIGHUP)
+        if send:
+            send()
+        else:
+            self.proc.send_signal(signal.SIGHUP)
         wait_for(lambda: self.text().count(outcome) > before or not self.alive(), 20,
                  f"{outcome} after SIGHUP")
         check(self.alive(), "cusax-provisioning exited on SIGHUP: " + self.text()[-2000:])
