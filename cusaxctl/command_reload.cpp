@@ -1,9 +1,9 @@
-// cusaxctl reload: asks the running cusax-sip-proxy and cusax-xmpp-component to read the INI
-// file again, as `systemctl reload` does (SIGHUP; README "Reload"). Each daemon is found as
-// `sync-vcards` finds the component: the pid in the stats file it writes ([log] stats_dir),
-// checked against /proc/PID/comm so that a stale file never signals another process. What
-// each daemon then applied, kept or refused is in its log (config.reloaded,
-// config.restart_needed, config.reload_refused).
+// cusaxctl reload: asks the running cusax-sip-proxy, cusax-xmpp-component and
+// cusax-provisioning to read the INI file again, as `systemctl reload` does (SIGHUP; README
+// "Reload"). Each daemon is found as `sync-vcards` finds the component: the pid in the stats
+// file it writes ([log] stats_dir), checked against /proc/PID/comm so that a stale file never
+// signals another process. What each daemon then applied, kept or refused is in its log
+// (config.reloaded, config.restart_needed, config.reload_refused).
 #include "cusaxctl/command_reload.hpp"
 
 #include <signal.h>
@@ -28,6 +28,7 @@ struct Daemon {
 constexpr Daemon kDaemons[] = {
     {"sip-proxy", "cusax-sip-proxy", "cusax-sip-proxy"},
     {"xmpp-component", "cusax-xmpp-comp", "cusax-xmpp-component"},
+    {"provisioning", "cusax-provision", "cusax-provisioning"},
 };
 
 bool runs_as(long pid, std::string_view comm) {

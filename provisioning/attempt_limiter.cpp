@@ -32,6 +32,14 @@ bool AttemptLimiter::make_room(Clock::time_point now) {
     return true;
 }
 
+void AttemptLimiter::set_limits(Limits limits) {
+    limits_ = limits;
+    // Left at or above the new limit, a key would be refused as saturated without ever being
+    // locked (no attempt of it is admitted, so none fails); one failure short, it is locked
+    // by the next.
+    for (auto& [key, e] : entries_) e.failures = std::min(e.failures, limits_.max_failures - 1);
+}
+
 AttemptLimiter::Admission AttemptLimiter::admit(std::string_view key, Clock::time_point now) {
     auto it = entries_.find(std::string(key));
     if (it == entries_.end()) {

@@ -49,6 +49,11 @@ class AttemptLimiter {
     };
     void finish(std::string_view key, Outcome outcome, Clock::time_point now);
 
+    // New limits (a reload); every key keeps its failures and lock-outs, so a reload cannot
+    // free an attacker. A key with as many failures as the new max_failures, or more, is
+    // locked by its next failure.
+    void set_limits(Limits limits);
+
     std::size_t tracked_keys() const { return entries_.size(); }
 
   private:

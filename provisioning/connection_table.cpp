@@ -5,6 +5,11 @@ namespace cusax::provisioning {
 ConnectionTable::ConnectionTable(std::size_t max_connections, std::size_t max_per_source)
     : max_connections_(max_connections), max_per_source_(max_per_source) {}
 
+void ConnectionTable::set_caps(std::size_t max_connections, std::size_t max_per_source) {
+    max_connections_ = max_connections;
+    max_per_source_ = max_per_source;
+}
+
 std::size_t ConnectionTable::count_from(std::string_view source) const {
     const auto it = per_source_.find(std::string(source));
     return it == per_source_.end() ? 0 : it->second;

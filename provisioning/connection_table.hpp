@@ -39,6 +39,10 @@ class ConnectionTable {
     void set_idle(Id id, bool idle);
     void remove(Id id);
 
+    // New caps (a reload): the connections held stay; past a lowered cap, each new one
+    // displaces an idle one or is refused, as admit() says.
+    void set_caps(std::size_t max_connections, std::size_t max_per_source);
+
     std::size_t size() const { return entries_.size(); }
     std::size_t count_from(std::string_view source) const;
 

@@ -28,8 +28,10 @@ class HttpSession : public HttpSessionBase,
   public:
     template <class... StreamArgs>
     HttpSession(const SessionContext& context, ConnectionTable::Id id, std::string peer,
-                std::string source, StreamArgs&&... stream_args)
-        : stream_(std::forward<StreamArgs>(stream_args)...),
+                std::string source, std::shared_ptr<asio::ssl::context> tls_context,
+                StreamArgs&&... stream_args)
+        : tls_context_(std::move(tls_context)),
+          stream_(std::forward<StreamArgs>(stream_args)...),
           context_(context),
           id_(id),
           peer_(std::move(peer)),
@@ -156,6 +158,9 @@ class HttpSession : public HttpSessionBase,
         close_now();
     }
 
+    // The context the stream was made with: a reload may replace the server's (a renewed
+    // certificate) while this connection is up. Declared first, so it outlives the stream.
+    std::shared_ptr<asio::ssl::context> tls_context_;
     Stream stream_;
     SessionContext context_;
     ConnectionTable::Id id_;
@@ -176,14 +181,17 @@ void launch(const SessionContext& context, ConnectionTable::Id id, Args&&... arg
 
 }  // namespace
 
-void start_session(tcp::socket socket, asio::ssl::context* tls, const SessionContext& context,
-                   ConnectionTable::Id id, std::string peer, std::string source) {
+void start_session(tcp::socket socket, std::shared_ptr<asio::ssl::context> tls,
+                   const SessionContext& context, ConnectionTable::Id id, std::string peer,
+                   std::string source) {
     if (tls) {
-        launch<HttpSession<beast::ssl_stream<beast::tcp_stream>>>(
-            context, id, std::move(peer), std::move(source), std::move(socket), *tls);
+        auto& ctx = *tls;
+        launch<HttpSession<beast::ssl_stream<beast::tcp_stream>>>(context, id, std::move(peer),
+                                                                  std::move(source), std::move(tls),
+                                                                  std::move(socket), ctx);
     } else {
         launch<HttpSession<beast::tcp_stream>>(context, id, std::move(peer), std::move(source),
-                                               std::move(socket));
+                                               nullptr, std::move(socket));
     }
 }
 

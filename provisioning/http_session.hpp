@@ -39,10 +39,11 @@ struct SessionContext {
     ProvisioningCounters* counters;
 };
 
-// Starts a session over an accepted socket. tls: the server's context, or nullptr for plain
-// HTTP. peer: the socket's remote address; source: its address key (client_address.hpp).
-void start_session(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context* tls,
-                   const SessionContext& context, ConnectionTable::Id id, std::string peer,
-                   std::string source);
+// Starts a session over an accepted socket. tls: the server's context (the session keeps it
+// for as long as it lives), or nullptr for plain HTTP. peer: the socket's remote address; source:
+// its address key (client_address.hpp).
+void start_session(boost::asio::ip::tcp::socket socket,
+                   std::shared_ptr<boost::asio::ssl::context> tls, const SessionContext& context,
+                   ConnectionTable::Id id, std::string peer, std::string source);
 
 }  // namespace cusax::provisioning

@@ -22,6 +22,12 @@ std::pair<std::string, std::string> split_endpoint(const std::string& text) {
     return {host, text.substr(colon + 1)};
 }
 
+// Behind terminators every connection comes from one of them: only the global cap applies.
+std::size_t per_source_cap(const HttpSettings& settings) {
+    return settings.plain_http_from.empty() ? settings.max_connections_per_address
+                                            : settings.max_connections;
+}
+
 log::RateLimitedLog& refused_log() {
     static log::RateLimitedLog l("provisioning.connection_refused", 5, 60);
     return l;
@@ -53,15 +59,11 @@ HttpsServer::HttpsServer(asio::io_context& io, const HttpSettings& settings,
                          ProvisioningService& service, ProvisioningCounters& counters)
     : io_(io), settings_(settings) {
     if (settings.plain_http_from.empty()) {
-        tls_ = std::make_unique<asio::ssl::context>(make_server_tls_context(settings));
+        tls_ = std::make_shared<asio::ssl::context>(make_server_tls_context(settings));
     }
-    // Behind terminators every connection comes from one of them: only the global cap applies.
-    const std::size_t per_source = settings.plain_http_from.empty()
-                                       ? settings.max_connections_per_address
-                                       : settings.max_connections;
-    context_ =
-        SessionContext{std::make_shared<SessionRegistry>(settings.max_connections, per_source),
-                       &service, &settings, &counters};
+    context_ = SessionContext{
+        std::make_shared<SessionRegistry>(settings.max_connections, per_source_cap(settings)),
+        &service, &settings, &counters};
     tcp::resolver resolver(io);
     for (const auto& entry : settings.listen) {
         const auto [host, port] = split_endpoint(entry);
@@ -86,6 +88,11 @@ std::vector<tcp::endpoint> HttpsServer::local_endpoints() const {
     std::vector<tcp::endpoint> out;
     for (const auto& a : acceptors_) out.push_back(a->local_endpoint());
     return out;
+}
+
+void HttpsServer::apply_reloaded(std::shared_ptr<asio::ssl::context> tls) {
+    tls_ = std::move(tls);
+    context_.registry->table.set_caps(settings_.max_connections, per_source_cap(settings_));
 }
 
 void HttpsServer::start() {
@@ -145,7 +152,7 @@ void HttpsServer::admit(tcp::socket socket) {
     }
     counters.connections_accepted.add();
     const auto id = registry.table.add(*source);
-    start_session(std::move(socket), tls_.get(), context_, id, std::move(peer), *source);
+    start_session(std::move(socket), tls_, context_, id, std::move(peer), *source);
 }
 
 }  // namespace cusax::provisioning

@@ -26,13 +26,22 @@ class HttpsServer {
 
     std::vector<boost::asio::ip::tcp::endpoint> local_endpoints() const;
 
+    // Whether the listeners speak TLS (no plain_http_from).
+    bool serves_tls() const { return tls_ != nullptr; }
+    // After the settings it was made with were replaced (a reload): new connections use `tls`
+    // (made by make_server_tls_context; null in plain HTTP mode) and the new connection caps.
+    // Connections that are up keep the context they were made with, and stay.
+    void apply_reloaded(std::shared_ptr<boost::asio::ssl::context> tls);
+
   private:
     void accept(boost::asio::ip::tcp::acceptor& acceptor);
     void admit(boost::asio::ip::tcp::socket socket);
 
     boost::asio::io_context& io_;
     const HttpSettings& settings_;
-    std::unique_ptr<boost::asio::ssl::context> tls_;  // null: plain HTTP behind a terminator
+    // Null: plain HTTP behind a terminator. Shared with the sessions made with it, which keep
+    // it after a reload replaced it here.
+    std::shared_ptr<boost::asio::ssl::context> tls_;
     SessionContext context_;
     std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
 };

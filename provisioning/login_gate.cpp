@@ -25,6 +25,14 @@ LoginGate::LoginGate(const AttemptSettings& attempts, std::size_t max_concurrent
       max_concurrent_(max_concurrent),
       unavailable_hold_(unavailable_hold) {}
 
+void LoginGate::set_limits(const AttemptSettings& attempts, std::size_t max_concurrent,
+                           Duration unavailable_hold) {
+    users_.set_limits(limits(attempts, attempts.max_failures_per_user));
+    addresses_.set_limits(limits(attempts, attempts.max_failures_per_address));
+    max_concurrent_ = max_concurrent;
+    unavailable_hold_ = unavailable_hold;
+}
+
 std::variant<LoginGate::Attempt, LoginGate::Refused> LoginGate::begin(std::string_view typed_user,
                                                                       std::string_view address_key,
                                                                       Clock::time_point now) {

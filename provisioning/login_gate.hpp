@@ -49,6 +49,11 @@ class LoginGate {
     // Once per admitted attempt.
     void finish(const Attempt& attempt, LoginOutcome outcome, Clock::time_point now);
 
+    // New limits (a reload): failures, lock-outs, the attempts in flight and a hold in force
+    // stay; the new hold applies from the next unreachable server.
+    void set_limits(const AttemptSettings& attempts, std::size_t max_concurrent,
+                    Duration unavailable_hold);
+
     std::size_t in_flight() const { return in_flight_; }
 
   private:

@@ -5,9 +5,11 @@
 //
 // Reads [log], [store] and [provisioning] of the INI file, sets up logging, the live bindings
 // snapshot and the counters (shared/runtime), then serves on one io_context thread until
-// SIGTERM or SIGINT.
+// SIGTERM or SIGINT. SIGHUP reads the file again (provisioning_reload.hpp).
 #include <csignal>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "config-catalog/config_catalog.hpp"
 #include "provisioning/account_directory.hpp"
@@ -15,6 +17,7 @@
 #include "provisioning/https_server.hpp"
 #include "provisioning/provisioning_config.hpp"
 #include "provisioning/provisioning_counters.hpp"
+#include "provisioning/provisioning_reload.hpp"
 #include "provisioning/provisioning_service.hpp"
 #include "provisioning/xmpp_login.hpp"
 #include "shared/config/program_cli.hpp"
@@ -25,8 +28,9 @@ using namespace cusax;
 
 namespace {
 
-int run(const config::Config& config) {
-    const auto settings = provisioning::provisioning_config(config);
+int run(const config::Config& config, const std::vector<std::string>& needed_sections) {
+    // Replaced on SIGHUP; the service, the server and the password checks read it in place.
+    auto settings = provisioning::provisioning_config(config);
     // Before the runtime: the store watcher posts new directories here until it stops.
     boost::asio::io_context io;
     runtime::DaemonRuntime runtime(config, "provisioning");
@@ -61,12 +65,15 @@ int run(const config::Config& config) {
                    {{"address", endpoint.address().to_string()},
                     {"port", std::to_string(endpoint.port())}});
     }
+    provisioning::ProvisioningReload reload(io, config, needed_sections, settings, service,
+                                            server);  // SIGHUP
     boost::asio::signal_set signals(io, SIGTERM, SIGINT);
     signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
         if (ec) return;
         log::event(log::Level::info, "daemon.stopping",
                    signal_number == SIGTERM ? "SIGTERM received" : "SIGINT received");
         server.stop();
+        reload.stop();
         // Password checks still in flight are dropped with their connections.
         io.stop();
     });
@@ -80,6 +87,9 @@ int run(const config::Config& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Until run() listens for it, a reload request must not end the process (its default
+    // action): ProvisioningReload takes SIGHUP from then on.
+    std::signal(SIGHUP, SIG_IGN);
     config::ProgramInfo info;
     info.name = "cusax-provisioning";
     info.description =
@@ -91,7 +101,7 @@ int main(int argc, char** argv) {
     auto cli = config::parse_command_line(info, argc, argv, std::cout, std::cerr);
     if (cli.exit_code) return *cli.exit_code;
     try {
-        return run(*cli.config);
+        return run(*cli.config, info.needed_sections);
     } catch (const std::exception& e) {
         log::event(log::Level::critical, "provisioning.startup_failed", e.what());
         log::flush();

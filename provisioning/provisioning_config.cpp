@@ -17,6 +17,7 @@ using config::choice_key;
 using config::key;
 using config::KeyType;
 using config::member;
+using config::reloadable;
 using S = ProvisioningSettings;
 
 template <class Member>
@@ -66,6 +67,18 @@ std::vector<config::KeyProblem> check(const ProvisioningSettings& s, const confi
     return problems;
 }
 
+// SIGHUP (provisioning_reload.hpp) applies the keys marked reloadable: what is announced and
+// served, the limits and timeouts, and the certificate and key, read again at every reload for
+// the next TLS handshake. These need a restart:
+// - listen: the sockets are bound once, before anything is served; binding anew could fail
+//   half-way (a port taken, or one below 1024 after start-up) and leave the service on fewer
+//   addresses than the file names.
+// - plain_http_from: it decides whether the listeners speak TLS at all and how connections
+//   are counted per source; switching that under open connections is a new server.
+// - auth_host, auth_port, auth_ca_file, auth_server_name: together they name one XMPP server
+//   and how it is trusted, and its TLS client context is held by the checks in flight. Taking
+//   a new host with the old CA file (or the reverse) would turn every login into 503, and a
+//   reload cannot try the new server first. auth_timeout and auth_max_concurrent reload.
 const config::SettingsTable<ProvisioningSettings>& table() {
     static const config::SettingsTable<ProvisioningSettings> table{
         "provisioning",
@@ -73,48 +86,54 @@ const config::SettingsTable<ProvisioningSettings>& table() {
         {
             key("listen", http(&HttpSettings::listen), "HOST:PORT or [IPv6]:PORT to serve on.",
                 {.validator = checks::listen_endpoint}),
-            key("certificate_file", http(&HttpSettings::certificate_file),
-                "PEM file of the server's certificate chain (HTTPS, TLS 1.2 or newer).",
-                {.type = KeyType::path}),
-            key("key_file", http(&HttpSettings::key_file),
-                "PEM file of the certificate's private key, readable by this program only.",
-                {.type = KeyType::path}),
+            reloadable(key(
+                "certificate_file", http(&HttpSettings::certificate_file),
+                "PEM file of the server's certificate chain (HTTPS, TLS 1.2 or newer). A reload "
+                "reads it and key_file again for the next TLS handshake.",
+                {.type = KeyType::path})),
+            reloadable(
+                key("key_file", http(&HttpSettings::key_file),
+                    "PEM file of the certificate's private key, readable by this program only.",
+                    {.type = KeyType::path})),
             key("plain_http_from", http(&HttpSettings::plain_http_from),
                 "Addresses of the TLS terminators in front: plain HTTP is served to them only, "
                 "the client being the last X-Forwarded-For entry; empty: HTTPS here.",
                 {.validator = checks::ip_address}),
-            key("formats", &S::formats,
-                "What is served: json (/profile.json), linphone (/linphone.xml), webfinger "
-                "(/.well-known/webfinger, public).",
-                {.validator = checks::format_name}),
-            key("sip_registrar", sip(&SipAnnounce::registrar),
+            reloadable(
+                key("formats", &S::formats,
+                    "What is served: json (/profile.json), linphone (/linphone.xml), webfinger "
+                    "(/.well-known/webfinger, public).",
+                    {.validator = checks::format_name})),
+            reloadable(key(
+                "sip_registrar", sip(&SipAnnounce::registrar),
                 "Registrar announced to clients, sip:HOST[:PORT]; empty: the host of the user's "
                 "AOR.",
-                {.validator = validators::optional_sip_uri}),
-            key("sip_outbound_proxy", sip(&SipAnnounce::outbound_proxy),
-                "Outbound proxy announced to clients (a sip: URI); empty: none.",
-                {.validator = validators::optional_sip_uri}),
-            choice_key<SipTransport>("sip_transport", sip(&SipAnnounce::transport),
-                                     {{"udp", SipTransport::udp},
-                                      {"tcp", SipTransport::tcp},
-                                      {"tls", SipTransport::tls}},
-                                     "SIP transport announced to clients."),
-            choice_key<SipPassword>(
+                {.validator = validators::optional_sip_uri})),
+            reloadable(key("sip_outbound_proxy", sip(&SipAnnounce::outbound_proxy),
+                           "Outbound proxy announced to clients (a sip: URI); empty: none.",
+                           {.validator = validators::optional_sip_uri})),
+            reloadable(choice_key<SipTransport>("sip_transport", sip(&SipAnnounce::transport),
+                                                {{"udp", SipTransport::udp},
+                                                 {"tcp", SipTransport::tcp},
+                                                 {"tls", SipTransport::tls}},
+                                                "SIP transport announced to clients.")),
+            reloadable(choice_key<SipPassword>(
                 "sip_password", sip(&SipAnnounce::password),
                 {{"same", SipPassword::same}, {"separate", SipPassword::separate}},
                 "same: the SIP service takes the password the user logs in with (the Linphone "
-                "profile then carries it back); separate: the client asks for it."),
-            key("sip_switch_off", sip(&SipAnnounce::switch_off),
-                "SIP features a CUSAX client switches off (RFC 7081 §2): messaging, presence.",
-                {.validator = checks::sip_feature}),
-            key("xmpp_host", xmpp(&XmppAnnounce::host),
-                "XMPP host announced to clients; empty: the JID's domain.",
-                {.validator = checks::optional_host}),
-            key("xmpp_port", xmpp(&XmppAnnounce::port), "XMPP client port announced to clients.",
-                {.min = 1, .max = 65535}),
-            key("xmpp_switch_off", xmpp(&XmppAnnounce::switch_off),
-                "XMPP features a CUSAX client switches off (RFC 7081 §2): audio, video.",
-                {.validator = checks::xmpp_feature}),
+                "profile then carries it back); separate: the client asks for it.")),
+            reloadable(
+                key("sip_switch_off", sip(&SipAnnounce::switch_off),
+                    "SIP features a CUSAX client switches off (RFC 7081 §2): messaging, presence.",
+                    {.validator = checks::sip_feature})),
+            reloadable(key("xmpp_host", xmpp(&XmppAnnounce::host),
+                           "XMPP host announced to clients; empty: the JID's domain.",
+                           {.validator = checks::optional_host})),
+            reloadable(key("xmpp_port", xmpp(&XmppAnnounce::port),
+                           "XMPP client port announced to clients.", {.min = 1, .max = 65535})),
+            reloadable(key("xmpp_switch_off", xmpp(&XmppAnnounce::switch_off),
+                           "XMPP features a CUSAX client switches off (RFC 7081 §2): audio, video.",
+                           {.validator = checks::xmpp_feature})),
             key("auth_host", auth(&XmppAuthSettings::host),
                 "XMPP server that checks passwords: logging in there as the user (SCRAM over "
                 "STARTTLS).",
@@ -128,48 +147,55 @@ const config::SettingsTable<ProvisioningSettings>& table() {
             key("auth_server_name", auth(&XmppAuthSettings::server_name),
                 "Name the XMPP server's certificate must carry; empty: the user's XMPP domain.",
                 {.validator = checks::optional_host}),
-            key("auth_timeout", auth(&XmppAuthSettings::timeout),
-                "Longest a password check at the XMPP server may take; then 503.",
-                {.min = 100, .max = 60 * 1000}),
-            key("auth_max_concurrent", auth(&XmppAuthSettings::max_concurrent),
-                "Password checks answered at once; past it, 503 with Retry-After.",
-                {.min = 1, .max = 10000}),
-            key("failure_delay", attempts(&AttemptSettings::failure_delay),
-                "No failed login is answered sooner than this after its request: an unknown "
-                "user and a wrong password look alike.",
-                {.min = 0, .max = 30 * 1000}),
-            key("max_failures_per_user", attempts(&AttemptSettings::max_failures_per_user),
-                "Failed logins for one user id before it is locked out.", {.min = 1, .max = 1000}),
-            key("max_failures_per_address", attempts(&AttemptSettings::max_failures_per_address),
+            reloadable(key("auth_timeout", auth(&XmppAuthSettings::timeout),
+                           "Longest a password check at the XMPP server may take; then 503.",
+                           {.min = 100, .max = 60 * 1000})),
+            reloadable(key("auth_max_concurrent", auth(&XmppAuthSettings::max_concurrent),
+                           "Password checks answered at once; past it, 503 with Retry-After.",
+                           {.min = 1, .max = 10000})),
+            reloadable(
+                key("failure_delay", attempts(&AttemptSettings::failure_delay),
+                    "No failed login is answered sooner than this after its request: an unknown "
+                    "user and a wrong password look alike.",
+                    {.min = 0, .max = 30 * 1000})),
+            reloadable(key(
+                "max_failures_per_user", attempts(&AttemptSettings::max_failures_per_user),
+                "Failed logins for one user id before it is locked out.", {.min = 1, .max = 1000})),
+            reloadable(key(
+                "max_failures_per_address", attempts(&AttemptSettings::max_failures_per_address),
                 "Failed logins from one address (IPv6: its /64) before it is locked out.",
-                {.min = 1, .max = 100000}),
-            key("lockout", attempts(&AttemptSettings::lockout),
-                "First lock-out (429 with Retry-After); each next one doubles.",
-                {.min = 1000, .max = 24 * 3600 * 1000}),
-            key("lockout_max", attempts(&AttemptSettings::lockout_max),
-                "Longest lock-out; a key with no failure and no lock-out for this long starts "
-                "afresh.",
-                {.min = 1000, .max = 7 * 24 * 3600 * 1000LL}),
-            key("max_header_size", http(&HttpSettings::max_header_size),
-                "Largest request header accepted; larger: 431.",
-                {.type = KeyType::size, .min = 1024, .max = 1024 * 1024}),
-            key("max_body_size", http(&HttpSettings::max_body_size),
-                "Largest request body accepted; larger: 413.",
-                {.type = KeyType::size, .min = 0, .max = 1024 * 1024}),
-            key("request_timeout", http(&HttpSettings::request_timeout),
-                "Time for a new connection's TLS handshake and first request, and for writing "
-                "any answer.",
-                {.min = 100, .max = 600 * 1000}),
-            key("idle_timeout", http(&HttpSettings::idle_timeout),
-                "Time a kept-alive connection has to send its next request.",
-                {.min = 100, .max = 3600 * 1000}),
-            key("max_connections", http(&HttpSettings::max_connections),
-                "Connections held at once; past it, the longest-waiting idle one is closed, or "
-                "the new one.",
-                {.min = 1, .max = 1000000}),
-            key("max_connections_per_address", http(&HttpSettings::max_connections_per_address),
-                "Connections one address (IPv6: its /64) may hold; past it, likewise.",
-                {.min = 1, .max = 1000000}),
+                {.min = 1, .max = 100000})),
+            reloadable(key("lockout", attempts(&AttemptSettings::lockout),
+                           "First lock-out (429 with Retry-After); each next one doubles.",
+                           {.min = 1000, .max = 24 * 3600 * 1000})),
+            reloadable(
+                key("lockout_max", attempts(&AttemptSettings::lockout_max),
+                    "Longest lock-out; a key with no failure and no lock-out for this long starts "
+                    "afresh.",
+                    {.min = 1000, .max = 7 * 24 * 3600 * 1000LL})),
+            reloadable(key("max_header_size", http(&HttpSettings::max_header_size),
+                           "Largest request header accepted; larger: 431.",
+                           {.type = KeyType::size, .min = 1024, .max = 1024 * 1024})),
+            reloadable(key("max_body_size", http(&HttpSettings::max_body_size),
+                           "Largest request body accepted; larger: 413.",
+                           {.type = KeyType::size, .min = 0, .max = 1024 * 1024})),
+            reloadable(
+                key("request_timeout", http(&HttpSettings::request_timeout),
+                    "Time for a new connection's TLS handshake and first request, and for writing "
+                    "any answer.",
+                    {.min = 100, .max = 600 * 1000})),
+            reloadable(key("idle_timeout", http(&HttpSettings::idle_timeout),
+                           "Time a kept-alive connection has to send its next request.",
+                           {.min = 100, .max = 3600 * 1000})),
+            reloadable(
+                key("max_connections", http(&HttpSettings::max_connections),
+                    "Connections held at once; past it, the longest-waiting idle one is closed, or "
+                    "the new one.",
+                    {.min = 1, .max = 1000000})),
+            reloadable(key("max_connections_per_address",
+                           http(&HttpSettings::max_connections_per_address),
+                           "Connections one address (IPv6: its /64) may hold; past it, likewise.",
+                           {.min = 1, .max = 1000000})),
         },
         check};
     return table;

@@ -39,6 +39,11 @@ ProvisioningService::ProvisioningService(asio::io_context& io, const Provisionin
       gate_(settings.attempts, settings.auth.max_concurrent, unavailable_hold(settings)),
       slow_log_("provisioning.slow_check", 1, 60) {}
 
+void ProvisioningService::apply_reloaded() {
+    gate_.set_limits(settings_.attempts, settings_.auth.max_concurrent,
+                     unavailable_hold(settings_));
+}
+
 void ProvisioningService::set_directory(std::shared_ptr<const AccountDirectory> directory) {
     directory_ = std::move(directory);
 }

@@ -39,6 +39,10 @@ class ProvisioningService {
                         ProvisioningCounters& counters, PasswordCheck check,
                         std::shared_ptr<const AccountDirectory> directory);
 
+    // After the settings this service reads were replaced (a reload): the login gate takes
+    // their limits; its failures and lock-outs stay. Everything else is read per request.
+    void apply_reloaded();
+
     // A new snapshot's directory (built off this thread; swapped on it).
     void set_directory(std::shared_ptr<const AccountDirectory> directory);
 

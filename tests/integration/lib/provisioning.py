@@ -66,6 +66,19 @@ class Provisioning:
     def alive(self):
         return self.proc.poll() is None
 
+    def reload(self, outcome="provisioning.reload_applied", send=None):
+        """SIGHUP (or send(), which makes it sent), then waits for the log line of its outcome:
+        provisioning.reload_applied, written once everything is in force, or
+        config.reload_refused for a file or certificate that is refused."""
+        before = self.text().count(outcome)
+        if send:
+            send()
+        else:
+            self.proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: self.text().count(outcome) > before or not self.alive(), 20,
+                 f"{outcome} after SIGHUP")
+        check(self.alive(), "cusax-provisioning exited on SIGHUP: " + self.text()[-2000:])
+
     def stop(self, timeout=10):
         return stop_process(self.proc, timeout)
 
@@ -76,12 +89,17 @@ class ProvisioningScenario(Scenario):
         self.https_port = free_port()
         self.tls_dir = os.path.join(self.dir, "tls")
         os.makedirs(self.tls_dir)
-        ca_key, self.ca = make_ca(self.tls_dir)
-        self.xmpp_key, self.xmpp_cert = make_cert(self.tls_dir, ca_key, self.ca, LOCAL,
+        self.ca_key, self.ca = make_ca(self.tls_dir)
+        self.xmpp_key, self.xmpp_cert = make_cert(self.tls_dir, self.ca_key, self.ca, LOCAL,
                                                   "DNS:" + LOCAL)
-        self.key, self.cert = make_cert(self.tls_dir, ca_key, self.ca, "localhost",
-                                        "DNS:localhost,IP:127.0.0.1")
+        self.key, self.cert = self.make_service_cert(self.tls_dir)
         self.provisionings = []
+
+    def make_service_cert(self, directory):
+        """(key, certificate) of a new certificate for the service (localhost, 127.0.0.1)
+        signed by the test CA, written in `directory`; each has a serial of its own."""
+        return make_cert(directory, self.ca_key, self.ca, "localhost",
+                         "DNS:localhost,IP:127.0.0.1")
 
     def __enter__(self):
         # Not the XMPP Scenario's own check: the component is not needed here.

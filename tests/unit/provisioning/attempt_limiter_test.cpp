@@ -109,3 +109,33 @@ TEST(AttemptLimiter, MemoryIsBoundedWithoutFreeingALockedKey) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(AttemptLimiter, NewLimitsKeepALockOutAndTheFailuresCounted) {
+    AttemptLimiter l(limits(3));
+    for (int i = 0; i < 3; ++i) fail_once(l, "mallory", t0);
+    fail_once(l, "alice", t0);
+    // A reload with a higher limit and a shorter lock-out: the lock in force stays.
+    auto relaxed = limits(10);
+    relaxed.lockout = 1s;
+    l.set_limits(relaxed);
+    const auto a = l.admit("mallory", t0 + 1s);
+    EXPECT_EQ(a.verdict, V::locked);
+    EXPECT_EQ(a.retry_after, 59s);
+    // alice's one failure still counts: nine more lock her.
+    for (int i = 0; i < 9; ++i) EXPECT_EQ(fail_once(l, "alice", t0 + 2s), V::admitted);
+    EXPECT_EQ(l.admit("alice", t0 + 2s).verdict, V::locked);
+}
+
+TEST(AttemptLimiter, ALoweredLimitLocksAKeyAtItsNextFailure) {
+    AttemptLimiter l(limits(5));
+    for (int i = 0; i < 4; ++i) fail_once(l, "alice", t0);
+    l.set_limits(limits(2));
+    // Over the new limit already: one more attempt, and its failure locks (rather than a key
+    // refused as saturated that is never locked).
+    EXPECT_EQ(fail_once(l, "alice", t0 + 1s), V::admitted);
+    EXPECT_EQ(l.admit("alice", t0 + 2s).verdict, V::locked);
+}
+
+}  // namespace

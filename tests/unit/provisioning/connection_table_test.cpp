@@ -70,4 +70,16 @@ TEST(ConnectionTable, ThousandIdleConnectionsDoNotKeepANewOneOut) {
     EXPECT_EQ(t.count_from("10.0.0.1"), 998u);
 }
 
+TEST(ConnectionTable, LoweredCapsKeepTheConnectionsAndDisplaceFromTheNext) {
+    ConnectionTable t(4, 4);
+    const auto oldest = t.add("10.0.0.1");
+    t.add("10.0.0.1");
+    t.add("10.0.0.2");
+    t.set_caps(2, 2);
+    EXPECT_EQ(t.size(), 3u);  // nobody is closed by the new caps themselves
+    const auto a = t.admit("10.0.0.3");
+    EXPECT_TRUE(a.accept);
+    EXPECT_EQ(a.evict, oldest);
+}
+
 }  // namespace

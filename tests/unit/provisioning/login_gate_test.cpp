@@ -143,4 +143,25 @@ TEST(LoginGate, AfterTheServerWasUnreachableEveryoneGetsTheSameRefusalForAWhile)
     }
 }
 
+TEST(LoginGate, NewLimitsDoNotLiftALockOut) {
+    LoginGate g(attempts(), 10, 5s);
+    for (int i = 0; i < 3; ++i) attempt(g, "mallory", "10.0.0.1", LoginOutcome::rejected);
+    ASSERT_EQ(attempt(g, "mallory", "10.0.0.2", LoginOutcome::rejected), R::user_locked);
+    // A reload that raises every limit: the attacker stays locked out.
+    auto relaxed = attempts();
+    relaxed.max_failures_per_user = 100;
+    relaxed.max_failures_per_address = 100;
+    g.set_limits(relaxed, 10, 5s);
+    EXPECT_EQ(attempt(g, "mallory", "10.0.0.3", LoginOutcome::rejected, t0 + 1s), R::user_locked);
+}
+
+TEST(LoginGate, NewCapOfChecksAtOnceAppliesToTheNextAttempt) {
+    LoginGate g(attempts(), 2, 5s);
+    auto first = g.begin("alice", "10.0.0.1", t0);
+    ASSERT_FALSE(refusal(first));
+    g.set_limits(attempts(), 1, 5s);
+    EXPECT_EQ(refusal(g.begin("bob", "10.0.0.2", t0)), R::busy);
+    EXPECT_EQ(g.in_flight(), 1u);
+}
+
 }  // namespace
