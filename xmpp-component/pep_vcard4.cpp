@@ -18,13 +18,13 @@ bool is_tel(const XmlElement& e) { return e.name == "tel" && e.xmlns == ns::vcar
 // guard uses (vcard::comparable_tel_value): a SIP URI as an AOR (RFC 3261 §19.1.4), also as
 // Prosody's tel:sip:… form; a number without its tel: scheme, parameters and RFC 3966 visual
 // separators.
-std::string tel_key(const XmlElement& tel) {
+std::string tel_value(const XmlElement& tel) {
     const XmlElement* value = tel.child("uri", ns::vcard4);
     if (!value) value = tel.child("text", ns::vcard4);
-    return value ? vcard::comparable_tel_value(value->text) : std::string();
+    return value ? value->text : std::string();
 }
 
-bool is_sip(std::string_view key) { return vcard::is_sip_uri(key); }
+std::string tel_key(const XmlElement& tel) { return vcard::comparable_tel_value(tel_value(tel)); }
 
 std::vector<std::string> tel_types(const XmlElement& tel) {
     std::vector<std::string> out;
@@ -285,8 +285,9 @@ Vcard4Merge merge_vcard4(const XmlElement* current, const store::Binding* bindin
     for (const auto& c : m.vcard.children) {
         if (is_tel(c)) {
             const std::string key = tel_key(c);
+            // Another SIP address however spelt: the vcard-temp guard's rule.
             const bool foreign = mode == VcardGuard::correct && !guaranteed.empty() &&
-                                 is_sip(key) && key != binding->aor;
+                                 vcard::names_other_sip_address(tel_value(c), binding->aor);
             const bool stale = contains(stale_keys, key) ||
                                std::any_of(stale_tels.begin(), stale_tels.end(),
                                            [&](const XmlElement* p) { return same_tel(c, *p); });

@@ -65,27 +65,10 @@ bool repeats_guaranteed(const XmlElement& tel, const std::vector<XmlElement>& gu
     });
 }
 
-// A TEL naming a SIP address other than the bound one, however spelt (vcard::sip_uri_in: the
-// vCard4 guard's rule too). A SIP URI with user=phone names a number, not an address.
-// A value that names a SIP URI anywhere in it ("Name <sip:...>", a no-break space before it)
-// is read as a SIP address too: only its own spelling of the bound AOR (parse_sip_address reads
-// a name-addr) is not foreign.
+// A TEL naming a SIP address other than the bound one, however spelt (the vCard4 guard's rule
+// too).
 bool foreign_sip(const XmlElement& tel, const store::BindingView& binding) {
-    const std::string number = tel_number(tel);
-    const std::string_view sip = vcard::sip_uri_in(number);
-    if (sip.empty()) {
-        const std::string lower = text::ascii_lower(number);
-        if (lower.find("sip:") == std::string::npos && lower.find("sips:") == std::string::npos) {
-            return false;
-        }
-        const auto parsed = address::parse_sip_address(number);
-        if (!parsed) return true;
-        return parsed.value->kind == address::AddressKey::Kind::Aor &&
-               parsed.value->value != binding.aor;
-    }
-    const auto key = vcard::tel_value_key(sip);
-    if (key && key->kind == address::AddressKey::Kind::Number) return false;
-    return !key || key->value != binding.aor;
+    return vcard::names_other_sip_address(tel_number(tel), binding.aor);
 }
 
 bool contains(const std::vector<std::string>& values, std::string_view value) {

@@ -41,9 +41,13 @@ ReloadDecision decide_reload(const config::Config& running, const config::Config
             std::move(kept)};
 }
 
-std::optional<config::Config> reload_config(const config::Config& running,
-                                            const std::vector<std::string>& needed,
-                                            const std::vector<std::string>& unread) {
+namespace {
+
+// The file loaded again and compared: the refusal (errors, each with its file and line) and
+// the restart-only keys logged here; std::nullopt when the file has errors.
+std::optional<ReloadDecision> load_and_decide(const config::Config& running,
+                                              const std::vector<std::string>& needed,
+                                              const std::vector<std::string>& unread) {
     std::optional<ReloadDecision> decision;
     try {
         const config::Config fresh =
@@ -65,11 +69,27 @@ std::optional<config::Config> reload_config(const config::Config& running,
             "SIGHUP: these keys changed but take effect only after a restart; their "
             "previous values stay",
             {{"config", running.file()}, {"keys", config::detail::join_list(decision->kept)}});
-    log::event(
-        log::Level::info, "config.reloaded",
-        decision->applied.empty() ? "SIGHUP: no reloadable key changed"
-                                  : "SIGHUP: new values apply from the next request",
-        {{"config", running.file()}, {"keys", config::detail::join_list(decision->applied)}});
+    return decision;
+}
+
+// Logged once the new values are in force, never before (a daemon's apply step may still
+// refuse them).
+void log_reloaded(const ReloadDecision& decision) {
+    log::event(log::Level::info, "config.reloaded",
+               decision.applied.empty() ? "SIGHUP: no reloadable key changed"
+                                        : "SIGHUP: new values apply from the next request",
+               {{"config", decision.config.file()},
+                {"keys", config::detail::join_list(decision.applied)}});
+}
+
+}  // namespace
+
+std::optional<config::Config> reload_config(const config::Config& running,
+                                            const std::vector<std::string>& needed,
+                                            const std::vector<std::string>& unread) {
+    auto decision = load_and_decide(running, needed, unread);
+    if (!decision) return std::nullopt;
+    log_reloaded(*decision);
     return std::move(decision->config);
 }
 
@@ -86,12 +106,13 @@ ConfigReloader::ConfigReloader(config::Config running, std::vector<std::string> 
       unread_(std::move(unread)) {}
 
 void ConfigReloader::reload() {
-    auto config = reload_config(running_, needed_, unread_);
-    if (!config) return;
+    auto decision = load_and_decide(running_, needed_, unread_);
+    if (!decision) return;
     try {
-        apply_(*config);
-        apply_log_settings(*config);
-        running_ = std::move(*config);
+        apply_(decision->config);
+        log_reloaded(*decision);  // under the old level: seen even when the new one hides it
+        apply_log_settings(decision->config);
+        running_ = std::move(decision->config);
     } catch (const std::exception& e) {
         log::event(log::Level::error, "config.reload_refused", e.what(),
                    {{"config", running_.file()}});

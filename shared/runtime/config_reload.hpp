@@ -54,8 +54,9 @@ class ConfigReloader {
     ConfigReloader(config::Config running, std::vector<std::string> needed, Apply apply,
                    std::vector<std::string> unread = {});
 
-    // reload_config(), then `apply` and the log settings; on a refusal the daemon runs on as
-    // before (logged as config.reload_refused).
+    // As reload_config(), then `apply` and the log settings, and config.reloaded logged only
+    // once they are in force; on a refusal the daemon runs on as before (logged as
+    // config.reload_refused).
     void reload();
 
   private:

@@ -57,6 +57,22 @@ std::string comparable_tel_value(std::string_view value) {
     return key ? std::move(key->value) : text::ascii_lower(text::trim_whitespace(value));
 }
 
+bool names_other_sip_address(std::string_view value, std::string_view aor) {
+    const std::string_view sip = sip_uri_in(value);
+    if (sip.empty()) {
+        const std::string lower = text::ascii_lower(value);
+        if (lower.find("sip:") == std::string::npos && lower.find("sips:") == std::string::npos) {
+            return false;
+        }
+        const auto parsed = address::parse_sip_address(value);
+        if (!parsed) return true;
+        return parsed.value->kind == address::AddressKey::Kind::Aor && parsed.value->value != aor;
+    }
+    const auto key = tel_value_key(sip);
+    if (key && key->kind == address::AddressKey::Kind::Number) return false;
+    return !key || key->value != aor;
+}
+
 std::vector<std::string> listed_sip_uris(const XmlElement& vcard) {
     std::vector<std::string> out;
     for (const auto& c : vcard.children) {

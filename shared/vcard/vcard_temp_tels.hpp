@@ -39,6 +39,13 @@ std::optional<address::AddressKey> tel_value_key(std::string_view value);
 // is neither, trimmed and lower-case.
 std::string comparable_tel_value(std::string_view value);
 
+// Whether a TEL value (vcard-temp NUMBER, vCard4 uri or text) names a SIP address other than
+// `aor` (a normalised AOR), however spelt: a value sip_uri_in reads, or one that names a SIP
+// URI anywhere in it ("Name <sip:...>", a no-break space before it), of which only a spelling
+// of `aor` itself is not another address. A SIP URI with user=phone names a number. Both vCard
+// guards refuse or correct such a value with this one rule.
+bool names_other_sip_address(std::string_view value, std::string_view aor);
+
 // The SIP addresses (normalised AORs) a vCard's TEL fields list: RFC 7081 §3.3's confirmation of
 // a binding from the XMPP side, read by sip_uri_in (tel:sip:... too, as both guards read it).
 // TELs holding no valid sip:/sips: URI are not listings.

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include "shared/config/config_loader.hpp"
 #include "shared/config/shared_sections.hpp"
@@ -112,6 +113,30 @@ TEST_F(ReloadFile, RestartOnlyKeysAreNamedInOneLine) {
     ASSERT_NE(line, std::string::npos) << logged;
     EXPECT_EQ(logged.find("config.restart_needed", line + 1), std::string::npos) << logged;
     EXPECT_NE(logged.find("[store] path, [store] busy_timeout"), std::string::npos) << logged;
+}
+
+// A daemon's apply step may refuse what the file says (a CA file that cannot be loaded): the
+// log then says refused, never "reloaded", and the next reload compares with the old values.
+TEST_F(ReloadFile, RefusedByTheDaemonIsNeverLoggedAsReloaded) {
+    write("[log]\nlevel = info\n");
+    int applied = 0;
+    ConfigReloader reloader(running(), kNeeded, [&applied](const config::Config& config) {
+        if (config.text("log", "level") == "debug") throw std::runtime_error("refused by apply");
+        ++applied;
+    });
+    write("[log]\nlevel = debug\n");
+    reloader.reload();
+    log::flush();
+    std::string logged = log_.str();
+    EXPECT_NE(logged.find("refused by apply"), std::string::npos) << logged;
+    EXPECT_EQ(logged.find("config.reloaded"), std::string::npos) << logged;
+
+    write("[log]\nlevel = warn\n");
+    reloader.reload();
+    log::flush();
+    logged = log_.str();
+    EXPECT_EQ(applied, 1);
+    EXPECT_NE(logged.find("config.reloaded"), std::string::npos) << logged;
 }
 
 }  // namespace

@@ -254,6 +254,25 @@ TEST(Merge, ForeignSipTelsGoOnlyWhenTheGuardCorrects) {
     EXPECT_EQ(body(m.vcard), kAliceTels);
 }
 
+// The vcard-temp guard's rule: a SIP address named anywhere in the value is another address
+// unless it is the bound one ("Name <sip:...>", a no-break space before it, tel:sip:...).
+TEST(Merge, ForeignSipTelsInOtherSpellingsGoToo) {
+    const auto b = alice();
+    for (const std::string spelt :
+         {"Mallory &lt;sip:mallory@evil.example&gt;", "\xc2\xa0sip:mallory@evil.example",
+          "&lt;sips:mallory@evil.example&gt;", "tel:sip:mallory@evil.example"}) {
+        const auto current =
+            vcard(std::string(kAliceTels) + "<tel><text>" + spelt + "</text></tel>");
+        const auto m = merge_vcard4(&current, &b, nullptr, VcardGuard::correct);
+        EXPECT_TRUE(m.publish) << spelt;
+        EXPECT_EQ(body(m.vcard), kAliceTels) << spelt;
+    }
+    // Her own address in a name-addr is hers, not another.
+    const auto own = vcard(std::string(kAliceTels) +
+                           "<tel><text>Alice &lt;sip:alice@sip.example.com&gt;</text></tel>");
+    EXPECT_FALSE(merge_vcard4(&own, &b, nullptr, VcardGuard::correct).publish);
+}
+
 TEST(Merge, TelsOfThePreviousBindingGo) {
     auto before = alice();
     auto now = alice();
