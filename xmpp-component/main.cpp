@@ -40,7 +40,8 @@ int run(const config::Config& config) {
     xmpp::DelegationFeature delegation =
         settings.vcard_store.empty()
             ? xmpp::DelegationFeature()
-            : xmpp::DelegationFeature(std::make_shared<xmpp::VcardStore>(settings.vcard_store),
+            : xmpp::DelegationFeature(std::make_shared<xmpp::VcardStore>(store::user_vcard_location(
+                                          settings.vcard_store, runtime::store_settings(config))),
                                       store::open_store(runtime::store_settings(config)));
     boost::asio::steady_timer vcard4_timer(io);
     auto vcard4 = std::make_shared<xmpp::Vcard4Sync>(

@@ -107,7 +107,8 @@ CREATE TRIGGER numbers_deleted AFTER DELETE ON numbers REFERENCING OLD TABLE AS 
 };
 
 // Held for the length of a migration's transaction, so that two `cusaxctl init` on two hosts
-// do not both run one ("cusax" in ASCII).
+// do not both run one (a key of cusax's own; the users' vCard store has another:
+// pg_user_vcard_schema.cpp).
 constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(435610450296)";
 
 }  // namespace

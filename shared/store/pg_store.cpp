@@ -69,7 +69,9 @@ void PgStore::set_up() {
 }
 
 pg::Connection& PgStore::db() {
-    if (!db_ || !db_->alive()) {
+    // Not inside a transaction, which refers to the connection it began on: its next command
+    // fails on the dead one instead, and the call after it connects again.
+    if (!db_ || (!db_->alive() && !db_->in_transaction())) {
         db_.reset();
         db_ = std::make_unique<pg::Connection>(settings_.conninfo);
         set_up();
