@@ -10,6 +10,7 @@
 #include "postgres_server.hpp"
 #include "shared/store/pg_user_vcard_schema.hpp"
 #include "shared/store/sqlite_handles.hpp"
+#include "shared/store/user_vcard_rows.hpp"
 #include "shared/store/user_vcard_schema.hpp"
 #include "store_test_support.hpp"
 
@@ -204,6 +205,28 @@ TEST_F(PgUserVcardStoreTest, ALostConnectionIsMadeAgainOnTheNextCall) {
     vcards.put_set("alice@xmpp.example.com", {"<vCard xmlns='vcard-temp'><FN>A</FN></vCard>", {}},
                    {"+4930123456"});
     EXPECT_EQ(vcards.shown("alice@xmpp.example.com"), std::vector<std::string>{"+4930123456"});
+}
+
+TEST_F(PgUserVcardStoreTest, AConnectionLostInsideATransactionIsNotMadeAgainThere) {
+    // A statement after the connection died, still inside the transaction, must fail: on a new
+    // connection it would be written outside the transaction (and the transaction's own
+    // ROLLBACK would go to a connection that no longer exists).
+    const auto rows = open_pg_vcard_rows(target_.settings().conninfo, true);
+    bool inserted_after = false;
+    EXPECT_THROW(rows->write_transaction([&] {
+        try {
+            rows->run("SELECT pg_terminate_backend(pg_backend_pid())", {});
+        } catch (const StoreError& e) {
+            EXPECT_TRUE(e.unreachable()) << e.what();
+        }
+        rows->run("INSERT INTO vcards (jid, vcard, updated_at) VALUES (?1, ?2, ?3)",
+                  {"alice@xmpp.example.com", "<vCard xmlns='vcard-temp'/>", "1"});
+        inserted_after = true;
+    }),
+                 StoreError);
+    EXPECT_FALSE(inserted_after);
+    // The next call, outside any transaction, connects again.
+    EXPECT_TRUE(rows->run("SELECT jid FROM vcards", {}).empty());
 }
 
 TEST_F(PgUserVcardStoreTest, WhileTheServerIsDownCallsFailAsUnreachableNamingItThenRecover) {
