@@ -282,6 +282,13 @@ void Connection::copy_out(const char* copy_sql, const std::function<void(std::st
     if (error) throw *error;
 }
 
+bool Connection::usable() {
+    // The server's goodbye (an error message, taken as a notice while idle) and the end of
+    // file come in two reads; libpq marks the connection bad on the second. Neither waits.
+    for (int read = 0; read < 2 && alive(); ++read) PQconsumeInput(conn_.get());
+    return alive();
+}
+
 bool Connection::take_notifications() {
     if (PQconsumeInput(conn_.get()) == 0) return true;
     bool any = false;

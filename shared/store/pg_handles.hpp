@@ -78,6 +78,12 @@ class Connection {
     // Whether a Transaction on this connection is open: a caller that makes a new connection
     // when this one died must not do so then (the transaction refers to this one).
     bool in_transaction() const { return in_transaction_; }
+    // Reads what the server sent meanwhile, without waiting, and says whether the connection
+    // is still up. A server that was stopped or restarted since the last command ended the
+    // connection (saying so, then closing it), which only reading shows: asked before a
+    // command, this spares a long-lived connection's first command after a restart from
+    // failing. Notifications read stay queued for take_notifications().
+    bool usable();
 
     // Runs one or more commands without parameters (simple protocol).
     void exec(const char* sql);

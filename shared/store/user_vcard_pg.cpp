@@ -43,14 +43,15 @@ class PgVcardRows final : public VcardRows {
     }
 
   private:
-    // Made again when the server dropped the last one (a restart, a cut network): the
-    // component's next request after the database is back finds it working, with no restart
-    // of its own. While the server stays away each call fails at once or within libpq's
-    // connect_timeout (pg_handles.cpp), as a StoreError whose unreachable() says so.
-    // Not inside a transaction, which refers to the connection it began on: its next command
-    // fails on the dead one instead.
+    // Made again before a command when the server ended the last one (usable(): a restart
+    // since the last call shows only by reading) or it failed: the component's next request
+    // after the database is back finds it working, with no restart of its own. While the
+    // server stays away each call fails at once or within libpq's connect_timeout
+    // (pg_handles.cpp), as a StoreError whose unreachable() says so. Not inside a
+    // transaction, which refers to the connection it began on: its next command fails on the
+    // dead one instead.
     pg::Connection& db() {
-        if (!db_ || (!db_->alive() && !db_->in_transaction())) {
+        if (!db_ || (!db_->in_transaction() && !db_->usable())) {
             db_.reset();
             db_ = std::make_unique<pg::Connection>(conninfo_);
         }
