@@ -12,6 +12,7 @@
 
 #include "shared/store/user_vcard_store.hpp"
 #include "stream_thread.hpp"
+#include "temp_sqlite_file.hpp"
 #include "test_bindings.hpp"
 #include "wire_stanza.hpp"
 #include "xmpp-component/delegation_feature.hpp"
@@ -59,17 +60,10 @@ class FileLock {
 
 class DelegationOffTheStream : public ::testing::Test {
   protected:
-    DelegationOffTheStream()
-        : path_(std::filesystem::temp_directory_path() /
-                ("cusax-off-stream-" + std::to_string(::getpid()) + "-" +
-                 ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".sqlite")) {
-        std::filesystem::remove(path_);
-        store::UserVcardStore create(path_.string());
-    }
+    DelegationOffTheStream() { store::UserVcardStore create(path_.string()); }
     ~DelegationOffTheStream() override {
         router_.reset();
-        features_.reset();
-        for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
+        features_.reset();  // its worker first: the file goes after
     }
 
     // The component as main.cpp builds it: the delegation's stores used by a StoreWorker.
@@ -107,7 +101,8 @@ class DelegationOffTheStream : public ::testing::Test {
         std::vector<FeatureHandler*> list = handler_list(nullptr, &delegation, directory);
     };
 
-    std::filesystem::path path_;
+    testing::TempSqliteFile file_{"cusax-off-stream"};
+    const std::filesystem::path& path_ = file_.path();
     std::shared_ptr<const store::Snapshot> snapshot_ =
         store::Snapshot::build({testing::alice()}, 1);
     counters::Registry registry_;

@@ -66,38 +66,34 @@ TEST(StoreWorker, ASubmitBeyondTheQueuedBoundIsRefusedAtOnce) {
     }
 }
 
-TEST(StoreWorker, AfterAnUnreachableStoreTheNextJobsDoNotTryItUntilThePauseIsOver) {
-    testing::LogCapture log_capture;
+// Three jobs on a worker of its own: the first finds the store unreachable. Returns whether
+// each was told the store was usable.
+std::vector<bool> after_an_unreachable_store(StoreWorkerSettings settings) {
     testing::StreamThread stream;
     std::vector<bool> usable;
     int done = 0;
-    const auto job = [&](bool unreachable) {
-        return [&, unreachable](bool store_usable) {
-            usable.push_back(store_usable);
-            return StoreJobs::Finished{[&] { ++done; }, store_usable && unreachable};
-        };
-    };
     {
-        // A pause longer than the test: the jobs after the failure are not to try.
-        StoreWorker worker(stream.poster(), {.first_pause = 1h});
-        worker.submit(job(true));
-        worker.submit(job(false));
-        worker.submit(job(false));
-        ASSERT_TRUE(stream.run_until([&] { return done == 3; }));
+        StoreWorker worker(stream.poster(), settings);
+        for (const bool unreachable : {true, false, false}) {
+            worker.submit([&, unreachable](bool store_usable) {
+                usable.push_back(store_usable);
+                return StoreJobs::Finished{[&] { ++done; }, store_usable && unreachable};
+            });
+        }
+        EXPECT_TRUE(stream.run_until([&] { return done == 3; }));
     }
-    EXPECT_EQ(usable, (std::vector<bool>{true, false, false}));
+    return usable;
+}
+
+TEST(StoreWorker, AfterAnUnreachableStoreTheNextJobsDoNotTryItUntilThePauseIsOver) {
+    testing::LogCapture log_capture;
+    // A pause longer than the test: the jobs after the failure are not to try.
+    EXPECT_EQ(after_an_unreachable_store({.first_pause = 1h}),
+              (std::vector<bool>{true, false, false}));
     EXPECT_EQ(log_capture.lines("xmpp.store_unreachable").size(), 1u);
-    usable.clear();
-    done = 0;
-    {
-        // No pause: the next job tries again; the store answers, which is logged once.
-        StoreWorker worker(stream.poster(), {.first_pause = 0ms});
-        worker.submit(job(true));
-        worker.submit(job(false));
-        worker.submit(job(false));
-        ASSERT_TRUE(stream.run_until([&] { return done == 3; }));
-    }
-    EXPECT_EQ(usable, (std::vector<bool>{true, true, true}));
+    // No pause: the next job tries again; the store answers, which is logged once.
+    EXPECT_EQ(after_an_unreachable_store({.first_pause = 0ms}),
+              (std::vector<bool>{true, true, true}));
     EXPECT_EQ(log_capture.lines("xmpp.store_unreachable").size(), 2u);
     EXPECT_EQ(log_capture.lines("xmpp.store_reachable").size(), 1u);
 }
