@@ -1,5 +1,7 @@
 #include "xmpp-component/delegation_feature.hpp"
 
+#include <stdexcept>
+
 #include "shared/log/log.hpp"
 #include "xmpp-component/stanza_reply.hpp"
 
@@ -90,6 +92,9 @@ DiscoShare DelegationFeature::delegation_nodes() {
 }
 
 DelegationFeature::DelegationFeature(DelegationStores stores) : stores_(std::move(stores)) {
+    if (stores_.vcards && !stores_.jobs) {
+        throw std::logic_error("DelegationFeature: a vCard store needs store jobs to run on");
+    }
     if (stores_.registry) counters_.emplace(*stores_.registry);
 }
 
@@ -118,10 +123,7 @@ bool DelegationFeature::handle(const StanzaContext& c, HandlerOutcome& out) {
     r.binding = r.snapshot->by_jid(r.owner);
     out.query = QueryKind::vcard;
     if (!stores_.vcards) {  // no store to wait for: answered here
-        auto outcome = answer(r, false).outcome;
-        out.kind = outcome.kind;
-        out.error = outcome.error;
-        out.replies.push_back(finish(r, std::move(outcome)));
+        answer_now(r, answer(r, true).outcome, out);
         return true;
     }
     auto shared = std::make_shared<const Request>(std::move(r));
@@ -137,12 +139,18 @@ bool DelegationFeature::handle(const StanzaContext& c, HandlerOutcome& out) {
         out.deferred = true;
         return true;
     }
-    auto outcome = try_again(shared->inner, "resource-constraint",
-                             "too many vCard requests are waiting for the store");
+    answer_now(*shared,
+               try_again(shared->inner, "resource-constraint",
+                         "too many vCard requests are waiting for the store"),
+               out);
+    return true;
+}
+
+void DelegationFeature::answer_now(const Request& r, DelegatedVcardOutcome outcome,
+                                   HandlerOutcome& out) {
     out.kind = outcome.kind;
     out.error = outcome.error;
-    out.replies.push_back(finish(*shared, std::move(outcome)));
-    return true;
+    out.replies.push_back(finish(r, std::move(outcome)));
 }
 
 // On the store jobs' thread (or, without a vCard store, the stream's: nothing is asked then).

@@ -63,6 +63,7 @@ class DelegationFeature final : public FeatureHandler {
     Answer answer(const Request& r, bool store_usable);
     void drop_mutual(const store::BindingView& binding, const XmlElement& inner);
     XmlElement finish(const Request& r, DelegatedVcardOutcome outcome);
+    void answer_now(const Request& r, DelegatedVcardOutcome outcome, HandlerOutcome& out);
     void deliver(std::uint64_t connection, XmlElement reply, std::string_view error);
 
     DiscoShare share_ = delegation_nodes();
