@@ -1,7 +1,7 @@
 #pragma once
 // Every section of cusax.ini, in the order of the dump and of the README's reference.
 //
-// Why a catalog outside shared/: one INI file serves all three programs, and each program
+// Why a catalog outside shared/: one INI file serves all the programs, and each program
 // validates the whole file (an unknown key in any section is an error with its line and a
 // "did you mean"), so each program must know every section's keys. The keys themselves are
 // declared beside the settings they fill: [log] and [store] in shared/config, the others in
@@ -12,7 +12,8 @@
 
 namespace cusax::config_catalog {
 
-// [log], [store], [sip-proxy], [xmpp-component], [cusaxctl]. Built once.
+// [log], [store], [metrics], [sip-proxy], [xmpp-component], [provisioning], [cusaxctl]. Built
+// once.
 const config::Schema& all_sections();
 
 }  // namespace cusax::config_catalog

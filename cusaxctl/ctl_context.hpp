@@ -12,6 +12,7 @@
 namespace cusax::ctl {
 
 struct CtlContext {
+    std::string config_path;  // -c FILE as given; empty: the default (ctl_settings.hpp)
     store::StoreSettings store_settings;
     store::Verification import_verification = store::Verification::Unverified;
     std::filesystem::path stats_dir;

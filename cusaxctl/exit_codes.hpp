@@ -11,6 +11,7 @@ enum ExitCode : int {
     kBadImportFile = 5,  // an import file has a bad row: nothing was changed
     kStoreError = 6,     // the store cannot be opened, read or written
     kNoStats = 7,        // no daemon stats file to read (daemon not running, or stats off)
+    kCheckFailed = 8,    // doctor: a check of the deployment failed
 };
 
 }  // namespace cusax::ctl

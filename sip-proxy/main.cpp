@@ -3,8 +3,8 @@
 //
 //   cusax-sip-proxy [-c FILE] [--check-config] [--dump-config[=FORMAT]] [--version]
 //
-// Reads [log], [store] and [sip-proxy] of the INI file, and validates all of it against
-// every section (config-catalog/).
+// Reads [log], [store], [metrics] and [sip-proxy] of the INI file, and validates all of it
+// against every section (config-catalog/).
 #include <unistd.h>
 
 #include <csignal>
@@ -15,6 +15,8 @@
 #include "shared/log/log.hpp"
 #include "shared/runtime/daemon_runtime.hpp"
 #include "sip-proxy/proxy_config.hpp"
+#include "sip-proxy/proxy_metrics.hpp"
+#include "sip-proxy/proxy_reload.hpp"
 #include "sip-proxy/sofia_handles.hpp"
 #include "sip-proxy/stateless_proxy.hpp"
 
@@ -37,12 +39,13 @@ void on_signal(int) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    std::signal(SIGHUP, SIG_IGN);  // until ProxyReload listens: a reload racing start-up
     const config::ProgramInfo info{
         .name = "cusax-sip-proxy",
         .description =
             "SIP proxy adding verified caller JIDs (Call-Info impp) and charge "
             "warnings (RFC 7081)",
-        .needed_sections = {"log", "store", "sip-proxy"},
+        .needed_sections = {"log", "store", "metrics", "sip-proxy"},
         .schema = &config_catalog::all_sections(),
         .warnings = sip_proxy::proxy_config_warnings,
     };
@@ -59,10 +62,15 @@ int main(int argc, char** argv) {
         sip_proxy::SuRoot root = sip_proxy::make_root();
         sip_proxy::StatelessProxy proxy(
             root.get(), settings, [&runtime] { return runtime.snapshot(); }, runtime.counters());
+        // /metrics and /health ([metrics] sip_proxy_listen), served from a thread of their own.
+        sip_proxy::ProxyMetrics metrics(*cli.config, runtime, proxy, root.get());
+        sip_proxy::ProxyReload reload(root.get(), *cli.config, info.needed_sections, proxy);
         g_root = root.get();
         std::signal(SIGINT, on_signal);
         std::signal(SIGTERM, on_signal);
+        metrics.set_serving(true);
         su_root_run(root.get());
+        metrics.set_serving(false);
         g_root = nullptr;
         log::event(log::Level::info, "sip.stopped", "stopped");
         log::flush();

@@ -17,6 +17,7 @@ using config::choice_key;
 using config::key;
 using config::KeyType;
 using config::member;
+using config::reloadable;
 using S = ProxySettings;
 
 const std::vector<std::pair<std::string, ChargeAction>> kPolicies = {
@@ -56,18 +57,20 @@ const config::SettingsTable<ProxySettings>& table() {
                 "SIP URI every request is relayed to (the SIP server); empty: route by Route, "
                 "then Request-URI.",
                 {.validator = validators::optional_sip_uri}),
-            key("trusted_peers", &S::trusted_peers,
-                "Peers whose P-Asserted-Identity is believed: IP addresses, CIDR networks, "
-                "tls:NAME.",
-                {.validator = validators::trusted_peer}),
-            key("record_route", &S::record_route,
-                "Add Record-Route so in-dialog requests come through us."),
-            key("identity_from_header", &S::identity_from_header,
-                "Take the From URI as the caller's identity when a trusted peer sends no "
-                "P-Asserted-Identity."),
-            key("call_info_methods", &S::call_info_methods,
-                "Requests that get a Call-Info with the caller's JID.",
-                {.validator = validators::sip_method}),
+            reloadable(
+                key("trusted_peers", &S::trusted_peers,
+                    "Peers whose P-Asserted-Identity is believed: IP addresses, CIDR networks, "
+                    "tls:NAME.",
+                    {.validator = validators::trusted_peer})),
+            reloadable(key("record_route", &S::record_route,
+                           "Add Record-Route so in-dialog requests come through us.")),
+            reloadable(
+                key("identity_from_header", &S::identity_from_header,
+                    "Take the From URI as the caller's identity when a trusted peer sends no "
+                    "P-Asserted-Identity.")),
+            reloadable(key("call_info_methods", &S::call_info_methods,
+                           "Requests that get a Call-Info with the caller's JID.",
+                           {.validator = validators::sip_method})),
             key("udp_receive_buffer", &S::udp_receive_buffer,
                 "Kernel receive buffer of each UDP socket (SO_RCVBUF); capped by "
                 "net.core.rmem_max.",
@@ -88,41 +91,47 @@ const config::SettingsTable<ProxySettings>& table() {
                 "Whose TLS certificates must verify against cafile.pem: the hops we "
                 "connect to (outgoing), the peers that connect to us (incoming), all or "
                 "none."),
-            key("local_domains", member(&S::dial_plan, &DialPlan::local_domains),
-                "SIP domains served here: their URIs are on-net calls.",
-                {.validator = validators::domain_name}),
-            key("local_number_prefixes", member(&S::dial_plan, &DialPlan::local_number_prefixes),
-                "Number ranges on the operator's own network (+4930123): on-net calls.",
-                {.validator = checks::number_prefix}),
-            key("offnet_number_prefixes", member(&S::dial_plan, &DialPlan::offnet_number_prefixes),
+            reloadable(key("local_domains", member(&S::dial_plan, &DialPlan::local_domains),
+                           "SIP domains served here: their URIs are on-net calls.",
+                           {.validator = validators::domain_name})),
+            reloadable(key("local_number_prefixes",
+                           member(&S::dial_plan, &DialPlan::local_number_prefixes),
+                           "Number ranges on the operator's own network (+4930123): on-net calls.",
+                           {.validator = checks::number_prefix})),
+            reloadable(key(
+                "offnet_number_prefixes", member(&S::dial_plan, &DialPlan::offnet_number_prefixes),
                 "Dialled numbers that leave the network (0, +): PSTN calls unless on-net.",
-                {.validator = checks::number_prefix}),
-            key("emergency_numbers", member(&S::dial_plan, &DialPlan::emergency_numbers),
-                "Emergency numbers: never warned or blocked (also every urn:service:sos URI).",
-                {.validator = checks::emergency_number}),
-            choice_key("on_net_policy", member(&S::charge_policy, &ChargePolicy::on_net), kPolicies,
-                       "Calls within the service: allow, warn or block."),
-            choice_key("pstn_policy", member(&S::charge_policy, &ChargePolicy::pstn), kPolicies,
-                       "Calls to the telephone network: allow, warn or block."),
-            choice_key("inter_domain_policy",
-                       member(&S::charge_policy, &ChargePolicy::inter_domain), kPolicies,
-                       "Calls to other SIP domains: allow, warn or block."),
-            key("pstn_warning", member(&S::charge_policy, &ChargePolicy::pstn_text),
-                "Text of the Warning 399 on responses to a warned or blocked PSTN call.",
-                {.validator = checks::warning_text}),
-            key("inter_domain_warning", member(&S::charge_policy, &ChargePolicy::inter_domain_text),
-                "Text of the Warning 399 for a warned or blocked inter-domain call.",
-                {.validator = checks::warning_text}),
-            key("on_net_warning", member(&S::charge_policy, &ChargePolicy::on_net_text),
-                "Text of the Warning 399 for a warned or blocked on-net call.",
-                {.validator = checks::warning_text}),
+                {.validator = checks::number_prefix})),
+            reloadable(
+                key("emergency_numbers", member(&S::dial_plan, &DialPlan::emergency_numbers),
+                    "Emergency numbers: never warned or blocked (also every urn:service:sos URI).",
+                    {.validator = checks::emergency_number})),
+            reloadable(choice_key("on_net_policy", member(&S::charge_policy, &ChargePolicy::on_net),
+                                  kPolicies, "Calls within the service: allow, warn or block.")),
+            reloadable(choice_key("pstn_policy", member(&S::charge_policy, &ChargePolicy::pstn),
+                                  kPolicies,
+                                  "Calls to the telephone network: allow, warn or block.")),
+            reloadable(choice_key("inter_domain_policy",
+                                  member(&S::charge_policy, &ChargePolicy::inter_domain), kPolicies,
+                                  "Calls to other SIP domains: allow, warn or block.")),
+            reloadable(key("pstn_warning", member(&S::charge_policy, &ChargePolicy::pstn_text),
+                           "Text of the Warning 399 on responses to a warned or blocked PSTN call.",
+                           {.validator = checks::warning_text})),
+            reloadable(key("inter_domain_warning",
+                           member(&S::charge_policy, &ChargePolicy::inter_domain_text),
+                           "Text of the Warning 399 for a warned or blocked inter-domain call.",
+                           {.validator = checks::warning_text})),
+            reloadable(key("on_net_warning", member(&S::charge_policy, &ChargePolicy::on_net_text),
+                           "Text of the Warning 399 for a warned or blocked on-net call.",
+                           {.validator = checks::warning_text})),
             key("branch_key_file", &S::branch_key_file,
                 "File with the key (32 bytes or more) that signs the charge marker in our Via; "
                 "the same file on every instance. Empty: a random key per process.",
                 {.type = KeyType::path}),
-            key("warning_agent", &S::warning_agent,
+            reloadable(key(
+                "warning_agent", &S::warning_agent,
                 "Host named in the Warning headers (warn-agent); empty: the first listen address.",
-                {.validator = checks::warning_agent}),
+                {.validator = checks::warning_agent})),
         },
         check};
     return table;

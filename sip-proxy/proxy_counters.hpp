@@ -1,11 +1,15 @@
 #pragma once
 // The proxy's counters, registered once at start-up (counters::Registry::get takes a lock)
 // and bumped on the hot path through the references kept here: one relaxed atomic add, no
-// look-up by name per message. Read by the stats reporter and `cusaxctl stats`.
+// look-up by name per message. Read by the stats reporter and `cusaxctl stats`, and with the
+// relay-time histogram by the metrics endpoint, under the names proxy_metric_docs() declares.
 #include <array>
+#include <chrono>
 #include <cstddef>
+#include <vector>
 
 #include "shared/counters/counters.hpp"
+#include "shared/metrics/metric_doc.hpp"
 #include "sip-proxy/call_info_policy.hpp"
 
 namespace cusax::sip_proxy {
@@ -23,6 +27,15 @@ struct ProxyCounters {
     counters::Counter& tls_downgrade_refused;     // requests.tls_downgrade_refused
     counters::Counter& forward_failed;            // requests.forward_failed
     counters::Counter& not_handled;               // requests.not_handled (a bug: no step ended it)
+    // requests.relay_seconds: from the request's arrival in the message callback until it is
+    // forwarded, answered or dropped (metrics only: no stats counter).
+    counters::Histogram& relay_time;
+    void observe_relay_time(std::chrono::steady_clock::time_point started) noexcept {
+        relay_time.observe(
+            static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                           std::chrono::steady_clock::now() - started)
+                                           .count()));
+    }
 
     // call_info.skipped.<reason>, by SkipReason.
     counters::Counter& skipped(SkipReason reason) {
@@ -39,5 +52,10 @@ struct ProxyCounters {
     std::array<counters::Counter*, kRejectCodes.size()> rejected_{};
     counters::Counter* rejected_other_ = nullptr;
 };
+
+// What each of the proxy's metrics families is (shared/metrics/metric_doc.hpp): the counters
+// above, those StatelessProxy registers itself, the relay-time histogram and the kernel's UDP
+// drops (udp_drops.hpp). The README's list is generated from these.
+std::vector<metrics::MetricDoc> proxy_metric_docs();
 
 }  // namespace cusax::sip_proxy

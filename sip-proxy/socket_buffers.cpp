@@ -6,6 +6,7 @@
 #include <sofia-sip/nta_tport.h>
 #include <sofia-sip/tport.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -68,8 +69,11 @@ std::vector<UdpSocketBuffers> udp_socket_buffers(nta_agent_t* agent) {
         getsockopt(static_cast<int>(fd), SOL_SOCKET, SO_RCVBUF, &rcv, &len);
         len = sizeof snd;
         getsockopt(static_cast<int>(fd), SOL_SOCKET, SO_SNDBUF, &snd, &len);
-        out.push_back(
-            {describe(ss), static_cast<std::uint64_t>(rcv), static_cast<std::uint64_t>(snd)});
+        struct stat st {};
+        const std::uint64_t inode =
+            fstat(static_cast<int>(fd), &st) == 0 ? static_cast<std::uint64_t>(st.st_ino) : 0;
+        out.push_back({describe(ss), static_cast<std::uint64_t>(rcv),
+                       static_cast<std::uint64_t>(snd), inode});
     }
     closedir(dir);
     return out;

@@ -17,6 +17,7 @@ struct UdpSocketBuffers {
     std::string address;        // local address and port, "127.0.0.1:5070"
     std::uint64_t receive = 0;  // getsockopt(SO_RCVBUF): what the kernel granted (doubled)
     std::uint64_t send = 0;     // getsockopt(SO_SNDBUF)
+    std::uint64_t inode = 0;    // the socket's inode, as /proc/net/udp lists it (udp_drops.hpp)
 };
 
 // Every UDP socket of this process bound to the port of one of the agent's UDP transports.

@@ -289,6 +289,7 @@ RequestWire::SendOutcome StatelessProxy::send(RequestContext& ctx, url_t const* 
 }
 
 void StatelessProxy::on_message(msg_t* raw, sip_t* sip) {
+    const auto arrived = std::chrono::steady_clock::now();  // requests.relay_seconds
     MsgRef msg(raw);
     if (!sip) {
         counters_.messages_malformed.add();
@@ -298,6 +299,7 @@ void StatelessProxy::on_message(msg_t* raw, sip_t* sip) {
     write_parsed_lines_anew(msg.get());
     if (sip->sip_request) {
         handle_request(std::move(msg), sip);
+        counters_.observe_relay_time(arrived);
         return;
     }
     try {

@@ -37,6 +37,10 @@ class StatelessProxy : private RequestWire {
     // The host and port this proxy writes into its Via, one per transport.
     const std::vector<SentBy>& sent_by() const { return sent_by_; }
 
+    // SIGHUP: settings whose restart-only members equal the running ones (proxy_reload.cpp);
+    // on the loop thread, so the next request sees them.
+    void apply_reloaded(ProxySettings fresh);
+
     // The message callback (public for the C trampoline; ownership of msg passes in).
     void on_message(msg_t* msg, sip_t* sip);
 

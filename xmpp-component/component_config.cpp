@@ -16,6 +16,7 @@ using config::choice_key;
 using config::key;
 using config::KeyType;
 using config::member;
+using config::reloadable;
 using C = ComponentConfig;
 
 // The stream's settings (component_settings.hpp).
@@ -85,10 +86,11 @@ const config::SettingsTable<ComponentConfig>& table() {
                 "TLS from the first byte to the component port (ejabberd: tls: true on the "
                 "listener; Prosody 0.12: ssl_ports with mod_net_multiplex), the certificate "
                 "always verified."),
-            key("tls_ca_file", stream(&ComponentSettings::tls_ca_file),
-                "PEM file of the CA certificates that may sign the server's certificate; empty: "
-                "the system's CAs.",
-                {.type = KeyType::path}),
+            reloadable(key("tls_ca_file", stream(&ComponentSettings::tls_ca_file),
+                           "PEM file of the CA certificates that may sign the server's "
+                           "certificate; empty: the system's CAs. A reload reads it again for "
+                           "the next connection.",
+                           {.type = KeyType::path})),
             key("tls_server_name", stream(&ComponentSettings::tls_server_name),
                 "Name the server's certificate must carry (also sent as SNI), e.g. the XMPP "
                 "domain; empty: server_host.",
@@ -118,22 +120,25 @@ const config::SettingsTable<ComponentConfig>& table() {
                 "How long to wait for the server's stream header and handshake answer before "
                 "trying again.",
                 {.min = 100, .max = 600 * 1000}),
-            key("search_rate", member(&C::search, &SearchLimits::rate_per_second),
-                "Searches (and account listings) per second allowed to each requester, "
-                "sustained (a decimal: 0.1 is one in ten seconds); past it, "
-                "resource-constraint.",
-                {.type = KeyType::string, .validator = checks::search_rate}),
-            key("search_burst", member(&C::search, &SearchLimits::burst),
-                "Searches a requester may make at once before search_rate applies.",
-                {.min = 1, .max = 100000}),
-            key("list_accounts", directory(&DirectorySettings::list_accounts),
-                "Whether disco#items of the domain lists the accounts (to users of "
-                "local_domains only, within the search rate)."),
-            key("max_listed_accounts", directory(&DirectorySettings::max_listed_accounts),
-                "At most this many accounts in one disco#items answer.", {.min = 0, .max = 100000}),
-            key("service_name", directory(&DirectorySettings::service_name),
-                "The directory's name as clients see it (disco identity, vCard of the domain).",
-                {.validator = checks::service_name}),
+            reloadable(key("search_rate", member(&C::search, &SearchLimits::rate_per_second),
+                           "Searches (and account listings) per second allowed to each requester, "
+                           "sustained (a decimal: 0.1 is one in ten seconds); past it, "
+                           "resource-constraint.",
+                           {.type = KeyType::string, .validator = checks::search_rate})),
+            reloadable(key("search_burst", member(&C::search, &SearchLimits::burst),
+                           "Searches a requester may make at once before search_rate applies.",
+                           {.min = 1, .max = 100000})),
+            reloadable(key("list_accounts", directory(&DirectorySettings::list_accounts),
+                           "Whether disco#items of the domain lists the accounts (to users of "
+                           "local_domains only, within the search rate).")),
+            reloadable(key("max_listed_accounts",
+                           directory(&DirectorySettings::max_listed_accounts),
+                           "At most this many accounts in one disco#items answer.",
+                           {.min = 0, .max = 100000})),
+            reloadable(
+                key("service_name", directory(&DirectorySettings::service_name),
+                    "The directory's name as clients see it (disco identity, vCard of the domain).",
+                    {.validator = checks::service_name})),
             key("vcard_store", &C::vcard_store,
                 "vCards of the XMPP server's users once it delegates vcard-temp here "
                 "(XEP-0355): a SQLite file, or postgresql (the [store] database); empty: "

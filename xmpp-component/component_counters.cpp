@@ -36,6 +36,7 @@ StreamCounters::StreamCounters(counters::Registry& registry)
       stream_errors_received(registry.get("xmpp.stream_errors_received")),
       stanzas_too_large(registry.get("xmpp.stanzas_too_large")),
       stanzas_too_deep(registry.get("xmpp.stanzas_too_deep")),
+      stanzas_namespace_error(registry.get("xmpp.stanzas_namespace_error")),
       write_stalls(registry.get("xmpp.write_stalls")) {}
 
 Vcard4SyncCounters::Vcard4SyncCounters(counters::Registry& registry)
@@ -43,5 +44,58 @@ Vcard4SyncCounters::Vcard4SyncCounters(counters::Registry& registry)
       published(registry.get("xmpp.vcard4_sync.published")),
       unchanged(registry.get("xmpp.vcard4_sync.unchanged")),
       failed(registry.get("xmpp.vcard4_sync.failed")) {}
+
+std::vector<metrics::MetricDoc> component_metric_docs() {
+    using metrics::MetricType;
+    return {
+        {.source = "xmpp.stream_up",
+         .type = MetricType::gauge,
+         .help = "1 while the component stream is authenticated with the XMPP server, 0 while "
+                 "it is down or reconnecting."},
+        {.source = "xmpp.connects", .help = "Successful handshakes with the XMPP server."},
+        {.source = "xmpp.reconnects",
+         .help = "Connections lost or refused, each followed by a retry."},
+        {.source = "xmpp.requests_in_flight",
+         .type = MetricType::gauge,
+         .help = "The component's own iq requests (vCard4 sync reads and publishes) sent and "
+                 "not yet answered."},
+        {.source = "xmpp.stanzas_in", .help = "Stanzas received from the XMPP server."},
+        {.source = "xmpp.stanzas_out", .help = "Stanzas sent to the XMPP server."},
+        {.source = "xmpp.queries.",
+         .help = "Requests answered or refused, by what was asked: vcard (vcard-temp), vcard4, "
+                 "reach, disco, search, ping, unknown_account, other.",
+         .label = "kind"},
+        {.source = "xmpp.errors.",
+         .help = "Stanza errors sent back, by RFC 6120 condition (other: a condition without a "
+                 "series of its own).",
+         .label = "condition"},
+        {.source = "xmpp.stanzas_refused",
+         .help = "Stanzas answered with an error (the sum of cusax_xmpp_errors_total)."},
+        {.source = "xmpp.handler_failures",
+         .help = "Stanzas whose handling failed inside the component (a bug; each is logged)."},
+        {.source = "xmpp.stream_errors_sent",
+         .help = "Streams the component ended with a stream error."},
+        {.source = "xmpp.stream_errors_received",
+         .help = "Streams the XMPP server ended with a stream error (not-authorized, conflict, "
+                 "...)."},
+        {.source = "xmpp.stanzas_too_large",
+         .help = "Stanzas over [xmpp-component] max_stanza_size, skipped (the stream goes on)."},
+        {.source = "xmpp.stanzas_too_deep",
+         .help = "Stanzas nested deeper than the parser keeps, skipped likewise."},
+        {.source = "xmpp.stanzas_namespace_error",
+         .help = "Stanzas that are not namespace-well-formed (an undeclared prefix, the xml "
+                 "namespace misused, ...), skipped likewise."},
+        {.source = "xmpp.write_stalls",
+         .help = "Connections closed because the server stopped taking the component's writes."},
+        {.source = "xmpp.vcard4_sync.fetched",
+         .help = "Users' vCard4 items read through XEP-0356."},
+        {.source = "xmpp.vcard4_sync.published",
+         .help = "vCard4 items published with the binding's SIP address and numbers put back."},
+        {.source = "xmpp.vcard4_sync.unchanged",
+         .help = "vCard4 items that already carried them: nothing published."},
+        {.source = "xmpp.vcard4_sync.failed",
+         .help = "vCard4 reads or publishes the XMPP server refused."},
+    };
+}
 
 }  // namespace cusax::xmpp

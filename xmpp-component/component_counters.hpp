@@ -15,16 +15,22 @@
 //   xmpp.stream_errors_received  streams the server ended (not-authorized, conflict, ...)
 //   xmpp.stanzas_too_large   stanzas over max_stanza_size, skipped (the stream goes on)
 //   xmpp.stanzas_too_deep    stanzas nested deeper than the parser keeps, skipped likewise
+//   xmpp.stanzas_namespace_error  stanzas that are not namespace-well-formed, skipped likewise
 //   xmpp.write_stalls        connections closed because the server stopped taking our writes
 //   xmpp.vcard4_sync.fetched    users' vCard4 items read through XEP-0356 (pep_vcard4.hpp)
 //   xmpp.vcard4_sync.published  vCard4 items published with the guaranteed tels put back
 //   xmpp.vcard4_sync.unchanged  vCard4 items that already carried them: nothing sent
 //   xmpp.vcard4_sync.failed     reads or publishes the server refused
+//
+// The metrics endpoint shows them all, with the gauges of stream_observer.hpp, under the
+// names component_metric_docs() declares.
 #include <array>
 #include <cstddef>
 #include <string_view>
+#include <vector>
 
 #include "shared/counters/counters.hpp"
+#include "shared/metrics/metric_doc.hpp"
 #include "xmpp-component/query_kind.hpp"
 
 namespace cusax::xmpp {
@@ -62,6 +68,7 @@ struct StreamCounters {
     counters::Counter& stream_errors_received;
     counters::Counter& stanzas_too_large;
     counters::Counter& stanzas_too_deep;
+    counters::Counter& stanzas_namespace_error;
     counters::Counter& write_stalls;
 };
 
@@ -73,5 +80,9 @@ struct Vcard4SyncCounters {
     counters::Counter& unchanged;
     counters::Counter& failed;
 };
+
+// What each of the component's metrics families is (shared/metrics/metric_doc.hpp); the
+// README's list is generated from these.
+std::vector<metrics::MetricDoc> component_metric_docs();
 
 }  // namespace cusax::xmpp

@@ -25,10 +25,10 @@ using boost::system::error_code;
 namespace {
 std::string ms_text(std::chrono::milliseconds ms) { return std::to_string(ms.count()); }
 
-// Oversize and too deeply nested stanzas come from users: logged below error and rate-limited, so
-// that one user sending them in a loop cannot fill a disk.
-log::RateLimitedLog& oversize_log() {
-    static log::RateLimitedLog log("xmpp.stanza_too_large", 20, 60);
+// Skipped stanzas (oversize, too deeply nested, not namespace-well-formed) come from users: logged
+// below error and rate-limited, so that one user sending them in a loop cannot fill a disk.
+log::RateLimitedLog& skipped_log() {
+    static log::RateLimitedLog log("xmpp.stanza_skipped", 20, 60);
     return log;
 }
 
@@ -57,8 +57,11 @@ asio::ssl::context make_tls_context(const ComponentSettings& s) {
 
 // One connection's byte stream, TLS or not. Handlers hold it by shared_ptr, so a connection
 // given up while an operation is pending is destroyed only once that operation has returned.
+// It keeps the TLS context it was made with: a reload may replace the stream's context while
+// this connection is up.
 struct Transport {
-    Transport(asio::io_context& io, asio::ssl::context& ctx, bool tls_) : ssl(io, ctx), tls(tls_) {}
+    Transport(asio::io_context& io, std::shared_ptr<asio::ssl::context> ctx, bool tls_)
+        : context(std::move(ctx)), ssl(io, *context), tls(tls_) {}
     tcp::socket& socket() { return ssl.next_layer(); }
     template <class Buffer, class Handler>
     void read_some(const Buffer& buffer, Handler&& handler) {
@@ -76,6 +79,7 @@ struct Transport {
         socket().close(ignored);
     }
 
+    std::shared_ptr<asio::ssl::context> context;
     asio::ssl::stream<tcp::socket> ssl;
     bool tls;
 };
@@ -96,7 +100,7 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
     ComponentSettings settings;
     StanzaHandler& handler;
     tcp::resolver resolver;
-    asio::ssl::context tls_context;
+    std::shared_ptr<asio::ssl::context> tls_context;  // for the next connection
     std::shared_ptr<Transport> transport;
     asio::steady_timer retry_timer;
     asio::steady_timer keepalive_timer;
@@ -133,7 +137,7 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
           settings(std::move(s)),
           handler(h),
           resolver(io_),
-          tls_context(make_tls_context(settings)),
+          tls_context(std::make_shared<asio::ssl::context>(make_tls_context(settings))),
           retry_timer(io_),
           keepalive_timer(io_),
           deadline_timer(io_),
@@ -401,11 +405,53 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
         }
     }
 
-    // A stanza over max_stanza_size, or nested deeper than the parser keeps, costs only itself.
-    // RFC 6120 §8.2.3: an iq get or set still gets an answer; the condition is policy-violation,
-    // which RFC 6120 §4.9.3.14 names for a stanza over a configured limit, with type modify
-    // (§8.3.3.12): sending it again as it is cannot succeed (resource-constraint would say
-    // "wait", not-acceptable is about what the request asks, not its shape).
+    // How a skipped stanza is logged and counted, and the stanza error it becomes.
+    struct SkipAccount {
+        counters::Counter& counter;
+        std::string_view event;
+        std::string what;
+        std::string_view condition;
+        std::string_view limit_key;  // the limit it crossed, or the constraint it broke
+        std::string limit;
+    };
+    SkipAccount account(const SkippedStanza& skipped) const {
+        switch (skipped.reason) {
+            case SkipReason::TooDeep: {
+                std::string limit = std::to_string(parser_limits().max_depth);
+                return {counters.stanzas_too_deep,
+                        "xmpp.stanza_too_deep",
+                        "stanza nested deeper than " + limit + " levels",
+                        "policy-violation",
+                        "limit",
+                        limit};
+            }
+            case SkipReason::NamespaceError:
+                // RFC 6120 §8.3.3.1: XML that cannot be processed is bad-request; sent again
+                // as it is, it cannot succeed (modify).
+                return {counters.stanzas_namespace_error,
+                        "xmpp.stanza_namespace_error",
+                        "stanza not namespace-well-formed: " + skipped.detail,
+                        "bad-request",
+                        "constraint",
+                        skipped.detail};
+            case SkipReason::TooLarge:
+                break;
+        }
+        std::string limit = std::to_string(settings.max_stanza_size);
+        return {counters.stanzas_too_large,
+                "xmpp.stanza_too_large",
+                "stanza larger than " + limit + " bytes",
+                "policy-violation",
+                "limit",
+                limit};
+    }
+
+    // A stanza over max_stanza_size, nested deeper than the parser keeps, or not
+    // namespace-well-formed, costs only itself.
+    // RFC 6120 §8.2.3: an iq get or set still gets an answer. Over a limit, the condition is
+    // policy-violation, which RFC 6120 §4.9.3.14 names for a stanza over a configured limit,
+    // with type modify (§8.3.3.12): sending it again as it is cannot succeed (resource-constraint
+    // would say "wait", not-acceptable is about what the request asks, not its shape).
     void on_stanza_skipped(const SkippedStanza& skipped) {
         if (failure) return;
         const XmlElement& start = skipped.start;
@@ -415,23 +461,21 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
             return;
         }
         if (state != State::Ready) return;
-        const bool too_deep = skipped.reason == SkipReason::TooDeep;
-        (too_deep ? counters.stanzas_too_deep : counters.stanzas_too_large).add();
-        const std::string limit =
-            std::to_string(too_deep ? parser_limits().max_depth : settings.max_stanza_size);
-        const std::string what = too_deep ? "stanza nested deeper than " + limit + " levels"
-                                          : "stanza larger than " + limit + " bytes";
-        oversize_log().event(log::Level::warn,
-                             too_deep ? "xmpp.stanza_too_deep" : "xmpp.stanza_too_large",
-                             what + ": skipped",
-                             {{"stanza_id", start.attr_or("id")},
-                              {"peer", start.attr_or("from")},
-                              {"to", start.attr_or("to")},
-                              {"stanza", start.name},
-                              {"type", start.attr_or("type")},
-                              {"bytes", std::to_string(skipped.bytes)},
-                              {"limit", limit}});
-        XmlElement error = make_error_reply(start, "policy-violation", "modify", what);
+        const SkipAccount a = account(skipped);
+        a.counter.add();
+        const std::string bytes = std::to_string(skipped.bytes);
+        skipped_log().event(log::Level::warn, a.event, a.what + ": skipped",
+                            {{"stanza_id", start.attr_or("id")},
+                             {"peer", start.attr_or("from")},
+                             {"to", start.attr_or("to")},
+                             {"stanza", start.name},
+                             {"type", start.attr_or("type")},
+                             {"bytes", bytes},
+                             {a.limit_key, a.limit}});
+        // A start tag whose own name could not be resolved is in no namespace: nothing this
+        // stream could answer.
+        if (start.xmlns.empty()) return;
+        XmlElement error = make_error_reply(start, a.condition, "modify", a.what);
         if (start.name == "iq" && !is_iq_request(start)) {
             // An answer to one of the handler's own requests: handed over as the error it
             // became, addressed as it was, so that the request does not wait for it forever.
@@ -693,11 +737,33 @@ void ComponentStream::stop() {
     asio::post(impl_->io, [impl = impl_] { impl->stop(); });
 }
 
+void ComponentStream::reload_tls_ca_file(const std::string& tls_ca_file) {
+    auto& impl = *impl_;
+    if (!impl.settings.tls) return;  // no TLS: the file is never read
+    ComponentSettings fresh = impl.settings;
+    fresh.tls_ca_file = tls_ca_file;
+    // Loaded before anything changes: a file that cannot be read throws, and the stream keeps
+    // the certificates it had.
+    auto context = std::make_shared<asio::ssl::context>(make_tls_context(fresh));
+    impl.settings.tls_ca_file = tls_ca_file;
+    impl.tls_context = std::move(context);
+    log::event(log::Level::info, "xmpp.tls_ca_reloaded",
+               "the next connection to the server is verified with these CA certificates; the "
+               "stream that is up stays",
+               {{"file", tls_ca_file.empty() ? "(the system's CAs)" : tls_ca_file}});
+}
+
 ComponentStream::Counters ComponentStream::counters() const {
     const auto& c = impl_->counters;
-    return {c.connects.value(),     c.reconnects.value(),        c.stanzas_in.value(),
-            c.stanzas_out.value(),  c.stanzas_too_large.value(), c.stanzas_too_deep.value(),
-            c.write_stalls.value(), impl_->queued_peak};
+    return {c.connects.value(),
+            c.reconnects.value(),
+            c.stanzas_in.value(),
+            c.stanzas_out.value(),
+            c.stanzas_too_large.value(),
+            c.stanzas_too_deep.value(),
+            c.stanzas_namespace_error.value(),
+            c.write_stalls.value(),
+            impl_->queued_peak};
 }
 
 }  // namespace cusax::xmpp

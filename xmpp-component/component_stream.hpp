@@ -7,10 +7,11 @@
 // dead server; stop() closes the stream cleanly.
 //
 // One user must not be able to take this stream, everyone's service, down:
-// - a stanza over max_stanza_size, or nested deeper than the parser keeps, is skipped, logged and,
-// when it is an iq request, answered
-//   with a stanza error (when it is an iq answer, the handler gets it as that error, so that
-//   its request ends); the stream goes on (xml_stream_parser.hpp);
+// - a stanza over max_stanza_size, nested deeper than the parser keeps, or not
+//   namespace-well-formed (a user's <xml:foo/> as Prosody writes it) is skipped, logged and,
+//   when it is an iq request, answered with a stanza error (when it is an iq answer, the
+//   handler gets it as that error, so that its request ends); the stream goes on
+//   (xml_stream_parser.hpp);
 // - the write queue is bounded: past a high-water mark the stream stops reading (and so stops
 //   taking new requests) until the queue drains below a low-water mark, and a server that does
 //   not take our writes for two keepalive intervals gets the connection closed and retried.
@@ -20,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "shared/counters/counters.hpp"
 #include "xmpp-component/component_settings.hpp"
@@ -53,14 +55,20 @@ class ComponentStream {
     // not reconnect. Once it has, the stream has no work left on the io_context.
     void stop();
 
+    // SIGHUP: loads the CA certificates of `tls_ca_file` again (a renewed or replaced file)
+    // for the next TLS connection; the connection that is up keeps its own. Throws, changing
+    // nothing, when the file cannot be loaded. Call on the io_context thread.
+    void reload_tls_ca_file(const std::string& tls_ca_file);
+
     struct Counters {
         std::uint64_t connects = 0;  // successful handshakes
         std::uint64_t reconnects = 0;
         std::uint64_t stanzas_in = 0;
         std::uint64_t stanzas_out = 0;
-        std::uint64_t stanzas_too_large = 0;  // skipped for max_stanza_size
-        std::uint64_t stanzas_too_deep = 0;   // skipped for nesting (xml_stream_parser.hpp)
-        std::uint64_t write_stalls = 0;       // connections closed for a write queue never drained
+        std::uint64_t stanzas_too_large = 0;        // skipped for max_stanza_size
+        std::uint64_t stanzas_too_deep = 0;         // skipped for nesting (xml_stream_parser.hpp)
+        std::uint64_t stanzas_namespace_error = 0;  // skipped: not namespace-well-formed
+        std::uint64_t write_stalls = 0;  // connections closed for a write queue never drained
         std::size_t write_queue_peak_bytes = 0;
     };
     Counters counters() const;  // a consistent view only on the io_context thread

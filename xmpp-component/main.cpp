@@ -3,9 +3,10 @@
 //
 //   cusax-xmpp-component [-c FILE] [--check-config] [--dump-config[=FORMAT]] [--version]
 //
-// Reads [log], [store] and [xmpp-component] of the INI file (shared/config), sets up logging,
-// the live bindings snapshot and the counters (shared/runtime), then runs the component stream
-// on one io_context thread until SIGTERM or SIGINT closes it cleanly.
+// Reads [log], [store], [metrics] and [xmpp-component] of the INI file (shared/config), sets up
+// logging, the live bindings snapshot and the counters (shared/runtime), then runs the component
+// stream on one io_context thread until SIGTERM or SIGINT closes it cleanly; /metrics and
+// /health are served from a thread of their own (component_metrics.hpp).
 #include <csignal>
 #include <iostream>
 #include <optional>
@@ -16,17 +17,20 @@
 #include "shared/runtime/daemon_runtime.hpp"
 #include "xmpp-component/asio_include.hpp"
 #include "xmpp-component/component_config.hpp"
+#include "xmpp-component/component_metrics.hpp"
+#include "xmpp-component/component_reload.hpp"
 #include "xmpp-component/component_stream.hpp"
 #include "xmpp-component/delegation_feature.hpp"
 #include "xmpp-component/handler_list.hpp"
 #include "xmpp-component/stanza_router.hpp"
+#include "xmpp-component/stream_observer.hpp"
 #include "xmpp-component/vcard4_sync.hpp"
 
 using namespace cusax;
 
 namespace {
 
-int run(const config::Config& config) {
+int run(const config::Config& config, const std::vector<std::string>& needed_sections) {
     auto settings = xmpp::component_config(config);
     // Before the runtime: the store watcher (in the runtime) posts work here until it stops.
     boost::asio::io_context io;
@@ -82,7 +86,11 @@ int run(const config::Config& config) {
     service->refresh();
     vcard4->snapshot_published(runtime.snapshot());
 
-    xmpp::ComponentStream stream(io, std::move(settings.stream), *service, runtime.counters());
+    // Between the stream and the router: the stream's state and the component's own requests
+    // waiting for answers, as gauges for /metrics and /health.
+    xmpp::StreamObserver observer(*service, runtime.counters());
+    xmpp::ComponentStream stream(io, std::move(settings.stream), observer, runtime.counters());
+    xmpp::ComponentMetrics metrics(config, runtime, observer, io);
     // SIGUSR2 (`cusaxctl sync-vcards`): every user's vCard4 looked at again now.
     boost::asio::signal_set resync_signal(io, SIGUSR2);
     std::function<void()> wait_resync = [&] {
@@ -97,14 +105,17 @@ int run(const config::Config& config) {
         });
     };
     wait_resync();
+    xmpp::ComponentReload reload(io, config, needed_sections, *service, stream);  // SIGHUP
     boost::asio::signal_set signals(io, SIGTERM, SIGINT);
     signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
         if (ec) return;
         log::event(log::Level::info, "daemon.stopping",
                    signal_number == SIGTERM ? "SIGTERM received" : "SIGINT received");
         stream.stop();
+        metrics.stop();
         vcard4_timer.cancel();
         resync_signal.cancel();
+        reload.stop();
     });
     stream.start();
     io.run();
@@ -119,17 +130,18 @@ int main(int argc, char** argv) {
     // Until run() listens for it, a SIGUSR2 (`cusaxctl sync-vcards` racing the start-up) must
     // not end the process, as its default action would.
     std::signal(SIGUSR2, SIG_IGN);
+    std::signal(SIGHUP, SIG_IGN);  // likewise a reload (ComponentReload listens from then on)
     config::ProgramInfo info;
     info.name = "cusax-xmpp-component";
     info.description =
         "The XEP-0114 component that answers XMPP clients for the SIP accounts of the binding "
         "store (vCard, reach, disco, search).";
-    info.needed_sections = {"log", "store", "xmpp-component"};
+    info.needed_sections = {"log", "store", "metrics", "xmpp-component"};
     info.schema = &config_catalog::all_sections();
     auto cli = config::parse_command_line(info, argc, argv, std::cout, std::cerr);
     if (cli.exit_code) return *cli.exit_code;
     try {
-        return run(*cli.config);
+        return run(*cli.config, info.needed_sections);
     } catch (const std::exception& e) {
         log::event(log::Level::critical, "xmpp.startup_failed", e.what());
         log::flush();

@@ -36,6 +36,10 @@ class StanzaRouter : public StanzaHandler {
     // it in. Thread-safe; calls are serialised, and the last one leaves the latest snapshot.
     void refresh();
 
+    // SIGHUP, on the stream's thread: the reloadable directory settings and search limits
+    // (component_reload.cpp).
+    void apply_reloaded(const DirectorySettings& fresh, SearchLimits limits);
+
     std::vector<XmlElement> handle(const XmlElement& stanza) override;
     void on_stream_ready(Send send) override;
     void on_stream_lost() override;

@@ -25,6 +25,7 @@ std::string markdown_type(const KeyDecl& key) {
     }
     if (const auto range = describe_range(key); !range.empty()) out += " (" + range + ")";
     if (key.secret) out += ", secret";
+    if (key.reloads) out += ", reloads";
     return out;
 }
 

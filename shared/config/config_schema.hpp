@@ -38,6 +38,9 @@ struct KeyDecl {
     std::string help{};                  // one line
     bool required = false;               // must be set (and not empty) when its section is checked
     bool secret = false;                 // its value never appears in an error, a log or a dump
+    // A running daemon takes a new value on SIGHUP (shared/runtime/config_reload.hpp); every
+    // other key keeps its start-up value until a restart.
+    bool reloads = false;
     std::vector<std::string> choices{};  // enumeration
     std::optional<std::int64_t> min{};   // integer; duration (ms); size (bytes)
     std::optional<std::int64_t> max{};

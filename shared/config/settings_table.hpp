@@ -54,6 +54,13 @@ auto choice_key(std::string name, Member member, std::vector<std::pair<std::stri
                                                std::move(help)};
 }
 
+// Marks a key that a running daemon takes again on SIGHUP (reloadable(key(...))); every
+// other key needs a restart (shared/runtime/config_reload.hpp).
+template <class Factory>
+auto reloadable(Factory factory) {
+    return detail::ReloadableFactory<Factory>{std::move(factory)};
+}
+
 template <class Settings>
 class SettingsTable {
   public:

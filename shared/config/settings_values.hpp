@@ -188,5 +188,18 @@ struct ChoiceFactory {
     }
 };
 
+// A key (KeyFactory or ChoiceFactory) that a running daemon takes again on SIGHUP.
+template <class Factory>
+struct ReloadableFactory {
+    Factory factory;
+
+    template <class Settings>
+    operator SettingKey<Settings>() const {
+        SettingKey<Settings> setting = factory;
+        setting.decl.reloads = true;
+        return setting;
+    }
+};
+
 }  // namespace detail
 }  // namespace cusax::config

@@ -4,6 +4,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <vector>
@@ -17,6 +18,9 @@ struct State {
     std::mutex secrets_mutex;
     std::vector<std::string> secrets;
     LogSettings settings;
+    // The format in use, apart from `settings` so that reconfigure() may change it while
+    // other threads write lines.
+    std::atomic<Format> format{Format::text};
 };
 
 State& state() {
@@ -28,15 +32,19 @@ spdlog::level::level_enum to_spdlog(Level level) {
     return static_cast<spdlog::level::level_enum>(static_cast<int>(level));
 }
 
+// The timestamp and level come from spdlog; the rest of the line is ours (line_format).
+void set_pattern(spdlog::logger& logger, Format format) {
+    if (format == Format::json) {
+        logger.set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%v})",
+                           spdlog::pattern_time_type::utc);
+    } else {
+        logger.set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
+    }
+}
+
 void install(const LogSettings& settings, std::shared_ptr<spdlog::sinks::sink> sink) {
     auto logger = std::make_shared<spdlog::logger>(settings.program, std::move(sink));
-    // The timestamp and level come from spdlog; the rest of the line is ours (line_format).
-    if (settings.format == Format::json) {
-        logger->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%v})",
-                            spdlog::pattern_time_type::utc);
-    } else {
-        logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
-    }
+    set_pattern(*logger, settings.format);
     logger->set_level(to_spdlog(settings.level));
     // Warnings reach the file at once; everything else within a second (spdlog's flusher
     // thread), so `tail -f` follows a daemon without a write() per line on the hot path.
@@ -46,6 +54,7 @@ void install(const LogSettings& settings, std::shared_ptr<spdlog::sinks::sink> s
     spdlog::set_default_logger(std::move(logger));
     spdlog::flush_every(std::chrono::seconds(1));
     state().settings = settings;
+    state().format = settings.format;
 }
 
 }  // namespace
@@ -85,6 +94,15 @@ void setup_with_sink(const LogSettings& settings, std::shared_ptr<spdlog::sinks:
     install(settings, std::move(sink));
 }
 
+void reconfigure(Level level, Format format) {
+    auto* logger = spdlog::default_logger_raw();
+    if (state().format != format) {
+        set_pattern(*logger, format);  // the sinks take the new pattern under their own lock
+        state().format = format;
+    }
+    logger->set_level(to_spdlog(level));  // atomic in spdlog
+}
+
 bool enabled(Level level) { return spdlog::default_logger_raw()->should_log(to_spdlog(level)); }
 
 void event(Level level, std::string_view event_name, std::string_view message,
@@ -97,7 +115,7 @@ void event(Level level, std::string_view event_name, std::string_view message,
     auto* logger = spdlog::default_logger_raw();
     if (!logger->should_log(to_spdlog(level))) return;
     const auto& settings = state().settings;
-    std::string line = settings.format == Format::json
+    std::string line = state().format == Format::json
                            ? format_json_body(settings.program, event_name, message, fields)
                            : format_text_body(settings.program, event_name, message, fields);
     {

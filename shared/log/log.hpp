@@ -47,6 +47,10 @@ void setup(const LogSettings& settings);
 // Same, writing to the given sink (tests capture output this way).
 void setup_with_sink(const LogSettings& settings, std::shared_ptr<spdlog::sinks::sink> sink);
 
+// Changes the level and format of the logger in place (SIGHUP: shared/runtime/config_reload),
+// safe while other threads write lines; the file and program stay as set up.
+void reconfigure(Level level, Format format);
+
 bool enabled(Level level);
 void event(Level level, std::string_view event, std::string_view message,
            std::initializer_list<Field> fields = {});

@@ -133,6 +133,13 @@ struct SnapshotWatcher::Impl {
     StoreFactory factory;
     std::chrono::milliseconds interval;
     SnapshotSlot current;
+    std::atomic<bool> reachable{true};        // status(), read from any thread
+    std::atomic<Clock::rep> confirmed_at{0};  // Clock::time_point's count
+
+    void confirmed() {
+        reachable.store(true, std::memory_order_relaxed);
+        confirmed_at.store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
+    }
 
     std::mutex mutex;  // guards callbacks
     std::atomic<bool> stopping{false};
@@ -169,6 +176,7 @@ SnapshotWatcher::SnapshotWatcher(StoreFactory factory, std::chrono::milliseconds
         impl_->listen();
         const auto loaded = impl_->load_full();
         impl_->current.store(loaded.snapshot);
+        impl_->confirmed();
         log_published(loaded);
     } catch (const StoreError&) {
         throw;
@@ -186,6 +194,12 @@ SnapshotWatcher::~SnapshotWatcher() {
 }
 
 std::shared_ptr<const Snapshot> SnapshotWatcher::current() const { return impl_->current.load(); }
+
+SnapshotWatcher::Status SnapshotWatcher::status() const {
+    return {
+        impl_->reachable.load(std::memory_order_relaxed),
+        Clock::time_point(Clock::duration(impl_->confirmed_at.load(std::memory_order_relaxed)))};
+}
 
 void SnapshotWatcher::on_publish(std::function<void(const Snapshot&)> callback) {
     std::lock_guard lock(impl_->mutex);
@@ -279,7 +293,10 @@ SnapshotWatcher::Impl::Connection SnapshotWatcher::Impl::connect() {
 void SnapshotWatcher::Impl::poll() {
     try {
         const Connection connection = connect();
-        if (connection == Connection::none) return;
+        if (connection == Connection::none) {
+            reachable.store(false, std::memory_order_relaxed);
+            return;
+        }
         // A new connection or a failure streak reloads whatever the generation says: the
         // store may be another file, restored from a copy whose counter happens to match.
         // Unless the store says it is the same one (a server the watcher lost for a while):
@@ -291,12 +308,14 @@ void SnapshotWatcher::Impl::poll() {
         const auto base = current.load();
         if (!reload && store->generation() == base->generation()) {
             recovered();
+            confirmed();
             return;
         }
         Loaded loaded;
         if (!reload) loaded = load_changes(*store, *base);
         if (!loaded.snapshot) loaded = load_full();
         recovered();
+        confirmed();
         publish(loaded);
     } catch (const std::exception& e) {
         failed(e.what());
@@ -312,6 +331,7 @@ void SnapshotWatcher::Impl::recovered() {
 }
 
 void SnapshotWatcher::Impl::failed(std::string_view error) {
+    reachable.store(false, std::memory_order_relaxed);
     store.reset();
     if (failures++ > 0) return;  // logged once per failure streak, not once per poll
     const auto kept = current.load();

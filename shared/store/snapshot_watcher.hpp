@@ -33,6 +33,16 @@ class SnapshotWatcher {
     // Called on the watcher thread after each new snapshot is published.
     void on_publish(std::function<void(const Snapshot&)> callback);
 
+    // For metrics and health checks, from any thread (atomics): whether the latest look at
+    // the store succeeded, and when the snapshot was last known to match the store (loaded,
+    // or a poll found nothing new). A store that cannot be read keeps the last good
+    // snapshot, which grows older from then on.
+    struct Status {
+        bool store_reachable = true;
+        std::chrono::steady_clock::time_point confirmed_at{};
+    };
+    Status status() const;
+
     struct Impl;
 
   private:

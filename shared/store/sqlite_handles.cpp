@@ -1,8 +1,26 @@
 #include "shared/store/sqlite_handles.hpp"
 
+#include <cstring>
 #include <utility>
 
 namespace cusax::store::sqlite {
+namespace {
+
+// SQLite reports a full disk met while writing the WAL as a plain "disk I/O error": the
+// operating system's reason (ENOSPC: "No space left on device") is what tells the operator
+// what to do, so it goes with every I/O error.
+void append_os_reason(sqlite3* db, int code, std::string& text) {
+    const int primary = code & 0xff;
+    if (!db || (primary != SQLITE_IOERR && primary != SQLITE_FULL && primary != SQLITE_CANTOPEN))
+        return;
+    if (const int os_error = sqlite3_system_errno(db); os_error != 0) {
+        text += " (";
+        text += std::strerror(os_error);
+        text += ")";
+    }
+}
+
+}  // namespace
 
 Database::Database(std::string path, bool read_only) : path_(std::move(path)) {
     sqlite3* raw = nullptr;
@@ -22,7 +40,9 @@ void Database::exec(const char* sql) {
     if (rc != SQLITE_OK) {
         std::string text = message ? message : sqlite3_errstr(rc);
         sqlite3_free(message);
-        throw SqliteError(sqlite3_extended_errcode(db_.get()), path_ + ": " + text);
+        const int code = sqlite3_extended_errcode(db_.get());
+        append_os_reason(db_.get(), code, text);
+        throw SqliteError(code, path_ + ": " + text);
     }
 }
 
@@ -38,7 +58,9 @@ void Database::fail(int rc, std::string_view doing) const {
     text += doing;
     text += ": ";
     text += db_ ? sqlite3_errmsg(db_.get()) : sqlite3_errstr(rc);
-    throw SqliteError(db_ ? sqlite3_extended_errcode(db_.get()) : rc, text);
+    const int code = db_ ? sqlite3_extended_errcode(db_.get()) : rc;
+    append_os_reason(db_.get(), code, text);
+    throw SqliteError(code, text);
 }
 
 Statement::Statement(Database& db, std::string_view sql) : db_(&db) {

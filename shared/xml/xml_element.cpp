@@ -221,7 +221,10 @@ void XmlElement::serialize_to(std::string& out, std::string_view default_ns) con
     }
     out += '>';
     append_escaped_text(out, text);
-    for (const auto& c : children) c.serialize_to(out, children_ns);
+    for (const auto& c : children) {
+        c.serialize_to(out, children_ns);
+        append_escaped_text(out, c.tail);
+    }
     out += "</";
     out += qname;
     out += '>';

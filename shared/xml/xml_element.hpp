@@ -27,10 +27,14 @@ struct XmlElement {
     // In document order. An attribute in a namespace other than the xml one is written with a
     // prefix generated for it; one in the xml namespace with its reserved prefix (xml:lang).
     std::vector<XmlAttribute> attributes;
-    // Character data directly inside this element. Stanzas in XMPP do not use mixed content in
-    // ways that matter to the component, so text is serialised before the children.
+    // Character data directly inside this element before its first child (all of it when it
+    // has no children), and after each child the character data that follows it up to the next
+    // child or this element's end tag, as that child's tail (as Python's ElementTree keeps
+    // mixed content): so that <a>x<b/>y</a> is written back in its order. An element's own
+    // tail belongs to its parent's content: serialize() does not write it.
     std::string text;
     std::vector<XmlElement> children;
+    std::string tail;
 
     XmlElement() = default;
     XmlElement(std::string name_, std::string xmlns_ = {})

@@ -9,6 +9,8 @@
 #include <new>
 #include <vector>
 
+#include "shared/xml/namespace_scope.hpp"
+
 // expat 2.6.0 added reparse deferral (CVE-2023-52425), and distributions backported it to
 // older versions (Debian 12's 2.5.0+deb12u5): the build checks for the symbol itself
 // (CUSAX_HAVE_XML_REPARSE_DEFERRAL from CMake) as well as the version.
@@ -40,11 +42,11 @@ std::size_t max_skipped_depth(const XmlStreamParserLimits& limits) {
     return std::max(limits.max_depth, limits.max_stanza_bytes / kMinBytesPerLevel);
 }
 
-namespace {
+std::size_t max_expat_bytes_while_skipping(const XmlStreamParserLimits& limits) {
+    return limits.renew_expat_above + 64 * limits.max_stanza_bytes;
+}
 
-// Separator expat puts between namespace URI and local name. U+0001 cannot occur in an XML 1.0
-// name or namespace name, so splitting on it is unambiguous.
-constexpr char kNsSeparator = '\x01';
+namespace {
 
 // expat's memory suite has no user pointer, and expat allocates only inside calls we make, so
 // the parser being called is published in a thread_local for the duration of each call.
@@ -100,23 +102,6 @@ void* tracked_realloc(void* ptr, std::size_t size) {
 
 const XML_Memory_Handling_Suite kMemorySuite{tracked_malloc, tracked_realloc, tracked_free};
 
-struct SplitName {
-    std::string_view uri;
-    std::string_view local;
-};
-
-SplitName split_name(const XML_Char* name) {
-    std::string_view full(name);
-    auto sep = full.find(kNsSeparator);
-    if (sep == std::string_view::npos) return {{}, full};
-    return {full.substr(0, sep), full.substr(sep + 1)};
-}
-
-XmlAttribute make_attribute(const XML_Char* name, const XML_Char* value) {
-    auto [uri, local] = split_name(name);
-    return {std::string(uri), std::string(local), value};
-}
-
 bool is_restricted_error(XML_Error code) {
     switch (code) {
         case XML_ERROR_UNDEFINED_ENTITY:
@@ -143,40 +128,58 @@ struct XmlStreamParser::Impl {
     std::optional<StreamParseError> error;
     bool closed = false;
     std::size_t depth = 0;  // 1 inside <stream:stream>, 2 and more inside a stanza
-    std::string stream_default_ns;
+    // Namespaces are resolved here, not by expat (namespace_scope.hpp says why).
+    NamespaceScope scope;
+    std::string root_qname;  // the stream element's name as the peer wrote it ("stream:stream")
     std::optional<XmlElement> stanza;
     std::vector<XmlElement*> open;  // path from the stanza to the innermost open element
+    // Offsets into the input since the stream began (expat's own restart with each parser).
     std::uint64_t total_fed = 0;
-    std::uint64_t boundary = 0;      // input offset where the held (incomplete) item starts
-    std::uint64_t stanza_begin = 0;  // input offset of the current stanza's start tag
-    std::uint64_t progress = 0;      // input offset up to which expat has reported everything
+    std::uint64_t boundary = 0;      // where the held (incomplete) item starts
+    std::uint64_t stanza_begin = 0;  // where the current stanza's start tag starts
+    std::uint64_t progress = 0;      // up to where expat has reported everything
+    std::uint64_t piece_start = 0;   // where the piece expat is parsing now starts
+    std::int64_t origin = 0;         // the input offset expat's byte index 0 stands for
     // A stanza being skipped: its start tag, kept for the report, and why.
     std::optional<XmlElement> skipped;
     SkipReason skip_reason = SkipReason::TooLarge;
+    std::string skip_detail;
+    // Renewal (limits.renew_expat_above): where, in the input, a fresh parser takes over; and
+    // while the fresh parser is shown the stream's start tag, which is not reported.
+    std::optional<std::uint64_t> renew_at;
+    bool priming = false;
+    std::size_t renewals = 0;
 
     void fail(StreamErrorCondition condition, std::string detail) {
         if (!error) error = StreamParseError{condition, std::move(detail)};
         XML_StopParser(parser, XML_FALSE);
     }
 
-    std::uint64_t event_end() const {
-        return static_cast<std::uint64_t>(XML_GetCurrentByteIndex(parser)) +
-               static_cast<std::uint64_t>(XML_GetCurrentByteCount(parser));
+    std::uint64_t event_begin() const {
+        return static_cast<std::uint64_t>(
+            origin + static_cast<std::int64_t>(XML_GetCurrentByteIndex(parser)));
     }
-    void mark_progress() { progress = std::max(progress, event_end()); }
+    std::uint64_t event_end() const {
+        return event_begin() + static_cast<std::uint64_t>(XML_GetCurrentByteCount(parser));
+    }
+    void mark_progress() {
+        if (!priming) progress = std::max(progress, event_end());
+    }
     void mark_boundary() {
         boundary = std::max(boundary, event_end());
         progress = std::max(progress, boundary);
     }
 
     // From here on the stanza's content is dropped as it arrives; only its start tag stays.
-    void start_skipping(SkipReason reason) {
+    void start_skipping(SkipReason reason, std::string_view detail = {}) {
         skip_reason = reason;
+        skip_detail = detail;
         XmlElement start(std::move(stanza->name), std::move(stanza->xmlns));
         start.attributes = std::move(stanza->attributes);
         skipped = std::move(start);
         stanza.reset();
         open.clear();
+        scope.close_to(1);  // the stanza's declarations end with it
     }
 
     // Inside a skipped stanza only the count of open elements is kept; expat still holds an
@@ -189,57 +192,76 @@ struct XmlStreamParser::Impl {
         return true;
     }
 
-    std::string where() const {
-        return "line " + std::to_string(XML_GetCurrentLineNumber(parser)) + " column " +
-               std::to_string(XML_GetCurrentColumnNumber(parser));
+    std::string where() const { return "byte " + std::to_string(event_begin()); }
+
+    // At the end of a stanza: expat keeps every distinct element and attribute name it has
+    // seen (and its largest buffers) for as long as it lives, so once it holds more than the
+    // limit it is stopped here and feed() goes on from this offset with a fresh parser. An end
+    // tag is reported while the piece holding its last byte is parsed; should an end ever come
+    // later, the renewal waits for the next stanza.
+    void renew_if_grown() {
+        if (memory.current <= limits.renew_expat_above) return;
+        const std::uint64_t at = event_end();
+        if (at < piece_start) return;
+        renew_at = at;
+        XML_StopParser(parser, XML_FALSE);
     }
 
     static Impl& self(void* user) { return *static_cast<Impl*>(user); }
 
+    void open_stream(const XML_Char* name, const XML_Char** atts) {
+        XmlElement root;
+        const std::string_view violation = scope.open(name, atts, root);
+        if (!violation.empty()) {
+            // The stream itself is not namespace-well-formed: nothing to skip to.
+            fail(StreamErrorCondition::NotWellFormed, "stream header: " + std::string(violation));
+            return;
+        }
+        if (root.xmlns != ns::streams || root.name != "stream") {
+            fail(StreamErrorCondition::InvalidNamespace, "stream root is not <stream:stream>");
+            return;
+        }
+        StreamHeader header;
+        header.xmlns = scope.default_namespace();
+        for (const auto& a : root.attributes) {
+            if (!a.ns.empty()) continue;
+            if (a.name == "id") header.id = a.value;
+            if (a.name == "from") header.from = a.value;
+            if (a.name == "to") header.to = a.value;
+        }
+        root_qname = name;
+        depth = 1;
+        mark_boundary();
+        if (callbacks.on_stream_open) callbacks.on_stream_open(header);
+    }
+
     static void on_start(void* user, const XML_Char* name, const XML_Char** atts) {
         Impl& p = self(user);
-        if (p.error) return;
+        if (p.error || p.priming) return;
         p.mark_progress();
         if (p.skipped) {
             if (!p.skipped_too_deep()) ++p.depth;
             return;
         }
-        auto [uri, local] = split_name(name);
-        if (p.depth == 0) {
-            if (uri != ns::streams || local != "stream") {
-                p.fail(StreamErrorCondition::InvalidNamespace,
-                       "stream root is not <stream:stream>");
-                return;
-            }
-            StreamHeader header;
-            header.xmlns = p.stream_default_ns;
-            for (int i = 0; atts[i]; i += 2) {
-                const XmlAttribute a = make_attribute(atts[i], atts[i + 1]);
-                if (!a.ns.empty()) continue;
-                if (a.name == "id") header.id = a.value;
-                if (a.name == "from") header.from = a.value;
-                if (a.name == "to") header.to = a.value;
-            }
-            p.depth = 1;
-            p.mark_boundary();
-            if (p.callbacks.on_stream_open) p.callbacks.on_stream_open(header);
-            return;
-        }
+        if (p.depth == 0) return p.open_stream(name, atts);
         XmlElement* element = nullptr;
         if (p.depth == 1) {
-            p.stanza_begin = static_cast<std::uint64_t>(XML_GetCurrentByteIndex(p.parser));
-            p.stanza.emplace(std::string(local), std::string(uri));
-            element = &*p.stanza;
+            p.stanza_begin = p.event_begin();
+            element = &p.stanza.emplace();
         } else if (p.depth - 1 >= p.limits.max_depth) {
             // Nested deeper than a stanza kept whole may be: from here on, skipped.
             p.start_skipping(SkipReason::TooDeep);
             ++p.depth;
             return;
         } else {
-            element = &p.open.back()->add(XmlElement(std::string(local), std::string(uri)));
+            element = &p.open.back()->add(XmlElement());
         }
-        for (int i = 0; atts[i]; i += 2) {
-            element->attributes.push_back(make_attribute(atts[i], atts[i + 1]));
+        const std::string_view violation = p.scope.open(name, atts, *element);
+        if (!violation.empty()) {
+            // Not namespace-well-formed: costs the stanza, as an oversize one does.
+            p.start_skipping(SkipReason::NamespaceError, violation);
+            ++p.depth;
+            return;
         }
         p.open.push_back(element);
         ++p.depth;
@@ -261,17 +283,23 @@ struct XmlStreamParser::Impl {
         if (p.skipped) {
             if (p.depth > 1) return;
             p.mark_boundary();
-            SkippedStanza done{std::move(*p.skipped), p.boundary - p.stanza_begin, p.skip_reason};
+            SkippedStanza done{std::move(*p.skipped), p.boundary - p.stanza_begin, p.skip_reason,
+                               std::move(p.skip_detail)};
             p.skipped.reset();
+            p.skip_detail.clear();
             if (p.callbacks.on_stanza_skipped) p.callbacks.on_stanza_skipped(std::move(done));
+            p.renew_if_grown();
             return;
         }
+        p.scope.close();
         p.open.pop_back();
         if (p.depth == 1) {
             XmlElement done = std::move(*p.stanza);
             p.stanza.reset();
+            p.scope.close_to(1);
             p.mark_boundary();
             if (p.callbacks.on_stanza) p.callbacks.on_stanza(std::move(done));
+            p.renew_if_grown();
         }
     }
 
@@ -281,16 +309,14 @@ struct XmlStreamParser::Impl {
         p.mark_progress();
         if (p.skipped) return;
         if (p.depth >= 2) {
-            p.open.back()->text.append(s, static_cast<std::size_t>(len));
+            // Document order: text after a child is that child's tail (xml_element.hpp).
+            XmlElement& e = *p.open.back();
+            std::string& into = e.children.empty() ? e.text : e.children.back().tail;
+            into.append(s, static_cast<std::size_t>(len));
         } else {
             // Whitespace between stanzas (keepalives): consumed, nothing held.
             p.mark_boundary();
         }
-    }
-
-    static void on_namespace_start(void* user, const XML_Char* prefix, const XML_Char* uri) {
-        Impl& p = self(user);
-        if (p.depth == 0 && !prefix) p.stream_default_ns = uri ? uri : "";
     }
 
     // RFC 6120 §11.1: no DTD, no entity declarations or references, no comments or PIs.
@@ -326,14 +352,14 @@ struct XmlStreamParser::Impl {
         return XML_STATUS_ERROR;
     }
 
+    // Without namespace processing (no separator): names arrive as written.
     void create() {
-        TrackerScope scope(&memory);
-        parser = XML_ParserCreate_MM("UTF-8", &kMemorySuite, &kNsSeparator);
+        TrackerScope tracking(&memory);
+        parser = XML_ParserCreate_MM("UTF-8", &kMemorySuite, nullptr);
         if (!parser) throw std::bad_alloc();
         XML_SetUserData(parser, this);
         XML_SetElementHandler(parser, on_start, on_end);
         XML_SetCharacterDataHandler(parser, on_text);
-        XML_SetStartNamespaceDeclHandler(parser, on_namespace_start);
         XML_SetStartDoctypeDeclHandler(parser, on_doctype);
         XML_SetEntityDeclHandler(parser, on_entity_decl);
         XML_SetSkippedEntityHandler(parser, on_skipped_entity);
@@ -349,16 +375,53 @@ struct XmlStreamParser::Impl {
 #endif
     }
 
+    // A fresh expat in place of the old one, at a stanza boundary (renew_if_grown): freed and
+    // made anew, since XML_ParserReset keeps its string pools and hash table arrays for reuse,
+    // and so most of the memory this is for (docs/xmpp-component-internals.md). It is shown
+    // the stream's start tag as the peer wrote it, without reporting it, so that it is inside
+    // the stream already and the peer's end tag matches; the namespaces in scope are ours and
+    // live on in `scope`.
+    void renew() {
+        {
+            TrackerScope tracking(&memory);
+            XML_ParserFree(parser);
+            parser = nullptr;
+        }
+        create();
+        ++renewals;
+        const std::string opening = "<" + root_qname + ">";
+        origin = static_cast<std::int64_t>(total_fed) - static_cast<std::int64_t>(opening.size());
+        priming = true;
+        const XML_Status status =
+            XML_Parse(parser, opening.data(), static_cast<int>(opening.size()), XML_FALSE);
+        priming = false;
+        if (status != XML_STATUS_OK && !error) {
+            error = StreamParseError{StreamErrorCondition::NotWellFormed,
+                                     "the stream's start tag does not parse again"};
+        }
+    }
+
     bool feed(std::string_view bytes) {
         if (error) return false;
         if (closed) return true;
-        TrackerScope scope(&memory);
+        TrackerScope tracking(&memory);
         const std::size_t piece = std::max<std::size_t>(1, limits.feed_piece);
         while (!bytes.empty()) {
             const std::size_t n = std::min(piece, bytes.size());
+            piece_start = total_fed;
             total_fed += n;
             const XML_Status status =
                 XML_Parse(parser, bytes.data(), static_cast<int>(n), XML_FALSE);
+            if (renew_at) {
+                // Stopped at the end of a stanza: the rest of the piece goes to a fresh parser.
+                const auto used = static_cast<std::size_t>(*renew_at - piece_start);
+                renew_at.reset();
+                bytes.remove_prefix(used);
+                total_fed = piece_start + used;
+                renew();
+                if (error) return false;
+                continue;
+            }
             bytes.remove_prefix(n);
             if (closed) return true;
             if (status == XML_STATUS_ERROR) {
@@ -380,18 +443,29 @@ struct XmlStreamParser::Impl {
             if (held() > limits.max_stanza_bytes) {
                 // Nothing left to drop: expat holds an incomplete token this long, and a stanza
                 // cannot be skipped without reading its start tag to the end.
-                error = StreamParseError{
-                    StreamErrorCondition::PolicyViolation,
-                    std::string(skipped ? "an XML token inside a stanza"
-                                        : "a stanza's start tag or markup between stanzas") +
-                        " longer than " + std::to_string(limits.max_stanza_bytes) + " bytes"};
-                stanza.reset();
-                skipped.reset();
-                open.clear();
-                return false;
+                return refuse(std::string(skipped ? "an XML token inside a stanza"
+                                                  : "a stanza's start tag or markup between "
+                                                    "stanzas") +
+                              " longer than " + std::to_string(limits.max_stanza_bytes) + " bytes");
+            }
+            if (skipped && memory.current > max_expat_bytes_while_skipping(limits)) {
+                // expat keeps the names of a skipped stanza too, and cannot be renewed before
+                // it ends.
+                return refuse("a skipped stanza with names for more than " +
+                              std::to_string(max_expat_bytes_while_skipping(limits)) +
+                              " bytes of parser memory");
             }
         }
         return true;
+    }
+
+    // Ends the stream for what cannot be skipped without holding it.
+    bool refuse(std::string detail) {
+        error = StreamParseError{StreamErrorCondition::PolicyViolation, std::move(detail)};
+        stanza.reset();
+        skipped.reset();
+        open.clear();
+        return false;
     }
 
     // While a stanza is skipped, only the token expat has not finished is held.
@@ -418,5 +492,6 @@ bool XmlStreamParser::closed() const { return impl_->closed; }
 std::size_t XmlStreamParser::held_bytes() const { return impl_->held(); }
 std::size_t XmlStreamParser::expat_allocated_bytes() const { return impl_->memory.current; }
 std::size_t XmlStreamParser::expat_peak_allocated_bytes() const { return impl_->memory.peak; }
+std::size_t XmlStreamParser::expat_renewals() const { return impl_->renewals; }
 
 }  // namespace cusax::xmpp

@@ -2,7 +2,12 @@
 // (XmlElement::serialize, with the stream's default namespace in scope), parsed again as the
 // one stanza of a stream with that default namespace, and must come back as the same tree;
 // anything else (no stanza, two, a parse error, a different tree) is a crash with both forms
-// printed. The input is a whole stream when it starts with its own header ("<?xml" or
+// printed. The tree keeps mixed content in document order (text before the first child, each
+// child's tail after it), so the same tree means the same order.
+// A stanza the parser skips (not namespace-well-formed, too deep) must not crash it, and when
+// it is a stanza the component answers from its start tag alone (iq, message, presence), that
+// start tag must be written and read back the same way too. The input is a whole stream when it
+// starts with its own header ("<?xml" or
 // "<stream:"), so that the stream's default namespace varies too; otherwise the stanzas of a
 // component stream (jabber:component:accept).
 #include <cstddef>
@@ -28,8 +33,13 @@ constexpr std::string_view kComponentHeader =
 struct Parsed {
     std::string default_ns;
     std::vector<XmlElement> stanzas;
+    std::vector<XmlElement> skipped_starts;  // of stanzas the component could answer
     bool failed = false;
 };
+
+bool answerable(const XmlElement& start) {
+    return start.name == "iq" || start.name == "message" || start.name == "presence";
+}
 
 Parsed parse(std::string_view header, std::string_view body, std::size_t limit) {
     Parsed out;
@@ -39,7 +49,12 @@ Parsed parse(std::string_view header, std::string_view body, std::size_t limit) 
         limits,
         {.on_stream_open = [&](const cusax::xmpp::StreamHeader& h) { out.default_ns = h.xmlns; },
          .on_stanza = [&](XmlElement&& stanza) { out.stanzas.push_back(std::move(stanza)); },
-         .on_stream_close = {}});
+         .on_stream_close = {},
+         .on_stanza_skipped =
+             [&](cusax::xmpp::SkippedStanza&& skipped) {
+                 if (skipped.bytes == 0) std::abort();
+                 if (answerable(skipped.start)) out.skipped_starts.push_back(skipped.start);
+             }});
     out.failed = !parser.feed(header) || !parser.feed(body);
     return out;
 }
@@ -56,12 +71,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const bool whole_stream = input.starts_with("<?xml") || input.starts_with("<stream:");
     const Parsed first = parse(whole_stream ? std::string_view() : kComponentHeader, input,
                                size + kComponentHeader.size() + 1);
-    if (first.stanzas.empty()) return 0;
+    if (first.stanzas.empty() && first.skipped_starts.empty()) return 0;
 
     std::string header = "<stream:stream xmlns:stream='http://etherx.jabber.org/streams' xmlns='";
     cusax::xmpp::append_escaped_attribute(header, first.default_ns);
     header += "'>";
-    for (const XmlElement& stanza : first.stanzas) {
+    std::vector<XmlElement> written_back = first.stanzas;
+    written_back.insert(written_back.end(), first.skipped_starts.begin(),
+                        first.skipped_starts.end());
+    for (const XmlElement& stanza : written_back) {
         const std::string written = stanza.serialize(first.default_ns);
         const Parsed again = parse(header, written, 64 * written.size() + 65536);
         if (again.failed) mismatch(written, "does not parse");

@@ -2,11 +2,12 @@
 """The README's run command, as written (scripts/run), in the background and bounded: both
 daemons come up beside the Prosody it starts; the README's query (scripts/demo-query) gets a
 vCard with the SIP address through Prosody, and the README's call (scripts/demo-call) shows
-the verified caller's JID in Call-Info at the callee, the forged one gone. Then SIGTERM to
-the run command stops everything it started.
+the verified caller's JID in Call-Info at the callee, the forged one gone; the README's curl
+fetches alice's profile from cusax-provisioning, her password checked at that Prosody. Then
+SIGTERM to the run command stops everything it started.
 
 Environment: CUSAX_SOURCE_DIR (the tree; ctest sets it). Ports are the run command's own
-(5222, 5347, 5070, and 5090/5091 for the demo call), so it must not run beside another
+(5222, 5347, 5070, 8443, and 5090/5091 for the demo call), so it must not run beside another
 instance. Prints the run command's output when it fails."""
 import os
 import signal
@@ -49,13 +50,15 @@ def main():
         # Each daemon's own event that it is up: a daemon that fails on its configuration
         # exits before writing it (and the run command then stops the others).
         for line, what in (("sip.listening", "the proxy listens"),
-                           ("xmpp.connected", "the component's stream to Prosody is open")):
+                           ("xmpp.connected", "the component's stream to Prosody is open"),
+                           ("provisioning.listening", "cusax-provisioning listens")):
             check(started and wait_for_line(log.name, line, EVENT_TIMEOUT, run), what)
         check(run.poll() is None, "no process of the run command exited at start")
         with open(log.name, errors="replace") as f:
             output = f.read()
         check("cusax-xmpp-component started" in output, "the component was started")
         check("cusax-sip-proxy started" in output, "the proxy was started")
+        check("cusax-provisioning started" in output, "cusax-provisioning was started")
         if started:
             # Prosody accepted the component's handshake (xmpp.connected above): it routes
             # the query's stanzas to the component from now on.
@@ -73,6 +76,15 @@ def main():
             check("<xmpp:alice@xmpp.example.com>;purpose=impp" in call.stdout,
                   "the callee got alice's verified JID in Call-Info")
             check("mallory" not in call.stdout, "the forged impp value did not reach the callee")
+            # The README's curl, as written there.
+            curl = subprocess.run(["curl", "-sS", "--cacert", "run/tls/ca.pem", "-u",
+                                   "alice:alice-password", "https://localhost:8443/profile.json"],
+                                  cwd=SOURCE, capture_output=True, text=True, timeout=60)
+            print(curl.stdout + curl.stderr)
+            check(curl.returncode == 0 and '"jid": "alice@xmpp.example.com"' in curl.stdout,
+                  "the README's curl fetched alice's profile")
+            check('"aor": "sip:alice@sip.example.com"' in curl.stdout,
+                  "alice's profile names her SIP account")
         check(run.poll() is None, "the run command is still running before SIGTERM")
     finally:
         if run.poll() is None:

@@ -195,6 +195,16 @@ def exercise():
                 caller.request("ACK", "sip:bob@example.com", call_id, 1, from_hdr,
                                terminated.header("To"), KAMAILIO, branch=branch)
 
+    # An OPTIONS for Kamailio itself (no user part) is answered by Kamailio, for monitors such
+    # as `cusaxctl doctor`; it is not relayed.
+    label = "OPTIONS for Kamailio itself"
+    call_id = "kamailio-options-%d@caller" % run
+    caller.request("OPTIONS", "sip:127.0.0.1:%d" % kamailio_port, call_id, 1,
+                   "<sip:carol@example.com>;tag=k%d" % run, "<sip:127.0.0.1:%d>" % kamailio_port,
+                   KAMAILIO, extra=["X-Probe: " + label])
+    s.check(caller.expect(answer(call_id, "OPTIONS", 200)) is not None,
+            label + ": Kamailio did not answer it 200")  # the callee answers nothing unasked
+
 
 try:
     exercise()

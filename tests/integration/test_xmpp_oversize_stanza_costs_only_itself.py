@@ -11,24 +11,16 @@ import asyncio
 import base64
 import os
 import sys
-import time
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from cusax_xmpp import (DOMAIN, LOCAL, TIMEOUT, VT, Scenario, check,  # noqa: E402
-                        client_session, fetch_vcard, set_vcard, vcard_fn, wait_for)
+from cusax_xmpp import (DOMAIN, LOCAL, VT, QueriesThroughout, Scenario,  # noqa: E402
+                        check, client_session, fetch_vcard, set_vcard, wait_for, wait_in_log)
 
 CAROL = "carol@" + LOCAL
 BOB = "bob@" + LOCAL
 SIP_USER = "alice@" + DOMAIN
 MESSAGE_ID = "big-msg-1"
-
-
-async def wait_in_log(component, needle, seconds=TIMEOUT):
-    deadline = time.monotonic() + seconds
-    while needle not in component.text():
-        check(time.monotonic() < deadline, f"timed out waiting for {needle!r} in the log")
-        await asyncio.sleep(0.05)
 
 
 def avatar_vcard(size):
@@ -43,37 +35,17 @@ def avatar_vcard(size):
 async def scenario(s, component):
     async def with_bob(carol):
         async def both(bob):
-            answers = []
-            stop = asyncio.Event()
-
-            async def keep_asking():
-                while not stop.is_set():
-                    answers.append(await vcard_fn(bob, SIP_USER))
-                    await asyncio.sleep(0.02)
-
-            watcher = asyncio.create_task(keep_asking())
-            # Bob is being answered before anything big is sent.
-            deadline = time.monotonic() + TIMEOUT
-            while not answers:
-                check(time.monotonic() < deadline, "bob got no first answer")
-                await asyncio.sleep(0.05)
-
-            msg = carol.make_message(mto=SIP_USER, mbody="x" * 100_000, mtype="chat")
-            msg["id"] = MESSAGE_ID
-            msg.send()
-            await wait_in_log(component, "stanza_id=" + MESSAGE_ID)
-            during_message = len(answers)
-
-            set_result = await set_vcard(carol, avatar_vcard(150_000))
-            # And bob is still answered afterwards, by the component and through delegation.
-            before = len(answers)
-            while len(answers) < before + 3:
-                check(time.monotonic() < deadline + 3 * TIMEOUT, "bob's queries stopped")
-                await asyncio.sleep(0.05)
-            stop.set()
-            await watcher
+            # Bob is answered before anything big is sent and after, by the component and
+            # through delegation.
+            async with QueriesThroughout(bob, SIP_USER) as q:
+                msg = carol.make_message(mto=SIP_USER, mbody="x" * 100_000, mtype="chat")
+                msg["id"] = MESSAGE_ID
+                msg.send()
+                await wait_in_log(component, "stanza_id=" + MESSAGE_ID)
+                during_message = len(q.answers)
+                set_result = await set_vcard(carol, avatar_vcard(150_000))
             alice = await fetch_vcard(bob, "alice@" + LOCAL)
-            return answers, during_message, set_result, alice
+            return q.answers, during_message, set_result, alice
         return await client_session(s.c2s_port, BOB, "pw-bob", both)
     return await client_session(s.c2s_port, CAROL, "pw-carol", with_bob)
 

@@ -10,34 +10,11 @@ server's address, which its certificate does not carry (refused by our check), t
 handshake fails with one clear line naming the certificate problem, and it backs off without
 ever sending its handshake."""
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from cusax_xmpp import (DOMAIN, LOCAL, Scenario, check, free_port, read, vcard_fn, wait_for)
-
-
-def make_ca(d, name):
-    key, pem = os.path.join(d, name + ".key"), os.path.join(d, name + ".pem")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
-                    "-out", pem, "-days", "2", "-subj", "/CN=" + name,
-                    "-addext", "basicConstraints=critical,CA:TRUE",
-                    "-addext", "keyUsage=critical,keyCertSign"], check=True, capture_output=True)
-    return key, pem
-
-
-def make_server_cert(d, ca_key, ca_pem, name):
-    key, csr, pem = (os.path.join(d, "server" + x) for x in (".key", ".csr", ".pem"))
-    ext = os.path.join(d, "server.ext")
-    with open(ext, "w") as f:
-        f.write(f"subjectAltName=DNS:{name}\nbasicConstraints=CA:FALSE\n"
-                "extendedKeyUsage=serverAuth\n")
-    subprocess.run(["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out",
-                    csr, "-subj", "/CN=" + name], check=True, capture_output=True)
-    subprocess.run(["openssl", "x509", "-req", "-in", csr, "-CA", ca_pem, "-CAkey", ca_key,
-                    "-CAcreateserial", "-out", pem, "-days", "2", "-extfile", ext],
-                   check=True, capture_output=True)
-    return key, pem
+from cusax_xmpp import (DOMAIN, LOCAL, Scenario, check, free_port, vcard_fn, wait_for)  # noqa: E402
+from test_certs import make_ca, make_cert  # noqa: E402
 
 
 def main():
@@ -46,15 +23,9 @@ def main():
         os.makedirs(certs)
         ca_key, ca_pem = make_ca(certs, "cusax-test-ca")
         _, other_ca = make_ca(certs, "another-ca")
-        key, pem = make_server_cert(certs, ca_key, ca_pem, LOCAL)
+        key, pem = make_cert(certs, ca_key, ca_pem, LOCAL)
         tls_port = free_port()
-        s.write_prosody_config(extra_globals=f"""
-ssl = {{ certificate = "{pem}", key = "{key}" }}
--- mod_net_multiplex: direct TLS on ssl_ports, routed by the stream's namespace
-modules_enabled = {{ "roster", "saslauth", "disco", "ping", "pep", "presence", "net_multiplex" }}
-ssl_ports = {{ {tls_port} }}
-ports = {{}}
-""")
+        s.write_prosody_tls_config(pem, key, tls_port)
         s.start_prosody(wait_ports=(s.c2s_port, s.component_port, tls_port))
         s.register("juliet", LOCAL, "pw-juliet")
         s.example_bindings()

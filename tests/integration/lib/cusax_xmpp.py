@@ -220,6 +220,18 @@ class Scenario:
         self.prosody_cfg = cfg
         return cfg
 
+    def write_prosody_tls_config(self, certificate, key, tls_port):
+        """Prosody with a direct-TLS listener on tls_port (mod_net_multiplex's ssl_ports hands
+        a jabber:component:accept stream to the component service: Prosody 0.12's
+        component_ports speak plain TCP only), its certificate and key given."""
+        self.write_prosody_config(extra_globals=f"""
+ssl = {{ certificate = "{certificate}", key = "{key}" }}
+-- mod_net_multiplex: direct TLS on ssl_ports, routed by the stream's namespace
+modules_enabled = {{ "roster", "saslauth", "disco", "ping", "pep", "presence", "net_multiplex" }}
+ssl_ports = {{ {tls_port} }}
+ports = {{}}
+""")
+
     def enable_vcard_delegation(self):
         """XEP-0355: the LOCAL VirtualHost delegates vcard-temp to the component (Prosody's
         mod_delegation from Debian's prosody-modules), as conf/prosody-delegation.cfg.lua
@@ -437,3 +449,51 @@ def features(disco_result):
 async def vcard_fn(client, jid):
     v = await query(client, jid, "<vCard xmlns='vcard-temp'/>")
     return v if isinstance(v, str) else v.findtext(VT + "FN")
+
+
+async def wait_in_log(component, needle, seconds=TIMEOUT):
+    """Waits, with a bound, for needle to appear in what the component wrote."""
+    deadline = time.monotonic() + seconds
+    while needle not in component.text():
+        check(time.monotonic() < deadline, f"timed out waiting for {needle!r} in the log")
+        await asyncio.sleep(0.05)
+
+
+class QueriesThroughout:
+    """`async with QueriesThroughout(client, jid) as q:` asks for jid's vCard FN again and again
+    in the background while the block runs; q.answers is what came back, in order. Entering
+    waits for a first answer, leaving (without an exception) for three more, so that whatever
+    the block sent is followed by answered queries."""
+
+    def __init__(self, client, jid):
+        self.client = client
+        self.jid = jid
+        self.answers = []
+        self._stop = asyncio.Event()
+        self._task = None
+
+    async def _ask(self):
+        while not self._stop.is_set():
+            self.answers.append(await vcard_fn(self.client, self.jid))
+            await asyncio.sleep(0.02)
+
+    async def _wait_for(self, count, seconds, what):
+        deadline = time.monotonic() + seconds
+        while len(self.answers) < count:
+            check(time.monotonic() < deadline and not self._task.done(), what)
+            await asyncio.sleep(0.05)
+
+    async def __aenter__(self):
+        self._task = asyncio.create_task(self._ask())
+        await self._wait_for(1, TIMEOUT, f"no first answer about {self.jid}")
+        return self
+
+    async def __aexit__(self, exc_type, exc, tb):
+        try:
+            if exc_type is None:
+                await self._wait_for(len(self.answers) + 3, 3 * TIMEOUT,
+                                     f"the queries about {self.jid} stopped being answered")
+        finally:
+            self._stop.set()
+            await self._task
+        return False

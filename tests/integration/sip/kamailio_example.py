@@ -68,17 +68,21 @@ def wait_until_answering(port, timeout=60):
         probe.close()
 
 
-def start(s, kamailio_port, cusax_port, callee_host, callee_port, extra=(), defines=()):
+def start(s, kamailio_port, cusax_port, callee_host, callee_port, extra=(), defines=(),
+          own_group=False):
     """Starts Kamailio on the example; returns its Popen once it answers (or after a failed
     check, with the failure recorded in the scenario). `extra`: more substitutions
-    (write_config); `defines`: names defined with -A (WITH_DISPATCHER)."""
+    (write_config); `defines`: names defined with -A (WITH_DISPATCHER). own_group: in a
+    process group of its own, whose id is its PID, so that a test can kill it with its workers
+    at once (os.killpg), as a crash of the host would."""
     path = write_config(s, kamailio_port, cusax_port, callee_host, callee_port, extra)
     defined = [arg for name in defines for arg in ("-A", name)]
     check = subprocess.run(["kamailio", "-c", *defined, "-f", path], capture_output=True,
                            text=True, timeout=30)
     s.check(check.returncode == 0, "kamailio -c refuses the example: " + check.stderr[-600:])
     proc = s.spawn(["kamailio", *defined, "-f", path, "-P", s.path("kamailio.pid"), "-m", "64",
-                    "-M", "8", "-DD", "-E", "-Y", s.dir, "-w", s.dir], "kamailio.log")
+                    "-M", "8", "-DD", "-E", "-Y", s.dir, "-w", s.dir], "kamailio.log",
+                   start_new_session=own_group)
     s.check(wait_until_answering(kamailio_port) and proc.poll() is None,
             "kamailio did not start answering (see kamailio.log)")
     return proc

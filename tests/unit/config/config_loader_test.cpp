@@ -18,8 +18,8 @@ using config_catalog::all_sections;
 using namespace std::chrono_literals;
 using List = std::vector<std::string>;
 
-const std::vector<std::string> every_section{"log", "store", "sip-proxy", "xmpp-component",
-                                             "cusaxctl"};
+const std::vector<std::string> every_section{"log",          "store",   "metrics", "sip-proxy",
+                                             "xmpp-component", "provisioning", "cusaxctl"};
 
 TEST(ConfigLoader, DefaultsThroughTypedGetters) {
     const auto config = defaults_only({"log", "store", "sip-proxy", "cusaxctl"}, all_sections());

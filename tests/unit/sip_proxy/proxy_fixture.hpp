@@ -89,6 +89,8 @@ class InProcessProxy {
     unsigned port() const { return port_; }
     const std::string& host() const { return host_; }
     counters::Registry& registry() { return registry_; }
+    StatelessProxy& proxy() { return *proxy_; }
+    su_root_t* root() { return root_.get(); }
     std::uint64_t counter(std::string_view name) { return registry_.get(name).value(); }
 
     // Sends `text` from `peer` to the proxy.

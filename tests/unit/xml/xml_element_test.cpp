@@ -114,5 +114,40 @@ TEST(XmlElementAttributes, XmlPrefixedKeysAreTheXmlNamespace) {
     EXPECT_TRUE(e.attributes.empty());
 }
 
+TEST(XmlElementMixedContent, TextBetweenChildrenKeepsItsPlace) {
+    const auto parsed = parse_element("<a xmlns='urn:example:a'>x<b/>y<c>z</c>w</a>");
+    ASSERT_TRUE(parsed);
+    EXPECT_EQ(parsed->text, "x");  // before the first child, as readers of text expect
+    ASSERT_EQ(parsed->children.size(), 2u);
+    EXPECT_EQ(parsed->children[0].tail, "y");
+    EXPECT_EQ(parsed->children[1].text, "z");
+    EXPECT_EQ(parsed->children[1].tail, "w");
+    EXPECT_EQ(written_and_read_back("<a xmlns='urn:example:a'>x<b/>y<c>z</c>w</a>"),
+              "<a xmlns='urn:example:a'>x<b/>y<c>z</c>w</a>");
+}
+
+TEST(XmlElementMixedContent, AVcardWithLayoutIsWrittenAsItCame) {
+    // As a client formats it, stored through delegated vcard-temp and read back.
+    const std::string vcard =
+        "<vCard xmlns='vcard-temp'>\n  <FN>Bob Example</FN>\n  <NOTE>first &amp; "
+        "second</NOTE>\n  <TEL><VOICE/><NUMBER>+49 30 1234</NUMBER></TEL>\n</vCard>";
+    EXPECT_EQ(written_and_read_back(vcard), vcard);
+}
+
+TEST(XmlElementMixedContent, ATailIsWrittenAfterItsElementAndEscaped) {
+    XmlElement body("body", "jabber:component:accept");
+    body.text = "see ";
+    body.add("b", "urn:example:markup").text = "this";
+    body.children.back().tail = " & <that>";
+    body.add("i", "urn:example:markup");
+    EXPECT_EQ(body.serialize(),
+              "<body>see <b xmlns='urn:example:markup'>this</b> &amp; &lt;that&gt;"
+              "<i xmlns='urn:example:markup'/></body>");
+    // The element's own tail belongs to its parent's content: not written with it.
+    XmlElement alone("x");
+    alone.tail = "after";
+    EXPECT_EQ(alone.serialize(""), "<x/>");
+}
+
 }  // namespace
 }  // namespace cusax::xmpp

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "stream_collector.hpp"
+
 namespace cusax::xmpp {
 namespace {
 
@@ -15,23 +17,7 @@ constexpr std::string_view kHeader =
     "<?xml version='1.0'?><stream:stream xmlns:stream='http://etherx.jabber.org/streams' "
     "xmlns='jabber:component:accept' id='f3a1-77' from='sip.example.com'>";
 
-struct Collector {
-    std::vector<StreamHeader> headers;
-    std::vector<std::string> stanzas;  // re-serialised
-    std::vector<XmlElement> elements;
-    std::vector<SkippedStanza> skipped;
-    int closes = 0;
-
-    XmlStreamParser::Callbacks callbacks() {
-        return {[this](const StreamHeader& h) { headers.push_back(h); },
-                [this](XmlElement&& e) {
-                    stanzas.push_back(e.serialize());
-                    elements.push_back(std::move(e));
-                },
-                [this] { ++closes; },
-                [this](SkippedStanza&& s) { skipped.push_back(std::move(s)); }};
-    }
-};
+using testing::Collector;
 
 std::string nested_open(std::size_t depth) {
     std::string wire;
@@ -177,6 +163,27 @@ TEST(XmlStreamParser, EscapedTextAndAttributesRoundTrip) {
     ASSERT_EQ(again.elements.size(), 1u);
     EXPECT_EQ(again.elements[0].attr_or("id"), "a&b'\"<\t");
     EXPECT_EQ(again.elements[0].child("body")->text, "1 < 2 && \xE2\x98\xBA ]]>");
+}
+
+TEST(XmlStreamParser, MixedContentKeepsItsOrder) {
+    Collector c;
+    XmlStreamParser p(limits(), c.callbacks());
+    ASSERT_TRUE(p.feed(kHeader));
+    const std::string wire =
+        "<message id='mx'>\n  <body>hi</body>\n  <html xmlns='http://jabber.org/protocol/xhtml-im'>"
+        "<body xmlns='http://www.w3.org/1999/xhtml'>one <em>two</em> three<br/>four</body>"
+        "</html>\n</message>";
+    ASSERT_TRUE(p.feed(wire));
+    ASSERT_EQ(c.elements.size(), 1u);
+    const XmlElement& m = c.elements[0];
+    EXPECT_EQ(m.text, "\n  ");
+    EXPECT_EQ(m.children[0].tail, "\n  ");
+    EXPECT_EQ(m.children[1].tail, "\n");
+    const XmlElement& xhtml = m.children[1].children[0];
+    EXPECT_EQ(xhtml.text, "one ");
+    EXPECT_EQ(xhtml.children[0].tail, " three");
+    EXPECT_EQ(xhtml.children[1].tail, "four");
+    EXPECT_EQ(c.stanzas[0], wire);
 }
 
 TEST(XmlStreamParser, BillionLaughsDtdIsRestrictedXmlAndNothingIsExpanded) {
@@ -403,8 +410,8 @@ TEST(XmlStreamParser, WhitespaceKeepalivesAreNotCountedAsAStanza) {
 
 TEST(XmlStreamParser, BrokenMarkupIsNotWellFormed) {
     for (std::string_view bad :
-         {"<iq></message>", "<iq id='1' id='2'/>", "<iq id=1/>", "<x:iq/>", "<iq>\x01</iq>",
-          "<iq><<</iq>", "<message><body>\xC3\x28</body></message>"}) {
+         {"<iq></message>", "<iq id='1' id='2'/>", "<iq id=1/>", "<iq>\x01</iq>", "<iq><<</iq>",
+          "<message><body>\xC3\x28</body></message>"}) {
         Collector c;
         XmlStreamParser p(limits(), c.callbacks());
         ASSERT_TRUE(p.feed(kHeader));

@@ -191,17 +191,30 @@ TEST(ComponentStream, HandshakeStanzasReconnectAndCleanClose) {
     EXPECT_EQ(stream.counters().connects, 2u);
 }
 
-TEST(ComponentStream, OverSizeStanzasCostOnlyThemselvesAndIqRequestsGetPolicyViolation) {
+// A stream with a PingHandler, against a server on 127.0.0.1 that sends what run() is given
+// right after its handshake answer; the stream is made by run(), once `settings` are as the
+// test wants them.
+struct SkippingServer {
     LogCapture log_capture;
     boost::asio::io_context server_io;
-    tcp::acceptor acceptor(server_io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+    tcp::acceptor acceptor{server_io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0)};
     ComponentSettings settings = test_settings(acceptor.local_endpoint().port());
-    settings.max_stanza_size = 1024;
-
     boost::asio::io_context io;
     PingHandler handler;
     counters::Registry registry;
-    ComponentStream stream(io, settings, handler, registry);
+    std::optional<ComponentStream> stream;
+
+    // What the component wrote back up to `until`; nothing if the stream did not close.
+    std::optional<std::string> run(const std::string& stream_id, const std::string& wire,
+                                   std::string_view until) {
+        stream.emplace(io, settings, handler, registry);
+        return exchange(io, *stream, acceptor, stream_id, wire, until);
+    }
+};
+
+TEST(ComponentStream, OverSizeStanzasCostOnlyThemselvesAndIqRequestsGetPolicyViolation) {
+    SkippingServer t;
+    t.settings.max_stanza_size = 1024;
 
     // A vcard-temp set with an avatar, a long chat message, the answer to a request of the
     // handler's own with a large vCard4, then a ping: the set is refused, the message dropped,
@@ -228,8 +241,8 @@ TEST(ComponentStream, OverSizeStanzasCostOnlyThemselvesAndIqRequestsGetPolicyVio
         std::string(30000, 'Q') +
         "</uri></photo></vcard></item></items></pubsub></iq>"
         "</forwarded></privilege></iq>";
-    const auto answers = exchange(io, stream, acceptor, "big-1",
-                                  avatar_set + long_message + large_answer + ping, "id='p2'/>");
+    const auto answers =
+        t.run("big-1", avatar_set + long_message + large_answer + ping, "id='p2'/>");
     ASSERT_TRUE(answers) << "the stream did not close";
 
     EXPECT_EQ(*answers,
@@ -238,19 +251,19 @@ TEST(ComponentStream, OverSizeStanzasCostOnlyThemselvesAndIqRequestsGetPolicyVio
               "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text "
               "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas' xml:lang='en'>stanza larger than "
               "1024 bytes</text></error></iq><iq type='result' id='p2'/>");
-    EXPECT_EQ(handler.handled, 2);
-    ASSERT_EQ(handler.answers.size(), 1u);
-    EXPECT_EQ(handler.answers[0],
+    EXPECT_EQ(t.handler.handled, 2);
+    ASSERT_EQ(t.handler.answers.size(), 1u);
+    EXPECT_EQ(t.handler.answers[0],
               "<iq type='error' id='vcard4-1' from='alice@xmpp.example.com' "
               "to='sip.example.com'><error type='modify'><policy-violation "
               "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text "
               "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas' xml:lang='en'>stanza larger than "
               "1024 bytes</text></error></iq>");
-    const auto c = stream.counters();
+    const auto c = t.stream->counters();
     EXPECT_EQ(c.connects, 1u);
     EXPECT_EQ(c.reconnects, 0u);
     EXPECT_EQ(c.stanzas_too_large, 3u);
-    const auto logged = log_capture.lines("xmpp.stanza_too_large");
+    const auto logged = t.log_capture.lines("xmpp.stanza_too_large");
     ASSERT_EQ(logged.size(), 3u);
     EXPECT_NE(logged[0].find("stanza_id=vc-7 peer=bob@xmpp.example.com/pda"), std::string::npos)
         << logged[0];
@@ -258,7 +271,7 @@ TEST(ComponentStream, OverSizeStanzasCostOnlyThemselvesAndIqRequestsGetPolicyVio
         << logged[0];
     EXPECT_NE(logged[1].find("stanza_id=m-1 peer=eve@xmpp.example.com/x"), std::string::npos)
         << logged[1];
-    EXPECT_TRUE(log_capture.lines("xmpp.disconnected").empty());
+    EXPECT_TRUE(t.log_capture.lines("xmpp.disconnected").empty());
 }
 
 std::string nested(int depth) {
@@ -272,15 +285,7 @@ std::string nested(int depth) {
 }
 
 TEST(ComponentStream, TooDeeplyNestedStanzasCostOnlyThemselvesLikeOverSizeOnes) {
-    LogCapture log_capture;
-    boost::asio::io_context server_io;
-    tcp::acceptor acceptor(server_io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
-    ComponentSettings settings = test_settings(acceptor.local_endpoint().port());
-
-    boost::asio::io_context io;
-    PingHandler handler;
-    counters::Registry registry;
-    ComponentStream stream(io, settings, handler, registry);
+    SkippingServer t;
 
     // Nested 70 deep, each far under max_stanza_size: an iq get, a chat message, the answer to
     // a request of the handler's own (a user's vCard4), then a ping.
@@ -302,8 +307,7 @@ TEST(ComponentStream, TooDeeplyNestedStanzasCostOnlyThemselvesLikeOverSizeOnes) 
     const std::string ping =
         "<iq type='get' id='p3' from='juliet@xmpp.example.com/balcony' "
         "to='sip.example.com'><ping xmlns='urn:xmpp:ping'/></iq>";
-    const auto answers = exchange(io, stream, acceptor, "deep-1",
-                                  deep_get + deep_message + deep_answer + ping, "id='p3'/>");
+    const auto answers = t.run("deep-1", deep_get + deep_message + deep_answer + ping, "id='p3'/>");
     ASSERT_TRUE(answers) << "the stream did not close";
 
     EXPECT_EQ(*answers,
@@ -312,25 +316,89 @@ TEST(ComponentStream, TooDeeplyNestedStanzasCostOnlyThemselvesLikeOverSizeOnes) 
               "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text "
               "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas' xml:lang='en'>stanza nested deeper "
               "than 64 levels</text></error></iq><iq type='result' id='p3'/>");
-    EXPECT_EQ(handler.handled, 2);  // the ping and the answer as its error
-    ASSERT_EQ(handler.answers.size(), 1u);
-    EXPECT_EQ(handler.answers[0],
+    EXPECT_EQ(t.handler.handled, 2);  // the ping and the answer as its error
+    ASSERT_EQ(t.handler.answers.size(), 1u);
+    EXPECT_EQ(t.handler.answers[0],
               "<iq type='error' id='vcard4-2' from='alice@xmpp.example.com' "
               "to='sip.example.com'><error type='modify'><policy-violation "
               "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text "
               "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas' xml:lang='en'>stanza nested deeper "
               "than 64 levels</text></error></iq>");
-    const auto c = stream.counters();
+    const auto c = t.stream->counters();
     EXPECT_EQ(c.connects, 1u);
     EXPECT_EQ(c.reconnects, 0u);
     EXPECT_EQ(c.stanzas_too_deep, 3u);
     EXPECT_EQ(c.stanzas_too_large, 0u);
-    const auto logged = log_capture.lines("xmpp.stanza_too_deep");
+    const auto logged = t.log_capture.lines("xmpp.stanza_too_deep");
     ASSERT_EQ(logged.size(), 3u);
     EXPECT_NE(logged[1].find("stanza_id=deep-msg peer=carol@xmpp.example.com/tab"),
               std::string::npos)
         << logged[1];
-    EXPECT_TRUE(log_capture.lines("xmpp.disconnected").empty());
+    EXPECT_TRUE(t.log_capture.lines("xmpp.disconnected").empty());
+}
+
+TEST(ComponentStream, StanzasNotNamespaceWellFormedCostOnlyThemselvesAndIqRequestsGetBadRequest) {
+    SkippingServer t;
+
+    // What Prosody writes for a user's <xml:foo/>: the xml namespace as a default namespace.
+    // In an iq set, in a chat message, in the answer to a request of the handler's own (a
+    // user's vCard4 carrying it), then a ping: the set is refused with bad-request, the message
+    // dropped, the answer handed over as that error, the ping answered, the stream stays up.
+    const std::string xml_default = "xmlns='http://www.w3.org/XML/1998/namespace'";
+    const std::string bad_set =
+        "<iq type='set' id='ns-set' from='eve@xmpp.example.com/x' to='sip.example.com'>"
+        "<query xmlns='jabber:iq:private'><foo " +
+        xml_default + "/></query></iq>";
+    const std::string bad_message =
+        "<message type='chat' id='ns-msg' from='eve@xmpp.example.com/x' "
+        "to='alice@sip.example.com'><body>hi</body><foo " +
+        xml_default + "/></message>";
+    const std::string bad_answer =
+        "<iq type='result' id='vcard4-3' from='alice@xmpp.example.com' to='sip.example.com'>"
+        "<privilege xmlns='urn:xmpp:privilege:2'><forwarded xmlns='urn:xmpp:forward:0'>"
+        "<iq xmlns='jabber:client' type='result' id='vcard4-3'><pubsub "
+        "xmlns='http://jabber.org/protocol/pubsub'><items node='urn:xmpp:vcard4'><item "
+        "id='current'><vcard xmlns='urn:ietf:params:xml:ns:vcard-4.0'><note " +
+        xml_default + "/></vcard></item></items></pubsub></iq></forwarded></privilege></iq>";
+    // An iq whose own prefix is unbound is in no namespace: no stanza of this stream, so
+    // nothing is written back for it (an iq in no namespace could cost the stream itself).
+    const std::string unbound_iq =
+        "<q:iq type='get' id='ns-unbound' from='eve@xmpp.example.com/x' to='sip.example.com'/>";
+    const std::string ping =
+        "<iq type='get' id='p4' from='juliet@xmpp.example.com/balcony' "
+        "to='sip.example.com'><ping xmlns='urn:xmpp:ping'/></iq>";
+    const auto answers =
+        t.run("ns-1", bad_set + bad_message + bad_answer + unbound_iq + ping, "id='p4'/>");
+    ASSERT_TRUE(answers) << "the stream did not close";
+
+    const std::string error =
+        "<error type='modify'><bad-request xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text "
+        "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas' xml:lang='en'>stanza not "
+        "namespace-well-formed: the xml namespace declared as the default namespace</text>"
+        "</error>";
+    EXPECT_EQ(*answers,
+              "<iq type='error' from='sip.example.com' to='eve@xmpp.example.com/x' "
+              "id='ns-set'>" +
+                  error + "</iq><iq type='result' id='p4'/>");
+    EXPECT_EQ(t.handler.handled, 2);  // the ping and the answer as its error
+    ASSERT_EQ(t.handler.answers.size(), 1u);
+    EXPECT_EQ(t.handler.answers[0],
+              "<iq type='error' id='vcard4-3' from='alice@xmpp.example.com' "
+              "to='sip.example.com'>" +
+                  error + "</iq>");
+    const auto c = t.stream->counters();
+    EXPECT_EQ(c.connects, 1u);
+    EXPECT_EQ(c.reconnects, 0u);
+    EXPECT_EQ(c.stanzas_namespace_error, 4u);
+    EXPECT_EQ(c.stanzas_too_large + c.stanzas_too_deep, 0u);
+    const auto logged = t.log_capture.lines("xmpp.stanza_namespace_error");
+    ASSERT_EQ(logged.size(), 4u);
+    EXPECT_NE(logged[0].find("stanza_id=ns-set peer=eve@xmpp.example.com/x"), std::string::npos)
+        << logged[0];
+    EXPECT_NE(logged[1].find("stanza_id=ns-msg peer=eve@xmpp.example.com/x"), std::string::npos)
+        << logged[1];
+    EXPECT_NE(logged[3].find("stanza_id=ns-unbound"), std::string::npos) << logged[3];
+    EXPECT_TRUE(t.log_capture.lines("xmpp.disconnected").empty());
 }
 
 // The attempt each reconnect line reports, in order.
