@@ -39,7 +39,9 @@ constexpr NumberedMigrations kSchema{"vcard_schema",
 
 int user_vcard_schema_version() { return static_cast<int>(kMigrations.size()); }
 
-bool has_user_vcard_store(Connection& db) { return applied_version(db, kSchema) > 0; }
+int found_user_vcard_schema_version(Connection& db) { return applied_version(db, kSchema); }
+
+bool has_user_vcard_store(Connection& db) { return found_user_vcard_schema_version(db) > 0; }
 
 void migrate_user_vcard_schema(Connection& db) { apply_migrations(db, kSchema); }
 

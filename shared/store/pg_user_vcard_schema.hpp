@@ -11,6 +11,9 @@ namespace cusax::store::pg {
 // The version a database has once migrate_user_vcard_schema() ran.
 int user_vcard_schema_version();
 
+// The version the database's vCard store has; 0 when it has none. Reads only.
+int found_user_vcard_schema_version(Connection& db);
+
 // Whether the database holds a vCard store (of any version).
 bool has_user_vcard_store(Connection& db);
 

@@ -7,8 +7,11 @@ postgresql`: tables of their own in the [store] database). On a real PostgreSQL 
   2. `import-vcards` of a XEP-0227 export creates them and stores alice's vCard, naming the
      server in its message (never the password);
   3. `verify --mutual --all` reads it from there: alice's binding, listed in her vCard, becomes
-     mutual; bob's, whose vCard lists nothing, does not.
+     mutual; bob's, whose vCard lists nothing, does not;
+  4. `doctor`'s users' vCards check reads the tables' schema version there, a warning before
+     they exist (and it creates none), ok after the import, FAIL for a newer version.
 """
+import json
 import os
 import subprocess
 import sys
@@ -35,6 +38,8 @@ try:
             "[log]", "stats_dir = " + s.dir,
             "[store]", "backend = postgresql", "conninfo = " + conninfo,
             "[xmpp-component]", "domain = sip.example.com", "secret = unused-here",
+            # Nothing listens there: doctor's handshake probe fails at once.
+            "server_host = 127.0.0.1", "server_port = %d" % sipkit.free_port(),
             "vcard_store = postgresql"]) + "\n")
     export = s.path("xmpp.example.com.xml")
     with open(export, "w") as f:
@@ -53,7 +58,18 @@ try:
         r = ctl(*args)
         s.check(r.returncode == 0, "cusaxctl %s: %s" % (args[0], r.stderr))
 
-    # 1. No vCard store yet: verify --mutual says so and creates nothing.
+    def doctor_vcards():
+        """doctor's users' vCards result (the other checks have no peers here)."""
+        r = ctl("--json", "doctor", "--timeout", "1s")
+        checks = [c for c in json.loads(r.stdout)["checks"] if c["check"] == "users' vCards"]
+        s.check(len(checks) == 1, "one users' vCards result: %s" % r.stdout)
+        return checks[0]
+
+    # 1. No vCard store yet: doctor warns of it, verify --mutual fails; neither creates it.
+    v = doctor_vcards()
+    s.check(v["verdict"] == "warning" and "no vCard store yet" in v["detail"] and
+            "port=%d" % pg.port in v["detail"], "doctor before the vCard tables: %s" % v)
+    s.check(tables() == [], "doctor created %s" % tables())
     r = ctl("verify", "--mutual", "--all")
     s.check(r.returncode == 6, "verify --mutual before any vCard store: exit %d" % r.returncode)
     s.check("no vCard store yet" in r.stderr and "port=%d" % pg.port in r.stderr,
@@ -76,6 +92,16 @@ try:
             "sip:bob@example.com: not mutual" in r.stdout, "verify --mutual: " + r.stdout)
     for output in (r.stdout, r.stderr, s.read(ini)):
         s.check(pg.password not in output, "the password appeared")
+
+    # 4. doctor reads the version the import wrote, and refuses a newer one.
+    v = doctor_vcards()
+    s.check(v["verdict"] == "ok" and "schema version 1, this cusax's 1" in v["detail"],
+            "doctor after the import: %s" % v)
+    pg.psql("cusax", "UPDATE vcard_schema SET version = 2")
+    v = doctor_vcards()
+    s.check(v["verdict"] == "FAIL" and "newer" in v["detail"] and "newer cusax" in v["fix"],
+            "doctor on a newer vCard store: %s" % v)
 finally:
     pg.close()
-s.finish("cusaxctl import-vcards and verify --mutual on the users' vCards in PostgreSQL")
+s.finish("cusaxctl import-vcards, verify --mutual and doctor on the users' vCards in "
+         "PostgreSQL")
