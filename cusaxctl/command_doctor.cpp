@@ -21,6 +21,7 @@
 #include "cusaxctl/doctor/ini_check.hpp"
 #include "cusaxctl/doctor/next_hop_check.hpp"
 #include "cusaxctl/doctor/store_check.hpp"
+#include "cusaxctl/doctor/vcard_store_check.hpp"
 #include "shared/config/shared_sections.hpp"
 #include "shared/config/value_parsers.hpp"
 #include "shared/log/log.hpp"
@@ -38,8 +39,9 @@ struct DoctorOptions {
 };
 
 // The checks that need a loaded file, skipped with the reason when it does not load.
-const std::vector<std::string> kLaterChecks{"store",          "next hop",    "XMPP component port",
-                                            "socket buffers", "certificate", "daemons"};
+const std::vector<std::string> kLaterChecks{
+    "store",          "users' vCards", "next hop", "XMPP component port",
+    "socket buffers", "certificate",   "daemons"};
 
 DoctorOptions read_options(const po::variables_map& vm) {
     DoctorOptions options;
@@ -100,6 +102,9 @@ CheckResults run_checks(const CtlContext& ctx, const DoctorOptions& options) {
     const auto component_settings = xmpp::component_config(cfg).stream;
 
     results.push_back(check_store(ctx.store_settings));
+    results.push_back(
+        component ? check_vcard_store(ctx.vcard_store_path, ctx.store_settings)
+                  : skipped("users' vCards", "no [xmpp-component] section: no component here"));
     if (proxy) {
         for (auto& r : proxy_checks(cfg, proxy_settings, options)) results.push_back(std::move(r));
     } else {
@@ -132,7 +137,8 @@ CheckResults run_checks(const CtlContext& ctx, const DoctorOptions& options) {
 
 int command_doctor(const CtlContext& ctx, const CommandArgs& args) {
     CommandSpec spec{"doctor", "doctor [--timeout DURATION] [--cert-days N]",
-                     "Check the deployment end to end: the INI file, the store, the SIP next hop "
+                     "Check the deployment end to end: the INI file, the store, the users' vCard "
+                     "store, the SIP next hop "
                      "(OPTIONS), the XMPP component port (handshake), socket-buffer caps, "
                      "certificate files and the daemons. Changes nothing. Exit status 8 when a "
                      "check fails."};

@@ -57,8 +57,9 @@ int command_import_vcards(const CtlContext& ctx, const CommandArgs& args) {
     } catch (const store::StoreError& e) {
         throw CommandError(kStoreError, e.what());
     }
-    say(ctx, {{"imported", rows.size()}, {"kept", kept}, {"path", ctx.vcard_store_path}},
-        "imported " + std::to_string(rows.size()) + " vCards into " + ctx.vcard_store_path +
+    const auto where = user_vcards_name(ctx);
+    say(ctx, {{"imported", rows.size()}, {"kept", kept}, {"path", where}},
+        "imported " + std::to_string(rows.size()) + " vCards into " + where +
             (kept ? " (" + std::to_string(kept) + " already there kept; --replace replaces them)"
                   : std::string()));
     return kOk;

@@ -98,8 +98,8 @@ int run_cusaxctl(const std::vector<std::string>& argv, std::ostream& out, std::o
         ("config,c", po::value<std::string>(), config_help.c_str())                         //
         ("store", po::value<std::string>(), "binding store file (overrides [store] path)")  //
         ("vcard-store", po::value<std::string>(),
-         "users' vCard store file, for verify --mutual (overrides [xmpp-component] "
-         "vcard_store)")                                    //
+         "users' vCard store: a file, or postgresql for the [store] database (overrides "
+         "[xmpp-component] vcard_store)")                   //
         ("json", "machine-readable output (JSON)")          //
         ("check-config", "validate the INI file and exit")  //
         ("dump-config", po::value<std::string>()->implicit_value("ini"),

@@ -1,7 +1,5 @@
 #include "cusaxctl/user_vcards_access.hpp"
 
-#include <filesystem>
-
 #include "cusaxctl/command_error.hpp"
 
 namespace cusax::ctl {
@@ -13,16 +11,20 @@ store::UserVcardStore open_user_vcards(const CtlContext& ctx, VcardStoreUse use,
                                        " uses the users' vCard store: set [xmpp-component] "
                                        "vcard_store in the configuration file (or --vcard-store)");
     }
-    if (use == VcardStoreUse::read && !std::filesystem::exists(ctx.vcard_store_path)) {
-        throw CommandError(kStoreError, ctx.vcard_store_path +
-                                            ": no vCard store yet (the component creates it "
-                                            "when the XMPP server delegates vcard-temp to it)");
-    }
     try {
-        return store::UserVcardStore(ctx.vcard_store_path);
+        // A read needs the store to be there already (it is the component's): StoreMissing
+        // says so, naming it.
+        return store::UserVcardStore(
+            store::user_vcard_location(ctx.vcard_store_path, ctx.store_settings),
+            use == VcardStoreUse::fill);
     } catch (const store::StoreError& e) {
         throw CommandError(kStoreError, e.what());
     }
+}
+
+std::string user_vcards_name(const CtlContext& ctx) {
+    return store::describe_store(
+        store::user_vcard_location(ctx.vcard_store_path, ctx.store_settings));
 }
 
 }  // namespace cusax::ctl

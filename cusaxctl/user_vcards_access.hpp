@@ -11,8 +11,12 @@ enum class VcardStoreUse {
     fill,  // created when missing (an import before delegation is switched on)
 };
 
-// `command` names the command in the "not configured" error (kUsage).
+// `command` names the command in the "not configured" error (kUsage). The store is a SQLite
+// file or, with `postgresql`, the [store] PostgreSQL database (store::user_vcard_location).
 store::UserVcardStore open_user_vcards(const CtlContext& ctx, VcardStoreUse use,
                                        const std::string& command);
+
+// The store open_user_vcards() opens, for messages: the file, or the server and database.
+std::string user_vcards_name(const CtlContext& ctx);
 
 }  // namespace cusax::ctl

@@ -3,6 +3,7 @@
 #include "shared/config/settings_table.hpp"
 #include "shared/config/validators.hpp"
 #include "shared/config/value_parsers.hpp"
+#include "shared/store/user_vcard_store.hpp"
 #include "shared/text/ascii_case.hpp"
 #include "xmpp-component/component_config_values.hpp"
 
@@ -55,6 +56,13 @@ std::vector<config::KeyProblem> check(const ComponentConfig& c, const config::Co
                                                        c.stream.domain +
                                                        "): list the XMPP server's domains"});
         }
+    }
+    // The vCards can only share the bindings' database when that is a PostgreSQL one.
+    if (c.vcard_store == store::kVcardsInStoreDatabase &&
+        config.string("store", "backend") != "postgresql") {
+        problems.push_back({"vcard_store",
+                            "postgresql keeps the users' vCards in the [store] database: set "
+                            "[store] backend = postgresql, or name a SQLite file"});
     }
     return problems;
 }
@@ -132,9 +140,10 @@ const config::SettingsTable<ComponentConfig>& table() {
                     "The directory's name as clients see it (disco identity, vCard of the domain).",
                     {.validator = checks::service_name})),
             key("vcard_store", &C::vcard_store,
-                "SQLite file of the vCards of the XMPP server's users once it delegates "
-                "vcard-temp here (XEP-0355); empty: delegated vCard sets are refused.",
-                {.type = KeyType::path}),
+                "vCards of the XMPP server's users once it delegates vcard-temp here "
+                "(XEP-0355): a SQLite file, or postgresql (the [store] database); empty: "
+                "delegated vCard sets are refused.",
+                {.type = KeyType::string, .validator = checks::vcard_store}),
             choice_key<VcardGuard>(
                 "vcard_guard", directory(&DirectorySettings::vcard_guard),
                 {{"refuse", VcardGuard::refuse}, {"correct", VcardGuard::correct}},

@@ -12,7 +12,9 @@ struct ComponentConfig {
     ComponentSettings stream;
     DirectorySettings directory;
     SearchLimits search;
-    std::string vcard_store;  // path; empty: no vCard storage (see vcard_store.hpp)
+    // A SQLite file, or postgresql: the [store] database (store::user_vcard_location); empty:
+    // no vCard storage (see vcard_store.hpp).
+    std::string vcard_store;
     bool vcard4_sync = true;  // keep users' vCard4 through XEP-0356 (vcard4_sync.hpp)
 };
 

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "shared/config/validators.hpp"
+#include "shared/store/user_vcard_store.hpp"
 
 namespace cusax::xmpp::config_values {
 
@@ -32,6 +33,11 @@ std::string tls_server_name(std::string_view text) {
     if (text.empty()) return "";
     if (text.find_first_not_of("0123456789.") == std::string_view::npos) return "";
     return config::validators::domain_name(text);
+}
+
+std::string vcard_store(std::string_view text) {
+    if (text.empty() || text.front() == '/' || text == store::kVcardsInStoreDatabase) return "";
+    return "expected an absolute path (starting with /) or postgresql";
 }
 
 }  // namespace cusax::xmpp::config_values

@@ -15,5 +15,8 @@ std::string service_name(std::string_view text);
 // The name the server's certificate must carry: a DNS name or an IPv4 address; empty for
 // server_host.
 std::string tls_server_name(std::string_view text);
+// Where the users' vCards go: empty (nowhere), an absolute path (a SQLite file) or
+// `postgresql` (the database of [store]: store::user_vcard_location).
+std::string vcard_store(std::string_view text);
 
 }  // namespace cusax::xmpp::config_values

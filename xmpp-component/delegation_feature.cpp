@@ -1,8 +1,9 @@
 #include "xmpp-component/delegation_feature.hpp"
 
+#include <stdexcept>
+
 #include "shared/log/log.hpp"
 #include "xmpp-component/stanza_reply.hpp"
-#include "xmpp-component/vcard_delegation.hpp"
 
 namespace cusax::xmpp {
 
@@ -14,23 +15,6 @@ constexpr Claim kClaims[] = {
     {"message", "delegation", ns::delegation2, To::server_link},
     {"message", "delegation", ns::delegation1, To::server_link},
 };
-
-// XEP-0355 §6 disco nesting: what the server adds to its own disco (main: "::", nothing) and to
-// its users' bare JIDs (":bare:", vcard-temp) for what it delegates. ejabberd's mod_delegation
-// (:1) takes a result to its "::" probe as the component's acceptance of vcard-temp addressed
-// to the server domain itself (its own vCard) too, which the component cannot answer: that
-// node is not declared, so the probe is item-not-found and ejabberd keeps its own vCard (an
-// error leaves that half undelegated).
-DiscoShare delegation_nodes() {
-    DiscoShare s;
-    const std::string vcard_temp(ns::vcard_temp);
-    s.domain_nodes.push_back({std::string(ns::delegation2) + "::" + vcard_temp, {}, {}});
-    for (auto prefix : {ns::delegation2, ns::delegation1}) {
-        s.domain_nodes.push_back(
-            {std::string(prefix) + ":bare:" + vcard_temp, {}, {ns::vcard_temp}});
-    }
-    return s;
-}
 
 bool advertisement(const StanzaContext& c) {
     const auto advertised = delegation_advertisement(c.stanza, c.settings.trusted_servers);
@@ -63,11 +47,58 @@ bool refuse(const StanzaContext& c, const DelegatedRequest& request, HandlerOutc
     return true;
 }
 
+// An answer the client may ask again for (RFC 6120 §8.3.2: type wait).
+DelegatedVcardOutcome try_again(const XmlElement& inner, std::string_view condition,
+                                std::string detail) {
+    DelegatedVcardOutcome outcome;
+    outcome.kind = "vcard";
+    outcome.reply = make_error_reply(inner, condition, "wait");
+    outcome.error = condition;
+    outcome.detail = std::move(detail);
+    return outcome;
+}
+
 }  // namespace
 
-DelegationFeature::DelegationFeature(std::shared_ptr<VcardStore> vcards,
-                                     std::shared_ptr<store::BindingStore> bindings)
-    : share_(delegation_nodes()), vcards_(std::move(vcards)), bindings_(std::move(bindings)) {}
+// One delegated vcard-temp iq, with everything its answer needs, copied: it is answered on the
+// store jobs' thread while the stream goes on.
+struct DelegationFeature::Request {
+    XmlElement outer;  // the server's iq: the reply is wrapped in its result
+    XmlElement inner;  // the forwarded iq
+    std::string_view delegation_ns;
+    std::string server;
+    std::string owner;                                // whose vCard
+    std::shared_ptr<const store::Snapshot> snapshot;  // keeps `binding` alive
+    const store::BindingView* binding = nullptr;      // the owner's, when bound
+    VcardGuard guard = VcardGuard::refuse;
+    std::uint64_t connection = 0;  // the stream connection it came on
+};
+
+// XEP-0355 §6 disco nesting: what the server adds to its own disco (main: "::", nothing) and to
+// its users' bare JIDs (":bare:", vcard-temp) for what it delegates. ejabberd's mod_delegation
+// (:1) takes a result to its "::" probe as the component's acceptance of vcard-temp addressed
+// to the server domain itself (its own vCard) too, which the component cannot answer: that
+// node is not declared, so the probe is item-not-found and ejabberd keeps its own vCard (an
+// error leaves that half undelegated).
+DiscoShare DelegationFeature::delegation_nodes() {
+    DiscoShare s;
+    const std::string vcard_temp(ns::vcard_temp);
+    s.domain_nodes.push_back({std::string(ns::delegation2) + "::" + vcard_temp, {}, {}});
+    for (auto prefix : {ns::delegation2, ns::delegation1}) {
+        s.domain_nodes.push_back(
+            {std::string(prefix) + ":bare:" + vcard_temp, {}, {ns::vcard_temp}});
+    }
+    return s;
+}
+
+DelegationFeature::DelegationFeature(DelegationStores stores) : stores_(std::move(stores)) {
+    if (stores_.vcards && !stores_.jobs) {
+        throw std::logic_error("DelegationFeature: a vCard store needs store jobs to run on");
+    }
+    if (stores_.registry) counters_.emplace(*stores_.registry);
+}
+
+DelegationFeature::~DelegationFeature() { stores_.jobs.reset(); }
 
 std::span<const Claim> DelegationFeature::claims() const { return kClaims; }
 
@@ -80,55 +111,119 @@ bool DelegationFeature::handle(const StanzaContext& c, HandlerOutcome& out) {
     if (c.stanza.name == "message") return true;
     const DelegatedRequest request = unwrap_delegation(c.stanza, c.settings.trusted_servers);
     if (request.status != DelegatedRequest::Status::ok) return refuse(c, request, out);
-    const XmlElement& inner = *request.inner;
-    const std::string owner = delegated_vcard_owner(inner);
-    const store::BindingView* binding = c.accounts.snapshot().by_jid(owner);
-    std::optional<StoredVcard> stored;
-    std::vector<std::string> shown;
-    DelegatedVcardOutcome outcome;
-    try {
-        if (vcards_) {
-            stored = vcards_->get(owner);
-            shown = vcards_->shown(owner);
-        }
-        outcome =
-            handle_delegated_vcard(inner, request.server, binding, stored ? &*stored : nullptr,
-                                   shown, c.settings.vcard_guard, vcards_ != nullptr);
-        // Remembered before the get is answered: a value shown and not remembered would count
-        // as the user's word when their client sends it back (vcard_delegation.hpp).
-        if (vcards_ && !outcome.newly_shown.empty()) {
-            vcards_->remember_shown(owner, outcome.newly_shown);
-        }
-        if (outcome.store) vcards_->put(owner, *outcome.store, outcome.still_shown);
-        if (outcome.unlisted) drop_mutual(*binding, inner);
-    } catch (const std::exception& e) {
-        log::event(log::Level::error, "xmpp.vcard_store_failed", e.what(), {{"jid", owner}});
-        outcome.reply = make_error_reply(inner, "internal-server-error", "wait");
-        outcome.error = "internal-server-error";
-    }
+    Request r{c.stanza,
+              *request.inner,
+              request.delegation_ns,
+              request.server,
+              delegated_vcard_owner(*request.inner),
+              c.accounts.snapshot_ptr(),
+              nullptr,
+              c.settings.vcard_guard,
+              connection_};
+    r.binding = r.snapshot->by_jid(r.owner);
     out.query = QueryKind::vcard;
-    out.kind = outcome.kind;
-    out.error = outcome.error;
-    log::event(log::Level::info, "xmpp.delegated", outcome.error.empty() ? "answered" : "refused",
-               {{"kind", outcome.kind},
-                {"stanza_id", inner.attr_or("id")},
-                {"peer", inner.attr_or("from")},
-                {"jid", owner},
-                {"aor", binding ? std::string_view(binding->aor) : std::string_view()},
-                {"error", outcome.error},
-                {"detail", outcome.detail}});
-    out.replies.push_back(
-        wrap_delegated_reply(c.stanza, request.delegation_ns, std::move(outcome.reply)));
+    if (!stores_.vcards) {  // no store to wait for: answered here
+        answer_now(r, answer(r, true).outcome, out);
+        return true;
+    }
+    auto shared = std::make_shared<const Request>(std::move(r));
+    const bool queued = stores_.jobs->submit([this, shared](bool store_usable) {
+        auto [outcome, unreachable] = answer(*shared, store_usable);
+        const std::string_view error = outcome.error;  // a literal: outlives the outcome
+        return StoreJobs::Finished{
+            [this, connection = shared->connection, reply = finish(*shared, std::move(outcome)),
+             error]() mutable { deliver(connection, std::move(reply), error); },
+            unreachable};
+    });
+    if (queued) {
+        out.deferred = true;
+        return true;
+    }
+    answer_now(*shared,
+               try_again(shared->inner, "resource-constraint",
+                         "too many vCard requests are waiting for the store"),
+               out);
     return true;
 }
+
+void DelegationFeature::answer_now(const Request& r, DelegatedVcardOutcome outcome,
+                                   HandlerOutcome& out) {
+    out.kind = outcome.kind;
+    out.error = outcome.error;
+    out.replies.push_back(finish(r, std::move(outcome)));
+}
+
+// On the store jobs' thread (or, without a vCard store, the stream's: nothing is asked then).
+DelegationFeature::Answer DelegationFeature::answer(const Request& r, bool store_usable) {
+    const auto& vcards = stores_.vcards;
+    if (vcards && !store_usable) {
+        return {try_again(r.inner, "internal-server-error",
+                          "the store was unreachable a moment ago: not tried"),
+                false};
+    }
+    Answer a;
+    try {
+        std::optional<StoredVcard> stored;
+        std::vector<std::string> shown;
+        if (vcards) {
+            stored = vcards->get(r.owner);
+            shown = vcards->shown(r.owner);
+        }
+        a.outcome =
+            handle_delegated_vcard(r.inner, r.server, r.binding, stored ? &*stored : nullptr, shown,
+                                   r.guard, vcards != nullptr);
+        // Remembered before the get is answered: a value shown and not remembered would count
+        // as the user's word when their client sends it back (vcard_delegation.hpp).
+        if (vcards && !a.outcome.newly_shown.empty()) {
+            vcards->remember_shown(r.owner, a.outcome.newly_shown);
+        }
+        if (a.outcome.store) vcards->put(r.owner, *a.outcome.store, a.outcome.still_shown);
+        if (a.outcome.unlisted) drop_mutual(*r.binding, r.inner);
+    } catch (const std::exception& e) {
+        const auto* store_error = dynamic_cast<const store::StoreError*>(&e);
+        a.unreachable = store_error && store_error->unreachable();
+        log::event(log::Level::error, "xmpp.vcard_store_failed", e.what(),
+                   {{"stanza_id", r.inner.attr_or("id")}, {"jid", r.owner}});
+        a.outcome = try_again(r.inner, "internal-server-error", "the store failed");
+    }
+    return a;
+}
+
+XmlElement DelegationFeature::finish(const Request& r, DelegatedVcardOutcome outcome) {
+    log::event(log::Level::info, "xmpp.delegated", outcome.error.empty() ? "answered" : "refused",
+               {{"kind", outcome.kind},
+                {"stanza_id", r.inner.attr_or("id")},
+                {"peer", r.inner.attr_or("from")},
+                {"jid", r.owner},
+                {"aor", r.binding ? std::string_view(r.binding->aor) : std::string_view()},
+                {"error", outcome.error},
+                {"detail", outcome.detail}});
+    return wrap_delegated_reply(r.outer, r.delegation_ns, std::move(outcome.reply));
+}
+
+// On the stream's thread.
+void DelegationFeature::deliver(std::uint64_t connection, XmlElement reply,
+                                std::string_view error) {
+    if (counters_) counters_->count(QueryKind::none, error);
+    if (connection != connection_ || !send_) return;  // its connection is gone
+    send_(std::move(reply));
+}
+
+void DelegationFeature::on_stream_ready(Send send) {
+    send_ = std::move(send);
+    ++connection_;
+}
+
+void DelegationFeature::on_stream_lost() { send_ = nullptr; }
 
 void DelegationFeature::drop_mutual(const store::BindingView& binding, const XmlElement& inner) {
     // Asked of the store, not of the snapshot, which may be a moment older than a
     // `cusaxctl verify --mutual` that just ran; the watcher then brings the new state to every
     // daemon. Only a mutual binding changes: other states are not the user's to withdraw.
-    if (!bindings_) return;
-    if (bindings_->replace_verification(std::string(binding.aor), store::Verification::Mutual,
-                                        store::Verification::Unverified)) {
+    if (!stores_.bindings) return;
+    if (stores_.bindings->replace_verification(std::string(binding.aor),
+                                               store::Verification::Mutual,
+                                               store::Verification::Unverified)) {
         log::event(
             log::Level::info, "xmpp.mutual_dropped",
             "the owner's vCard no longer lists the bound SIP address: now unverified",

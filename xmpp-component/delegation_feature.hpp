@@ -6,34 +6,74 @@
 // get is answered) and, when a set stops listing a mutual binding's AOR, the binding store;
 // writes its own log line per delegated stanza.
 //
-// Threads: the stream's.
+// Threads: handle() and the stream's events run on the stream's thread, which never waits for
+// a database: a delegated iq that needs the stores is handed to the store jobs (StoreWorker,
+// store_worker.hpp), answered there, and its reply sent from the stream's thread once that is
+// done, on the connection the request came on (a reply for a connection gone since is dropped:
+// the server forgot the request with it). The stores are used on the jobs' thread alone. When
+// too many requests wait already, or the store is unreachable, the answer is an error the
+// client may retry (resource-constraint, internal-server-error; both of type wait).
+#include <cstdint>
 #include <memory>
+#include <optional>
 
+#include "shared/counters/counters.hpp"
 #include "shared/store/binding_store.hpp"
+#include "xmpp-component/component_counters.hpp"
 #include "xmpp-component/feature_handler.hpp"
+#include "xmpp-component/store_worker.hpp"
+#include "xmpp-component/vcard_delegation.hpp"
 #include "xmpp-component/vcard_store.hpp"
 
 namespace cusax::xmpp {
 
+struct DelegationStores {
+    // Where the vCards go; without one, gets are answered from the bindings alone (on the
+    // stream's thread: no store is asked) and sets refused.
+    std::shared_ptr<VcardStore> vcards;
+    // A connection of the jobs' own to the binding store, through which a vCard set that stops
+    // listing a mutual binding's AOR drops it to unverified (RFC 7081 §3.3). Optional.
+    std::shared_ptr<store::BindingStore> bindings;
+    // Where both are used: required with vcards.
+    std::unique_ptr<StoreJobs> jobs;
+    // Counts the error conditions of the replies sent later (the router counts the request
+    // when it is handed over). Optional.
+    counters::Registry* registry = nullptr;
+};
+
 class DelegationFeature final : public FeatureHandler {
   public:
-    // vcards: where the vCards go; without one, gets are answered from the bindings alone and
-    // sets refused. bindings: a connection of the stream thread's own to the binding store,
-    // through which a vCard set that stops listing a mutual binding's AOR drops it to
-    // unverified (RFC 7081 §3.3).
-    explicit DelegationFeature(std::shared_ptr<VcardStore> vcards = nullptr,
-                               std::shared_ptr<store::BindingStore> bindings = nullptr);
+    DelegationFeature() = default;
+    explicit DelegationFeature(DelegationStores stores);
+    // The store jobs first: the one under way may still use the stores.
+    ~DelegationFeature() override;
 
     std::span<const Claim> claims() const override;
     const DiscoShare& disco() const override { return share_; }
     bool handle(const StanzaContext& c, HandlerOutcome& out) override;
+    void on_stream_ready(Send send) override;
+    void on_stream_lost() override;
 
   private:
+    struct Request;
+    struct Answer {
+        DelegatedVcardOutcome outcome;
+        bool unreachable = false;
+    };
+    Answer answer(const Request& r, bool store_usable);
     void drop_mutual(const store::BindingView& binding, const XmlElement& inner);
+    XmlElement finish(const Request& r, DelegatedVcardOutcome outcome);
+    void answer_now(const Request& r, DelegatedVcardOutcome outcome, HandlerOutcome& out);
+    void deliver(std::uint64_t connection, XmlElement reply, std::string_view error);
 
-    DiscoShare share_;
-    std::shared_ptr<VcardStore> vcards_;
-    std::shared_ptr<store::BindingStore> bindings_;
+    DiscoShare share_ = delegation_nodes();
+    DelegationStores stores_;
+    std::optional<DirectoryCounters> counters_;
+    // Stream thread only.
+    Send send_;
+    std::uint64_t connection_ = 0;
+
+    static DiscoShare delegation_nodes();
 };
 
 }  // namespace cusax::xmpp

@@ -95,6 +95,9 @@ struct HandlerOutcome {
     std::string aor;         // the binding concerned, when there is one
     bool routine = false;    // pings, ignored stanzas: not worth an info log line
     bool logged = false;     // the feature wrote its own log line
+    // The feature answers later, through the Send it was given (work it does away from the
+    // stream's thread: delegation_feature.hpp), so no reply now is no failure to answer.
+    bool deferred = false;
 
     // An iq result to the stanza carrying payload.
     void result(const XmlElement& stanza, XmlElement payload);

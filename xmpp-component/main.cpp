@@ -9,6 +9,7 @@
 // /health are served from a thread of their own (component_metrics.hpp).
 #include <csignal>
 #include <iostream>
+#include <optional>
 
 #include "config-catalog/config_catalog.hpp"
 #include "shared/config/program_cli.hpp"
@@ -43,11 +44,21 @@ int run(const config::Config& config, const std::vector<std::string>& needed_sec
     vcard4_settings.local_domains = settings.directory.trusted_servers;  // whose grants count
     vcard4_settings.guard = settings.directory.vcard_guard;
 
-    xmpp::DelegationFeature delegation =
-        settings.vcard_store.empty()
-            ? xmpp::DelegationFeature()
-            : xmpp::DelegationFeature(std::make_shared<xmpp::VcardStore>(settings.vcard_store),
-                                      store::open_store(runtime::store_settings(config)));
+    // The stores are used on a thread of their own (StoreWorker): the stream never waits for
+    // a database.
+    std::optional<xmpp::DelegationFeature> delegation;
+    if (settings.vcard_store.empty()) {
+        delegation.emplace();
+    } else {
+        const auto store_settings = runtime::store_settings(config);
+        delegation.emplace(xmpp::DelegationStores{
+            std::make_shared<xmpp::VcardStore>(
+                store::user_vcard_location(settings.vcard_store, store_settings)),
+            store::open_store(store_settings),
+            std::make_unique<xmpp::StoreWorker>(
+                [&io](std::function<void()> f) { boost::asio::post(io, std::move(f)); }),
+            &runtime.counters()});
+    }
     boost::asio::steady_timer vcard4_timer(io);
     auto vcard4 = std::make_shared<xmpp::Vcard4Sync>(
         [&runtime] { return runtime.snapshot(); }, std::move(vcard4_settings),
@@ -63,7 +74,7 @@ int run(const config::Config& config, const std::vector<std::string>& needed_sec
     // Shared with the store watcher's callback, which may run until the runtime stops it.
     auto service = std::make_shared<xmpp::StanzaRouter>(
         [&runtime] { return runtime.snapshot(); }, std::move(settings.directory), settings.search,
-        runtime.counters(), xmpp::handler_list(vcard4.get(), &delegation, directory));
+        runtime.counters(), xmpp::handler_list(vcard4.get(), &*delegation, directory));
 
     // The account index of each new snapshot is built on the store watcher's thread, and so
     // is the list of users whose vCard4 needs a look; the second refresh() catches a snapshot

@@ -164,10 +164,10 @@ HandlerOutcome route_stanza(std::span<FeatureHandler* const> handlers, const Xml
                           handlers,
                           resolve_target(stanza, accounts, settings)};
     route(handlers, c, out);
-    // RFC 6120 §8.2.3: an iq get or set is always answered. Every path above answers one; should
-    // a feature ever claim one and leave it unanswered, the requester still gets an error, not
-    // a timeout.
-    if (is_iq_request(stanza) && out.replies.empty()) {
+    // RFC 6120 §8.2.3: an iq get or set is always answered. Every path above answers one (now,
+    // or later for a feature that defers); should a feature ever claim one and leave it
+    // unanswered, the requester still gets an error, not a timeout.
+    if (is_iq_request(stanza) && out.replies.empty() && !out.deferred) {
         out.refuse(stanza, "internal-server-error", "wait");
     }
     return out;

@@ -7,8 +7,9 @@
 // noticing. And put reads what it is about to store back first, so that a set is never
 // acknowledged for a vCard that a later get could not read.
 //
-// Threads: used from the stream's thread only. Calls are synchronous (a set commits before it
-// is answered, so that an acknowledged vCard survives a restart).
+// Threads: used from one thread at a time, the store jobs' (delegation_feature.hpp), never the
+// stream's: a call may wait for the database. Calls are synchronous (a set commits before it is
+// answered, so that an acknowledged vCard survives a restart).
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,7 +22,10 @@ namespace cusax::xmpp {
 
 class VcardStore {
   public:
-    // Opens (creating when missing) the file. Throws store::StoreError naming the path.
+    // Opens (creating when missing) the store `where` names (store::user_vcard_location: a
+    // SQLite file or the [store] PostgreSQL database). Throws store::StoreError naming it.
+    explicit VcardStore(const store::StoreSettings& where) : rows_(where) {}
+    // The SQLite file at `path`.
     explicit VcardStore(const std::string& path) : rows_(path) {}
 
     // The stored vCard of a bare JID (lower-case), nullopt when none. Throws store::StoreError

@@ -71,7 +71,9 @@ pid_t spawn_add(const std::string& cusaxctl, const std::string& store, const std
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+int bench(int argc, char** argv) {
     if (argc < 2 || argc > 5) {
         std::cerr << "usage: cusax_store_bench STORE [CUSAXCTL [CHANGES [CONFIG]]]\n";
         return 2;
@@ -179,7 +181,8 @@ int main(int argc, char** argv) {
         }
         std::printf("commit_to_published_median %.4f s\n", median(delays));
         std::sort(delays.begin(), delays.end());
-        std::printf("commit_to_published_p99 %.4f s\n", delays[(delays.size() * 99 + 99) / 100 - 1]);
+        std::printf("commit_to_published_p99 %.4f s\n",
+                    delays[(delays.size() * 99 + 99) / 100 - 1]);
     }
 
 #if __has_include("shared/store/binding_change.hpp")
@@ -217,4 +220,17 @@ int main(int argc, char** argv) {
         std::printf("snapshot_build %.3f s\n", seconds_since(start));
     }
     return 0;
+}
+
+}  // namespace
+
+// A store that fails (a connection refused or timed out, a query that fails) ends the bench
+// with its message and status 1; escaping main it would end it with SIGABRT and no word of why.
+int main(int argc, char** argv) {
+    try {
+        return bench(argc, argv);
+    } catch (const std::exception& e) {
+        std::cerr << "cusax_store_bench: " << e.what() << "\n";
+        return 1;
+    }
 }

@@ -17,6 +17,11 @@ namespace cusax::store {
 // Raised when the backend itself fails (cannot open, I/O error, schema too new, ...).
 struct StoreError : std::runtime_error {
     using std::runtime_error::runtime_error;
+    // Whether the store's server could not be reached (refused, timed out, the connection
+    // lost or ended by the server): the same request may well succeed later, and the next
+    // ones would most likely fail the same way meanwhile. A request the store refused, or a
+    // file that cannot be read, is not.
+    virtual bool unreachable() const noexcept { return false; }
 };
 
 // Raised when the store a reader asked for does not exist (a missing SQLite file): a daemon

@@ -133,7 +133,7 @@ Connection::Connection(const std::string& conninfo) : name_(describe_conninfo(co
     keys.push_back(nullptr);
     values.push_back(nullptr);
     conn_.reset(PQconnectdbParams(keys.data(), values.data(), 1));
-    if (!conn_) throw PgError("", "", name_ + ": cannot connect: out of memory");
+    if (!conn_) throw PgError("", "", name_ + ": cannot connect: out of memory", true);
     if (PQstatus(conn_.get()) != CONNECTION_OK) fail("cannot connect");
     name_ = describe(conn_.get());
     // Notices (a migration's "already exists", ...) are not ours to print on stderr.
@@ -153,7 +153,8 @@ void Connection::fail(std::string_view doing, const PGresult* result) const {
     }
     if (message.empty()) message = one_line(PQerrorMessage(conn_.get()));
     if (message.empty()) message = "unknown error";
-    throw PgError(state, constraint, name_ + ": " + std::string(doing) + ": " + message);
+    throw PgError(state, constraint, name_ + ": " + std::string(doing) + ": " + message,
+                  PQstatus(conn_.get()) != CONNECTION_OK);
 }
 
 Result Connection::checked(PGresult* raw, std::string_view doing) {
@@ -167,6 +168,11 @@ void Connection::exec(const char* sql) { checked(PQexec(conn_.get(), sql), "exec
 
 Result Connection::query(std::string_view sql,
                          std::initializer_list<std::optional<std::string_view>> params) {
+    return query(sql, std::span(params.begin(), params.size()));
+}
+
+Result Connection::query(std::string_view sql,
+                         std::span<const std::optional<std::string_view>> params) {
     // libpq wants NUL-terminated values.
     std::vector<std::string> owned;
     owned.reserve(params.size());
@@ -276,6 +282,13 @@ void Connection::copy_out(const char* copy_sql, const std::function<void(std::st
     if (error) throw *error;
 }
 
+bool Connection::usable() {
+    // The server's goodbye (an error message, taken as a notice while idle) and the end of
+    // file come in two reads; libpq marks the connection bad on the second. Neither waits.
+    for (int read = 0; read < 2 && alive(); ++read) PQconsumeInput(conn_.get());
+    return alive();
+}
+
 bool Connection::take_notifications() {
     if (PQconsumeInput(conn_.get()) == 0) return true;
     bool any = false;
@@ -346,14 +359,17 @@ void copy_fields(std::string_view line, std::vector<std::string>& out) {
 
 Transaction::Transaction(Connection& db, Kind kind) : db_(db) {
     db_.exec(kind == Kind::write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    db_.in_transaction_ = true;
 }
 
 Transaction::~Transaction() {
+    db_.in_transaction_ = false;
     if (open_ && db_.alive()) PQclear(PQexec(db_.get(), "ROLLBACK"));
 }
 
 void Transaction::commit() {
     open_ = false;
+    db_.in_transaction_ = false;
     db_.exec("COMMIT");
 }
 

@@ -9,6 +9,7 @@
 #include <initializer_list>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,11 +21,22 @@ namespace cusax::store::pg {
 // A failed libpq call. `sqlstate` is PostgreSQL's five-character code ("23505" for a unique
 // violation), empty when the server never answered (connection refused or lost).
 struct PgError : StoreError {
-    PgError(std::string state, std::string constraint_name, const std::string& what)
-        : StoreError(what), sqlstate(std::move(state)), constraint(std::move(constraint_name)) {}
+    PgError(std::string state, std::string constraint_name, const std::string& what,
+            bool connection_gone = false)
+        : StoreError(what),
+          sqlstate(std::move(state)),
+          constraint(std::move(constraint_name)),
+          gone(connection_gone) {}
     bool is_unique_violation() const { return sqlstate == "23505"; }
+    // No connection (refused, timed out, lost), or the server ended it: class 08 (connection
+    // exception), 57P01-57P03 (shut down, crashed, not accepting connections yet).
+    bool unreachable() const noexcept override {
+        return gone || sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" ||
+               sqlstate == "57P03";
+    }
     std::string sqlstate;
     std::string constraint;  // the constraint a violation broke, when the server named one
+    bool gone;               // the connection was not usable when the call failed
 };
 
 // What a conninfo names, for messages and logs: "postgresql host=... port=... dbname=...",
@@ -63,6 +75,15 @@ class Connection {
     const std::string& name() const { return name_; }
     // false once the server went away; every later command fails until a new connection.
     bool alive() const { return PQstatus(conn_.get()) == CONNECTION_OK; }
+    // Whether a Transaction on this connection is open: a caller that makes a new connection
+    // when this one died must not do so then (the transaction refers to this one).
+    bool in_transaction() const { return in_transaction_; }
+    // Reads what the server sent meanwhile, without waiting, and says whether the connection
+    // is still up. A server that was stopped or restarted since the last command ended the
+    // connection (saying so, then closing it), which only reading shows: asked before a
+    // command, this spares a long-lived connection's first command after a restart from
+    // failing. Notifications read stay queued for take_notifications().
+    bool usable();
 
     // Runs one or more commands without parameters (simple protocol).
     void exec(const char* sql);
@@ -70,6 +91,7 @@ class Connection {
     // (store_sql.hpp), nullopt is NULL.
     Result query(std::string_view sql,
                  std::initializer_list<std::optional<std::string_view>> params = {});
+    Result query(std::string_view sql, std::span<const std::optional<std::string_view>> params);
     std::int64_t query_int(std::string_view sql,
                            std::initializer_list<std::optional<std::string_view>> params = {});
 
@@ -89,12 +111,14 @@ class Connection {
     [[noreturn]] void fail(std::string_view doing, const PGresult* result = nullptr) const;
 
   private:
+    friend class Transaction;
     struct Finish {
         void operator()(PGconn* c) const { PQfinish(c); }
     };
     Result checked(PGresult* result, std::string_view doing);
     std::string name_;
     std::unique_ptr<PGconn, Finish> conn_;
+    bool in_transaction_ = false;
 };
 
 // Appends `value` to a COPY text-format line, escaped (backslash, tab, newline, CR).

@@ -3,6 +3,8 @@
 #include <array>
 #include <string>
 
+#include "shared/store/pg_migrations.hpp"
+
 namespace cusax::store::pg {
 namespace {
 
@@ -106,54 +108,17 @@ CREATE TRIGGER numbers_deleted AFTER DELETE ON numbers REFERENCING OLD TABLE AS 
 )sql",
 };
 
-// Held for the length of a migration's transaction, so that two `cusaxctl init` on two hosts
-// do not both run one ("cusax" in ASCII).
-constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(435610450296)";
+// The lock is held for the length of a migration's transaction, so that two `cusaxctl init`
+// on two hosts do not both run one (a key of cusax's own; the users' vCard store has another).
+constexpr NumberedMigrations kSchema{
+    "cusax_schema", "schema", 435610450296, {kMigrations.data(), kMigrations.size()}};
 
 }  // namespace
 
 int current_schema_version() { return static_cast<int>(kMigrations.size()); }
 
-int schema_version(Connection& db) {
-    if (db.query_int("SELECT count(*) FROM pg_catalog.pg_tables WHERE tablename = "
-                     "'cusax_schema' AND schemaname = ANY (current_schemas(false))") == 0) {
-        return 0;
-    }
-    return static_cast<int>(db.query_int("SELECT version FROM cusax_schema WHERE id = 1"));
-}
+int schema_version(Connection& db) { return applied_version(db, kSchema); }
 
-void migrate_schema(Connection& db) {
-    const int newest = current_schema_version();
-    const auto too_new = [&](int version) {
-        return StoreError(db.name() + ": schema version " + std::to_string(version) +
-                          " is newer than this program's (" + std::to_string(newest) +
-                          "); upgrade cusax");
-    };
-    // Cheap check first, so an up-to-date database is opened without taking the lock.
-    const int seen = schema_version(db);
-    if (seen > newest) throw too_new(seen);
-    if (seen == newest) return;
-    while (true) {
-        Transaction tx(db, Transaction::Kind::write);
-        db.exec(kMigrationLock);
-        // Read again under the lock: another process may have migrated meanwhile.
-        db.exec(
-            "CREATE TABLE IF NOT EXISTS cusax_schema (id integer PRIMARY KEY CHECK (id = 1), "
-            "version integer NOT NULL); "
-            "INSERT INTO cusax_schema (id, version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING");
-        const int version = schema_version(db);
-        if (version > newest) throw too_new(version);
-        if (version == newest) return;  // the transaction rolls back: nothing was written
-        try {
-            db.exec(kMigrations[static_cast<std::size_t>(version)]);
-        } catch (const PgError& e) {
-            throw StoreError(db.name() + ": migration to schema version " +
-                             std::to_string(version + 1) + " failed: " + e.what());
-        }
-        db.query("UPDATE cusax_schema SET version = ?1 WHERE id = 1",
-                 {std::to_string(version + 1)});
-        tx.commit();
-    }
-}
+void migrate_schema(Connection& db) { apply_migrations(db, kSchema); }
 
 }  // namespace cusax::store::pg

@@ -69,7 +69,12 @@ void PgStore::set_up() {
 }
 
 pg::Connection& PgStore::db() {
-    if (!db_ || !db_->alive()) {
+    // Made again before a command when the server ended the last one (usable(): a restart
+    // since the last call shows only by reading), so a long-lived writer's first command after
+    // a restart does not fail. Not inside a transaction, which refers to the connection it
+    // began on: its next command fails on the dead one instead, and the call after it
+    // connects again.
+    if (!db_ || (!db_->in_transaction() && !db_->usable())) {
         db_.reset();
         db_ = std::make_unique<pg::Connection>(settings_.conninfo);
         set_up();

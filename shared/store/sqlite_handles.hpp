@@ -61,6 +61,8 @@ class Statement {
 
     std::string_view text(int column) const;
     std::int64_t integer(int column) const;
+    // Columns of the statement's rows.
+    int columns() const { return sqlite3_column_count(stmt_.get()); }
 
   private:
     struct Finalize {

@@ -68,6 +68,11 @@ std::int64_t numbered_version(Database& db) {
 
 int user_vcard_schema_version() { return static_cast<int>(kNewest); }
 
+int found_user_vcard_schema_version(Database& db) {
+    return static_cast<int>(has_table(db, "vcard_schema") ? numbered_version(db)
+                                                          : unnumbered_version(db));
+}
+
 void migrate_user_vcard_schema(Database& db) {
     // Cheap check first, so that an up-to-date file is opened without taking the write lock.
     if (has_table(db, "vcard_schema")) {

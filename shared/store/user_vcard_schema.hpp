@@ -18,6 +18,10 @@ namespace cusax::store::sqlite {
 // The version a vCard store has once migrate_user_vcard_schema() ran.
 int user_vcard_schema_version();
 
+// The version the file has (dated by its layout when it has no number yet); 0 when it holds
+// no vCard store. Reads only.
+int found_user_vcard_schema_version(Database& db);
+
 // Brings the file to user_vcard_schema_version(), in one write transaction (another process
 // migrating at the same moment waits, then finds nothing left to do). Throws StoreError when
 // the file is newer than this program (it would misread it) or a migration fails.

@@ -1,7 +1,9 @@
 #pragma once
 // The vCards of the XMPP server's own users, kept by cusax once the server delegates
-// vcard-temp to the component (XEP-0355): a small SQLite file beside the binding store
-// ([xmpp-component] vcard_store), one row per bare JID.
+// vcard-temp to the component (XEP-0355), one row per bare JID: in a small SQLite file beside
+// the binding store, or in the binding store's PostgreSQL database, in tables of their own, so
+// that component instances on several hosts share them ([xmpp-component] vcard_store:
+// user_vcard_location below).
 //
 // Besides the vCard (serialised XML, as the component stores it) each row keeps the SIP URIs
 // that the user's own submission listed in its TEL fields: RFC 7081 §3.3's second half of a
@@ -15,15 +17,19 @@
 // whatever the binding's state by then (xmpp-component/vcard_delegation.hpp says when one is
 // forgotten).
 //
-// Schema: numbered migrations (user_vcard_schema.hpp); an existing file is upgraded in place
-// and keeps its rows. Used by the component (its stream thread) and by cusaxctl; each opens its
-// own connection.
+// The statements are plain SQL that both engines run as written (user_vcard_store.cpp); each
+// engine keeps its own schema as numbered migrations (user_vcard_schema.hpp,
+// pg_user_vcard_schema.hpp), and an existing store is upgraded in place keeping its rows.
+// Used by the component (its store worker thread) and by cusaxctl; each opens its own
+// connection. Not thread-safe.
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "shared/store/binding_store.hpp"
 
 namespace cusax::store {
 
@@ -32,13 +38,29 @@ struct UserVcard {
     std::vector<std::string> listed_sip;  // normalised AORs the user's TELs listed
 };
 
+// The value of [xmpp-component] vcard_store that keeps the users' vCards in the PostgreSQL
+// database of [store] instead of a file.
+inline constexpr std::string_view kVcardsInStoreDatabase = "postgresql";
+
+// Where [xmpp-component] vcard_store puts the vCards: `postgresql` names the database of
+// `bindings` (its conninfo; StoreError when [store] is no PostgreSQL store), anything else a
+// SQLite file.
+StoreSettings user_vcard_location(const std::string& vcard_store, const StoreSettings& bindings);
+
+class VcardRows;
+
 class UserVcardStore {
   public:
-    // Opens (creating or upgrading when needed) the file. Throws StoreError naming the path.
+    // Opens the store `where` names (backend sqlite: the file at path; postgresql: the
+    // database of conninfo), creating it when missing or, with `create` false, throwing
+    // StoreMissing then; an older schema is upgraded. Throws StoreError naming the file or
+    // the server (never a password).
+    explicit UserVcardStore(const StoreSettings& where, bool create = true);
+    // The SQLite file at `path`, created when missing.
     explicit UserVcardStore(const std::string& path);
     ~UserVcardStore();
-    UserVcardStore(const UserVcardStore&) = delete;
-    UserVcardStore& operator=(const UserVcardStore&) = delete;
+    UserVcardStore(UserVcardStore&&) noexcept;
+    UserVcardStore& operator=(UserVcardStore&&) noexcept;
 
     // The stored vCard of a bare JID (normalised, lower-case); nullopt when none.
     std::optional<UserVcard> get(std::string_view bare_jid);
@@ -59,8 +81,7 @@ class UserVcardStore {
     void add_shown(std::string_view bare_jid, const std::vector<std::string>& values);
 
   private:
-    struct Impl;
-    std::unique_ptr<Impl> impl_;
+    std::unique_ptr<VcardRows> rows_;
 };
 
 }  // namespace cusax::store

@@ -126,6 +126,8 @@ class Deployment:
                 "server_host": "127.0.0.1", "server_port": str(s.component_port),
                 "domain": DOMAIN, "secret": SECRET, "local_domains": LOCAL,
                 "reconnect_min": "200ms", "reconnect_max": "1s",
+                # Created by the component at its start: doctor's users' vCards check reads it.
+                "vcard_store": os.path.join(s.dir, "vcards.sqlite"),
             },
         }
         self.ini = self.write_ini("cusax")
@@ -294,6 +296,7 @@ def checks(s):
     check(rc == 0 and not bad, "doctor on the correct set-up: exit %d, %s" % (rc, bad))
     expect(results, "configuration", "ok", d.ini + " loads")
     expect(results, "store", "ok", "schema version")
+    expect(results, "users' vCards", "ok", "vcards.sqlite", "schema version")
     expect(results, "next hop", "ok", "answered 200 OK", "kamailio")
     # The running component holds the domain: Prosody checks the secret, then says conflict.
     expect(results, "XMPP component port", "ok", "accepted the secret for " + DOMAIN)

@@ -1,15 +1,17 @@
 #!/usr/bin/python3
 """Two cusax-xmpp-component instances for one component domain on a real ejabberd 23.01
 (Debian's), with the listener of conf/ejabberd-several-components.yml and the delegation of
-conf/ejabberd-delegation.yml, sharing the store of lib/shared_store.py (bindings and the
-users' vCards).
+conf/ejabberd-delegation.yml, sharing the store of lib/shared_store.py: the bindings and the
+users' vCards in one real PostgreSQL 15 (`vcard_store = postgresql`), as instances on two
+hosts would (test_xmpp_components_share_ejabberd_domain_sqlite.py: the same on one host's
+SQLite files).
 
 ejabberd accepts both connections for sip.example.com and sends each stanza for the domain to
 one of them at random (no domain_balancing). Checks:
   1. vCards of a SIP account are answered by both instances, and by the one left while the
      other is stopped, whichever is stopped;
-  2. a vCard set delegated (XEP-0355) through one instance is served by the other (the users'
-     vCards are in the shared store);
+  2. a vCard set delegated (XEP-0355) through one instance is in the shared store and served
+     by the other;
   3. what ejabberd 23.01 does with the delegation, measured: when either connection goes,
      mod_delegation drops the delegation of vcard-temp for the whole domain, so the users'
      vCards get service-unavailable although the other instance is still connected, until an
@@ -153,7 +155,10 @@ def main():
         check(not isinstance(result, str), f"alice's vCard set: {result}")
         setter = answered_by([one, two], set_id)
         other = two if setter is one else one
-        print(f"ok: alice's vCard set went through {name_of(setter)}")
+        stored = s.shared.stored_vcard(ALICE) or ""
+        check("<NICKNAME>Ally</NICKNAME>" in stored, f"alice's vCard in the shared store: {stored}")
+        print(f"ok: alice's vCard set went through {name_of(setter)}, into the "
+              f"{s.shared.engine} store")
         for _ in range(200):  # until the other instance serves a fetch (each does half)
             fetch_id, v = users_vcard(s)
             check(not isinstance(v, str), f"alice's vCard: {v}")

@@ -46,6 +46,7 @@ class PostgresServer:
         self.password = secrets.token_hex(16)
         self.port = 0
         self.proc = None
+        self.frozen = []  # PIDs stopped by freeze()
         self.user = None
         if os.geteuid() == 0:
             entry = pwd.getpwnam("postgres")
@@ -105,6 +106,7 @@ class PostgresServer:
 
     def stop(self, timeout=30):
         """Fast shutdown by PID (open sessions are ended), waiting for the process to end."""
+        self.thaw()
         if not self.proc:
             self.proc = None
             return
@@ -116,6 +118,37 @@ class PostgresServer:
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
+
+    def _processes(self):
+        """The server's PID and its children's (backends, background workers), from /proc."""
+        pids = [self.proc.pid]
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open("/proc/%s/stat" % entry) as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # gone meanwhile
+            if int(fields[1]) == self.proc.pid:  # the parent's PID
+                pids.append(int(entry))
+        return pids
+
+    def freeze(self):
+        """Stops the server and every backend in their tracks (SIGSTOP, by PID): connections
+        stay open and the kernel still accepts what is sent, but nothing is answered, as with a
+        hung host. thaw() resumes them."""
+        self.frozen = self._processes()
+        for pid in self.frozen:
+            os.kill(pid, signal.SIGSTOP)
+
+    def thaw(self):
+        for pid in self.frozen:
+            try:
+                os.kill(pid, signal.SIGCONT)
+            except ProcessLookupError:
+                pass
+        self.frozen = []
 
     def conninfo(self, database):
         return "host=127.0.0.1 port=%d user=cusax dbname=%s passfile=%s" % (

@@ -1,6 +1,6 @@
 // cusaxctl doctor's checks of this host: the INI file (a file that does not load is a verdict
-// of doctor's, not exit 2), the store's schema against real SQLite files, the socket-buffer
-// caps, and the daemons' stats files.
+// of doctor's, not exit 2), the store's and the users' vCard store's schema against real SQLite
+// files, the socket-buffer caps, and the daemons' stats files.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <sys/prctl.h>
@@ -13,10 +13,13 @@
 #include "cusaxctl/doctor/daemon_check.hpp"
 #include "cusaxctl/doctor/ini_check.hpp"
 #include "cusaxctl/doctor/store_check.hpp"
+#include "cusaxctl/doctor/vcard_store_check.hpp"
 #include "cusaxctl/exit_codes.hpp"
 #include "cusaxctl_test_support.hpp"
 #include "shared/counters/stats_file.hpp"
 #include "shared/store/sqlite_schema.hpp"
+#include "shared/store/user_vcard_schema.hpp"
+#include "shared/store/user_vcard_store.hpp"
 
 namespace cusax::ctl::doctor {
 namespace {
@@ -35,7 +38,7 @@ TEST(DoctorIni, AFileThatDoesNotLoadIsAFailureWithFileLineAndKey) {
     r = ctl.run({"-c", ini.string(), "--json", "doctor"});
     EXPECT_EQ(r.code, kCheckFailed) << r.err;
     const auto checks = nlohmann::json::parse(r.out)["checks"];
-    ASSERT_EQ(checks.size(), 7u) << r.out;
+    ASSERT_EQ(checks.size(), 8u) << r.out;
     EXPECT_EQ(checks[0]["verdict"], "FAIL");
     EXPECT_EQ(checks[0]["detail"], ini.string() +
                                        ":3: [log] levle: unknown key (did you mean "
@@ -77,12 +80,16 @@ store::StoreSettings sqlite_at(const std::string& path) {
     return settings;
 }
 
-void set_user_version(const std::string& path, int version) {
+// Runs SQL on a SQLite file, outside any store.
+void run_sql(const std::string& path, const std::string& sql) {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-    const auto sql = "PRAGMA user_version = " + std::to_string(version);
     EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(db);
+}
+
+void set_user_version(const std::string& path, int version) {
+    run_sql(path, "PRAGMA user_version = " + std::to_string(version));
 }
 
 TEST(DoctorStore, CurrentMissingOlderNewer) {
@@ -112,6 +119,64 @@ TEST(DoctorStore, CurrentMissingOlderNewer) {
     r = check_store(settings);
     EXPECT_EQ(r.verdict, Verdict::fail);
     EXPECT_NE(r.fix.find("newer cusax"), std::string::npos) << r.fix;
+}
+
+// ---- the users' vCard store ----
+
+void set_vcard_schema_version(const std::string& path, int version) {
+    run_sql(path, "UPDATE vcard_schema SET version = " + std::to_string(version));
+}
+
+TEST(DoctorVcardStore, NoneMissingCurrentOlderNewerFile) {
+    CtlRunner ctl;
+    const store::StoreSettings bindings = sqlite_at(ctl.store_path());
+    EXPECT_EQ(check_vcard_store("", bindings).verdict, Verdict::skipped);
+
+    const auto path = (ctl.dir() / "vcards.sqlite").string();
+    auto r = check_vcard_store(path, bindings);
+    EXPECT_EQ(r.verdict, Verdict::warning) << r.detail;
+    EXPECT_NE(r.detail.find("no vCard store yet"), std::string::npos) << r.detail;
+    EXPECT_NE(r.fix.find("start cusax-xmpp-component"), std::string::npos) << r.fix;
+    EXPECT_FALSE(std::filesystem::exists(path)) << "doctor created the vCard store";
+
+    { store::UserVcardStore made(path); }  // as the component makes it at its start
+    const int current = store::sqlite::user_vcard_schema_version();
+    r = check_vcard_store(path, bindings);
+    EXPECT_EQ(r.verdict, Verdict::ok) << r.detail;
+    EXPECT_NE(r.detail.find(path + ": schema version " + std::to_string(current)),
+              std::string::npos)
+        << r.detail;
+
+    set_vcard_schema_version(path, current - 1);
+    r = check_vcard_store(path, bindings);
+    EXPECT_EQ(r.verdict, Verdict::warning) << r.detail;
+    EXPECT_NE(r.detail.find("(older)"), std::string::npos) << r.detail;
+    EXPECT_NE(r.fix.find("upgrades"), std::string::npos) << r.fix;
+    set_vcard_schema_version(path, current + 1);
+    r = check_vcard_store(path, bindings);
+    EXPECT_EQ(r.verdict, Verdict::fail) << r.detail;
+    EXPECT_NE(r.fix.find("newer cusax"), std::string::npos) << r.fix;
+}
+
+// postgresql names the [store] database: with a SQLite [store] there is none (the daemons'
+// configuration check refuses it too), and a store that cannot be read is a failure.
+TEST(DoctorVcardStore, InTheStoreDatabaseNeedsAPostgresqlStore) {
+    CtlRunner ctl;
+    auto r = check_vcard_store("postgresql", sqlite_at(ctl.store_path()));
+    EXPECT_EQ(r.verdict, Verdict::fail);
+    EXPECT_NE(r.detail.find("backend is sqlite"), std::string::npos) << r.detail;
+
+    VcardStoreFacts unreachable{"postgresql host=db.example.com port=5432 dbname=cusax", true,
+                                std::nullopt, "connection refused"};
+    r = vcard_store_verdict(unreachable);
+    EXPECT_EQ(r.verdict, Verdict::fail);
+    EXPECT_NE(r.detail.find("dbname=cusax: connection refused"), std::string::npos) << r.detail;
+    EXPECT_NE(r.fix.find("[store] conninfo"), std::string::npos) << r.fix;
+    VcardStoreFacts none{"postgresql host=db.example.com", true, store::UserVcardStoreVersion{0, 1},
+                         ""};
+    r = vcard_store_verdict(none);
+    EXPECT_EQ(r.verdict, Verdict::warning);
+    EXPECT_NE(r.fix.find("allowed"), std::string::npos) << r.fix;
 }
 
 // ---- socket buffers ----

@@ -145,3 +145,19 @@ TEST(ComponentConfig, SecretNeverInAnError) {
     const std::string e = error_of("secret = s3cret-for-tests\nsecret_x = 1\n");
     EXPECT_EQ(e.find("s3cret-for-tests"), std::string::npos) << e;
 }
+
+TEST(ComponentConfig, VcardStoreIsAFileOrTheStoresPostgresqlDatabase) {
+    EXPECT_EQ(error_of("vcard_store = /var/lib/cusax/vcards.sqlite\n"), "");
+    EXPECT_NE(error_of("vcard_store = vcards.sqlite\n").find("absolute path"), std::string::npos);
+    // postgresql: the [store] database, so only with a PostgreSQL [store].
+    const std::string refused = error_of("vcard_store = postgresql\n");
+    EXPECT_NE(refused.find("test.ini:4: [xmpp-component] vcard_store"), std::string::npos)
+        << refused;
+    EXPECT_NE(refused.find("[store] backend = postgresql"), std::string::npos) << refused;
+    const auto config = config::load_config_string(
+        "[store]\nbackend = postgresql\nconninfo = service=cusax\n"
+        "[xmpp-component]\ndomain = sip.example.com\nsecret = s3cret-for-tests\n"
+        "vcard_store = postgresql\n",
+        "test.ini", kNeeded, config_catalog::all_sections());
+    EXPECT_EQ(xmpp::component_config(config).vcard_store, "postgresql");
+}

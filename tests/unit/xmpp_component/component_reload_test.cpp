@@ -1,7 +1,9 @@
 // Which [xmpp-component] keys SIGHUP applies (search limits, account listing) and which wait
-// for a restart (the server, the domain, the secret: the stream); the TLS CA file applies to
-// the next connection.
+// for a restart (the server, the domain, the secret: the stream; the users' vCard store, opened
+// once at the start); the TLS CA file applies to the next connection.
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "config-catalog/config_catalog.hpp"
 #include "shared/config/config_loader.hpp"
@@ -65,6 +67,25 @@ TEST(ComponentReload, TheProxysMetricsAddressIsNotNamed) {
         runtime::decide_reload(with(""), with("sip_proxy_listen = 127.0.0.1:9464\n"), needed,
                                config::other_daemons_metrics_keys("xmpp-component"));
     EXPECT_TRUE(decision.kept.empty());
+}
+
+// The store worker holds the vCard store it opened at the start: moving the vCards from a file
+// into the [store] PostgreSQL database is a restart, as is the database itself.
+TEST(ComponentReload, VcardStoreWaitsForRestart) {
+    const auto in_database = config::load_config_string(
+        "[store]\nbackend = postgresql\nconninfo = dbname=cusax\n[xmpp-component]\ndomain = "
+        "sip.example.com\nsecret = s3cret-value\nlocal_domains = example.com\nvcard_store = "
+        "postgresql\n",
+        "cusax.ini", kNeeded, config_catalog::all_sections());
+    const auto decision = runtime::decide_reload(
+        load("vcard_store = /var/lib/cusax/xmpp-vcards.sqlite\n"), in_database, kNeeded);
+    EXPECT_EQ(component_config(decision.config).vcard_store, "/var/lib/cusax/xmpp-vcards.sqlite");
+    EXPECT_EQ(decision.config.string("store", "backend"), "sqlite");
+    for (const std::string key : {"[xmpp-component] vcard_store", "[store] backend"}) {
+        EXPECT_NE(std::find(decision.kept.begin(), decision.kept.end(), key), decision.kept.end())
+            << key;
+    }
+    EXPECT_TRUE(decision.applied.empty());
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #pragma once
 // The router with the component's handler list as main.cpp builds it, without the vCard4 sync
-// (which needs a stream of its own: vcard4_sync_test.cpp).
+// (which needs a stream of its own: vcard4_sync_test.cpp). The delegation's store work runs
+// inline, so a delegated reply is among what handle() returns, after what the router answered
+// at once (the worker thread itself: store_worker_test.cpp, delegation_off_stream_test.cpp).
 #include <memory>
 #include <vector>
 
@@ -11,10 +13,30 @@
 
 namespace cusax::xmpp::testing {
 
+// Runs each store job at once on the caller's thread, and what it leaves for the stream's
+// thread right after.
+class InlineStoreJobs final : public StoreJobs {
+  public:
+    bool submit(Job job) override {
+        auto finished = job(true);
+        if (finished.then) finished.then();
+        return true;
+    }
+};
+
+inline DelegationFeature delegation(std::shared_ptr<VcardStore> vcards,
+                                    std::shared_ptr<store::BindingStore> bindings,
+                                    counters::Registry* registry = nullptr) {
+    if (!vcards) return DelegationFeature();
+    return DelegationFeature(DelegationStores{std::move(vcards), std::move(bindings),
+                                              std::make_unique<InlineStoreJobs>(), registry});
+}
+
 struct Features {
     explicit Features(std::shared_ptr<VcardStore> vcards = nullptr,
-                      std::shared_ptr<store::BindingStore> bindings = nullptr)
-        : delegation(std::move(vcards), std::move(bindings)) {}
+                      std::shared_ptr<store::BindingStore> bindings = nullptr,
+                      counters::Registry* registry = nullptr)
+        : delegation(testing::delegation(std::move(vcards), std::move(bindings), registry)) {}
     Features(const Features&) = delete;
     Features& operator=(const Features&) = delete;
 
@@ -31,21 +53,30 @@ inline HandlerOutcome handle_stanza(const XmlElement& stanza, const AccountIndex
     return route_stanza(features.list, stanza, accounts, settings, limiter, now);
 }
 
-// The adapter, as the component stream sees it.
+// The adapter, as the component stream sees it: handle() returns what the router answered
+// and what the features sent meanwhile.
 class Router {
   public:
     Router(StanzaRouter::SnapshotSource source, DirectorySettings settings, SearchLimits limits,
            counters::Registry& registry, std::shared_ptr<VcardStore> vcards = nullptr,
            std::shared_ptr<store::BindingStore> bindings = nullptr)
-        : features_(std::move(vcards), std::move(bindings)),
-          router_(std::move(source), std::move(settings), limits, registry, features_.list) {}
+        : features_(std::move(vcards), std::move(bindings), &registry),
+          router_(std::move(source), std::move(settings), limits, registry, features_.list) {
+        router_.on_stream_ready([this](XmlElement e) { sent_.push_back(std::move(e)); });
+    }
 
-    std::vector<XmlElement> handle(const XmlElement& stanza) { return router_.handle(stanza); }
+    std::vector<XmlElement> handle(const XmlElement& stanza) {
+        auto out = router_.handle(stanza);
+        for (auto& e : sent_) out.push_back(std::move(e));
+        sent_.clear();
+        return out;
+    }
     void refresh() { router_.refresh(); }
 
   private:
     Features features_;
     StanzaRouter router_;
+    std::vector<XmlElement> sent_;
 };
 
 }  // namespace cusax::xmpp::testing

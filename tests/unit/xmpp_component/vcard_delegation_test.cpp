@@ -11,6 +11,7 @@
 #include "shared/store/sqlite_handles.hpp"
 #include "shared/store/user_vcard_store.hpp"
 #include "shared/xml/xml_stream_parser.hpp"
+#include "temp_sqlite_file.hpp"
 #include "test_bindings.hpp"
 #include "test_router.hpp"
 #include "wire_stanza.hpp"
@@ -516,18 +517,7 @@ TEST(Echo, AMutualBindingsAddressCountsOnlyWhenTheUsersVcardListsIt) {
 
 class Wire : public ::testing::Test {
   protected:
-    Wire()
-        : path_(std::filesystem::temp_directory_path() /
-                ("cusax-vcards-" + std::to_string(::getpid()) + "-" +
-                 ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".sqlite")) {
-        std::filesystem::remove(path_);
-        snapshot_ = store::Snapshot::build({alice()}, 1);
-    }
-    ~Wire() override {
-        for (auto suffix : {"", "-wal", "-shm"}) {
-            std::filesystem::remove(path_.string() + suffix);
-        }
-    }
+    Wire() { snapshot_ = store::Snapshot::build({alice()}, 1); }
     std::unique_ptr<testing::Router> service(VcardGuard guard = VcardGuard::refuse) {
         DirectorySettings s;
         s.domain = "sip.example.com";
@@ -544,7 +534,8 @@ class Wire : public ::testing::Test {
         return out;
     }
 
-    std::filesystem::path path_;
+    testing::TempSqliteFile file_{"cusax-vcards"};
+    const std::filesystem::path& path_ = file_.path();
     std::shared_ptr<const store::Snapshot> snapshot_;
     counters::Registry registry_;
 };

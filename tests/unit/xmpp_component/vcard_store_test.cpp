@@ -11,6 +11,7 @@
 #include "log_capture.hpp"
 #include "shared/store/binding_store.hpp"
 #include "shared/xml/parse_element.hpp"
+#include "temp_sqlite_file.hpp"
 #include "test_bindings.hpp"
 #include "test_router.hpp"
 #include "wire_stanza.hpp"
@@ -20,16 +21,8 @@ namespace {
 
 class StoredVcards : public ::testing::Test {
   protected:
-    StoredVcards()
-        : path_(std::filesystem::temp_directory_path() /
-                ("cusax-vcard-store-" + std::to_string(::getpid()) + "-" +
-                 ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".sqlite")) {
-        std::filesystem::remove(path_);
-    }
-    ~StoredVcards() override {
-        for (auto suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
-    }
-    std::filesystem::path path_;
+    testing::TempSqliteFile file_{"cusax-vcard-store"};
+    const std::filesystem::path& path_ = file_.path();
 };
 
 // What an earlier serialiser wrote for a vCard with an attribute in a namespace whose name

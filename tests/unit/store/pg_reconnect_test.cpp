@@ -1,0 +1,59 @@
+// A long-lived PgStore (the component's writer, through which a vCard set drops a mutual
+// binding) left idle while the server restarted, or whose connection the server ended, writes
+// on its first call afterwards: the connection is made again before the command, not after it
+// failed.
+#include <gtest/gtest.h>
+
+#include "postgres_server.hpp"
+#include "shared/store/binding_store.hpp"
+#include "store_test_support.hpp"
+
+namespace cusax::store {
+namespace {
+
+using test::Engine;
+using test::PostgresServer;
+
+class PgReconnectTest : public ::testing::Test {
+  protected:
+    PgReconnectTest() {
+        writer_->add(
+            test::binding("sip:alice@example.com", "alice@example.com", {}, Verification::Mutual));
+    }
+    ~PgReconnectTest() override { PostgresServer::shared().start(); }
+
+    test::StoreTarget target_{Engine::postgresql};
+    std::unique_ptr<BindingStore> writer_ = open_store(target_.settings());
+};
+
+TEST_F(PgReconnectTest, AWriterIdleAcrossAServerRestartWritesOnItsFirstCall) {
+    PostgresServer::shared().stop();
+    PostgresServer::shared().start();
+    EXPECT_TRUE(writer_->replace_verification("sip:alice@example.com", Verification::Mutual,
+                                              Verification::Unverified));
+    EXPECT_EQ(writer_->find_by_aor("sip:alice@example.com")->verification,
+              Verification::Unverified);
+}
+
+TEST_F(PgReconnectTest, AWriterWhoseConnectionTheServerEndedWritesOnItsFirstCall) {
+    PostgresServer::shared().sql(
+        "postgres",
+        "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE application_name = "
+        "'cusax' AND backend_type = 'client backend'");
+    EXPECT_TRUE(writer_->set_verification("sip:alice@example.com", Verification::Admin));
+}
+
+TEST_F(PgReconnectTest, WhileTheServerIsDownAWriteFailsAsUnreachable) {
+    PostgresServer::shared().stop();
+    try {
+        writer_->remove("sip:alice@example.com");
+        FAIL() << "removed with the server down";
+    } catch (const StoreError& e) {
+        EXPECT_TRUE(e.unreachable()) << e.what();
+    }
+    PostgresServer::shared().start();
+    EXPECT_TRUE(writer_->remove("sip:alice@example.com"));
+}
+
+}  // namespace
+}  // namespace cusax::store

@@ -1,0 +1,179 @@
+// The component's stream never waits for a database: a delegated vCard set whose store is busy
+// (its SQLite file locked by another process, as cusaxctl may hold it; PostgreSQL stopped or
+// unreachable does the same: test_xmpp_vcard_store_unreachable.py) is handed to the store
+// worker, and meanwhile the stanzas of other users are answered at once. The reply follows
+// once the store has answered; when too many requests wait already, the answer is at once
+// resource-constraint; a reply for a connection that is gone is not sent on the next one.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "shared/store/user_vcard_store.hpp"
+#include "stream_thread.hpp"
+#include "temp_sqlite_file.hpp"
+#include "test_bindings.hpp"
+#include "wire_stanza.hpp"
+#include "xmpp-component/delegation_feature.hpp"
+#include "xmpp-component/handler_list.hpp"
+#include "xmpp-component/stanza_router.hpp"
+
+namespace cusax::xmpp {
+namespace {
+
+std::string carol_sets(std::string_view id, std::string_view nickname) {
+    return "<iq type='set' id='d-" + std::string(id) +
+           "' from='xmpp.example.com' to='sip.example.com'><delegation "
+           "xmlns='urn:xmpp:delegation:2'><forwarded xmlns='urn:xmpp:forward:0'><iq "
+           "xmlns='jabber:client' type='set' id='" +
+           std::string(id) +
+           "' from='carol@xmpp.example.com/home'><vCard xmlns='vcard-temp'><NICKNAME>" +
+           std::string(nickname) + "</NICKNAME></vCard></iq></forwarded></delegation></iq>";
+}
+
+constexpr std::string_view kBobAsksTheSipAccount =
+    "<iq type='get' id='v1' from='bob@xmpp.example.com/r' to='alice@sip.example.com'>"
+    "<vCard xmlns='vcard-temp'/></iq>";
+
+// Another process's write transaction on the vCard file: the component's writes wait for it
+// (busy_timeout) until it ends.
+class FileLock {
+  public:
+    explicit FileLock(const std::string& path) {
+        sqlite3_open(path.c_str(), &db_);
+        if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+            throw std::runtime_error("cannot lock " + path);
+        }
+    }
+    ~FileLock() { release(); }
+    void release() {
+        if (!db_) return;
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        sqlite3_close(db_);
+        db_ = nullptr;
+    }
+
+  private:
+    sqlite3* db_ = nullptr;
+};
+
+class DelegationOffTheStream : public ::testing::Test {
+  protected:
+    DelegationOffTheStream() { store::UserVcardStore create(path_.string()); }
+    ~DelegationOffTheStream() override {
+        router_.reset();
+        features_.reset();  // its worker first: the file goes after
+    }
+
+    // The component as main.cpp builds it: the delegation's stores used by a StoreWorker.
+    void start(StoreWorkerSettings worker = {}) {
+        features_ = std::make_unique<Features>(
+            DelegationStores{std::make_shared<VcardStore>(path_.string()), nullptr,
+                             std::make_unique<StoreWorker>(stream_.poster(), worker), &registry_});
+        DirectorySettings s;
+        s.domain = "sip.example.com";
+        s.local_domains = {"xmpp.example.com"};
+        s.trusted_servers = {"xmpp.example.com"};
+        router_ = std::make_unique<StanzaRouter>([this] { return snapshot_; }, s, SearchLimits{},
+                                                 registry_, features_->list);
+        connect();
+    }
+    void connect() {
+        router_->on_stream_ready([this](XmlElement e) { sent_.push_back(e.serialize()); });
+    }
+    std::string answer(std::string_view wire) {
+        std::string out;
+        for (const auto& r : router_->handle(testing::parse_stanza(wire))) out += r.serialize();
+        return out;
+    }
+    bool sent_containing(std::string_view text) const {
+        for (const auto& s : sent_) {
+            if (s.find(text) != std::string::npos) return true;
+        }
+        return false;
+    }
+
+    struct Features {
+        explicit Features(DelegationStores stores) : delegation(std::move(stores)) {}
+        DirectoryFeatures directory;
+        DelegationFeature delegation;
+        std::vector<FeatureHandler*> list = handler_list(nullptr, &delegation, directory);
+    };
+
+    testing::TempSqliteFile file_{"cusax-off-stream"};
+    const std::filesystem::path& path_ = file_.path();
+    std::shared_ptr<const store::Snapshot> snapshot_ =
+        store::Snapshot::build({testing::alice()}, 1);
+    counters::Registry registry_;
+    testing::StreamThread stream_;
+    std::unique_ptr<Features> features_;
+    std::unique_ptr<StanzaRouter> router_;
+    std::vector<std::string> sent_;
+};
+
+TEST_F(DelegationOffTheStream, OtherUsersAreAnsweredAtOnceWhileASetWaitsForTheStore) {
+    start();
+    FileLock lock(path_.string());
+    // Handed over: no reply yet, and the stream's thread is free again.
+    EXPECT_EQ(answer(carol_sets("s1", "Caro")), "");
+    const std::string bob = answer(kBobAsksTheSipAccount);
+    EXPECT_NE(bob.find("type='result'"), std::string::npos) << bob;
+    EXPECT_NE(bob.find("sip:alice@sip.example.com"), std::string::npos) << bob;
+    EXPECT_TRUE(sent_.empty());
+    lock.release();
+    ASSERT_TRUE(stream_.run_until([&] { return !sent_.empty(); }));
+    ASSERT_EQ(sent_.size(), 1u);
+    EXPECT_NE(sent_[0].find("<iq type='result' from='sip.example.com' to='xmpp.example.com' "
+                            "id='d-s1'>"),
+              std::string::npos)
+        << sent_[0];
+    EXPECT_NE(sent_[0].find("type='result' to='carol@xmpp.example.com/home' id='s1'"),
+              std::string::npos)
+        << sent_[0];
+    store::UserVcardStore rows(path_.string());
+    EXPECT_NE(rows.get("carol@xmpp.example.com")->xml.find("Caro"), std::string::npos);
+}
+
+TEST_F(DelegationOffTheStream, TooManyWaitingIsAnsweredAtOnceWithResourceConstraint) {
+    start({.max_queued = 1});
+    FileLock lock(path_.string());
+    // Room for two while the store waits (one under way, one queued): of four sets, at least
+    // two are answered at once, and those with resource-constraint.
+    std::vector<std::string> handed_over;
+    int refused = 0;
+    for (const auto* id : {"s1", "s2", "s3", "s4"}) {
+        const std::string now = answer(carol_sets(id, id));
+        if (now.empty()) {
+            handed_over.push_back(std::string("id='") + id + "'");
+            continue;
+        }
+        ++refused;
+        EXPECT_NE(now.find(std::string("<iq xmlns='jabber:client' type='error' "
+                                       "to='carol@xmpp.example.com/home' id='") +
+                           id + "'><error type='wait'><resource-constraint"),
+                  std::string::npos)
+            << now;
+    }
+    EXPECT_GE(refused, 2);
+    EXPECT_EQ(registry_.get("xmpp.errors.resource-constraint").value(),
+              static_cast<std::uint64_t>(refused));
+    lock.release();
+    ASSERT_TRUE(stream_.run_until([&] { return sent_.size() == handed_over.size(); }));
+    for (const auto& id : handed_over) EXPECT_TRUE(sent_containing(id)) << id;
+}
+
+TEST_F(DelegationOffTheStream, AReplyForAConnectionGoneSinceIsNotSentOnTheNextOne) {
+    start();
+    FileLock lock(path_.string());
+    EXPECT_EQ(answer(carol_sets("s1", "Caro")), "");
+    router_->on_stream_lost();
+    connect();  // the server forgot the request with the old connection
+    lock.release();
+    EXPECT_EQ(answer(carol_sets("s2", "Caroline")), "");
+    ASSERT_TRUE(stream_.run_until([&] { return sent_containing("id='s2'"); }));
+    EXPECT_FALSE(sent_containing("id='s1'"));
+}
+
+}  // namespace
+}  // namespace cusax::xmpp
