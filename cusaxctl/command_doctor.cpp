@@ -10,6 +10,7 @@
 #include <csignal>
 #include <ctime>
 #include <filesystem>
+#include <tuple>
 
 #include "cusaxctl/command_error.hpp"
 #include "cusaxctl/command_options.hpp"
@@ -18,10 +19,12 @@
 #include "cusaxctl/doctor/component_check.hpp"
 #include "cusaxctl/doctor/daemon_check.hpp"
 #include "cusaxctl/doctor/doctor_report.hpp"
+#include "cusaxctl/doctor/health_check.hpp"
 #include "cusaxctl/doctor/ini_check.hpp"
 #include "cusaxctl/doctor/next_hop_check.hpp"
 #include "cusaxctl/doctor/store_check.hpp"
 #include "cusaxctl/doctor/vcard_store_check.hpp"
+#include "shared/config/metrics_section.hpp"
 #include "shared/config/shared_sections.hpp"
 #include "shared/config/value_parsers.hpp"
 #include "shared/log/log.hpp"
@@ -121,11 +124,19 @@ CheckResults run_checks(const CtlContext& ctx, const DoctorOptions& options) {
     }
 
     const auto interval = config::log_config(cfg).stats_interval;
-    for (const auto& [present, daemon] :
-         {std::pair{proxy, kSipProxy}, {component, kXmppComponent}}) {
+    const auto metrics = config::metrics_config(cfg);
+    for (const auto& [present, daemon, key, listen] :
+         {std::tuple{proxy, kSipProxy, "sip_proxy_listen", metrics.sip_proxy_listen},
+          {component, kXmppComponent, "xmpp_component_listen", metrics.xmpp_component_listen}}) {
         if (!present) continue;
-        results.push_back(daemon_verdict(daemon, read_daemon_facts(daemon, ctx.stats_dir),
-                                         std::time(nullptr), interval));
+        const auto facts = read_daemon_facts(daemon, ctx.stats_dir);
+        results.push_back(daemon_verdict(daemon, facts, std::time(nullptr), interval));
+        // Only a running daemon is asked: a stopped one has failed the line above already.
+        const auto at = config::parse_listen_address(listen);
+        if (facts.running && at) {
+            results.push_back(health_verdict(daemon, key, *at,
+                                             probe_health(*at, Clock::now() + options.timeout)));
+        }
     }
     if (!proxy && !component) {
         results.push_back(skipped("daemons", "no [sip-proxy] or [xmpp-component] section"));

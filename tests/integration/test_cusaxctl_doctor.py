@@ -9,10 +9,10 @@ cafile.pem, and refused when it holds another CA). Then, one fault at a time (mo
 file of their own beside the good one, so the daemons keep running): a wrong component secret,
 a closed component port, a silent next hop (doctor's --timeout bounds the wait), a UDP buffer
 above the kernel's cap (a warning, exit 0), an expiring and an expired certificate (made with
-openssl), a store of an older schema version (and `cusaxctl init` mending it), stale stats of a
-hung daemon (SIGSTOP), and daemons that are not running (after which doctor's handshake itself
-is accepted and closed cleanly). Each FAIL makes doctor exit 8; the secret is never in its
-output.
+openssl), a store of an older schema version (and `cusaxctl init` mending it), a hung daemon
+(SIGSTOP: its /health does not answer at once, its stats go stale later), and daemons that are
+not running (after which doctor's handshake itself is accepted and closed cleanly). Each FAIL
+makes doctor exit 8; the secret is never in its output.
 """
 import json
 import os
@@ -113,6 +113,9 @@ class Deployment:
         self.sections = {
             "log": {"level": "info", "stats_dir": s.stats_dir, "stats_interval": "1s"},
             "store": {"path": s.store, "refresh_interval": "250ms"},
+            # /health, which doctor asks each running daemon.
+            "metrics": {"sip_proxy_listen": "127.0.0.1:%d" % sipkit.free_port(),
+                        "xmpp_component_listen": "127.0.0.1:%d" % sipkit.free_port()},
             "sip-proxy": {
                 "listen": "sip:127.0.0.1:%d" % self.proxy_port,
                 "next_hop": "sip:127.0.0.1:%d" % self.kamailio_port,
@@ -304,6 +307,10 @@ def checks(s):
     check(len(results["certificate"]) == 2, "agent.pem and cafile.pem checked")
     expect(results, "cusax-sip-proxy", "ok", "pid %d runs" % d.proxy.pid)
     expect(results, "cusax-xmpp-component", "ok", "pid %d runs" % d.component.pid)
+    expect(results, "cusax-sip-proxy health", "ok", "/health ([metrics] sip_proxy_listen)",
+           "serving")
+    expect(results, "cusax-xmpp-component health", "ok",
+           "/health ([metrics] xmpp_component_listen)", "serving")
     check(SECRET not in printed, "the secret in doctor's output")
     check(d.component.poll() is None and d.s.server_handshakes() == 1,
           "doctor disturbed the running component")
@@ -399,6 +406,13 @@ def checks(s):
     # ---- a hung daemon: its stats go stale (2 x stats_interval + 5 s) ----
     d.proxy.send_signal(signal.SIGSTOP)
     try:
+        # At once, while its stats file is still fresh: /health does not answer.
+        rc, results, _ = doctor(d.ini)
+        check(rc == CHECK_FAILED, "hung proxy, /health: exit %d" % rc)
+        expect(results, "cusax-sip-proxy health", "FAIL", "no answer in time", "may hang")
+        expect(results, "cusax-xmpp-component health", "ok", "serving")
+        print("note: the stopped proxy's stats line said %s" %
+              one(results, "cusax-sip-proxy")["verdict"])
         wait_for(lambda: one(doctor(d.ini)[1], "cusax-sip-proxy")["verdict"] == "FAIL",
                  30, "the stopped proxy's stats reported stale")
         rc, results, _ = doctor(d.ini)
