@@ -80,4 +80,22 @@ TEST(UserLimitKey, EverySpellingOfAnAccountSharesOneKeyTakenFromTheTextAlone) {
     EXPECT_EQ(user_limit_key(std::string(100, 'x')).size(), 64u);
 }
 
+// Review of issue 22 (rev22): every spelling that logs in as alice must be counted as alice,
+// or a guesser spreads their guesses over spellings. The JID lookup applies XMPP nodeprep
+// (fullwidth and mathematical letters fold to ASCII, a soft hyphen maps to nothing) and the
+// AOR lookup decodes %HEX escapes, so the key must see the same forms.
+TEST(UserLimitKey, EverySpellingThatNamesAliceIsCountedAsAlice) {
+    const auto d = test_data::example_directory();
+    for (const std::string spelling :
+         {"\xef\xbd\x81lice@xmpp.example.com",           // U+FF41 fullwidth a
+          "\xf0\x9d\x90\x9alice@xmpp.example.com",       // U+1D41A mathematical bold a
+          "al\xc2\xadice@xmpp.example.com",                // U+00AD soft hyphen
+          "al\xc2\xad\xc2\xadice@xmpp.example.com",      // ... as often as one likes
+          "%61lice@sip.example.com", "al%69ce@sip.example.com", "%61%6C%69%63%65@sip.example.com"}) {
+        SCOPED_TRACE(spelling);
+        ASSERT_EQ(aor_of(d->find_user(spelling)), "sip:alice@sip.example.com");
+        EXPECT_EQ(user_limit_key(spelling), "alice");
+    }
+}
+
 }  // namespace
