@@ -2,6 +2,7 @@
 
 #include "shared/address/jid.hpp"
 #include "shared/address/sip_address.hpp"
+#include "shared/address/uri_chars.hpp"
 #include "shared/text/ascii_case.hpp"
 
 namespace cusax::provisioning {
@@ -24,6 +25,29 @@ std::string_view without_scheme(std::string_view id) {
         }
     }
     return id;
+}
+
+// A local part as the look-ups compare it, from the text alone: %HEX escapes decoded (as the
+// AOR look-up does), then XMPP nodeprep (as the JID look-up does: fullwidth letters fold to
+// ASCII, a soft hyphen maps to nothing); ASCII lower-casing where nodeprep refuses the text.
+// Without this, "al<U+00AD>ice@DOMAIN" would log in as alice under a key of its own.
+std::string folded_local_part(std::string_view local) {
+    std::string decoded;
+    decoded.reserve(local.size());
+    for (std::size_t i = 0; i < local.size(); ++i) {
+        if (local[i] == '%' && address::chars::is_escape_at(local, i)) {
+            decoded += static_cast<char>(address::chars::hex_value(local[i + 1]) * 16 +
+                                         address::chars::hex_value(local[i + 2]));
+            i += 2;
+        } else {
+            decoded += local[i];
+        }
+    }
+    if (auto jid = address::normalise_bare_jid(decoded + "@limit.invalid")) {
+        const std::string& folded = *jid.value;
+        return folded.substr(0, folded.rfind('@'));
+    }
+    return text::ascii_lower(decoded);
 }
 
 bool has_scheme(std::string_view id, std::string_view scheme) {
@@ -88,8 +112,7 @@ const store::BindingView* AccountDirectory::find_resource(std::string_view resou
 
 std::string user_limit_key(std::string_view id) {
     std::string_view rest = without_scheme(id);
-    rest = rest.substr(0, rest.find('@'));
-    return text::ascii_lower(rest.substr(0, 64));
+    return folded_local_part(rest.substr(0, rest.find('@'))).substr(0, 64);
 }
 
 }  // namespace cusax::provisioning

@@ -39,8 +39,9 @@ class AccountDirectory {
 };
 
 // The key failed logins of this id are counted under (attempt_limiter.hpp): its local part
-// (the text before "@", without a sip:, sips: or xmpp: scheme), ASCII letters lower-cased, at
-// most 64 bytes. Taken from the text alone, never from the store, so that how an id is
+// (the text before "@", without a sip:, sips: or xmpp: scheme), folded as the look-ups fold
+// it (%HEX escapes decoded, then XMPP nodeprep, or ASCII lower-casing where that refuses it),
+// at most 64 bytes. Taken from the text alone, never from the store, so that how an id is
 // throttled says nothing about whether it names an account; the spellings of one account
 // (alice, alice@xmpp.example.com, sip:alice@sip.example.com) share one key when the JID's local
 // part and the AOR's user part agree.
