@@ -17,6 +17,20 @@ using tcp = asio::ip::tcp;
 // Boost 1.74's Beast hands out boost::string_view.
 std::string_view sv(beast::string_view s) { return {s.data(), s.size()}; }
 
+// Every X-Forwarded-For line, in order, as one list (RFC 9110 §5.3): a terminator may add a
+// line of its own after the client's (HAProxy does) rather than append to it, and only its
+// entry, the last, is to be trusted.
+template <class Request>
+std::string forwarded_for(const Request& req) {
+    std::string joined;
+    const auto [first, last] = req.equal_range("X-Forwarded-For");
+    for (auto it = first; it != last; ++it) {
+        if (!joined.empty()) joined += ", ";
+        joined += sv(it->value());
+    }
+    return joined;
+}
+
 log::RateLimitedLog& bad_request_log() {
     static log::RateLimitedLog l("provisioning.bad_request", 10, 60);
     return l;
@@ -97,8 +111,8 @@ class HttpSession : public HttpSessionBase,
         const auto& req = parser_->get();
         std::string source = source_;
         if constexpr (!tls) {
-            auto client = forwarded_client(peer_, sv(req["X-Forwarded-For"]),
-                                           context_.settings->plain_http_from);
+            auto client =
+                forwarded_client(peer_, forwarded_for(req), context_.settings->plain_http_from);
             if (!client) {
                 context_.counters->bad_request.add();
                 return refuse(400, "no client address in X-Forwarded-For");
