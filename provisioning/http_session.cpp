@@ -83,8 +83,12 @@ class HttpSession : public HttpSessionBase,
         parser_->header_limit(static_cast<std::uint32_t>(context_.settings->max_header_size));
         parser_->body_limit(context_.settings->max_body_size);
         // A slow client gets no more time by sending slowly: the whole request is due at once.
-        lowest().expires_after(first_ ? context_.settings->request_timeout
-                                      : context_.settings->idle_timeout);
+        // Over TLS the first request shares the deadline the handshake started with.
+        if (!first_) {
+            lowest().expires_after(context_.settings->idle_timeout);
+        } else if constexpr (!tls) {
+            lowest().expires_after(context_.settings->request_timeout);
+        }
         http::async_read(
             stream_, buffer_, *parser_,
             [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
