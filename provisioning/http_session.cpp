@@ -109,6 +109,12 @@ class HttpSession : public HttpSessionBase,
             return refuse(400, "malformed request");
         }
         if (ec) return lost(ec);
+        // RFC 9112 §6.3: with a transfer coding other than a final chunked the body's length is
+        // unknown; what follows on the connection is not read as a request.
+        if (parser_->get().count(http::field::transfer_encoding) != 0 && !parser_->chunked()) {
+            context_.counters->bad_request.add();
+            return refuse(400, "transfer coding is not chunked");
+        }
         context_.registry->table.set_idle(id_, false);
         lowest().expires_never();
 
