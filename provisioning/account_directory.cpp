@@ -1,8 +1,8 @@
 #include "provisioning/account_directory.hpp"
 
 #include "shared/address/jid.hpp"
+#include "shared/address/percent_decode.hpp"
 #include "shared/address/sip_address.hpp"
-#include "shared/address/uri_chars.hpp"
 #include "shared/text/ascii_case.hpp"
 
 namespace cusax::provisioning {
@@ -28,21 +28,13 @@ std::string_view without_scheme(std::string_view id) {
 }
 
 // A local part as the look-ups compare it, from the text alone: %HEX escapes decoded (as the
-// AOR look-up does), then XMPP nodeprep (as the JID look-up does: fullwidth letters fold to
-// ASCII, a soft hyphen maps to nothing); ASCII lower-casing where nodeprep refuses the text.
-// Without this, "al<U+00AD>ice@DOMAIN" would log in as alice under a key of its own.
+// AOR look-up does; with a malformed escape the AOR look-up refuses the id, and the JID look-up
+// reads it as typed, so it is kept as typed), then XMPP nodeprep (as the JID look-up does:
+// fullwidth letters fold to ASCII, a soft hyphen maps to nothing); ASCII lower-casing where
+// nodeprep refuses the text. Without this, "al<U+00AD>ice@DOMAIN" would log in as alice under a
+// key of its own.
 std::string folded_local_part(std::string_view local) {
-    std::string decoded;
-    decoded.reserve(local.size());
-    for (std::size_t i = 0; i < local.size(); ++i) {
-        if (local[i] == '%' && address::chars::is_escape_at(local, i)) {
-            decoded += static_cast<char>(address::chars::hex_value(local[i + 1]) * 16 +
-                                         address::chars::hex_value(local[i + 2]));
-            i += 2;
-        } else {
-            decoded += local[i];
-        }
-    }
+    const std::string decoded = address::percent_decoded(local).value_or(std::string(local));
     if (auto jid = address::normalise_bare_jid(decoded + "@limit.invalid")) {
         const std::string& folded = *jid.value;
         return folded.substr(0, folded.rfind('@'));
@@ -58,6 +50,7 @@ bool has_scheme(std::string_view id, std::string_view scheme) {
 
 AccountDirectory::AccountDirectory(std::shared_ptr<const store::Snapshot> snapshot)
     : snapshot_(std::move(snapshot)) {
+    std::string_view first_domain;
     for (const auto& binding : snapshot_->all()) {
         auto add = [&](std::string_view local) {
             if (local.empty()) return;
@@ -66,6 +59,13 @@ AccountDirectory::AccountDirectory(std::shared_ptr<const store::Snapshot> snapsh
         };
         add(local_part_of(binding.jid));
         add(local_part_of(without_scheme(binding.aor)));
+        const auto at = binding.jid.find('@');
+        if (at == std::string_view::npos) continue;
+        const std::string_view domain = binding.jid.substr(at + 1);
+        if (first_domain.empty() || domain < first_domain) first_domain = domain;
+    }
+    if (!first_domain.empty()) {
+        placeholder_jid_ = std::string(placeholder_local_part) + "@" + std::string(first_domain);
     }
 }
 

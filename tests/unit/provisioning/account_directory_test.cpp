@@ -69,6 +69,20 @@ TEST(AccountDirectory, WebFingerResources) {
     EXPECT_EQ(d->find_resource("mailto:alice@xmpp.example.com"), nullptr);
 }
 
+TEST(AccountDirectory, ThePlaceholderIsAtTheFirstXmppDomainOfTheBindings) {
+    EXPECT_EQ(test_data::example_directory()->placeholder_jid(),
+              "cusax-no-such-account@xmpp.example.com");
+    std::vector<cusax::store::Binding> bindings{
+        cusax::store::make_binding("sip:a@sip.example.com", "a@zz.example.com", "", {},
+                                   cusax::store::Verification::Admin),
+        cusax::store::make_binding("sip:b@sip.example.com", "b@aa.example.com", "", {},
+                                   cusax::store::Verification::Admin)};
+    const AccountDirectory d(cusax::store::Snapshot::build(bindings, 1));
+    EXPECT_EQ(d.placeholder_jid(), "cusax-no-such-account@aa.example.com");
+    EXPECT_EQ(d.find_user(d.placeholder_jid()), nullptr);
+    EXPECT_EQ(AccountDirectory(cusax::store::Snapshot::build({}, 1)).placeholder_jid(), "");
+}
+
 TEST(UserLimitKey, EverySpellingOfAnAccountSharesOneKeyTakenFromTheTextAlone) {
     EXPECT_EQ(user_limit_key("alice"), "alice");
     EXPECT_EQ(user_limit_key("Alice@XMPP.example.com"), "alice");
@@ -78,6 +92,8 @@ TEST(UserLimitKey, EverySpellingOfAnAccountSharesOneKeyTakenFromTheTextAlone) {
     // Unknown ids get a key the same way: nothing about the store shows.
     EXPECT_EQ(user_limit_key("mallory@nowhere.example"), "mallory");
     EXPECT_EQ(user_limit_key(std::string(100, 'x')).size(), 64u);
+    // A malformed escape: no AOR look-up takes it, the JID look-up reads it as typed.
+    EXPECT_EQ(user_limit_key("%61l%zz@xmpp.example.com"), "%61l%zz");
 }
 
 // Review of issue 22 (rev22): every spelling that logs in as alice must be counted as alice,
