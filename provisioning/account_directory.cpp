@@ -1,5 +1,8 @@
 #include "provisioning/account_directory.hpp"
 
+#include <algorithm>
+#include <map>
+
 #include "shared/address/jid.hpp"
 #include "shared/address/percent_decode.hpp"
 #include "shared/address/sip_address.hpp"
@@ -50,7 +53,7 @@ bool has_scheme(std::string_view id, std::string_view scheme) {
 
 AccountDirectory::AccountDirectory(std::shared_ptr<const store::Snapshot> snapshot)
     : snapshot_(std::move(snapshot)) {
-    std::string_view first_domain;
+    std::map<std::string_view, std::size_t> bindings_per_domain;
     for (const auto& binding : snapshot_->all()) {
         auto add = [&](std::string_view local) {
             if (local.empty()) return;
@@ -61,11 +64,15 @@ AccountDirectory::AccountDirectory(std::shared_ptr<const store::Snapshot> snapsh
         add(local_part_of(without_scheme(binding.aor)));
         const auto at = binding.jid.find('@');
         if (at == std::string_view::npos) continue;
-        const std::string_view domain = binding.jid.substr(at + 1);
-        if (first_domain.empty() || domain < first_domain) first_domain = domain;
+        ++bindings_per_domain[binding.jid.substr(at + 1)];
     }
-    if (!first_domain.empty()) {
-        placeholder_jid_ = std::string(placeholder_local_part) + "@" + std::string(first_domain);
+    // The XMPP domain most bindings have (the first in byte order of those tied): the one the
+    // server surely hosts, even where a few bindings name accounts elsewhere.
+    const auto most =
+        std::max_element(bindings_per_domain.begin(), bindings_per_domain.end(),
+                         [](const auto& a, const auto& b) { return a.second < b.second; });
+    if (most != bindings_per_domain.end()) {
+        placeholder_jid_ = std::string(placeholder_local_part) + "@" + std::string(most->first);
     }
 }
 

@@ -30,8 +30,8 @@ class AccountDirectory {
 
     // The account an id that names no binding is checked as, so that its attempt meets the
     // XMPP server as a known id's does (provisioning_service.cpp): placeholder_local_part at the
-    // first XMPP domain of the bindings (the lowest in byte order, so the same bindings give the
-    // same one); empty when there are no bindings.
+    // XMPP domain most bindings have (of those tied, the first in byte order, so the same
+    // bindings give the same one); empty when there are no bindings.
     const std::string& placeholder_jid() const { return placeholder_jid_; }
 
     const store::Snapshot& snapshot() const { return *snapshot_; }

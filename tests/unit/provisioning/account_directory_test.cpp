@@ -69,7 +69,7 @@ TEST(AccountDirectory, WebFingerResources) {
     EXPECT_EQ(d->find_resource("mailto:alice@xmpp.example.com"), nullptr);
 }
 
-TEST(AccountDirectory, ThePlaceholderIsAtTheFirstXmppDomainOfTheBindings) {
+TEST(AccountDirectory, ThePlaceholderIsAtTheXmppDomainMostBindingsHave) {
     EXPECT_EQ(test_data::example_directory()->placeholder_jid(),
               "cusax-no-such-account@xmpp.example.com");
     std::vector<cusax::store::Binding> bindings{
@@ -77,9 +77,13 @@ TEST(AccountDirectory, ThePlaceholderIsAtTheFirstXmppDomainOfTheBindings) {
                                    cusax::store::Verification::Admin),
         cusax::store::make_binding("sip:b@sip.example.com", "b@aa.example.com", "", {},
                                    cusax::store::Verification::Admin)};
+    const AccountDirectory tied(cusax::store::Snapshot::build(bindings, 1));
+    EXPECT_EQ(tied.placeholder_jid(), "cusax-no-such-account@aa.example.com");
+    EXPECT_EQ(tied.find_user(tied.placeholder_jid()), nullptr);
+    bindings.push_back(cusax::store::make_binding("sip:c@sip.example.com", "c@zz.example.com", "",
+                                                  {}, cusax::store::Verification::Admin));
     const AccountDirectory d(cusax::store::Snapshot::build(bindings, 1));
-    EXPECT_EQ(d.placeholder_jid(), "cusax-no-such-account@aa.example.com");
-    EXPECT_EQ(d.find_user(d.placeholder_jid()), nullptr);
+    EXPECT_EQ(d.placeholder_jid(), "cusax-no-such-account@zz.example.com");
     EXPECT_EQ(AccountDirectory(cusax::store::Snapshot::build({}, 1)).placeholder_jid(), "");
 }
 
