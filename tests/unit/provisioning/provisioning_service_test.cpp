@@ -67,7 +67,6 @@ struct Fixture {
     std::string placeholder_password = "\x01 none";
 };
 
-
 std::string header(const HttpAnswer& a, std::string_view name) {
     for (const auto& [n, v] : a.headers)
         if (n == name) return v;
