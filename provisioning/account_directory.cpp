@@ -1,6 +1,10 @@
 #include "provisioning/account_directory.hpp"
 
+#include <algorithm>
+#include <map>
+
 #include "shared/address/jid.hpp"
+#include "shared/address/percent_decode.hpp"
 #include "shared/address/sip_address.hpp"
 #include "shared/text/ascii_case.hpp"
 
@@ -26,6 +30,21 @@ std::string_view without_scheme(std::string_view id) {
     return id;
 }
 
+// A local part as the look-ups compare it, from the text alone: %HEX escapes decoded (as the
+// AOR look-up does; with a malformed escape the AOR look-up refuses the id, and the JID look-up
+// reads it as typed, so it is kept as typed), then XMPP nodeprep (as the JID look-up does:
+// fullwidth letters fold to ASCII, a soft hyphen maps to nothing); ASCII lower-casing where
+// nodeprep refuses the text. Without this, "al<U+00AD>ice@DOMAIN" would log in as alice under a
+// key of its own.
+std::string folded_local_part(std::string_view local) {
+    const std::string decoded = address::percent_decoded(local).value_or(std::string(local));
+    if (auto jid = address::normalise_bare_jid(decoded + "@limit.invalid")) {
+        const std::string& folded = *jid.value;
+        return folded.substr(0, folded.rfind('@'));
+    }
+    return text::ascii_lower(decoded);
+}
+
 bool has_scheme(std::string_view id, std::string_view scheme) {
     return id.size() > scheme.size() && text::ascii_lower(id.substr(0, scheme.size())) == scheme;
 }
@@ -34,6 +53,7 @@ bool has_scheme(std::string_view id, std::string_view scheme) {
 
 AccountDirectory::AccountDirectory(std::shared_ptr<const store::Snapshot> snapshot)
     : snapshot_(std::move(snapshot)) {
+    std::map<std::string_view, std::size_t> bindings_per_domain;
     for (const auto& binding : snapshot_->all()) {
         auto add = [&](std::string_view local) {
             if (local.empty()) return;
@@ -42,6 +62,17 @@ AccountDirectory::AccountDirectory(std::shared_ptr<const store::Snapshot> snapsh
         };
         add(local_part_of(binding.jid));
         add(local_part_of(without_scheme(binding.aor)));
+        const auto at = binding.jid.find('@');
+        if (at == std::string_view::npos) continue;
+        ++bindings_per_domain[binding.jid.substr(at + 1)];
+    }
+    // The XMPP domain most bindings have (the first in byte order of those tied): the one the
+    // server surely hosts, even where a few bindings name accounts elsewhere.
+    const auto most =
+        std::max_element(bindings_per_domain.begin(), bindings_per_domain.end(),
+                         [](const auto& a, const auto& b) { return a.second < b.second; });
+    if (most != bindings_per_domain.end()) {
+        placeholder_jid_ = std::string(placeholder_local_part) + "@" + std::string(most->first);
     }
 }
 
@@ -88,8 +119,7 @@ const store::BindingView* AccountDirectory::find_resource(std::string_view resou
 
 std::string user_limit_key(std::string_view id) {
     std::string_view rest = without_scheme(id);
-    rest = rest.substr(0, rest.find('@'));
-    return text::ascii_lower(rest.substr(0, 64));
+    return folded_local_part(rest.substr(0, rest.find('@'))).substr(0, 64);
 }
 
 }  // namespace cusax::provisioning

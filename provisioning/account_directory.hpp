@@ -28,6 +28,12 @@ class AccountDirectory {
     // else an AOR, as find_user reads NAME@DOMAIN; sip:/sips: and xmpp: URIs as themselves.
     const store::BindingView* find_resource(std::string_view resource) const;
 
+    // The account an id that names no binding is checked as, so that its attempt meets the
+    // XMPP server as a known id's does (provisioning_service.cpp): placeholder_local_part at the
+    // XMPP domain most bindings have (of those tied, the first in byte order, so the same
+    // bindings give the same one); empty when there are no bindings.
+    const std::string& placeholder_jid() const { return placeholder_jid_; }
+
     const store::Snapshot& snapshot() const { return *snapshot_; }
 
   private:
@@ -36,14 +42,22 @@ class AccountDirectory {
     std::shared_ptr<const store::Snapshot> snapshot_;
     // Lower-cased local part -> its one binding; nullptr where several share it.
     std::unordered_map<std::string, const store::BindingView*> by_local_part_;
+    std::string placeholder_jid_;
 };
 
+// The placeholder account's local part. No binding is meant to have it; should the XMPP server
+// hold such an account, its login still counts as a refusal (provisioning_service.cpp).
+inline constexpr std::string_view placeholder_local_part = "cusax-no-such-account";
+
 // The key failed logins of this id are counted under (attempt_limiter.hpp): its local part
-// (the text before "@", without a sip:, sips: or xmpp: scheme), ASCII letters lower-cased, at
-// most 64 bytes. Taken from the text alone, never from the store, so that how an id is
+// (the text before "@", without a sip:, sips:, xmpp: or acct: scheme), folded as the look-ups fold
+// it
+// (%HEX escapes decoded, then XMPP nodeprep, or ASCII lower-casing where that refuses it),
+// at most 64 bytes. Taken from the text alone, never from the store, so that how an id is
 // throttled says nothing about whether it names an account; the spellings of one account
-// (alice, alice@xmpp.example.com, sip:alice@sip.example.com) share one key when the JID's local
-// part and the AOR's user part agree.
+// (alice, alice@xmpp.example.com, alice@sip.example.com) share one key when the JID's local
+// part and the AOR's user part agree. A sip: or sips: URI cannot come through HTTP Basic (its
+// user id ends at the first colon): the service sees the id "sip", whose key is "sip".
 std::string user_limit_key(std::string_view id);
 
 }  // namespace cusax::provisioning

@@ -17,6 +17,20 @@ using tcp = asio::ip::tcp;
 // Boost 1.74's Beast hands out boost::string_view.
 std::string_view sv(beast::string_view s) { return {s.data(), s.size()}; }
 
+// Every X-Forwarded-For line, in order, as one list (RFC 9110 §5.3): a terminator may add a
+// line of its own after the client's (HAProxy does) rather than append to it, and only its
+// entry, the last, is to be trusted.
+template <class Request>
+std::string forwarded_for(const Request& req) {
+    std::string joined;
+    const auto [first, last] = req.equal_range("X-Forwarded-For");
+    for (auto it = first; it != last; ++it) {
+        if (!joined.empty()) joined += ", ";
+        joined += sv(it->value());
+    }
+    return joined;
+}
+
 log::RateLimitedLog& bad_request_log() {
     static log::RateLimitedLog l("provisioning.bad_request", 10, 60);
     return l;
@@ -71,8 +85,12 @@ class HttpSession : public HttpSessionBase,
         parser_->header_limit(static_cast<std::uint32_t>(context_.settings->max_header_size));
         parser_->body_limit(context_.settings->max_body_size);
         // A slow client gets no more time by sending slowly: the whole request is due at once.
-        lowest().expires_after(first_ ? context_.settings->request_timeout
-                                      : context_.settings->idle_timeout);
+        // Over TLS the first request shares the deadline the handshake started with.
+        if (!first_) {
+            lowest().expires_after(context_.settings->idle_timeout);
+        } else if constexpr (!tls) {
+            lowest().expires_after(context_.settings->request_timeout);
+        }
         http::async_read(
             stream_, buffer_, *parser_,
             [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
@@ -93,14 +111,20 @@ class HttpSession : public HttpSessionBase,
             return refuse(400, "malformed request");
         }
         if (ec) return lost(ec);
+        // RFC 9112 §6.3: with a transfer coding other than a final chunked the body's length is
+        // unknown; what follows on the connection is not read as a request.
+        if (parser_->get().count(http::field::transfer_encoding) != 0 && !parser_->chunked()) {
+            context_.counters->bad_request.add();
+            return refuse(400, "transfer coding is not chunked");
+        }
         context_.registry->table.set_idle(id_, false);
         lowest().expires_never();
 
         const auto& req = parser_->get();
         std::string source = source_;
         if constexpr (!tls) {
-            auto client = forwarded_client(peer_, sv(req["X-Forwarded-For"]),
-                                           context_.settings->plain_http_from);
+            auto client =
+                forwarded_client(peer_, forwarded_for(req), context_.settings->plain_http_from);
             if (!client) {
                 context_.counters->bad_request.add();
                 return refuse(400, "no client address in X-Forwarded-For");

@@ -8,9 +8,10 @@
 //                                  accepted, wrong_password, unknown_user, user_locked,
 //                                  address_locked, busy, unavailable
 //   provisioning.logins.no_credentials   profile requests without (readable) credentials: 401
-//   provisioning.xmpp_checks       password checks that reached the XMPP server
-//   provisioning.slow_checks       checks that took longer than failure_delay (an unknown user
-//                                  was then answered sooner than a wrong password: raise it)
+//   provisioning.xmpp_checks       password checks sent to the XMPP server (an unknown user
+//                                  id's as the placeholder account, account_directory.hpp)
+//   provisioning.slow_checks       checks that took longer than failure_delay (failures were
+//                                  then answered after different times: raise it)
 //   provisioning.webfinger.found, provisioning.webfinger.not_found
 //   provisioning.connections.accepted, .displaced (an idle one closed for a newcomer),
 //     .refused (over a cap with none idle, or plain HTTP from a host not in plain_http_from),

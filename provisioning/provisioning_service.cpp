@@ -124,10 +124,11 @@ void ProvisioningService::login(Resource resource, std::string_view authorizatio
     auto directory = directory_;
     const store::BindingView* binding = directory->find_user(credentials->user);
     auto state = std::make_shared<BasicCredentials>(std::move(*credentials));
+    const bool asks_server = binding || !directory->placeholder_jid().empty();
 
     auto finish = [this, resource, started, attempt = std::move(attempt), directory, binding, state,
-                   logged, reply = std::move(reply)](LoginOutcome outcome,
-                                                     const std::string& detail) mutable {
+                   asks_server, logged, reply = std::move(reply)](
+                      LoginOutcome outcome, const std::string& detail) mutable {
         const auto now = Clock::now();
         gate_.finish(attempt, outcome, now);
         const std::string jid = binding ? std::string(binding->jid) : std::string();
@@ -147,14 +148,15 @@ void ProvisioningService::login(Resource resource, std::string_view authorizatio
             logged(log::Level::error, "unavailable", jid, detail);
             answer = service_unavailable(unavailable_hold(settings_));
         }
-        // Every failure leaves no sooner than failure_delay after its request: an unknown user
-        // (no check at all) and a wrong password (a round trip to the server) look alike.
+        // Every failure leaves no sooner than failure_delay after its request: a wrong password
+        // and an unknown user (each a round trip to the server, which may refuse an account it
+        // lacks sooner than a wrong password) look alike.
         const auto due = started + settings_.attempts.failure_delay;
-        if (now > due && binding) {
+        if (now > due && asks_server) {
             counters_.slow_checks.add();
             slow_log_.event(log::Level::warn, "provisioning.slow_check",
-                            "a password check took longer than failure_delay: raise it, or an "
-                            "unknown user is answered sooner than a wrong password");
+                            "a password check took longer than failure_delay: raise it, or "
+                            "failures are answered after different times");
         }
         if (now >= due) return reply(std::move(answer));
         auto timer = std::make_shared<asio::steady_timer>(io_, due);
@@ -164,15 +166,29 @@ void ProvisioningService::login(Resource resource, std::string_view authorizatio
         });
     };
 
-    if (!binding) {
-        // No account: nothing to ask the server; the failure_delay makes it look like one.
+    if (!asks_server) {
+        // No bindings at all: no known id to tell an unknown one from, and no XMPP domain.
         asio::post(io_, [finish = std::move(finish)]() mutable {
             finish(LoginOutcome::rejected, "no binding for this user id");
         });
         return;
     }
     counters_.xmpp_checks.add();
-    check_(std::string(binding->jid), state->password, std::move(finish));
+    if (binding) return check_(std::string(binding->jid), state->password, std::move(finish));
+    // An id that names no binding is still checked at the XMPP server, as the placeholder
+    // account (account_directory.hpp), with the password as typed (so that what SASLprep refuses
+    // is refused alike, with no connection): its refusal is the unknown user's 401, and when the
+    // server cannot be reached the answer is the same 503 as a known id's (login_gate.hpp).
+    // Without it, an outage would show which ids are real: 401 for the unknown, 503 for the
+    // known. It counts against the same limits as any attempt (login_gate.hpp), so the server
+    // still sees no more attempts per address or per id than they allow. Should the server
+    // accept the placeholder, that is still a refusal.
+    check_(directory->placeholder_jid(), state->password,
+           [finish = std::move(finish)](LoginOutcome outcome, const std::string& detail) mutable {
+               const bool reached = outcome != LoginOutcome::unavailable;
+               finish(reached ? LoginOutcome::rejected : outcome,
+                      "no binding for this user id; the placeholder check: " + detail);
+           });
 }
 
 }  // namespace cusax::provisioning

@@ -1,25 +1,14 @@
 #include "provisioning/query_string.hpp"
 
-#include "shared/address/uri_chars.hpp"
+#include "shared/address/percent_decode.hpp"
 
 namespace cusax::provisioning {
 namespace {
 
+// A NUL is refused: nothing downstream expects one inside a name or value.
 std::optional<std::string> percent_decode(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] != '%') {
-            out += text[i];
-            continue;
-        }
-        if (!address::chars::is_escape_at(text, i)) return std::nullopt;
-        const int byte =
-            address::chars::hex_value(text[i + 1]) * 16 + address::chars::hex_value(text[i + 2]);
-        if (byte == 0) return std::nullopt;
-        out += static_cast<char>(byte);
-        i += 2;
-    }
+    auto out = address::percent_decoded(text);
+    if (!out || out->find('\0') != std::string::npos) return std::nullopt;
     return out;
 }
 

@@ -1,5 +1,6 @@
 #include "shared/address/dialled_number.hpp"
 
+#include "shared/address/percent_decode.hpp"
 #include "shared/address/phone_number.hpp"
 #include "shared/address/safe_text.hpp"
 #include "shared/address/uri_chars.hpp"
@@ -12,21 +13,9 @@ using Result = Parsed<DialledNumber>;
 // RFC 3261 §19.1.2: a SIP server reads the user part unescaped, so a number spelt with
 // escapes ("%31%31%32", "+49%2030") is the number it spells.
 Parsed<std::string> unescaped(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] != '%') {
-            out += text[i];
-            continue;
-        }
-        if (!chars::is_escape_at(text, i)) {
-            return Parsed<std::string>::fail("number has a '%' not followed by two hex digits");
-        }
-        out +=
-            static_cast<char>(chars::hex_value(text[i + 1]) * 16 + chars::hex_value(text[i + 2]));
-        i += 2;
-    }
-    return Parsed<std::string>::ok(std::move(out));
+    auto out = percent_decoded(text);
+    if (!out) return Parsed<std::string>::fail("number has a '%' not followed by two hex digits");
+    return Parsed<std::string>::ok(std::move(*out));
 }
 
 // The value of ";phone-context=" among ";name=value" parameters, or empty.

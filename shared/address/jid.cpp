@@ -8,6 +8,7 @@
 
 #include "shared/address/host_name.hpp"
 #include "shared/address/message_text.hpp"
+#include "shared/address/percent_decode.hpp"
 #include "shared/address/safe_text.hpp"
 #include "shared/address/uri_chars.hpp"
 
@@ -108,23 +109,6 @@ Problem append_domainpart(std::string_view domain, std::string& out) {
     return append_host(converted.get(), "domainpart", out);
 }
 
-// RFC 5122 §2.2: an xmpp: URI escapes the characters of a JID as %HEX; decodes them.
-Problem percent_decode(std::string_view text, std::string& out) {
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] != '%') {
-            out += text[i];
-        } else if (chars::is_escape_at(text, i)) {
-            out += static_cast<char>(chars::hex_value(text[i + 1]) * 16 +
-                                     chars::hex_value(text[i + 2]));
-            i += 2;
-        } else {
-            return "has a '%' not followed by two hex digits";
-        }
-    }
-    return {};
-}
-
 }  // namespace
 
 Parsed<std::string> normalise_bare_jid(std::string_view text) {
@@ -172,9 +156,10 @@ Parsed<std::string> normalise_bare_jid(std::string_view text) {
     if (uri && jid.find('%') != std::string_view::npos) {
         for (auto [part, decoded] :
              {std::pair{&local, &decoded_local}, std::pair{&domain, &decoded_domain}}) {
-            if (auto problem = percent_decode(*part, *decoded); !problem.empty()) {
-                return fail(problem);
-            }
+            // RFC 5122 §2.2: an xmpp: URI escapes the characters of a JID as %HEX.
+            auto unescaped = percent_decoded(*part);
+            if (!unescaped) return fail("has a '%' not followed by two hex digits");
+            *decoded = std::move(*unescaped);
             if (const auto why = unsafe_reason(*decoded); !why.empty()) {
                 return fail("decodes to text that " + std::string(why));
             }

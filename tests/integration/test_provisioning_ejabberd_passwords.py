@@ -46,7 +46,11 @@ def main():
         log = p.text()
         check("outcome=accepted" in log and "password accepted (SCRAM-SHA-" in log, log[-2000:])
         check("outcome=wrong_password" in log and "not-authorized" in log, log[-2000:])
-        check(p.counters()["provisioning.xmpp_checks"] == 2, "two checks at ejabberd")
+        # The unknown user too is checked, as the placeholder account, which ejabberd refuses.
+        check("outcome=unknown_user" in log and
+              "the placeholder check: the server refused the password (not-authorized)" in log,
+              log[-2000:])
+        check(p.counters()["provisioning.xmpp_checks"] == 3, "three checks at ejabberd")
         check(p.stop() == 0, "exit status")
         print("ok: ejabberd checked the passwords (" +
               log.split("password accepted (")[1].split(")")[0] + " over STARTTLS)")

@@ -141,8 +141,9 @@ def main():
         print("ok: slixmpp logged in with the profile's XMPP settings only")
 
         counters = p.counters()
-        # Every check the service made was one STARTTLS stream at Prosody, and no more.
-        check(counters["provisioning.xmpp_checks"] == 11 and s.prosody_checks() == 11 + 1,
+        # Every check the service made was one STARTTLS stream at Prosody, and no more (the two
+        # unknown users' included: they are checked as the placeholder account).
+        check(counters["provisioning.xmpp_checks"] == 13 and s.prosody_checks() == 13 + 1,
               f"checks: {counters['provisioning.xmpp_checks']}, at Prosody {s.prosody_checks()}")
         check(counters["provisioning.logins.accepted"] == 9, f"counters: {counters}")
         check(counters["provisioning.logins.wrong_password"] == 2, f"counters: {counters}")
@@ -153,6 +154,8 @@ def main():
             check(secret not in log, "a password reached the log")
         check(log.count("provisioning.login ") == 13, "every attempt is logged: " + log[-3000:])
         check("source=127.0.0.1 user=mallory" in log, "attempts are logged with source and user")
+        check("the placeholder check: the server refused the password (not-authorized)" in log,
+              "Prosody refused the placeholder account: " + log[-3000:])
         print("ok: every attempt logged with source and user, no password; counters per outcome")
 
 

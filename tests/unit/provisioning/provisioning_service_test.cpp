@@ -15,6 +15,8 @@ using namespace cusax::provisioning;
 
 namespace {
 
+const std::string placeholder = "cusax-no-such-account@xmpp.example.com";
+
 struct Fixture {
     Fixture() {
         settings.attempts.failure_delay = std::chrono::milliseconds(0);
@@ -25,8 +27,10 @@ struct Fixture {
     PasswordCheck check() {
         return [this](const std::string& jid, std::string password, auto done) {
             ++checks;
+            checked.push_back(jid);
             const bool right = (jid == "alice@xmpp.example.com" && password == "alice-pw") ||
-                               (jid == "bob@xmpp.example.com" && password == "bob-pw");
+                               (jid == "bob@xmpp.example.com" && password == "bob-pw") ||
+                               (jid == placeholder && password == placeholder_password);
             const auto outcome = server_down ? LoginOutcome::unavailable
                                  : right     ? LoginOutcome::accepted
                                              : LoginOutcome::rejected;
@@ -57,7 +61,10 @@ struct Fixture {
     ProvisioningCounters counters{registry};
     std::unique_ptr<ProvisioningService> service;
     int checks = 0;
+    std::vector<std::string> checked;  // the JIDs "the server" was asked about, in order
     bool server_down = false;
+    // An account the server holds, should someone have registered the placeholder.
+    std::string placeholder_password = "\x01 none";
 };
 
 std::string header(const HttpAnswer& a, std::string_view name) {
@@ -100,8 +107,9 @@ TEST(ProvisioningService, AnUnknownUserAndAWrongPasswordGetTheSameAnswer) {
         EXPECT_EQ(wrong.content_type, other->content_type);
     }
     EXPECT_EQ(header(wrong, "WWW-Authenticate"), "Basic realm=\"cusax\", charset=\"UTF-8\"");
-    // The unknown user never reached the server; carol has a binding and was checked.
-    EXPECT_EQ(f.checks, 2);
+    // The unknown user was checked as the placeholder account, carol as herself.
+    EXPECT_EQ(f.checked, (std::vector<std::string>{"alice@xmpp.example.com", placeholder,
+                                                   "carol@xmpp.example.com"}));
     EXPECT_EQ(f.counters.logins_unknown_user.value(), 1u);
     EXPECT_EQ(f.counters.logins_wrong_password.value(), 2u);
 }
@@ -134,6 +142,7 @@ TEST(ProvisioningService, AThousandGuessesReachTheServerNoMoreThanTheLimit) {
     for (int i = 0; i < 100; ++i) g.ask("/profile.json", "user" + std::to_string(i) + "@x.org:pw");
     EXPECT_EQ(g.counters.logins_unknown_user.value(), 20u);
     EXPECT_EQ(g.counters.logins_address_locked.value(), 80u);
+    EXPECT_EQ(g.checks, 20);  // unknown ids reach the server as the placeholder, as often
 }
 
 TEST(ProvisioningService, AnUnreachableServerIsA503ForKnownAndUnknownAlike) {
@@ -147,6 +156,40 @@ TEST(ProvisioningService, AnUnreachableServerIsA503ForKnownAndUnknownAlike) {
     EXPECT_EQ(unknown.body, known.body);
     EXPECT_EQ(header(unknown, "Retry-After"), "5");
     EXPECT_EQ(f.checks, 1);
+}
+
+TEST(ProvisioningService, AnUnknownIdIsTheFirstToMeetAnOutageAsAKnownOneWould) {
+    // Nothing held yet: the unknown id's own check finds the server down.
+    Fixture unknown_first;
+    unknown_first.server_down = true;
+    const auto unknown = unknown_first.ask("/profile.json", "mallory:pw");
+    Fixture known_first;
+    known_first.server_down = true;
+    const auto known = known_first.ask("/profile.json", "alice:pw");
+    EXPECT_EQ(unknown.status, 503u);
+    EXPECT_EQ(unknown.body, known.body);
+    EXPECT_EQ(unknown.headers, known.headers);
+    EXPECT_EQ(unknown_first.checked, std::vector<std::string>{placeholder});
+    EXPECT_EQ(unknown_first.counters.logins_unavailable.value(), 1u);
+}
+
+TEST(ProvisioningService, ThePlaceholderAccountNeverLogsAnyoneIn) {
+    Fixture f;
+    f.placeholder_password = "pw";
+    const auto a = f.ask("/profile.json", "mallory:pw");
+    EXPECT_EQ(a.status, 401u);
+    EXPECT_EQ(a.body, f.ask("/profile.json", "alice:guess").body);
+    EXPECT_EQ(f.counters.logins_unknown_user.value(), 1u);
+    EXPECT_EQ(f.counters.logins_accepted.value(), 0u);
+}
+
+TEST(ProvisioningService, WithNoBindingsAnIdIsRefusedWithoutAsking) {
+    Fixture f;
+    f.service = std::make_unique<ProvisioningService>(
+        f.io, f.settings, f.counters, f.check(),
+        std::make_shared<const AccountDirectory>(cusax::store::Snapshot::build({}, 1)));
+    EXPECT_EQ(f.ask("/profile.json", "mallory:pw").status, 401u);
+    EXPECT_EQ(f.checks, 0);
 }
 
 TEST(ProvisioningService, WebFingerNeedsNoPasswordAndCanBeSwitchedOff) {
