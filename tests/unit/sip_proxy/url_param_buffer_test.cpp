@@ -8,6 +8,7 @@
 #include <string>
 
 #include "sip-proxy/hop_transport.hpp"
+#include "sip-proxy/request_facts.hpp"
 #include "sip-proxy/sofia_handles.hpp"
 #include "sip-proxy/udp_destination.hpp"
 
@@ -57,6 +58,22 @@ TEST(UrlParamBuffer, ALongTransportIsNotTheEarlierShortOne) {
     EXPECT_FALSE(is_secure(after));
     EXPECT_TRUE(udp_first);
     EXPECT_FALSE(udp_after) << "transport of 40 characters read as udp";
+}
+
+// user=phone decides whether a Request-URI is a telephone number (PSTN policy): a user
+// parameter of 20 characters is not the "phone" of an earlier request.
+TEST(UrlParamBuffer, ALongUserParameterIsNotTheEarlierPhone) {
+    SuHome home;
+    url_t* phone = parse(home, "sip:+4930123456@example.com;user=phone");
+    url_t* long_user = parse(home, "sip:bob@example.com;user=" + std::string(20, 'p'));
+    bool before = false, after = false;
+    for (int round = 0; round < 3; ++round) {
+        before = target_of(phone).user_phone;
+        after = target_of(long_user).user_phone;
+        if (after) break;
+    }
+    EXPECT_TRUE(before);
+    EXPECT_FALSE(after) << "user parameter of 20 characters read as user=phone";
 }
 
 }  // namespace
