@@ -37,6 +37,7 @@ class UdpPath {
         bool reaches_ip6 = false;        // tport_has_ip6
         sip_via_t const* via = nullptr;  // the agent's Via for it
         int registration = -1;           // su_root_register's index
+        sockaddr_storage local{};        // the address it is bound to
     };
 
     // Called with every message read (parsed, its sender recorded) and the socket it came by.
