@@ -17,6 +17,7 @@
 
 #include "shared/log/log.hpp"
 #include "sip-proxy/socket_buffers.hpp"
+#include "sip-proxy/udp_stun.hpp"
 
 namespace cusax::sip_proxy {
 
@@ -183,6 +184,17 @@ int UdpPath::on_readable(su_root_magic_t*, su_wait_t*, su_wakeup_arg_t* arg) {
     return 0;
 }
 
+void UdpPath::answer_stun(const Socket& socket, std::size_t i) {
+    const auto response = stun_binding_response(received_.bytes(i), received_.from(i),
+                                                reinterpret_cast<sockaddr const*>(&socket.local));
+    if (!response || received_.from_length(i) > sizeof(sockaddr_storage)) return;
+    UdpDestination to;
+    std::memcpy(&to.address, received_.from(i), received_.from_length(i));
+    to.length = received_.from_length(i);
+    const iovec piece{const_cast<char*>(response->data()), response->size()};
+    to_send_.add(socket.fd, to, &piece, 1);
+}
+
 void UdpPath::read(Socket& socket) {
     for (int round = 0; round < kBatchesPerWakeup; ++round) {
         const std::size_t n = received_.receive(socket.fd);
@@ -191,6 +203,10 @@ void UdpPath::read(Socket& socket) {
             if (is_truncation_probe(received_.bytes(i), received_.from(i),
                                     reinterpret_cast<sockaddr const*>(&socket.local)))
                 continue;
+            if (is_stun(received_.bytes(i))) {
+                answer_stun(socket, i);
+                continue;
+            }
             MsgRef msg = parse_datagram(reading_, received_.bytes(i), received_.from(i),
                                         received_.from_length(i));
             if (msg) deliver_(std::move(msg), socket);

@@ -70,6 +70,8 @@ class UdpPath {
   private:
     static int on_readable(su_root_magic_t*, su_wait_t*, su_wakeup_arg_t* arg);
     void read(Socket& socket);
+    // A STUN Binding request among the datagrams read (udp_stun.hpp) gets its response.
+    void answer_stun(const Socket& socket, std::size_t i);
 
     su_root_t* root_;
     Deliver deliver_;
