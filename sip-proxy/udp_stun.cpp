@@ -23,25 +23,31 @@ void put16(std::string& out, std::uint16_t value) {
 // An address attribute (RFC 3489 §11.2.1): family 1 with 4 bytes, or 2 with 16; false for
 // another family.
 bool put_address(std::string& out, std::uint16_t type, sockaddr const* address) {
+    const void* ip = nullptr;
+    std::size_t ip_size = 0;
+    std::uint16_t family = 0;
+    in_port_t port = 0;
     if (address->sa_family == AF_INET) {
         auto const* in4 = reinterpret_cast<sockaddr_in const*>(address);
-        put16(out, type);
-        put16(out, 8);
-        put16(out, 1);
-        put16(out, ntohs(in4->sin_port));
-        out.append(reinterpret_cast<const char*>(&in4->sin_addr), 4);
-        return true;
-    }
-    if (address->sa_family == AF_INET6) {
+        ip = &in4->sin_addr;
+        ip_size = 4;
+        family = 1;
+        port = in4->sin_port;
+    } else if (address->sa_family == AF_INET6) {
         auto const* in6 = reinterpret_cast<sockaddr_in6 const*>(address);
-        put16(out, type);
-        put16(out, 20);
-        put16(out, 2);
-        put16(out, ntohs(in6->sin6_port));
-        out.append(reinterpret_cast<const char*>(&in6->sin6_addr), 16);
-        return true;
+        ip = &in6->sin6_addr;
+        ip_size = 16;
+        family = 2;
+        port = in6->sin6_port;
+    } else {
+        return false;
     }
-    return false;
+    put16(out, type);
+    put16(out, static_cast<std::uint16_t>(4 + ip_size));
+    put16(out, family);
+    put16(out, ntohs(port));
+    out.append(static_cast<const char*>(ip), ip_size);
+    return true;
 }
 
 }  // namespace
