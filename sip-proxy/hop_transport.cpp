@@ -1,16 +1,15 @@
 #include "sip-proxy/hop_transport.hpp"
 
 #include "shared/text/ascii_case.hpp"
+#include "sip-proxy/url_param_value.hpp"
 
 namespace cusax::sip_proxy {
 
 HopTransport hop_transport(url_t const* hop) {
     HopTransport out;
     if (!hop) return out;
-    char transport[32];
-    if (hop->url_params &&
-        url_param(hop->url_params, "transport", transport, sizeof transport) > 0) {
-        out.protocol = text::ascii_lower(std::string_view(transport));
+    if (const auto transport = url_param_value(hop, "transport")) {
+        out.protocol = text::ascii_lower(*transport);
         out.explicit_parameter = true;
         // Sofia-SIP turns WebSocket under a sips: URI into secure WebSocket.
         if (hop->url_type == url_sips && out.protocol == "ws") out.protocol = "wss";

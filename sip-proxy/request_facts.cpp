@@ -9,6 +9,7 @@
 #include "shared/address/dialled_number.hpp"
 #include "shared/address/sip_address.hpp"
 #include "shared/text/ascii_case.hpp"
+#include "sip-proxy/url_param_value.hpp"
 
 namespace cusax::sip_proxy {
 
@@ -17,9 +18,8 @@ namespace {
 using text::iequals;
 
 bool is_user_phone(url_t const* url) {
-    char value[16];
-    return url->url_params && url_param(url->url_params, "user", value, sizeof value) > 0 &&
-           iequals(value, "phone");
+    const auto user = url_param_value(url, "user");
+    return user && iequals(*user, "phone");
 }
 
 std::optional<address::AddressKey> key_of(url_t const* url) {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "shared/text/ascii_case.hpp"
+#include "sip-proxy/url_param_value.hpp"
 
 namespace cusax::sip_proxy {
 
@@ -67,14 +68,11 @@ std::optional<UdpDestination> udp_destination(std::string_view host, std::string
 
 std::optional<UdpDestination> udp_destination_of(url_t const* url) {
     if (!url || url->url_type != url_sip || !url->url_host) return std::nullopt;
-    char value[64];
-    if (url->url_params && url_param(url->url_params, "transport", value, sizeof value) > 0 &&
-        !text::iequals(value, "udp"))
+    if (const auto transport = url_param_value(url, "transport");
+        transport && !text::iequals(*transport, "udp"))
         return std::nullopt;
-    std::string_view host = url->url_host;
-    char maddr[64];
-    if (url->url_params && url_param(url->url_params, "maddr", maddr, sizeof maddr) > 0)
-        host = maddr;
+    const auto maddr = url_param_value(url, "maddr");
+    const std::string_view host = maddr ? std::string_view(*maddr) : url->url_host;
     const std::string_view port = view(url->url_port);
     return udp_destination(host, port.empty() ? kDefaultPort : port);
 }

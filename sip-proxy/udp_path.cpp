@@ -7,14 +7,17 @@
 #include <sofia-sip/su_wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "shared/log/log.hpp"
 #include "sip-proxy/socket_buffers.hpp"
+#include "sip-proxy/udp_stun.hpp"
 
 namespace cusax::sip_proxy {
 
@@ -58,6 +61,13 @@ sip_via_t const* agent_via_of(tport_t* tport) {
     return via;
 }
 
+// tport_check_trunc (Sofia-SIP's tport.c) sends these four bytes from a UDP socket it opens to
+// the socket's own address. Workers share that address (SO_REUSEPORT), so the kernel may hand
+// another worker's probe to this socket: it is no message, and not malformed.
+bool is_truncation_probe(std::string_view bytes, sockaddr const* from, sockaddr const* local) {
+    return bytes == "TEST" && same_address(from, local);
+}
+
 log::RateLimitedLog& send_log() {
     static log::RateLimitedLog sending("sip.udp_send", 10, 60);
     return sending;
@@ -89,6 +99,8 @@ UdpPath::UdpPath(nta_agent_t* agent, su_root_t* root, Deliver deliver, counters:
         if (fd < 0) throw std::runtime_error("cannot find the socket of a UDP transport");
         taken.insert(fd);
         auto socket = std::make_unique<Socket>();
+        std::memcpy(&socket->local, ai->ai_addr,
+                    std::min<std::size_t>(ai->ai_addrlen, sizeof socket->local));
         socket->path = this;
         socket->tport = tp;
         socket->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
@@ -172,11 +184,29 @@ int UdpPath::on_readable(su_root_magic_t*, su_wait_t*, su_wakeup_arg_t* arg) {
     return 0;
 }
 
+void UdpPath::answer_stun(const Socket& socket, std::size_t i) {
+    const auto response = stun_binding_response(received_.bytes(i), received_.from(i),
+                                                reinterpret_cast<sockaddr const*>(&socket.local));
+    if (!response || received_.from_length(i) > sizeof(sockaddr_storage)) return;
+    UdpDestination to;
+    std::memcpy(&to.address, received_.from(i), received_.from_length(i));
+    to.length = received_.from_length(i);
+    const iovec piece{const_cast<char*>(response->data()), response->size()};
+    to_send_.add(socket.fd, to, &piece, 1);
+}
+
 void UdpPath::read(Socket& socket) {
     for (int round = 0; round < kBatchesPerWakeup; ++round) {
         const std::size_t n = received_.receive(socket.fd);
         for (std::size_t i = 0; i < n; ++i) {
             if (received_.truncated(i)) continue;  // larger than any datagram: not SIP
+            if (is_truncation_probe(received_.bytes(i), received_.from(i),
+                                    reinterpret_cast<sockaddr const*>(&socket.local)))
+                continue;
+            if (is_stun(received_.bytes(i))) {
+                answer_stun(socket, i);
+                continue;
+            }
             MsgRef msg = parse_datagram(reading_, received_.bytes(i), received_.from(i),
                                         received_.from_length(i));
             if (msg) deliver_(std::move(msg), socket);

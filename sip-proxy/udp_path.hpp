@@ -37,6 +37,7 @@ class UdpPath {
         bool reaches_ip6 = false;        // tport_has_ip6
         sip_via_t const* via = nullptr;  // the agent's Via for it
         int registration = -1;           // su_root_register's index
+        sockaddr_storage local{};        // the address it is bound to
     };
 
     // Called with every message read (parsed, its sender recorded) and the socket it came by.
@@ -69,6 +70,8 @@ class UdpPath {
   private:
     static int on_readable(su_root_magic_t*, su_wait_t*, su_wakeup_arg_t* arg);
     void read(Socket& socket);
+    // A STUN Binding request among the datagrams read (udp_stun.hpp) gets its response.
+    void answer_stun(const Socket& socket, std::size_t i);
 
     su_root_t* root_;
     Deliver deliver_;

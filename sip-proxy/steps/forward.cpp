@@ -12,6 +12,7 @@
 #include "sip-proxy/request_checks.hpp"
 #include "sip-proxy/request_facts.hpp"
 #include "sip-proxy/steps/steps.hpp"
+#include "sip-proxy/url_param_value.hpp"
 
 namespace cusax::sip_proxy::steps {
 
@@ -71,9 +72,7 @@ void add_record_route(const RequestContext& ctx, const ChainParts& parts) {
 // The host NTA resolves for a hop: its maddr parameter when present, else its host.
 bool hop_needs_dns(url_t const* url) {
     if (!url || !url->url_host) return false;
-    char maddr[256];
-    if (url->url_params && url_param(url->url_params, "maddr", maddr, sizeof maddr) > 0)
-        return host_needs_dns(maddr);
+    if (const auto maddr = url_param_value(url, "maddr")) return host_needs_dns(*maddr);
     return host_needs_dns(url->url_host);
 }
 
