@@ -23,9 +23,7 @@ import signal
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from cusax_xmpp import (DOMAIN, LOCAL, Scenario, check, free_port, vcard_fn,  # noqa: E402
-                        wait_for)
-from test_certs import make_ca, make_cert  # noqa: E402
+from cusax_xmpp import DOMAIN, LOCAL, Scenario, check, vcard_fn, wait_for  # noqa: E402
 
 UNTRUSTED = "unable to get local issuer"
 
@@ -51,15 +49,9 @@ def reload(component, event, already):
 
 def main():
     with Scenario("reload tls_ca_file") as s:
-        certs = os.path.join(s.dir, "tls")
-        os.makedirs(certs)
-        ca_key, right_ca = make_ca(certs, "cusax-test-ca")
-        _, wrong_ca = make_ca(certs, "another-ca")
-        key, pem = make_cert(certs, ca_key, right_ca, LOCAL)
-        tls_port = free_port()
-        s.write_prosody_tls_config(pem, key, tls_port)
+        tls_port, right_ca, wrong_ca = s.start_prosody_with_tls()
         ports = (s.c2s_port, s.component_port, tls_port)
-        s.start_prosody(wait_ports=ports)
+        certs = os.path.dirname(right_ca)
         s.register("juliet", LOCAL, "pw-juliet")
         s.example_bindings()
 

@@ -13,20 +13,12 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from cusax_xmpp import (DOMAIN, LOCAL, Scenario, check, free_port, vcard_fn, wait_for)  # noqa: E402
-from test_certs import make_ca, make_cert  # noqa: E402
+from cusax_xmpp import DOMAIN, LOCAL, Scenario, check, vcard_fn, wait_for  # noqa: E402
 
 
 def main():
     with Scenario("TLS verifies the server certificate") as s:
-        certs = os.path.join(s.dir, "tls")
-        os.makedirs(certs)
-        ca_key, ca_pem = make_ca(certs, "cusax-test-ca")
-        _, other_ca = make_ca(certs, "another-ca")
-        key, pem = make_cert(certs, ca_key, ca_pem, LOCAL)
-        tls_port = free_port()
-        s.write_prosody_tls_config(pem, key, tls_port)
-        s.start_prosody(wait_ports=(s.c2s_port, s.component_port, tls_port))
+        tls_port, ca_pem, other_ca = s.start_prosody_with_tls()
         s.register("juliet", LOCAL, "pw-juliet")
         s.example_bindings()
 

@@ -220,17 +220,28 @@ class Scenario:
         self.prosody_cfg = cfg
         return cfg
 
-    def write_prosody_tls_config(self, certificate, key, tls_port):
-        """Prosody with a direct-TLS listener on tls_port (mod_net_multiplex's ssl_ports hands
-        a jabber:component:accept stream to the component service: Prosody 0.12's
-        component_ports speak plain TCP only), its certificate and key given."""
+    def start_prosody_with_tls(self):
+        """Prosody with a direct-TLS listener for the component too (mod_net_multiplex's
+        ssl_ports hands a jabber:component:accept stream to the component service: Prosody
+        0.12's component_ports speak plain TCP only), its certificate for LOCAL signed by a CA
+        made here. Returns (the TLS port, the signing CA's PEM, another CA's PEM)."""
+        from test_certs import make_ca, make_cert  # only the TLS tests need openssl
+        certs = os.path.join(self.dir, "tls")
+        os.makedirs(certs)
+        ca_key, ca_pem = make_ca(certs, "cusax-test-ca")
+        _, other_ca = make_ca(certs, "another-ca")
+        key, pem = make_cert(certs, ca_key, ca_pem, LOCAL)
+        tls_port = free_port()
         self.write_prosody_config(extra_globals=f"""
-ssl = {{ certificate = "{certificate}", key = "{key}" }}
+ssl = {{ certificate = "{pem}", key = "{key}" }}
 -- mod_net_multiplex: direct TLS on ssl_ports, routed by the stream's namespace
 modules_enabled = {{ "roster", "saslauth", "disco", "ping", "pep", "presence", "net_multiplex" }}
 ssl_ports = {{ {tls_port} }}
 ports = {{}}
 """)
+        self.tls_port = tls_port
+        self.start_prosody()
+        return tls_port, ca_pem, other_ca
 
     def enable_vcard_delegation(self):
         """XEP-0355: the LOCAL VirtualHost delegates vcard-temp to the component (Prosody's
@@ -281,7 +292,8 @@ ports = {{}}
         self.prosody = subprocess.Popen(["prosody", "--config", self.prosody_cfg, "-F"],
                                         stdout=out, stderr=subprocess.STDOUT)
         self.procs.append(self.prosody)
-        ports = wait_ports or (self.c2s_port, self.component_port)
+        ports = wait_ports or (self.c2s_port, self.component_port) + (
+            (self.tls_port,) if getattr(self, "tls_port", None) else ())
         wait_for(lambda: all(port_open(p) for p in ports) or self.prosody.poll() is not None,
                  20, "Prosody listening")
         check(self.prosody.poll() is None, "Prosody exited at start")
