@@ -57,10 +57,9 @@ TEST(PgReview, ATruncateByHandReachesTheDaemons) {
 // the same store_id, the same database oid, and the last commits missing. Simulated with a copy
 // of the data directory taken before "bob" was added; "carol" is written into the copy (the
 // promoted standby's first write, made before the daemon reconnects: here in single-user mode,
-// so nothing races) and takes the very generation number bob had. The watcher compares only
-// the identity and the generation, so it keeps bob (gone from the store) and never sees
-// carol. FAILING: not fixed (the snapshot would need to know more of the history than its
-// generation number; see the review report).
+// so nothing races) and takes the very generation number bob had. Identity and generation
+// alike, so the watcher must read the store in full after reconnecting to see that bob is gone
+// and carol is there.
 TEST(PgReview, AStandbyThatLostTheLastCommitIsNotMistakenForTheSameHistory) {
     test::PostgresServer server;
     const auto conninfo = server.create_database();
