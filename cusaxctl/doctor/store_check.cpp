@@ -5,7 +5,10 @@ namespace {
 
 constexpr std::string_view kCheck = "store";
 
+// The SQLite file, or the PostgreSQL database (never the password): [store] path is not
+// read by a postgresql store, and naming it sent operators to the wrong key.
 std::string describe(const store::StoreSettings& settings) {
+    if (settings.backend == "postgresql") return store::describe_store(settings);
     return settings.backend + " " + settings.path;
 }
 

@@ -14,6 +14,23 @@ bool starts_with_ci(std::string_view text, std::string_view prefix) {
     return true;
 }
 
+// libpq percent-decodes a query parameter's keyword as well as its value: "%70assword" is
+// "password" to it.
+std::string percent_decoded(std::string_view text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size() &&
+            std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
+            std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
+            out += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
+            i += 2;
+        } else {
+            out += text[i];
+        }
+    }
+    return out;
+}
+
 bool uri_has_password(std::string_view uri) {
     uri.remove_prefix(uri.find("://") + 3);
     const auto query = uri.find('?');
@@ -28,7 +45,10 @@ bool uri_has_password(std::string_view uri) {
     auto params = uri.substr(query + 1);
     while (!params.empty()) {
         const auto amp = params.find('&');
-        if (starts_with_ci(params.substr(0, amp), "password=")) return true;
+        const auto param = params.substr(0, amp);
+        if (starts_with_ci(percent_decoded(param.substr(0, param.find('='))) + "=", "password=")) {
+            return true;
+        }
         if (amp == std::string_view::npos) break;
         params.remove_prefix(amp + 1);
     }

@@ -89,11 +89,12 @@ class BindingStore {
     enum class Source { same, replaced, vanished };
     virtual Source source() { return Source::same; }
 
-    // Names the store itself, for a reader that connects again: the same value means the same
-    // store, whose change log still continues the generations the reader saw, so it may catch
-    // up incrementally. Empty when the backend cannot tell (a file may have been replaced by a
-    // copy whose counter happens to match): the reader then loads everything.
-    virtual std::string identity() { return {}; }
+    // How many connections to the server this store has made so far (a server store makes a
+    // new one, quietly, when the server ended the last); 0 for a backend without a server. A
+    // reader that sees it change loads everything again rather than trusting the generation:
+    // the server it reaches now may be a promoted standby that lost the last commits and
+    // gives their generation numbers to other changes.
+    virtual std::uint64_t connections() { return 0; }
 
     // A file descriptor that turns readable when another connection may have committed a
     // change (PostgreSQL: a NOTIFY), for a watcher to wait on instead of sleeping out its poll

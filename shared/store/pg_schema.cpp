@@ -106,6 +106,26 @@ CREATE TRIGGER numbers_updated AFTER UPDATE ON numbers
 CREATE TRIGGER numbers_deleted AFTER DELETE ON numbers REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION cusax_log_changes();
 )sql",
+    // 2: TRUNCATE (an operator emptying the store by hand) fires no DELETE trigger: without
+    // these the generation stayed, and the daemons served the removed bindings until they
+    // were restarted. The AORs are gone with the rows, so the log is emptied: every reader
+    // then reloads in full, as after a large import.
+    R"sql(
+CREATE FUNCTION cusax_log_truncate() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+    g bigint;
+BEGIN
+    UPDATE generation SET value = value + 1 WHERE id = 1 RETURNING value INTO g;
+    DELETE FROM changes;
+    PERFORM pg_notify('cusax_bindings', g::text);
+    RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER bindings_truncated AFTER TRUNCATE ON bindings
+    FOR EACH STATEMENT EXECUTE FUNCTION cusax_log_truncate();
+CREATE TRIGGER numbers_truncated AFTER TRUNCATE ON numbers
+    FOR EACH STATEMENT EXECUTE FUNCTION cusax_log_truncate();
+)sql",
 };
 
 // The lock is held for the length of a migration's transaction, so that two `cusaxctl init`

@@ -77,6 +77,7 @@ pg::Connection& PgStore::db() {
     if (!db_ || (!db_->in_transaction() && !db_->usable())) {
         db_.reset();
         db_ = std::make_unique<pg::Connection>(settings_.conninfo);
+        ++connections_;
         set_up();
     }
     return *db_;
@@ -424,15 +425,6 @@ std::optional<BindingChanges> PgStore::changes_since(std::uint64_t generation, s
     }
     problems.log();
     return out;
-}
-
-std::string PgStore::identity() {
-    // The store's own id (made with the schema) and the database's oid: a dump restored into
-    // another database reads as another store.
-    const auto r = db().query(
-        "SELECT store_id::text || '/' || (SELECT oid FROM pg_database "
-        "WHERE datname = current_database())::text FROM generation WHERE id = 1");
-    return r.rows() > 0 ? std::string(r.text(0, 0)) : std::string();
 }
 
 int PgStore::change_fd() {

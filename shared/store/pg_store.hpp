@@ -41,7 +41,7 @@ class PgStore final : public BindingStore {
     std::optional<BindingChanges> changes_since(std::uint64_t generation,
                                                 std::size_t limit) override;
 
-    std::string identity() override;
+    std::uint64_t connections() override { return connections_; }
     int change_fd() override;
     bool take_change_notice() override;
 
@@ -61,6 +61,7 @@ class PgStore final : public BindingStore {
     StoreSettings settings_;
     std::unique_ptr<pg::Connection> db_;
     bool listening_ = false;
+    std::uint64_t connections_ = 1;  // db_ is the first
 };
 
 }  // namespace cusax::store

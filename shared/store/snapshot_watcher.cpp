@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -148,7 +149,8 @@ struct SnapshotWatcher::Impl {
 
     // Used by the watcher thread only.
     std::unique_ptr<BindingStore> store;
-    std::string identity;   // the store the snapshot was read from (BindingStore::identity)
+    // The store's connection count (BindingStore::connections) when the snapshot was read.
+    std::uint64_t connections = 0;
     int failures = 0;       // polls failed in a row: the back-off grows with them
     bool vanished = false;  // the store file is gone; logged once until it is back
 
@@ -246,9 +248,10 @@ void SnapshotWatcher::Impl::wait_for_change() {
 // after the read is announced.
 void SnapshotWatcher::Impl::listen() { store->change_fd(); }
 
-// Generation first, then the rows (see load()); the store's identity with them.
+// Generation first, then the rows (see load()). The connection count is taken before: a
+// connection made again during the load changes it, and the next poll loads again.
 Loaded SnapshotWatcher::Impl::load_full() {
-    identity = store->identity();
+    connections = store->connections();
     return load(*store);
 }
 
@@ -297,23 +300,30 @@ void SnapshotWatcher::Impl::poll() {
             reachable.store(false, std::memory_order_relaxed);
             return;
         }
-        // A new connection or a failure streak reloads whatever the generation says: the
-        // store may be another file, restored from a copy whose counter happens to match.
-        // Unless the store says it is the same one (a server the watcher lost for a while):
-        // then its change log brings the snapshot up to date, every change made meanwhile
-        // read once, and a full load follows only when the log does not reach back that far.
-        const bool suspect = failures > 0 || connection == Connection::fresh;
-        const bool same_store = suspect && !identity.empty() && store->identity() == identity;
-        const bool reload = suspect && !same_store;
+        // Any new connection (the watcher's own, or one the store made again quietly when the
+        // server had ended the last) or a failure streak reloads whatever the generation says.
+        // The store may be another file, restored from a copy whose counter happens to match;
+        // or the server may be a standby promoted after the primary was lost, a copy with the
+        // same ids whose next commits take again the generation numbers of the commits it
+        // lost: its generation and change log say nothing of what the snapshot holds. Only on
+        // the connection the snapshot was read through does the change log bring it up to date.
         const auto base = current.load();
-        if (!reload && store->generation() == base->generation()) {
+        const auto generation = store->generation();  // may connect again (PgStore::db)
+        const bool reload =
+            failures > 0 || connection == Connection::fresh || store->connections() != connections;
+        if (!reload && generation == base->generation()) {
             recovered();
             confirmed();
             return;
         }
         Loaded loaded;
         if (!reload) loaded = load_changes(*store, *base);
-        if (!loaded.snapshot) loaded = load_full();
+        // A connection made again while the changes were read: they may be another history's.
+        if (store->connections() != connections) loaded = {};
+        if (!loaded.snapshot) {
+            listen();  // again: a connection made again does not listen yet
+            loaded = load_full();
+        }
         recovered();
         confirmed();
         publish(loaded);

@@ -20,7 +20,9 @@ class SnapshotWatcher {
     // read at start. Then polls every `interval` on its own thread (and its own store
     // connection, made by `factory`). A failure later keeps the last good snapshot, logs once,
     // and tries again with a growing back-off (up to 8 intervals); once the store is back, it
-    // logs once more and catches up (through the change log when the store is the same one).
+    // logs once more and reads the store in full. Any new connection to the store (the
+    // watcher's own, or one the store made again by itself) is read in full too; only on the
+    // connection a snapshot was read through does the change log bring it up to date.
     SnapshotWatcher(StoreFactory factory, std::chrono::milliseconds interval);
     ~SnapshotWatcher();  // stops the thread
 

@@ -15,6 +15,17 @@ TEST(ConninfoCheck, FindsAPasswordInEitherSpelling) {
     EXPECT_TRUE(conninfo_has_password("postgres://db/cusax?sslmode=require&password=hunter2"));
 }
 
+// Review rev19: libpq percent-decodes a URI's query keywords as well as their values, so
+// "%70assword=" is a password to libpq (checked with psql against a real server). Failing
+// before the fix: the INI check let it through and the daemons connected with it.
+TEST(ConninfoCheck, FindsAPasswordWhoseUriKeywordIsPercentEncoded) {
+    EXPECT_TRUE(conninfo_has_password("postgresql://cusax@db/cusax?%70assword=hunter2"));
+    EXPECT_TRUE(
+        conninfo_has_password("postgresql://cusax@db/cusax?sslmode=require&pa%73%73word=x"));
+    EXPECT_TRUE(conninfo_has_password("postgres://db/cusax?%50ASSWORD=x"));
+    EXPECT_FALSE(conninfo_has_password("postgresql://db/cusax?application_name=%70assword"));
+}
+
 TEST(ConninfoCheck, AcceptsWhatHoldsNoPassword) {
     EXPECT_FALSE(conninfo_has_password(""));
     EXPECT_FALSE(conninfo_has_password("service=cusax"));

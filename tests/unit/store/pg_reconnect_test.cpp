@@ -43,6 +43,21 @@ TEST_F(PgReconnectTest, AWriterWhoseConnectionTheServerEndedWritesOnItsFirstCall
     EXPECT_TRUE(writer_->set_verification("sip:alice@example.com", Verification::Admin));
 }
 
+// The snapshot watcher reads in full after any new connection (a promoted standby may reuse
+// generation numbers): the store counts the connections it made again by itself.
+TEST_F(PgReconnectTest, AConnectionMadeAgainIsCounted) {
+    const auto before = writer_->connections();
+    EXPECT_GE(before, 1u);
+    writer_->generation();
+    EXPECT_EQ(writer_->connections(), before);  // the same connection
+    PostgresServer::shared().sql(
+        "postgres",
+        "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE application_name = "
+        "'cusax' AND backend_type = 'client backend'");
+    writer_->generation();
+    EXPECT_EQ(writer_->connections(), before + 1);
+}
+
 TEST_F(PgReconnectTest, WhileTheServerIsDownAWriteFailsAsUnreachable) {
     PostgresServer::shared().stop();
     try {

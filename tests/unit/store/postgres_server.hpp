@@ -35,6 +35,8 @@ class PostgresServer {
     void start();
     bool running() const { return pid_ > 0; }
     int port() const { return port_; }
+    // The data directory (for a test that copies it while the server is stopped).
+    std::filesystem::path data_dir() const { return dir_ / "data"; }
 
   private:
     void run_as_server_user(const std::vector<std::string>& args, const std::string& log) const;
