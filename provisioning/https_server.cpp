@@ -57,7 +57,7 @@ asio::ssl::context make_server_tls_context(const HttpSettings& settings) {
 
 HttpsServer::HttpsServer(asio::io_context& io, const HttpSettings& settings,
                          ProvisioningService& service, ProvisioningCounters& counters)
-    : io_(io), settings_(settings) {
+    : settings_(settings) {
     if (settings.plain_http_from.empty()) {
         tls_ = std::make_shared<asio::ssl::context>(make_server_tls_context(settings));
     }

@@ -37,7 +37,6 @@ class HttpsServer {
     void accept(boost::asio::ip::tcp::acceptor& acceptor);
     void admit(boost::asio::ip::tcp::socket socket);
 
-    boost::asio::io_context& io_;
     const HttpSettings& settings_;
     // Null: plain HTTP behind a terminator. Shared with the sessions made with it, which keep
     // it after a reload replaced it here.
