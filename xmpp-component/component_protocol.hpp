@@ -4,15 +4,10 @@
 #include <string>
 #include <string_view>
 
+#include "shared/xml/component_handshake.hpp"  // the stream header and handshake digest
 #include "shared/xml/xml_element.hpp"
 
 namespace cusax::xmpp {
-
-// <?xml ...?><stream:stream xmlns='jabber:component:accept' ... to='DOMAIN'>
-std::string component_stream_header(std::string_view domain);
-
-// XEP-0114 §2: lower-case hex SHA-1 of the stream id followed by the secret.
-std::string handshake_digest(std::string_view stream_id, std::string_view secret);
 
 // <stream:error><CONDITION xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>
 std::string stream_error_element(std::string_view condition);

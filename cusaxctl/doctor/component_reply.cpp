@@ -1,42 +1,19 @@
 #include "cusaxctl/doctor/component_reply.hpp"
 
-#include <openssl/evp.h>
 
-#include <stdexcept>
-
+#include "shared/xml/component_handshake.hpp"
 #include "shared/xml/namespaces.hpp"
 
 namespace cusax::ctl::doctor {
 
 std::string component_stream_open(std::string_view domain) {
-    std::string out =
-        "<?xml version='1.0'?><stream:stream xmlns='jabber:component:accept' "
-        "xmlns:stream='http://etherx.jabber.org/streams' to='";
-    xmpp::append_escaped_attribute(out, domain);
-    return out + "'>";
+    return xmpp::component_stream_header(domain);
 }
 
-// The same digest as the component's (xmpp-component/component_protocol.cpp): written again
-// here because cusaxctl does not link the component's library, nor the component cusaxctl's
-// (docs/configuration.md: no program depends on another program's code); the unit test checks
-// it against the digest of a known id and secret.
+// The component's own digest (shared/xml/component_handshake.hpp), so that doctor checks the
+// secret exactly as the component will present it.
 std::string component_handshake(std::string_view stream_id, std::string_view secret) {
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha1(), nullptr) != 1 ||
-        EVP_DigestUpdate(ctx.get(), stream_id.data(), stream_id.size()) != 1 ||
-        EVP_DigestUpdate(ctx.get(), secret.data(), secret.size()) != 1 ||
-        EVP_DigestFinal_ex(ctx.get(), digest, &length) != 1) {
-        throw std::runtime_error("SHA-1 unavailable from OpenSSL");
-    }
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out = "<handshake>";
-    for (unsigned int i = 0; i < length; ++i) {
-        out += kHex[digest[i] >> 4];
-        out += kHex[digest[i] & 0xF];
-    }
-    return out + "</handshake>";
+    return "<handshake>" + xmpp::handshake_digest(stream_id, secret) + "</handshake>";
 }
 
 ComponentReply::ComponentReply() {
