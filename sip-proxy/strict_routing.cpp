@@ -4,6 +4,8 @@
 #include <sofia-sip/sip_util.h>
 #include <sofia-sip/url.h>
 
+#include "sip-proxy/url_param_value.hpp"
+
 namespace cusax::sip_proxy {
 
 namespace {
@@ -35,7 +37,7 @@ bool restore_request_uri_from_strict_router(msg_t* msg, sip_t* sip,
 bool prepare_for_strict_next_hop(msg_t* msg, sip_t* sip) {
     if (!msg || !sip || !sip->sip_request || !sip->sip_route) return false;
     sip_route_t const* first = sip->sip_route;
-    if (url_has_param(first->r_url, "lr")) return false;
+    if (url_has_param_named(first->r_url, "lr")) return false;
     sip_route_t* old_target = sip_route_create(msg_home(msg), sip->sip_request->rq_url, nullptr);
     if (!old_target) return false;
     if (!set_request_uri(msg, sip, first->r_url)) return false;

@@ -11,6 +11,7 @@
 #include "sip-proxy/request_facts.hpp"
 #include "sip-proxy/sofia_handles.hpp"
 #include "sip-proxy/udp_destination.hpp"
+#include "sip-proxy/url_param_value.hpp"
 
 namespace cusax::sip_proxy {
 namespace {
@@ -74,6 +75,53 @@ TEST(UrlParamBuffer, ALongUserParameterIsNotTheEarlierPhone) {
     }
     EXPECT_TRUE(before);
     EXPECT_FALSE(after) << "user parameter of 20 characters read as user=phone";
+}
+
+}  // namespace
+}  // namespace cusax::sip_proxy
+
+namespace cusax::sip_proxy {
+namespace {
+
+// The parameter list as Sofia-SIP leaves it in a parsed message: NUL-terminated in place, with
+// the rest of the message after it. `tail` is what follows the NUL.
+url_t with_params_followed_by(std::string& storage, const std::string& params,
+                              const std::string& tail) {
+    storage = params;
+    storage.push_back('\0');
+    storage += tail;
+    url_t url{};
+    url.url_type = url_sip;
+    url.url_scheme = "sip";
+    url.url_host = "example.com";
+    url.url_params = storage.c_str();
+    return url;
+}
+
+// The last parameter only begins with the name asked for (`;userx`): the search ends at the
+// list's NUL, and a `;user=phone` written in what follows is not the URI's.
+TEST(UrlParamBuffer, ANameThatOnlyBeginsWithTheOneAskedForEndsTheSearch) {
+    std::string storage;
+    url_t url = with_params_followed_by(storage, "userx", ";user=phone;maddr=127.0.0.9");
+    EXPECT_FALSE(url_param_value(&url, "user")) << "read past the parameter list's NUL";
+    EXPECT_FALSE(target_of(&url).user_phone);
+    url = with_params_followed_by(storage, "maddrx", ";maddr=127.0.0.9");
+    EXPECT_FALSE(url_param_value(&url, "maddr"));
+    url = with_params_followed_by(storage, "lrx", ";lr");
+    EXPECT_FALSE(url_has_param_named(&url, "lr"));
+}
+
+TEST(UrlParamBuffer, ParametersAreFoundByWholeNameInAnyCase) {
+    std::string storage;
+    url_t url = with_params_followed_by(storage, "userx=1;USER=Phone;lr;maddr=;user=ip", "");
+    EXPECT_EQ(url_param_value(&url, "user"), std::optional<std::string>("Phone"));
+    EXPECT_EQ(url_param_value(&url, "lr"), std::optional<std::string>(""));
+    EXPECT_EQ(url_param_value(&url, "maddr"), std::optional<std::string>(""));
+    EXPECT_FALSE(url_param_value(&url, "use"));
+    EXPECT_FALSE(url_param_value(&url, "transport"));
+    EXPECT_TRUE(url_has_param_named(&url, "LR"));
+    url = with_params_followed_by(storage, "", ";lr");
+    EXPECT_FALSE(url_has_param_named(&url, "lr"));
 }
 
 }  // namespace
