@@ -6,6 +6,20 @@
 
 namespace cusax::sip_proxy {
 
+namespace {
+
+// Sofia-SIP takes a '/' after a SIP URI's host, or inside a tel number, as the start of a
+// path (which neither kind of URI has) and writes the URI back without that '/': what follows
+// it would be in no parameter while the proxy decides and in the URI the next hop reads (a
+// `;user=phone`, or more digits of the number). Such a URI is malformed (RFC 3261 §25.1,
+// RFC 3966 §3), so it is refused, not relayed.
+bool has_path(url_t const* url) {
+    if (!url || !url->url_path) return false;
+    return url->url_type == url_sip || url->url_type == url_sips || url->url_type == url_tel;
+}
+
+}  // namespace
+
 std::optional<Rejection> check_request(sip_t const* sip) {
     if (!sip || !sip->sip_request) return Rejection{400, "Bad Request", "Not a request", {}};
     // §16.3 item 1 / §8.1.1: the mandatory header fields.
@@ -29,6 +43,11 @@ std::optional<Rejection> check_request(sip_t const* sip) {
             if (!is_urn(sip->sip_request->rq_url))
                 return Rejection{416, "Unsupported URI Scheme", {}, {}};
     }
+    if (has_path(sip->sip_request->rq_url))
+        return Rejection{400, "Bad Request-URI", "'/' after the host or in the number", {}};
+    for (auto const* route = sip->sip_route; route; route = route->r_next)
+        if (has_path(route->r_url))
+            return Rejection{400, "Bad Route", "'/' after the host of a Route URI", {}};
     // §16.3 item 3: NTA never looks at Max-Forwards; 0 ends the request here, an ACK too
     // (which is never answered: the caller of check_request drops it).
     if (sip->sip_max_forwards && sip->sip_max_forwards->mf_count == 0)

@@ -38,6 +38,10 @@ PSTN_URIS = [
     "tel:1234;phone-context=+4989",
     "tel:089%201234;isub=1",
 ]
+# A '/' after the host or inside a number: Sofia-SIP would read what follows as a path and write
+# it back without the '/' (a ;user=phone the proxy never saw, more digits of the number), so the
+# proxy answers 400 before it classifies anything.
+PATH_URIS = ["sip:+4989123@gw.example.net/;user=phone", "tel:+49/89123", "sip:089/1234@example.com/x"]
 EMERGENCY_URIS = ["sip:112;phone-context=+49@elsewhere.example", "sip:%31%31%32@192.0.2.7",
                   "tel:1-1-2"]
 
@@ -107,7 +111,14 @@ for i, uri in enumerate(PSTN_URIS):
     blocked = re.compile(r"charge\.classified call_id=pstn-%d-\S+ \S+ class=pstn action=block" % i)
     s.check(s.wait_until(lambda: blocked.search(s.read(s.proxy_log)), timeout=5),
             "%s: not logged as a blocked PSTN call" % uri)
-s.check(not relayed(), "a blocked INVITE reached the next hop")
+for i, uri in enumerate(PATH_URIS):
+    xml = s.path("path-%d.xml" % i)
+    with open(xml, "w") as f:
+        f.write(INVITE.format(uri=uri, code=400))
+    caller = s.sipp("path-%d" % i, xml, "127.0.0.1", free_port(), "127.0.0.1:%d" % proxy_port,
+                    timeout=5, extra=("-cid_str", "path-%d-%%u-%%p@%%s" % i))
+    s.check(s.wait(caller) == 0, "%s: no 400 from the proxy (see path-%d.err)" % (uri, i))
+s.check(not relayed(), "a blocked INVITE or one with a '/' in its URI reached the next hop")
 
 # The emergency spellings are relayed: the next hop gets each INVITE (the caller's sipp is
 # not waited for: nobody answers it).
@@ -123,5 +134,5 @@ for i, uri in enumerate(EMERGENCY_URIS):
         timeout=10), "%s: emergency INVITE not relayed" % uri)
 next_hop.close()
 s.stop_proxy()
-s.finish("%d PSTN spellings blocked with 403, %d emergency spellings relayed" %
-         (len(PSTN_URIS), len(EMERGENCY_URIS)))
+s.finish("%d PSTN spellings blocked with 403, %d URIs with a '/' refused with 400, "
+         "%d emergency spellings relayed" % (len(PSTN_URIS), len(PATH_URIS), len(EMERGENCY_URIS)))

@@ -77,3 +77,42 @@ TEST(MaxForwards, DecrementedOrSeventy) {
 
 }  // namespace
 }  // namespace cusax::sip_proxy
+
+namespace cusax::sip_proxy {
+namespace {
+
+// Sofia-SIP reads a '/' after a SIP URI's host, or inside a tel number, as the start of a
+// path, which no SIP or tel URI has, and writes that path back without the '/'. What follows
+// it is then in no parameter while the proxy decides, and in the URI the next hop reads:
+// `sip:+4989123456@example.com/;user=phone` would be classified without user=phone and relayed
+// with it; `tel:+1/9005551234` classified as +1 and relayed as +19005551234 (found by
+// fuzz_sip_policy_chain). Such a request gets 400.
+TEST(RequestChecks, APathInTheRequestUriIs400) {
+    for (const char* uri : {"sip:+4989123456@example.com/;user=phone", "sip:bob@example.com/x",
+                            "sips:bob@example.com:5061/x;transport=tls", "tel:+1/9005551234",
+                            "sip:+498912345/example.com;user=phone", "sip:bob@[::1]/x"}) {
+        auto p = test::parse(replaced("INVITE sip:bob@example.com", std::string("INVITE ") + uri));
+        ASSERT_TRUE(p.sip && p.sip->sip_request) << uri;
+        auto r = check_request(p.sip);
+        ASSERT_TRUE(r) << uri;
+        EXPECT_EQ(r->status, 400) << uri;
+    }
+    // A '/' in the user part or in a parameter value is the URI's own, and passes.
+    for (const char* uri : {"sip:+4989/123456@example.com;user=phone", "sip:bob@example.com;x=1/y"})
+        EXPECT_EQ(status_of(replaced("INVITE sip:bob@example.com", std::string("INVITE ") + uri)),
+                  0)
+            << uri;
+}
+
+// A Route value is read for the next hop (lr, maddr, transport): the same path there is 400.
+TEST(RequestChecks, APathInARouteIs400) {
+    EXPECT_EQ(status_of(replaced("Max-Forwards: 70",
+                                 "Max-Forwards: 70\nRoute: <sip:127.0.0.1:5070/x;lr>")),
+              400);
+    EXPECT_EQ(
+        status_of(replaced("Max-Forwards: 70", "Max-Forwards: 70\nRoute: <sip:127.0.0.1:5070;lr>")),
+        0);
+}
+
+}  // namespace
+}  // namespace cusax::sip_proxy
