@@ -101,23 +101,24 @@ def relayed():
             return got
 
 
-for i, uri in enumerate(PSTN_URIS):
-    xml = s.path("invite-%d.xml" % i)
+def call_answered(name, i, uri, code):
+    """One INVITE to `uri` from its own sipp; True when the proxy answered it with `code`."""
+    xml = s.path("%s-%d.xml" % (name, i))
     with open(xml, "w") as f:
-        f.write(INVITE.format(uri=uri, code=403))
-    caller = s.sipp("caller-%d" % i, xml, "127.0.0.1", free_port(), "127.0.0.1:%d" % proxy_port,
-                    timeout=5, extra=("-cid_str", "pstn-%d-%%u-%%p@%%s" % i))
-    s.check(s.wait(caller) == 0, "%s: no 403 from the proxy (see caller-%d.err)" % (uri, i))
+        f.write(INVITE.format(uri=uri, code=code))
+    caller = s.sipp("%s-%d" % (name, i), xml, "127.0.0.1", free_port(),
+                    "127.0.0.1:%d" % proxy_port, timeout=5, extra=("-cid_str", "%s-%d-%%u-%%p@%%s" % (name, i)))
+    return s.check(s.wait(caller) == 0,
+                   "%s: no %d from the proxy (see %s-%d.err)" % (uri, code, name, i))
+
+
+for i, uri in enumerate(PSTN_URIS):
+    call_answered("pstn", i, uri, 403)
     blocked = re.compile(r"charge\.classified call_id=pstn-%d-\S+ \S+ class=pstn action=block" % i)
     s.check(s.wait_until(lambda: blocked.search(s.read(s.proxy_log)), timeout=5),
             "%s: not logged as a blocked PSTN call" % uri)
 for i, uri in enumerate(PATH_URIS):
-    xml = s.path("path-%d.xml" % i)
-    with open(xml, "w") as f:
-        f.write(INVITE.format(uri=uri, code=400))
-    caller = s.sipp("path-%d" % i, xml, "127.0.0.1", free_port(), "127.0.0.1:%d" % proxy_port,
-                    timeout=5, extra=("-cid_str", "path-%d-%%u-%%p@%%s" % i))
-    s.check(s.wait(caller) == 0, "%s: no 400 from the proxy (see path-%d.err)" % (uri, i))
+    call_answered("path", i, uri, 400)
 s.check(not relayed(), "a blocked INVITE or one with a '/' in its URI reached the next hop")
 
 # The emergency spellings are relayed: the next hop gets each INVITE (the caller's sipp is
