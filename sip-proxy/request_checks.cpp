@@ -3,6 +3,7 @@
 #include <sofia-sip/sip_header.h>
 
 #include "sip-proxy/request_facts.hpp"
+#include "sip-proxy/url_param_value.hpp"
 
 namespace cusax::sip_proxy {
 
@@ -16,6 +17,25 @@ namespace {
 bool has_path(url_t const* url) {
     if (!url || !url->url_path) return false;
     return url->url_type == url_sip || url->url_type == url_sips || url->url_type == url_tel;
+}
+
+// The same for a '#' after a SIP URI's host: Sofia-SIP keeps what follows it as a fragment, in
+// no parameter while the proxy decides, and writes it back whole, so the next hop may read
+// `sip:+4989123@gw#;user=phone` with the user=phone the proxy never saw. RFC 3261 §25.1 has no
+// '#' outside an escaped user part. (A tel URI's '#' is a local number's digit, RFC 3966 §3:
+// `tel:*21#;phone-context=+49` is valid and is not refused here.)
+bool has_fragment(url_t const* url) {
+    if (!url || !url->url_fragment) return false;
+    return url->url_type == url_sip || url->url_type == url_sips;
+}
+
+// A parameter the proxy or Sofia-SIP's transport layer reads for the next hop or the call's
+// class, given twice: which one counts differs between readers (url_param_value.hpp), so the
+// proxy could check one transport, maddr or user and the request leave by the other.
+bool has_repeated_hop_param(url_t const* url) {
+    for (const char* name : {"transport", "maddr", "user", "lr"})
+        if (url_param_repeated(url, name)) return true;
+    return false;
 }
 
 }  // namespace
@@ -45,9 +65,18 @@ std::optional<Rejection> check_request(sip_t const* sip) {
     }
     if (has_path(sip->sip_request->rq_url))
         return Rejection{400, "Bad Request-URI", "'/' after the host or in the number", {}};
-    for (auto const* route = sip->sip_route; route; route = route->r_next)
+    if (has_fragment(sip->sip_request->rq_url))
+        return Rejection{400, "Bad Request-URI", "'#' after the host", {}};
+    if (has_repeated_hop_param(sip->sip_request->rq_url))
+        return Rejection{400, "Bad Request-URI", "transport, maddr, user or lr given twice", {}};
+    for (auto const* route = sip->sip_route; route; route = route->r_next) {
         if (has_path(route->r_url))
             return Rejection{400, "Bad Route", "'/' after the host of a Route URI", {}};
+        if (has_fragment(route->r_url))
+            return Rejection{400, "Bad Route", "'#' after the host of a Route URI", {}};
+        if (has_repeated_hop_param(route->r_url))
+            return Rejection{400, "Bad Route", "transport, maddr, user or lr given twice", {}};
+    }
     // §16.3 item 3: NTA never looks at Max-Forwards; 0 ends the request here, an ACK too
     // (which is never answered: the caller of check_request drops it).
     if (sip->sip_max_forwards && sip->sip_max_forwards->mf_count == 0)

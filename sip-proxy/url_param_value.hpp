@@ -27,4 +27,9 @@ std::optional<std::string> url_param_value(url_t const* url, const char* name);
 // Whether `url` has a parameter `name`, with or without a value.
 bool url_has_param_named(url_t const* url, const char* name);
 
+// Whether `url` has parameter `name` more than once. Readers disagree on which one counts: ours
+// takes the first, Sofia-SIP's transport layer the last (`;transport=tls;transport=udp` is
+// checked as TLS and sent over UDP).
+bool url_param_repeated(url_t const* url, const char* name);
+
 }  // namespace cusax::sip_proxy

@@ -40,8 +40,10 @@ PSTN_URIS = [
 ]
 # A '/' after the host or inside a number: Sofia-SIP would read what follows as a path and write
 # it back without the '/' (a ;user=phone the proxy never saw, more digits of the number), so the
-# proxy answers 400 before it classifies anything.
-PATH_URIS = ["sip:+4989123@gw.example.net/;user=phone", "tel:+49/89123", "sip:089/1234@example.com/x"]
+# proxy answers 400 before it classifies anything. A '#' after the host the same: Sofia-SIP keeps
+# the rest as a fragment (in no parameter) and writes it back whole.
+PATH_URIS = ["sip:+4989123@gw.example.net/;user=phone", "tel:+49/89123", "sip:089/1234@example.com/x",
+             "sip:+4989123@gw.example.net#;user=phone"]
 EMERGENCY_URIS = ["sip:112;phone-context=+49@elsewhere.example", "sip:%31%31%32@192.0.2.7",
                   "tel:1-1-2"]
 
@@ -119,7 +121,7 @@ for i, uri in enumerate(PSTN_URIS):
             "%s: not logged as a blocked PSTN call" % uri)
 for i, uri in enumerate(PATH_URIS):
     call_answered("path", i, uri, 400)
-s.check(not relayed(), "a blocked INVITE or one with a '/' in its URI reached the next hop")
+s.check(not relayed(), "a blocked INVITE or one with a '/' or '#' in its URI reached the next hop")
 
 # The emergency spellings are relayed: the next hop gets each INVITE (the caller's sipp is
 # not waited for: nobody answers it).

@@ -114,5 +114,45 @@ TEST(RequestChecks, APathInARouteIs400) {
         0);
 }
 
+// A '#' after a SIP URI's host: Sofia-SIP keeps the rest as a fragment (in no parameter) and
+// writes it back whole, so `sip:+4989123@gw.example.net#;user=phone` was classified without
+// user=phone and relayed with it (found in review). 400, in the Request-URI and in a Route; a
+// '#' in a user part or a tel local number (RFC 3966: `*21#`) passes.
+TEST(RequestChecks, AFragmentAfterTheHostIs400) {
+    for (const char* uri :
+         {"sip:+4989123456@example.com#;user=phone", "sip:bob@example.com:5060#x",
+          "sips:bob@example.com#;user=phone", "sip:bob@example.com;x=1#;user=phone"}) {
+        EXPECT_EQ(status_of(replaced("INVITE sip:bob@example.com", std::string("INVITE ") + uri)),
+                  400)
+            << uri;
+    }
+    EXPECT_EQ(status_of(replaced("Max-Forwards: 70",
+                                 "Max-Forwards: 70\nRoute: <sip:127.0.0.1:5070#;lr>")),
+              400);
+    for (const char* uri : {"sip:*21#@example.com", "tel:*21#;phone-context=+49"})
+        EXPECT_EQ(status_of(replaced("INVITE sip:bob@example.com", std::string("INVITE ") + uri)),
+                  0)
+            << uri;
+}
+
+// A hop parameter given twice: the proxy reads the first, Sofia-SIP's transport layer sends by
+// the last, so `;transport=tls;transport=udp` passed the TLS guard as TLS and left over UDP
+// (seen in review against a running proxy). 400 in the Request-URI and in a Route.
+TEST(RequestChecks, AHopParameterGivenTwiceIs400) {
+    for (const char* params :
+         {";lr;transport=tls;transport=udp", ";lr;maddr=10.0.0.1;MADDR=192.0.2.9", ";lr;lr"})
+        EXPECT_EQ(status_of(replaced("Max-Forwards: 70", std::string("Max-Forwards: 70\nRoute: "
+                                                                     "<sip:127.0.0.1:5070") +
+                                                             params + ">")),
+                  400)
+            << params;
+    EXPECT_EQ(status_of(replaced("INVITE sip:bob@example.com",
+                                 "INVITE sip:+4989123@gw.example.net;user=ip;user=phone")),
+              400);
+    EXPECT_EQ(status_of(replaced("INVITE sip:bob@example.com",
+                                 "INVITE sip:bob@example.com;transport=udp;ttl=1;x=1;x=2")),
+              0);
+}
+
 }  // namespace
 }  // namespace cusax::sip_proxy
