@@ -42,8 +42,8 @@ PSTN_URIS = [
 # it back without the '/' (a ;user=phone the proxy never saw, more digits of the number), so the
 # proxy answers 400 before it classifies anything. A '#' after the host the same: Sofia-SIP keeps
 # the rest as a fragment (in no parameter) and writes it back whole.
-PATH_URIS = ["sip:+4989123@gw.example.net/;user=phone", "tel:+49/89123", "sip:089/1234@example.com/x",
-             "sip:+4989123@gw.example.net#;user=phone"]
+PATH_URIS = ["sip:+4989123@gw.example.net/;user=phone", "tel:+49/89123",
+             "sip:089/1234@example.com/x", "sip:+4989123@gw.example.net#;user=phone"]
 EMERGENCY_URIS = ["sip:112;phone-context=+49@elsewhere.example", "sip:%31%31%32@192.0.2.7",
                   "tel:1-1-2"]
 
@@ -109,7 +109,8 @@ def call_answered(name, i, uri, code):
     with open(xml, "w") as f:
         f.write(INVITE.format(uri=uri, code=code))
     caller = s.sipp("%s-%d" % (name, i), xml, "127.0.0.1", free_port(),
-                    "127.0.0.1:%d" % proxy_port, timeout=5, extra=("-cid_str", "%s-%d-%%u-%%p@%%s" % (name, i)))
+                    "127.0.0.1:%d" % proxy_port, timeout=5,
+                    extra=("-cid_str", "%s-%d-%%u-%%p@%%s" % (name, i)))
     return s.check(s.wait(caller) == 0,
                    "%s: no %d from the proxy (see %s-%d.err)" % (uri, code, name, i))
 
@@ -137,5 +138,5 @@ for i, uri in enumerate(EMERGENCY_URIS):
         timeout=10), "%s: emergency INVITE not relayed" % uri)
 next_hop.close()
 s.stop_proxy()
-s.finish("%d PSTN spellings blocked with 403, %d URIs with a '/' refused with 400, "
+s.finish("%d PSTN spellings blocked with 403, %d URIs with a '/' or '#' refused with 400, "
          "%d emergency spellings relayed" % (len(PSTN_URIS), len(PATH_URIS), len(EMERGENCY_URIS)))

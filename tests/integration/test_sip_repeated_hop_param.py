@@ -63,9 +63,11 @@ def send(i, route_params, until):
 
 got = send(1, ";lr;transport=tcp;transport=udp",
            lambda g: any(x.startswith("resp: SIP/2.0 4") for x in g))
-s.check(any(x.startswith("resp: SIP/2.0 400") for x in got), "no 400 for a repeated transport: %s" % got)
+s.check(any(x.startswith("resp: SIP/2.0 400") for x in got),
+        "no 400 for a repeated transport: %s" % got)
 s.check(not any(x.startswith(("UDP", "TCP")) for x in got), "relayed all the same: %s" % got)
 got = send(2, ";lr;transport=tcp", lambda g: any(x.startswith("TCP: INVITE") for x in g))
-s.check(any(x.startswith("TCP: INVITE") for x in got), "one transport=tcp not relayed over TCP: %s" % got)
+s.check(any(x.startswith("TCP: INVITE") for x in got),
+        "one transport=tcp not relayed over TCP: %s" % got)
 s.stop_proxy()
 s.finish("a Route with transport given twice refused with 400; with one, relayed over TCP")
