@@ -209,10 +209,9 @@ TEST(RoutingSnapshot, AMillionBindingsFitUnder100MiB) {
             const auto n = std::to_string(i);
             char number[16];
             std::snprintf(number, sizeof number, "+1555%07zu", i);
-            all.push_back(binding("sip:user" + n + "@sip.example.com",
-                                  "user" + n + "@xmpp.example.com", {{number}},
-                                  i % 5 ? Verification::Unverified : Verification::Admin,
-                                  "User " + n));
+            all.push_back(binding(
+                "sip:user" + n + "@sip.example.com", "user" + n + "@xmpp.example.com", {{number}},
+                i % 5 ? Verification::Unverified : Verification::Admin, "User " + n));
         }
         s = routing(std::move(all));
     }
