@@ -28,9 +28,9 @@ CallInfoDecision decide_call_info(const CallerIdentity& identity, const PrivacyR
     if (identity.candidates.empty()) return SkipCallInfo{SkipReason::no_identity, {}};
     if (!snapshot) return SkipCallInfo{SkipReason::no_binding, {}};
     for (const auto& key : identity.candidates) {
-        const store::BindingView* binding = key.kind == address::AddressKey::Kind::Aor
-                                                ? snapshot->by_aor(key.value)
-                                                : snapshot->by_number(key.value);
+        const auto binding = key.kind == address::AddressKey::Kind::Aor
+                                 ? snapshot->route_by_aor(key.value)
+                                 : snapshot->route_by_number(key.value);
         if (!binding) continue;
         // The first identity that is bound decides: a later one never overrides an
         // unverified binding of an earlier one.

@@ -136,8 +136,8 @@ TargetClass classify_target(const RequestTarget& target, const DialPlan& plan,
 
     // On-net: anything the binding store knows, a local number range, a local domain.
     if (snapshot) {
-        if (!target.aor.empty() && snapshot->by_aor(target.aor)) return TargetClass::on_net;
-        if (!number.empty() && snapshot->by_number(number)) return TargetClass::on_net;
+        if (!target.aor.empty() && snapshot->route_by_aor(target.aor)) return TargetClass::on_net;
+        if (!number.empty() && snapshot->route_by_number(number)) return TargetClass::on_net;
     }
     if (!number.empty() && any_prefix(number, plan.local_number_prefixes))
         return TargetClass::on_net;

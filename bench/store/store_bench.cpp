@@ -1,9 +1,12 @@
 // Measures what a daemon pays for the binding store: the full load a daemon does at start
 // (through SnapshotWatcher, as the daemons do), the resident memory it then holds, look-ups per
 // second, and how long a change made by cusaxctl in another process takes to be published.
-//   cusax_store_bench STORE [CUSAXCTL [CHANGES [CONFIG]]]
+//   cusax_store_bench [--profile routing] STORE [CUSAXCTL [CHANGES [CONFIG]]]
 // STORE is a SQLite file, or "postgresql:" and a libpq conninfo; CONFIG, when given, is the INI
 // cusaxctl reads the store from (-c) instead of --store (PostgreSQL needs it).
+// --profile routing: the SIP proxy's snapshot (snapshot_profile.hpp) instead of the full one;
+// only the load, memory, look-up and build figures, named with a "_routing" suffix (run it in
+// a process of its own: memory freed by a first load would blur the second's).
 // Prints one "name value unit" line per figure (bench/store/run-store-bench tabulates them).
 // Uses only the store API that predates the incremental refresh, so the same file measures
 // the code before and after it (the apply-only figure is printed when the API has it).
@@ -73,9 +76,73 @@ pid_t spawn_add(const std::string& cusaxctl, const std::string& store, const std
 
 namespace {
 
+#if __has_include("shared/store/snapshot_profile.hpp")
+// The proxy's profile: what a snapshot of it costs and how fast it answers, beside the full
+// figures of another run.
+int bench_routing(const cusax::store::StoreSettings& settings) {
+    using cusax::store::Snapshot;
+    using cusax::store::SnapshotProfile;
+    const long rss_before = resident_kib();
+    auto start = Clock::now();
+    cusax::store::SnapshotWatcher watcher([&] { return cusax::store::open_store(settings); },
+                                          std::chrono::milliseconds(250), SnapshotProfile::routing);
+    const double rebuild_s = seconds_since(start);
+    const long rss_after = resident_kib();
+    const auto snapshot = watcher.current();
+    const auto count = snapshot->size();
+
+    // A routing snapshot hands out no whole bindings: the keys come from the store.
+    auto store = cusax::store::open_store(settings);
+    std::vector<std::string> keys;
+    {
+        auto bindings = store->load_all();
+        keys.reserve(bindings.size());
+        for (auto& b : bindings) keys.push_back(std::move(b.aor));
+    }
+    std::shuffle(keys.begin(), keys.end(), std::mt19937(42));
+    const std::size_t lookups = std::max<std::size_t>(1'000'000, count);
+    std::size_t found = 0;
+    start = Clock::now();
+    for (std::size_t i = 0; i < lookups; ++i) {
+        found += snapshot->route_by_aor(keys[i % count]).has_value();
+    }
+    const double lookup_s = seconds_since(start);
+    if (found != lookups) {
+        std::cerr << "look-ups missed: " << lookups - found << "\n";
+        return 1;
+    }
+    keys = {};
+    std::printf("bindings_routing %zu count\n", count);
+    std::printf("rebuild_full_routing %.3f s\n", rebuild_s);
+    std::printf("resident_memory_routing %.1f MiB\n", rss_after / 1024.0);
+    std::printf("resident_memory_added_routing %.1f MiB\n", (rss_after - rss_before) / 1024.0);
+    std::printf("snapshot_memory_bytes_routing %.1f MiB\n",
+                snapshot->memory_bytes() / (1024.0 * 1024.0));
+    std::printf("lookups_per_second_routing %.0f /s\n", lookups / lookup_s);
+    start = Clock::now();
+    auto bindings = store->load_all();
+    const auto load_s = seconds_since(start);
+    start = Clock::now();
+    const auto built = Snapshot::build(std::move(bindings), 0, SnapshotProfile::routing);
+    std::printf("load_all_routing %.3f s\n", load_s);
+    std::printf("snapshot_build_routing %.3f s\n", seconds_since(start));
+    return 0;
+}
+#endif
+
 int bench(int argc, char** argv) {
-    if (argc < 2 || argc > 5) {
-        std::cerr << "usage: cusax_store_bench STORE [CUSAXCTL [CHANGES [CONFIG]]]\n";
+    bool routing = false;
+    bool usable = true;
+    if (argc >= 3 && std::string(argv[1]) == "--profile") {
+        const std::string profile = argv[2];
+        usable = profile == "routing" || profile == "full";
+        routing = profile == "routing";
+        argv += 2;
+        argc -= 2;
+    }
+    if (!usable || argc < 2 || argc > 5) {
+        std::cerr << "usage: cusax_store_bench [--profile routing] STORE [CUSAXCTL [CHANGES "
+                     "[CONFIG]]]\n";
         return 2;
     }
     using cusax::store::Snapshot;
@@ -88,6 +155,14 @@ int bench(int argc, char** argv) {
     } else {
         settings.path = path;
     }
+#if __has_include("shared/store/snapshot_profile.hpp")
+    if (routing) return bench_routing(settings);
+#else
+    if (routing) {
+        std::cerr << "this build has no routing profile\n";
+        return 2;
+    }
+#endif
     constexpr auto kInterval = std::chrono::milliseconds(250);  // refresh_interval's default
     const long rss_before = resident_kib();
 
@@ -218,6 +293,9 @@ int bench(int argc, char** argv) {
         start = Clock::now();
         const auto full = Snapshot::build(std::move(bindings), store->generation());
         std::printf("snapshot_build %.3f s\n", seconds_since(start));
+#if __has_include("shared/store/snapshot_profile.hpp")
+        std::printf("snapshot_memory_bytes %.1f MiB\n", full->memory_bytes() / (1024.0 * 1024.0));
+#endif
     }
     return 0;
 }

@@ -15,7 +15,8 @@ store::StoreSettings store_settings(const config::Config& config) {
     return settings;
 }
 
-DaemonRuntime::DaemonRuntime(const config::Config& config, std::string program) {
+DaemonRuntime::DaemonRuntime(const config::Config& config, std::string program,
+                             store::SnapshotProfile profile) {
     log::setup(config::log_settings(config, program));
     for (auto& secret : config.secret_values()) log::register_secret(std::move(secret));
 
@@ -24,9 +25,9 @@ DaemonRuntime::DaemonRuntime(const config::Config& config, std::string program) 
     auto settings = store_settings(config);
     settings.read_only = true;
     auto& refreshes = counters_.get("store.snapshots_published");
-    watcher_ =
-        std::make_unique<store::SnapshotWatcher>([settings] { return store::open_store(settings); },
-                                                 config::store_config(config).refresh_interval);
+    watcher_ = std::make_unique<store::SnapshotWatcher>(
+        [settings] { return store::open_store(settings); },
+        config::store_config(config).refresh_interval, profile);
     watcher_->on_publish([&refreshes](const store::Snapshot&) { refreshes.add(); });
 
     counters::StatsReporter::install_sigusr1_handler();

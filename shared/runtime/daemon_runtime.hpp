@@ -19,8 +19,10 @@ class DaemonRuntime {
   public:
     // `program` names the daemon in log lines and its stats file ("sip-proxy").
     // Throws store::StoreError when the store cannot be read at start: a daemon must not
-    // start with no bindings because of a typo in [store] path.
-    DaemonRuntime(const config::Config& config, std::string program);
+    // start with no bindings because of a typo in [store] path. `profile`: how much of each
+    // binding the daemon's snapshots keep (the proxy needs far less than the component).
+    DaemonRuntime(const config::Config& config, std::string program,
+                  store::SnapshotProfile profile = store::SnapshotProfile::full);
 
     counters::Registry& counters() { return counters_; }
     std::shared_ptr<const store::Snapshot> snapshot() const { return watcher_->current(); }

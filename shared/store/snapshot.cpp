@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
+#include <string>
 
 #include "shared/store/cow_array.hpp"
 #include "shared/store/field_error.hpp"
@@ -12,26 +13,35 @@
 namespace cusax::store {
 
 // The bindings as compact shared entries in a table of positions (null: a free position,
-// left by a removal for the next addition); three indexes of positions into it. Nothing
-// changes after build() or apply(), so readers on any thread need no lock.
+// left by a removal for the next addition); indexes of positions into it (by JID only in the
+// full profile). Nothing changes after build() or apply(), so readers on any thread need no
+// lock.
 struct Snapshot::Impl {
+    SnapshotProfile profile = SnapshotProfile::full;
     CowArray<EntryRef, 10> entries;
     std::vector<std::uint32_t> free;  // null positions below entries.size()
     std::size_t count = 0;
     FlatIndex by_aor;
-    FlatIndex by_jid;
+    FlatIndex by_jid;     // empty in the routing profile
     FlatIndex by_number;  // position of the binding that lists the number
     std::uint64_t generation = 0;
 
-    const BindingView& at(std::uint32_t p) const { return *entries[p]; }
+    bool full() const { return profile == SnapshotProfile::full; }
+    const EntryRef& at(std::uint32_t p) const { return entries[p]; }
     std::optional<std::uint32_t> find_aor(std::string_view aor) const {
-        return by_aor.find(FlatIndex::hash(aor), [&](std::uint32_t p) { return at(p).aor == aor; });
+        return by_aor.find(FlatIndex::hash(aor),
+                           [&](std::uint32_t p) { return at(p).aor() == aor; });
+    }
+    std::optional<std::uint32_t> find_number(std::string_view number) const;
+    std::optional<std::uint32_t> find_jid(std::string_view jid) const {
+        return by_jid.find(FlatIndex::hash(jid),
+                           [&](std::uint32_t p) { return at(p).jid() == jid; });
     }
 
     void index_all();
     void index(std::uint32_t p);
     void unindex(std::uint32_t p);
-    bool has_room_for(const BindingView& b) const;
+    bool has_room_for(const EntryRef& e) const;
     std::uint32_t take_position();
 };
 
@@ -39,20 +49,40 @@ namespace {
 
 constexpr std::size_t kMaxPositions = std::numeric_limits<std::uint32_t>::max() - 1;
 
-bool lists_number(const BindingView& b, std::string_view number) {
-    return std::any_of(b.numbers.begin(), b.numbers.end(),
-                       [&](const NumberView& n) { return n.number == number; });
+bool lists_number(const EntryRef& e, std::string_view number) {
+    const auto numbers = e.numbers();
+    return std::any_of(numbers.begin(), numbers.end(),
+                       [&](std::string_view n) { return n == number; });
+}
+
+void require_full(const Snapshot::Impl& impl, const char* what) {
+    if (!impl.full()) {
+        throw std::logic_error(std::string("snapshot: ") + what +
+                               " needs the full profile; this one is routing");
+    }
+}
+
+std::optional<BindingRoute> route_of(const EntryRef& e) {
+    // The same answer from both profiles: a full entry keeps every JID, a routing one only
+    // a verified binding's.
+    const bool verified = is_verified(e.verification());
+    return BindingRoute{e.aor(), verified ? e.jid() : std::string_view(), e.verification()};
 }
 
 }  // namespace
 
+std::optional<std::uint32_t> Snapshot::Impl::find_number(std::string_view number) const {
+    return by_number.find(FlatIndex::hash(number),
+                          [&](std::uint32_t p) { return lists_number(at(p), number); });
+}
+
 void Snapshot::Impl::index_all() {
     std::size_t number_count = 0;
     for (std::size_t p = 0; p < entries.size(); ++p) {
-        if (entries[p]) number_count += entries[p]->numbers.size();
+        if (entries[p]) number_count += entries[p].numbers().size();
     }
     by_aor.reserve(count);
-    by_jid.reserve(count);
+    if (full()) by_jid.reserve(count);
     by_number.reserve(number_count);
     for (std::size_t p = 0; p < entries.size(); ++p) {
         if (entries[p]) index(static_cast<std::uint32_t>(p));
@@ -62,23 +92,28 @@ void Snapshot::Impl::index_all() {
 // The store's keys make these duplicates impossible; a caller building a snapshot by hand
 // gets the same refusal the store would give.
 void Snapshot::Impl::index(std::uint32_t i) {
-    const BindingView& b = at(i);
-    if (by_aor.insert(FlatIndex::hash(b.aor), i,
-                      [&](std::uint32_t p) { return at(p).aor == b.aor; })) {
-        throw BindingError(field_error("aor", b.aor, "in two bindings"));
+    const EntryRef& b = at(i);
+    const std::string_view aor = b.aor();
+    if (by_aor.insert(FlatIndex::hash(aor), i,
+                      [&](std::uint32_t p) { return at(p).aor() == aor; })) {
+        throw BindingError(field_error("aor", aor, "in two bindings"));
     }
-    if (auto other = by_jid.insert(FlatIndex::hash(b.jid), i,
-                                   [&](std::uint32_t p) { return at(p).jid == b.jid; })) {
-        throw BindingError(
-            field_error("jid", b.jid, "already bound to " + quote_value(at(*other).aor)));
+    if (full()) {
+        const std::string_view jid = b.jid();
+        if (auto other = by_jid.insert(FlatIndex::hash(jid), i,
+                                       [&](std::uint32_t p) { return at(p).jid() == jid; })) {
+            throw BindingError(
+                field_error("jid", jid, "already bound to " + quote_value(at(*other).aor())));
+        }
     }
-    for (std::size_t j = 0; j < b.numbers.size(); ++j) {
-        const std::string_view number = b.numbers[j].number;
+    const auto numbers = b.numbers();
+    for (auto it = numbers.begin(); it != numbers.end(); ++it) {
+        const std::string_view number = *it;
         // A slot of this same binding matches only if the number came earlier in its list.
         const auto same = [&](std::uint32_t p) {
             if (p != i) return lists_number(at(p), number);
-            for (std::size_t k = 0; k < j; ++k) {
-                if (b.numbers[k].number == number) return true;
+            for (auto earlier = numbers.begin(); earlier != it; ++earlier) {
+                if (*earlier == number) return true;
             }
             return false;
         };
@@ -86,20 +121,21 @@ void Snapshot::Impl::index(std::uint32_t i) {
             throw BindingError(
                 field_error("number", number,
                             *other == i ? std::string("listed twice")
-                                        : "already bound to " + quote_value(at(*other).aor)));
+                                        : "already bound to " + quote_value(at(*other).aor())));
         }
     }
 }
 
 void Snapshot::Impl::unindex(std::uint32_t i) {
-    const BindingView& b = at(i);
-    by_aor.erase(FlatIndex::hash(b.aor), i);
-    by_jid.erase(FlatIndex::hash(b.jid), i);
-    for (const auto& n : b.numbers) by_number.erase(FlatIndex::hash(n.number), i);
+    const EntryRef& b = at(i);
+    by_aor.erase(FlatIndex::hash(b.aor()), i);
+    if (full()) by_jid.erase(FlatIndex::hash(b.jid()), i);
+    for (const auto n : b.numbers()) by_number.erase(FlatIndex::hash(n), i);
 }
 
-bool Snapshot::Impl::has_room_for(const BindingView& b) const {
-    return by_aor.has_room(1) && by_jid.has_room(1) && by_number.has_room(b.numbers.size());
+bool Snapshot::Impl::has_room_for(const EntryRef& e) const {
+    return by_aor.has_room(1) && (!full() || by_jid.has_room(1)) &&
+           by_number.has_room(e.numbers().size());
 }
 
 std::uint32_t Snapshot::Impl::take_position() {
@@ -114,13 +150,14 @@ std::uint32_t Snapshot::Impl::take_position() {
 }
 
 std::shared_ptr<const Snapshot> Snapshot::build(std::vector<Binding> bindings,
-                                                std::uint64_t generation) {
+                                                std::uint64_t generation, SnapshotProfile profile) {
     if (bindings.size() >= kMaxPositions) throw std::length_error("snapshot: too many bindings");
     auto impl = std::make_unique<Impl>();
+    impl->profile = profile;
     impl->generation = generation;
     impl->entries.assign(bindings.size(), EntryRef());
     for (std::size_t i = 0; i < bindings.size(); ++i) {
-        impl->entries.write(i) = EntryRef::make(bindings[i]);
+        impl->entries.write(i) = EntryRef::make(bindings[i], profile);
         // Give each binding's strings back as soon as its entry holds a copy: the next
         // entries reuse that memory instead of the heap growing by the whole set.
         bindings[i] = Binding();
@@ -149,7 +186,7 @@ std::shared_ptr<const Snapshot> Snapshot::apply(const Snapshot& base,
     for (const auto& change : changes) {
         if (!change.binding) continue;
         const auto p = impl->take_position();
-        impl->entries.write(p) = EntryRef::make(*change.binding);
+        impl->entries.write(p) = EntryRef::make(*change.binding, impl->profile);
         ++impl->count;
         // Indexes filled with keys and tombstones are rebuilt once, below, rather than grown
         // key by key.
@@ -176,26 +213,52 @@ Snapshot::Snapshot(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Snapshot::~Snapshot() = default;
 
 const BindingView* Snapshot::by_aor(std::string_view aor) const {
+    require_full(*impl_, "by_aor");
     const auto p = impl_->find_aor(aor);
-    return p ? &impl_->at(*p) : nullptr;
+    return p ? impl_->at(*p).view() : nullptr;
 }
 
 const BindingView* Snapshot::by_number(std::string_view number) const {
-    const auto p = impl_->by_number.find(FlatIndex::hash(number), [&](std::uint32_t i) {
-        return lists_number(impl_->at(i), number);
-    });
-    return p ? &impl_->at(*p) : nullptr;
+    require_full(*impl_, "by_number");
+    const auto p = impl_->find_number(number);
+    return p ? impl_->at(*p).view() : nullptr;
 }
 
 const BindingView* Snapshot::by_jid(std::string_view jid) const {
-    const auto p = impl_->by_jid.find(FlatIndex::hash(jid),
-                                      [&](std::uint32_t i) { return impl_->at(i).jid == jid; });
-    return p ? &impl_->at(*p) : nullptr;
+    require_full(*impl_, "by_jid");
+    const auto p = impl_->find_jid(jid);
+    return p ? impl_->at(*p).view() : nullptr;
 }
 
+std::optional<BindingRoute> Snapshot::route_by_aor(std::string_view aor) const {
+    const auto p = impl_->find_aor(aor);
+    return p ? route_of(impl_->at(*p)) : std::nullopt;
+}
+
+std::optional<BindingRoute> Snapshot::route_by_number(std::string_view number) const {
+    const auto p = impl_->find_number(number);
+    return p ? route_of(impl_->at(*p)) : std::nullopt;
+}
+
+SnapshotProfile Snapshot::profile() const { return impl_->profile; }
 std::size_t Snapshot::size() const { return impl_->count; }
 std::uint64_t Snapshot::generation() const { return impl_->generation; }
-Snapshot::Range Snapshot::all() const { return Range(impl_.get()); }
+
+std::size_t Snapshot::memory_bytes() const {
+    std::size_t bytes = sizeof(Impl) + impl_->entries.memory_bytes() +
+                        impl_->free.capacity() * sizeof(std::uint32_t) +
+                        impl_->by_aor.memory_bytes() + impl_->by_jid.memory_bytes() +
+                        impl_->by_number.memory_bytes();
+    for (std::size_t p = 0; p < impl_->entries.size(); ++p) {
+        if (impl_->entries[p]) bytes += impl_->entries[p].bytes();
+    }
+    return bytes;
+}
+
+Snapshot::Range Snapshot::all() const {
+    require_full(*impl_, "all");
+    return Range(impl_.get());
+}
 
 Snapshot::Range::iterator::iterator(const Impl* impl, std::size_t position, std::size_t end)
     : impl_(impl), position_(position), end_(end) {
@@ -210,7 +273,7 @@ Snapshot::Range::iterator& Snapshot::Range::iterator::operator++() {
 
 void Snapshot::Range::iterator::settle() {
     while (position_ < end_ && !impl_->entries[position_]) ++position_;
-    current_ = position_ < end_ ? impl_->entries[position_].get() : nullptr;
+    current_ = position_ < end_ ? impl_->entries[position_].view() : nullptr;
 }
 
 Snapshot::Range::iterator Snapshot::Range::begin() const {

@@ -63,10 +63,10 @@ long long ms_since(Clock::time_point started) {
 
 // Generation first, then the rows: a change committed in between is in the rows and makes
 // the next poll see a new generation, so it costs one extra load, never a missed change.
-Loaded load(BindingStore& store) {
+Loaded load(BindingStore& store, SnapshotProfile profile) {
     const auto started = Clock::now();
     const auto generation = store.generation();
-    auto snapshot = Snapshot::build(store.load_all(), generation);
+    auto snapshot = Snapshot::build(store.load_all(), generation, profile);
 #if defined(__GLIBC__)
     // The loaded Bindings were freed between the entries that stay; without this glibc keeps
     // those pages resident for the daemon's life (docs/binding-snapshot.md).
@@ -103,6 +103,7 @@ void log_published(const Loaded& loaded) {
     log::event(log::Level::info, "store.snapshot_published", "bindings snapshot published",
                {{"count", std::to_string(loaded.snapshot->size())},
                 {"generation", std::to_string(loaded.snapshot->generation())},
+                {"profile", std::string(to_string(loaded.snapshot->profile()))},
                 {"mode", loaded.mode},
                 {"changed", std::to_string(loaded.changed)},
                 {"build_ms", std::to_string(loaded.build_ms)}});
@@ -133,6 +134,7 @@ class StopSignal {
 struct SnapshotWatcher::Impl {
     StoreFactory factory;
     std::chrono::milliseconds interval;
+    SnapshotProfile profile = SnapshotProfile::full;
     SnapshotSlot current;
     std::atomic<bool> reachable{true};        // status(), read from any thread
     std::atomic<Clock::rep> confirmed_at{0};  // Clock::time_point's count
@@ -168,10 +170,12 @@ struct SnapshotWatcher::Impl {
     void failed(std::string_view error);
 };
 
-SnapshotWatcher::SnapshotWatcher(StoreFactory factory, std::chrono::milliseconds interval)
+SnapshotWatcher::SnapshotWatcher(StoreFactory factory, std::chrono::milliseconds interval,
+                                 SnapshotProfile profile)
     : impl_(std::make_unique<Impl>()) {
     impl_->factory = std::move(factory);
     impl_->interval = std::max(interval, std::chrono::milliseconds(1));
+    impl_->profile = profile;
     try {
         impl_->store = impl_->factory();
         if (!impl_->store) throw StoreError("the store factory returned no store");
@@ -252,7 +256,7 @@ void SnapshotWatcher::Impl::listen() { store->change_fd(); }
 // connection made again during the load changes it, and the next poll loads again.
 Loaded SnapshotWatcher::Impl::load_full() {
     connections = store->connections();
-    return load(*store);
+    return load(*store, profile);
 }
 
 // The connection to read from: the one open while its file is still the store's, else a new

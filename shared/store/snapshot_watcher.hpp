@@ -23,7 +23,9 @@ class SnapshotWatcher {
     // logs once more and reads the store in full. Any new connection to the store (the
     // watcher's own, or one the store made again by itself) is read in full too; only on the
     // connection a snapshot was read through does the change log bring it up to date.
-    SnapshotWatcher(StoreFactory factory, std::chrono::milliseconds interval);
+    // Every snapshot keeps what `profile` says (snapshot_profile.hpp).
+    SnapshotWatcher(StoreFactory factory, std::chrono::milliseconds interval,
+                    SnapshotProfile profile = SnapshotProfile::full);
     ~SnapshotWatcher();  // stops the thread
 
     SnapshotWatcher(const SnapshotWatcher&) = delete;

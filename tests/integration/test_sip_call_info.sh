@@ -253,6 +253,10 @@ response_headers() {  # FILE CODE
 }
 
 start_proxy
+# The proxy keeps only what it reads of each binding (issue 21, docs/binding-snapshot.md); the
+# calls below show it still finds the verified caller's JID in that snapshot.
+grep -q "store.snapshot_published .*profile=routing" "$work/proxy.log" ||
+    fail "the proxy's snapshot is not in the routing profile"
 
 # 1. verified caller through a trusted hop
 if run_call verified bob@example.com ""; then

@@ -50,8 +50,9 @@ inline std::string encode(msg_t* msg) {
     return out;
 }
 
+// In the profile the proxy's watcher uses (sip-proxy/main.cpp).
 inline std::shared_ptr<const store::Snapshot> snapshot_of(std::vector<store::Binding> bindings) {
-    return store::Snapshot::build(std::move(bindings), 1);
+    return store::Snapshot::build(std::move(bindings), 1, store::SnapshotProfile::routing);
 }
 
 inline store::Binding binding(std::string_view aor, std::string_view jid,

@@ -135,6 +135,24 @@ TEST_F(WatcherTest, ARemovalAndAnUnverifyFromAnotherConnectionReachTheIncrementa
     test::expect_same_snapshot(*now, *full);
 }
 
+// The proxy's watcher (sip-proxy/main.cpp): every snapshot it publishes, the first and the
+// incremental ones, is in the routing profile it was created with.
+TEST_F(WatcherTest, AWatcherKeepsItsProfileAcrossIncrementalRefreshes) {
+    SnapshotWatcher watcher(factory(), kInterval, SnapshotProfile::routing);
+    const auto first = watcher.current();
+    EXPECT_EQ(first->profile(), SnapshotProfile::routing);
+    EXPECT_EQ(first->route_by_number("+4930123456")->jid, "");  // unverified
+    EXPECT_EQ(log_count("profile=routing"), 1u);
+    writer().set_verification("sip:alice@example.com", Verification::Admin);
+    const auto generation = writer().generation();
+    ASSERT_TRUE(eventually([&] { return watcher.current()->generation() == generation; }));
+    const auto now = watcher.current();
+    EXPECT_EQ(now->profile(), SnapshotProfile::routing);
+    EXPECT_EQ(now->route_by_aor("sip:alice@example.com")->jid, "alice@example.com");
+    ASSERT_TRUE(eventually([&] { return log_count("mode=incremental") >= 1; }));
+    EXPECT_EQ(log_count("profile=full"), 0u);
+}
+
 TEST_F(WatcherTest, AStoreThatCannotBeReadAtStartIsAStoreError) {
     const auto garbage = path() + ".garbage";
     raw_sql(path(), "SELECT 1;");
