@@ -134,9 +134,9 @@ int bench(long count, int changes) {
         answered.push_back(seconds_since(start));
     }
     // A removal is answered for too: the account is gone.
-    current = store::Snapshot::apply(*current, {store::BindingChange{"sip:bench0@sip.example.com",
-                                                                     std::nullopt}},
-                                     current->generation() + 1);
+    current = store::Snapshot::apply(
+        *current, {store::BindingChange{"sip:bench0@sip.example.com", std::nullopt}},
+        current->generation() + 1);
     router.refresh();
     if (answers_for(router, "bench0")) {
         std::fprintf(stderr, "a removed account is still answered for\n");
