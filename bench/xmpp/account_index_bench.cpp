@@ -7,10 +7,6 @@
 // The bindings are those bench/store/run-store-bench imports. Uses only the router's public
 // interface, so the same file measures the index before and after a change to it. Prints one
 // "name value unit" line per figure.
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -18,6 +14,10 @@
 #include <fstream>
 #include <string>
 #include <vector>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "shared/counters/counters.hpp"
 #include "shared/store/snapshot.hpp"
@@ -63,7 +63,7 @@ store::Binding generated(long i) {
     b.aor = "sip:user" + std::to_string(i) + "@sip.example.com";
     b.jid = "user" + std::to_string(i) + "@xmpp.example.com";
     b.display_name = "User " + std::to_string(i);
-    char number[16];
+    char number[32];
     std::snprintf(number, sizeof number, "+1555%07ld", i);
     b.numbers = {store::PhoneNumber{number, true, i % 10 == 0}};
     b.verification = i % 5 == 0 ? store::Verification::Admin : store::Verification::Unverified;
