@@ -20,6 +20,7 @@
 #endif
 
 #include "shared/counters/counters.hpp"
+#include "shared/log/log.hpp"
 #include "shared/store/snapshot.hpp"
 #include "shared/xml/xml_stream_parser.hpp"
 #include "xmpp-component/handler_list.hpp"
@@ -162,6 +163,9 @@ int bench(long count, int changes) {
 int main(int argc, char** argv) {
     const long count = argc > 1 ? std::strtol(argv[1], nullptr, 10) : 1'000'000;
     const int changes = argc > 2 ? std::atoi(argv[2]) : 20;
+    // The router logs each answer at info: not part of the figures.
+    cusax::log::setup(
+        {"account-index-bench", cusax::log::Level::warn, cusax::log::Format::text, ""});
     try {
         return bench(count, changes);
     } catch (const std::exception& e) {
