@@ -149,7 +149,7 @@ int bench(long count, int changes) {
     std::printf("index_build %.3f s\n", build_s);
     std::printf("resident_memory_snapshot %.1f MiB\n", rss_snapshot / 1024.0);
     std::printf("resident_memory_index_added %.1f MiB\n", (rss_index - rss_snapshot) / 1024.0);
-    std::printf("snapshot_apply_median %.4f s\n", median(applies));
+    std::printf("snapshot_apply_median %.3f ms\n", median(applies) * 1000);
     std::printf("index_refresh_median %.4f s\n", median(refreshes));
     std::printf("index_refresh_max %.4f s\n",
                 refreshes.empty() ? 0 : *std::max_element(refreshes.begin(), refreshes.end()));
