@@ -234,10 +234,7 @@ AccountIndex::AccountIndex(std::shared_ptr<const store::Snapshot> snapshot, std:
 
 std::shared_ptr<const AccountIndex> AccountIndex::next(
     std::shared_ptr<const store::Snapshot> snapshot) const {
-    // Beyond this many changes a full build costs about the same (the store watcher's own
-    // limit for its incremental refresh).
-    const std::size_t limit = std::max<std::size_t>(4096, snapshot->size() / 8);
-    const auto diff = diff_snapshots(*snapshot_, *snapshot, limit);
+    const auto diff = diff_snapshots(*snapshot_, *snapshot, diff_limit(*snapshot));
     if (!diff) return std::make_shared<const AccountIndex>(std::move(snapshot), domain_);
     Changes changes;
     changes.added = accounts_of(diff->added, domain_);

@@ -1,6 +1,12 @@
 #include "xmpp-component/snapshot_diff.hpp"
 
+#include <algorithm>
+
 namespace cusax::xmpp {
+
+std::size_t diff_limit(const store::Snapshot& after) {
+    return std::max<std::size_t>(4096, after.size() / 8);
+}
 
 std::optional<SnapshotDiff> diff_snapshots(const store::Snapshot& before,
                                            const store::Snapshot& after, std::size_t limit) {

@@ -20,6 +20,10 @@ struct SnapshotDiff {
     std::vector<const store::BindingView*> added;    // views of `after` not in `before`
 };
 
+// The most changes worth finding this way: beyond it a pass over every binding costs about
+// the same (the store watcher's own limit for an incremental refresh).
+std::size_t diff_limit(const store::Snapshot& after);
+
 // Both snapshots must be alive (a view is compared by address: no binding of one can have
 // the address of a live binding of the other unless it is that binding).
 std::optional<SnapshotDiff> diff_snapshots(const store::Snapshot& before,
