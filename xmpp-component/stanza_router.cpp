@@ -47,12 +47,18 @@ void StanzaRouter::refresh() {
     const auto current = index_->load();
     if (current && current->snapshot_ptr() == snapshot) return;
     const auto started = std::chrono::steady_clock::now();
-    auto index = std::make_shared<const AccountIndex>(std::move(snapshot), settings_.domain);
+    // From the current index by what changed; the first one (and one of a snapshot that
+    // shares nothing with the current one) from scratch.
+    auto index = current
+                     ? current->next(std::move(snapshot))
+                     : std::make_shared<const AccountIndex>(std::move(snapshot), settings_.domain);
     const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - started);
     log::event(log::Level::debug, "xmpp.accounts_indexed", "",
-               {{"accounts", std::to_string(index->accounts().size())},
+               {{"accounts", std::to_string(index->account_count())},
                 {"generation", std::to_string(index->snapshot().generation())},
+                {"mode", index->incremental() ? "incremental" : "full"},
+                {"changed", std::to_string(index->changed())},
                 {"took_us", std::to_string(took.count())}});
     index_->store(std::move(index));
 }

@@ -6,8 +6,9 @@
 // and passes the stream's life (ready, lost) on to every feature.
 //
 // Threads: handle() and the stream events run on the stream's thread; refresh() on any thread,
-// normally the store watcher's (SnapshotWatcher::on_publish), so that the O(bindings) index of
-// a new snapshot is built there and stanzas never wait for it.
+// normally the store watcher's (SnapshotWatcher::on_publish), so that the index of a new
+// snapshot is made there (from the current one, by the bindings that changed) and stanzas
+// never wait for it.
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -32,7 +33,7 @@ class StanzaRouter : public StanzaHandler {
                  counters::Registry& registry, std::vector<FeatureHandler*> handlers);
     ~StanzaRouter() override;
 
-    // Builds the index of the source's current snapshot, unless it has it already, and swaps
+    // Makes the index of the source's current snapshot, unless it has it already, and swaps
     // it in. Thread-safe; calls are serialised, and the last one leaves the latest snapshot.
     void refresh();
 

@@ -5,6 +5,7 @@
 
 #include "shared/log/log.hpp"
 #include "shared/text/ascii_case.hpp"
+#include "xmpp-component/snapshot_diff.hpp"
 
 namespace cusax::xmpp {
 
@@ -58,19 +59,30 @@ constexpr std::string_view how_to_enable =
 std::vector<Vcard4Sync::Change> changed_users(const store::Snapshot& before,
                                               const store::Snapshot& after,
                                               const std::vector<std::string>& local_domains) {
+    // A binding both snapshots share is the same in both: only those that differ can change
+    // a user's tels (snapshot_diff.hpp). Snapshots that share nothing are compared in full.
+    std::vector<const store::BindingView*> added;
+    std::vector<const store::BindingView*> removed;
+    if (auto diff = diff_snapshots(before, after, diff_limit(after))) {
+        added = std::move(diff->added);
+        removed = std::move(diff->removed);
+    } else {
+        for (const auto& b : after.all()) added.push_back(&b);
+        for (const auto& b : before.all()) removed.push_back(&b);
+    }
     std::vector<Vcard4Sync::Change> out;
-    for (const auto& b : after.all()) {
-        if (!listed(local_domains, domain_of(b.jid))) continue;
-        const auto* old = before.by_jid(b.jid);
-        if (old && same_tels(*old, b)) continue;
-        Vcard4Sync::Change c{std::string(b.jid), std::nullopt};
+    for (const auto* b : added) {
+        if (!listed(local_domains, domain_of(b->jid))) continue;
+        const auto* old = before.by_jid(b->jid);
+        if (old && same_tels(*old, *b)) continue;
+        Vcard4Sync::Change c{std::string(b->jid), std::nullopt};
         if (old) c.previous = owned(*old);
         out.push_back(std::move(c));
     }
     // Users no longer bound: the tels put there for their old binding go.
-    for (const auto& b : before.all()) {
-        if (!listed(local_domains, domain_of(b.jid)) || after.by_jid(b.jid)) continue;
-        out.push_back({std::string(b.jid), owned(b)});
+    for (const auto* b : removed) {
+        if (!listed(local_domains, domain_of(b->jid)) || after.by_jid(b->jid)) continue;
+        out.push_back({std::string(b->jid), owned(*b)});
     }
     return out;
 }

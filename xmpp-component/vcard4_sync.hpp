@@ -147,7 +147,8 @@ class Vcard4Sync : public FeatureHandler, public std::enable_shared_from_this<Vc
 };
 
 // The users of local_domains whose guaranteed tels differ between two snapshots, each with
-// their binding in `before` (none when new). Work in O(bindings) of both.
+// their binding in `before` (none when new). Looks only at the bindings that differ when
+// `after` was applied to `before` (snapshot_diff.hpp), else at every binding of both.
 std::vector<Vcard4Sync::Change> changed_users(const store::Snapshot& before,
                                               const store::Snapshot& after,
                                               const std::vector<std::string>& local_domains);

@@ -14,8 +14,8 @@ namespace cusax::xmpp::testing {
 
 class LogCapture {
   public:
-    LogCapture() {
-        log::setup_with_sink({"test", log::Level::info, log::Format::text, ""},
+    explicit LogCapture(log::Level level = log::Level::info) {
+        log::setup_with_sink({"test", level, log::Format::text, ""},
                              std::make_shared<spdlog::sinks::ostream_sink_mt>(out_));
     }
     // Later tests in the same process must not log into out_ once it is gone.

@@ -1,6 +1,7 @@
 // The adapter around the policy: each request counted by kind and each error by condition
 // (registered at start, so a stats report lists them at zero), and a new snapshot's account
-// index built by refresh() on another thread while stanzas are being answered.
+// index built by refresh() on another thread while stanzas are being answered, from the
+// previous index by what changed.
 #include "xmpp-component/stanza_router.hpp"
 
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "log_capture.hpp"
 #include "test_router.hpp"
 #include "wire_stanza.hpp"
 
@@ -160,6 +162,41 @@ TEST_F(Service, RefreshBuildsTheNewIndexWhileStanzasAreAnswered) {
                      "to='bob@sip.example.com'><vCard xmlns='vcard-temp'/></iq>")
                   .find("<FN>bob</FN>"),
               std::string::npos);
+}
+
+// As the store watcher publishes a change: the snapshot applied to the last, the index made
+// from the last one by the one binding that came (or went), not from every binding.
+TEST_F(Service, RefreshTakesInOnlyTheBindingsThatChanged) {
+    {
+        std::lock_guard lock(mutex_);
+        current_ = store::Snapshot::build({binding("alice"), binding("carol"), binding("dave")}, 1);
+    }
+    testing::Router service([this] { return source(); }, settings(), {}, registry_);
+    const std::string vcard_to_bob =
+        "<iq type='get' id='b' from='j@xmpp.example.com/r' to='bob@sip.example.com'>"
+        "<vCard xmlns='vcard-temp'/></iq>";
+    testing::LogCapture log(log::Level::debug);
+    const auto apply = [this](store::BindingChange change) {
+        std::lock_guard lock(mutex_);
+        current_ =
+            store::Snapshot::apply(*current_, {std::move(change)}, current_->generation() + 1);
+    };
+
+    apply({"sip:bob@sip.example.com", binding("bob")});
+    service.refresh();
+    EXPECT_NE(answer(service, vcard_to_bob).find("<FN>bob</FN>"), std::string::npos);
+    apply({"sip:bob@sip.example.com", std::nullopt});
+    service.refresh();
+    EXPECT_NE(answer(service, vcard_to_bob).find("service-unavailable"), std::string::npos);
+
+    const auto indexed = log.lines("xmpp.accounts_indexed");
+    ASSERT_EQ(indexed.size(), 2u);
+    for (const auto& line : indexed) {
+        EXPECT_NE(line.find("mode=incremental"), std::string::npos) << line;
+        EXPECT_NE(line.find("changed=1 "), std::string::npos) << line;
+    }
+    EXPECT_NE(indexed[0].find("accounts=4 "), std::string::npos) << indexed[0];
+    EXPECT_NE(indexed[1].find("accounts=3 "), std::string::npos) << indexed[1];
 }
 
 }  // namespace

@@ -219,6 +219,48 @@ TEST_F(Sync, ChangedBindingIsSyncedWithItsOldTelsRemoved) {
     EXPECT_EQ(wire.find("publish-options"), std::string::npos);                  // the node exists
 }
 
+// As the store watcher publishes changes (Snapshot::apply): the users whose tels changed, came
+// or went, each with their old binding; a change of name only, a user of another domain and
+// every binding left as it was are not among them. The same as between snapshots loaded in
+// full.
+TEST(ChangedUsers, AfterAnApplyTheUsersWhoseTelsChanged) {
+    std::vector<store::Binding> bindings;
+    for (int i = 0; i < 500; ++i) bindings.push_back(user("u" + std::to_string(i)));
+    bindings.push_back(user("carol", "other.example.com"));
+    const auto before = store::Snapshot::build(bindings, 1);
+    auto renamed = user("u1");
+    renamed.display_name = "U One";
+    auto new_tel = user("u2");
+    new_tel.numbers = {{"+4930999", true, true}};
+    auto carol = user("carol", "other.example.com");
+    carol.numbers = {{"+4930998", true, false}};
+    const auto after = store::Snapshot::apply(*before,
+                                              {{renamed.aor, renamed},
+                                               {new_tel.aor, new_tel},
+                                               {carol.aor, carol},
+                                               {user("u3").aor, std::nullopt},
+                                               {user("dan").aor, user("dan")}},
+                                              2);
+    const std::vector<std::string> local = {"xmpp.example.com"};
+    const auto summary = [](const std::vector<Vcard4Sync::Change>& changes) {
+        std::map<std::string, std::string> out;  // JID: the old binding's first number
+        for (const auto& c : changes) {
+            out[c.jid] = c.previous ? c.previous->numbers.at(0).number : "(new)";
+        }
+        return out;
+    };
+    const auto changes = summary(changed_users(*before, *after, local));
+    EXPECT_EQ(changes, (std::map<std::string, std::string>{
+                           {"u2@xmpp.example.com", user("u2").numbers[0].number},
+                           {"u3@xmpp.example.com", user("u3").numbers[0].number},
+                           {"dan@xmpp.example.com", "(new)"}}));
+    // Snapshots that share no binding (a full reload) give the same.
+    std::vector<store::Binding> reloaded;
+    for (const auto& b : after->all()) reloaded.push_back(b.to_binding());
+    EXPECT_EQ(summary(changed_users(*before, *store::Snapshot::build(reloaded, 2), local)),
+              changes);
+}
+
 TEST_F(Sync, LostConnectionDropsWhatWasInFlightAndTheNextGrantRedoesIt) {
     ready();
     answer(std::string(kGrant));
