@@ -22,7 +22,7 @@ constexpr std::array<std::string_view, kColumnCount> kColumnNames = {"aor", "jid
 struct RowCollector {
     struct Row {
         long line = 0;
-        std::string text;  // the fields one after the other
+        std::string text;                                        // the fields one after the other
         std::vector<std::pair<std::size_t, std::size_t>> spans;  // offset, length in text
         std::vector<std::string_view> fields;                    // filled by fields_of()
     };
@@ -145,9 +145,9 @@ class RowConverter {
                 }
                 verification = *parsed;
             }
-            bindings_.push_back(store::make_binding(field(kAor), field(kJid),
-                                                    field(kDisplayName),
-                                                    parse_phone_list(field(kNumbers)), verification));
+            bindings_.push_back(store::make_binding(field(kAor), field(kJid), field(kDisplayName),
+                                                    parse_phone_list(field(kNumbers)),
+                                                    verification));
             lines_.push_back(row_line);
         } catch (const store::BindingError& e) {
             throw ImportFileError(where() + ": " + e.what());

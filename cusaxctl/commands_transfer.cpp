@@ -17,8 +17,7 @@ namespace fs = std::filesystem;
 bool is_vcard_file(const fs::path& path) { return has_extension(path, {".vcf", ".vcard"}); }
 
 std::vector<store::Binding> read_file(const fs::path& path, const std::string& format,
-                                      store::Verification verification,
-                                      ImportOrigins& origins) {
+                                      store::Verification verification, ImportOrigins& origins) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw CommandError(kBadImportFile, path.string() + ": cannot read");
     const bool vcf = format == "vcf" || (format == "auto" && is_vcard_file(path));

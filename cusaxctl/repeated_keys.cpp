@@ -22,7 +22,7 @@ class KeyTable {
 
     // The binding that already has `key`; otherwise records it for `owner` and returns none.
     std::optional<std::size_t> claim(std::string_view key, std::size_t owner) {
-        for (std::size_t i = std::hash<std::string_view>{}(key) & mask_;; i = (i + 1) & mask_) {
+        for (std::size_t i = std::hash<std::string_view>{}(key)&mask_;; i = (i + 1) & mask_) {
             const std::uint32_t slot = slots_[i];
             if (slot == 0) {
                 keys_.push_back(key);

@@ -327,9 +327,9 @@ namespace {
 
 // The change log keeps the last 61,440 to 65,536 rows (migration 3's pruning): an import that
 // logged more than that row by row would leave every reader a log pruned past its own start,
-// hence a full reload, after paying for the log rows (two of the three rows written per
-// binding and per number, and a statement journal for each statement the triggers make
-// undoable: 45 % of the SQLite time of a 1,000,000-row import).
+// hence a full reload, after paying for the log: two of the three rows written per binding
+// and per number, and a statement journal (a copy of each page touched) for every statement,
+// which the triggers make undoable; about two thirds of the SQLite time of a large import.
 constexpr std::size_t kLogKept = 65536;
 
 bool overflows_the_log(const std::vector<Binding>& bindings) {
@@ -377,8 +377,7 @@ void SqliteStore::import(const std::vector<Binding>& bindings) {
     // again, the generation bumped once and the log emptied, all in this transaction. A
     // reader at any earlier generation then finds the log does not reach back to it
     // (changes_since) and reloads in full, once, as it would after the pruned log.
-    const bool bulk =
-        overflows_the_log(bindings) && schema_version() >= sqlite::kChangeLogVersion;
+    const bool bulk = overflows_the_log(bindings) && schema_version() >= sqlite::kChangeLogVersion;
     const auto triggers = bulk ? drop_change_triggers(db_) : std::vector<std::string>{};
     const auto now = unix_now();
     for (std::size_t i = 0; i < bindings.size(); ++i) {

@@ -80,27 +80,26 @@ TEST(CusaxctlImport, DuplicatesInsideTheFileNameBothLines) {
 // what is reported; a malformed row before a repeat is.
 TEST(CusaxctlImport, TheFirstBadRowIsReportedWhetherARepeatOrAMalformedRow) {
     CtlRunner ctl;
-    const std::string rows = "aor,jid,numbers\nsip:a@example.com,a@example.com,+4930111\n"
-                             "sip:b@example.com,b@example.com,+4930111\n";  // line 3 repeats
+    const std::string rows =
+        "aor,jid,numbers\nsip:a@example.com,a@example.com,+4930111\n"
+        "sip:b@example.com,b@example.com,+4930111\n";  // line 3 repeats
     auto repeat_first = ctl.write_file("r1.csv", rows + "sip:c@example.com,c@example.com/x,\n");
     auto result = ctl.run({"import", repeat_first.string()});
     EXPECT_EQ(result.code, kBadImportFile);
-    EXPECT_NE(result.err.find("r1.csv:3: number +4930111 is already on line 2"),
-              std::string::npos)
+    EXPECT_NE(result.err.find("r1.csv:3: number +4930111 is already on line 2"), std::string::npos)
         << result.err;
     auto wrong_width = ctl.write_file("r2.csv", rows + "sip:c@example.com\n");
     result = ctl.run({"import", wrong_width.string()});
-    EXPECT_NE(result.err.find("r2.csv:3: number +4930111 is already on line 2"),
-              std::string::npos)
+    EXPECT_NE(result.err.find("r2.csv:3: number +4930111 is already on line 2"), std::string::npos)
         << result.err;
     auto unterminated = ctl.write_file("r3.csv", rows + "\"sip:c@example.com,c@example.com,\n");
     result = ctl.run({"import", unterminated.string()});
-    EXPECT_NE(result.err.find("r3.csv:3: number +4930111 is already on line 2"),
-              std::string::npos)
+    EXPECT_NE(result.err.find("r3.csv:3: number +4930111 is already on line 2"), std::string::npos)
         << result.err;
     auto malformed_first = ctl.write_file(
-        "r4.csv", "aor,jid,numbers\nsip:a@example.com,a@example.com,+4930111\n"
-                  "sip:c@example.com,c@example.com/x,\nsip:b@example.com,b@example.com,+4930111\n");
+        "r4.csv",
+        "aor,jid,numbers\nsip:a@example.com,a@example.com,+4930111\n"
+        "sip:c@example.com,c@example.com/x,\nsip:b@example.com,b@example.com,+4930111\n");
     result = ctl.run({"import", malformed_first.string()});
     EXPECT_NE(result.err.find("r4.csv:3: jid"), std::string::npos) << result.err;
     EXPECT_TRUE(list(ctl).empty());

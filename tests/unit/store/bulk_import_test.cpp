@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "change_log_support.hpp"
 #include "shared/log/log.hpp"
 #include "shared/store/snapshot.hpp"
 #include "shared/store/snapshot_watcher.hpp"
@@ -20,6 +21,8 @@ namespace {
 
 using namespace std::chrono_literals;
 using test::binding;
+using test::caught_up;
+using test::full;
 
 // 40,000 bindings with a number each: 80,000 log rows row by row, more than the 65,536 kept.
 std::vector<Binding> bulk(std::size_t count = 40'000) {
@@ -30,17 +33,6 @@ std::vector<Binding> bulk(std::size_t count = 40'000) {
         out.push_back(binding("sip:u" + n + "@x", "u" + n + "@x", {{"+1" + n}}));
     }
     return out;
-}
-
-std::shared_ptr<const Snapshot> full(BindingStore& store) {
-    const auto generation = store.generation();
-    return Snapshot::build(store.load_all(), generation);
-}
-
-std::shared_ptr<const Snapshot> caught_up(BindingStore& store, const Snapshot& base) {
-    auto changes = store.changes_since(base.generation(), 1'000'000);
-    if (!changes) return nullptr;
-    return Snapshot::apply(base, changes->changes, changes->generation);
 }
 
 class BulkImport : public ::testing::TestWithParam<test::Engine> {};
@@ -69,8 +61,8 @@ TEST_P(BulkImport, LeavesOneGapNotALogRowPerBindingAndNumber) {
     // import through the log alone (the change triggers, on both tables, are all back).
     const auto base = full(*store);
     store->put(binding("sip:u1@x", "renamed@x", {{"+3"}, {"+4"}}));  // update, numbers replaced
-    store->add(binding("sip:new@x", "new@x", {{"+5"}}));            // insert
-    store->remove("sip:u2@x");                                        // delete, numbers with it
+    store->add(binding("sip:new@x", "new@x", {{"+5"}}));             // insert
+    store->remove("sip:u2@x");                                       // delete, numbers with it
     store->set_verification("sip:u3@x", Verification::Admin);
     const auto next = caught_up(*store, *base);
     ASSERT_TRUE(next);
@@ -113,7 +105,8 @@ TEST_P(BulkImport, AFailedOneLeavesTheLogAsItWas) {
 // The SQL of SQLite's triggers, one after the other, as stored in the file.
 std::string trigger_sql(const std::string& path) {
     sqlite::Database db(path);
-    sqlite::Statement s(db, "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name");
+    sqlite::Statement s(db,
+                        "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name");
     std::string out;
     while (s.step()) {
         out += std::string(s.text(0)) + ": " + std::string(s.text(1)) + "\n";
