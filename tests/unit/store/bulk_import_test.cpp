@@ -102,6 +102,52 @@ TEST_P(BulkImport, AFailedOneLeavesTheLogAsItWas) {
     test::expect_same_snapshot(*next, *full(*store), {});
 }
 
+// Single-row writes by another connection while a bulk import runs wait for it or go before it;
+// none is lost, and a watcher that ran throughout ends with what a full load reads.
+TEST_P(BulkImport, WritesOfAnotherConnectionMeanwhileAreNotLost) {
+    test::StoreTarget target(GetParam());
+    auto store = open_store(target.settings());
+    store->add(binding("sip:first@x", "first@x"));
+    SnapshotWatcher watcher([s = target.settings(true)] { return open_store(s); }, 20ms);
+    std::exception_ptr failed;
+    std::thread other([&] {
+        try {
+            auto writer = open_store(target.settings());
+            for (int i = 0; i < 20; ++i) {
+                const auto n = std::to_string(i);
+                // SQLite gives up on the write lock after its busy timeout (5 s), which a
+                // loaded machine could reach: the writer is told, and tries again.
+                for (int attempt = 0;; ++attempt) {
+                    try {
+                        writer->add(
+                            binding("sip:other" + n + "@x", "other" + n + "@x", {{"+9" + n}}));
+                        break;
+                    } catch (const sqlite::SqliteError& e) {
+                        if ((e.code & 0xff) != SQLITE_BUSY || attempt == 10) throw;
+                    }
+                }
+            }
+        } catch (...) {
+            failed = std::current_exception();
+        }
+    });
+    store->import(bulk());
+    other.join();
+    ASSERT_FALSE(failed);
+    const auto want = full(*store);
+    EXPECT_EQ(want->size(), 40'021u);
+    for (int i = 0; i < 20; ++i) {
+        EXPECT_NE(want->by_aor("sip:other" + std::to_string(i) + "@x"), nullptr) << i;
+    }
+    const auto until = std::chrono::steady_clock::now() + 20s;
+    while (watcher.current()->generation() != want->generation() &&
+           std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(5ms);
+    }
+    ASSERT_EQ(watcher.current()->generation(), want->generation());
+    test::expect_same_snapshot(*watcher.current(), *want);
+}
+
 // The SQL of SQLite's triggers, one after the other, as stored in the file.
 std::string trigger_sql(const std::string& path) {
     sqlite::Database db(path);
