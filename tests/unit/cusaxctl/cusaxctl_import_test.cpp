@@ -75,6 +75,51 @@ TEST(CusaxctlImport, DuplicatesInsideTheFileNameBothLines) {
         << result.err;
 }
 
+// Repeated keys are looked for once the file is read (issue 21), yet the error is still the
+// first bad row's: a repeat before a malformed row, or before a row of the wrong width, is
+// what is reported; a malformed row before a repeat is.
+TEST(CusaxctlImport, TheFirstBadRowIsReportedWhetherARepeatOrAMalformedRow) {
+    CtlRunner ctl;
+    const std::string rows =
+        "aor,jid,numbers\nsip:a@example.com,a@example.com,+4930111\n"
+        "sip:b@example.com,b@example.com,+4930111\n";  // line 3 repeats
+    auto repeat_first = ctl.write_file("r1.csv", rows + "sip:c@example.com,c@example.com/x,\n");
+    auto result = ctl.run({"import", repeat_first.string()});
+    EXPECT_EQ(result.code, kBadImportFile);
+    EXPECT_NE(result.err.find("r1.csv:3: number +4930111 is already on line 2"), std::string::npos)
+        << result.err;
+    auto wrong_width = ctl.write_file("r2.csv", rows + "sip:c@example.com\n");
+    result = ctl.run({"import", wrong_width.string()});
+    EXPECT_NE(result.err.find("r2.csv:3: number +4930111 is already on line 2"), std::string::npos)
+        << result.err;
+    auto unterminated = ctl.write_file("r3.csv", rows + "\"sip:c@example.com,c@example.com,\n");
+    result = ctl.run({"import", unterminated.string()});
+    EXPECT_NE(result.err.find("r3.csv:3: number +4930111 is already on line 2"), std::string::npos)
+        << result.err;
+    auto malformed_first = ctl.write_file(
+        "r4.csv",
+        "aor,jid,numbers\nsip:a@example.com,a@example.com,+4930111\n"
+        "sip:c@example.com,c@example.com/x,\nsip:b@example.com,b@example.com,+4930111\n");
+    result = ctl.run({"import", malformed_first.string()});
+    EXPECT_NE(result.err.find("r4.csv:3: jid"), std::string::npos) << result.err;
+    EXPECT_TRUE(list(ctl).empty());
+}
+
+// A row the store refuses is named by its file and line, in the second of two files too.
+TEST(CusaxctlImport, AStoreRefusalNamesTheFileAndLineOfItsRow) {
+    CtlRunner ctl;
+    ASSERT_EQ(ctl.run({"add", "sip:owner@example.com", "taken@example.com"}).code, kOk);
+    const auto first = ctl.write_file(
+        "one.csv", "aor,jid\nsip:a@example.com,a@example.com\nsip:b@example.com,b@example.com\n");
+    const auto second = ctl.write_file("two.csv",
+                                       "aor,jid\nsip:c@example.com,c@example.com\n"
+                                       "sip:d@example.com,taken@example.com\n");
+    const auto result = ctl.run({"import", first.string(), second.string()});
+    EXPECT_EQ(result.code, kRefused) << result.err;
+    EXPECT_NE(result.err.find("two.csv:3: "), std::string::npos) << result.err;
+    EXPECT_EQ(list(ctl).size(), 1u);
+}
+
 TEST(CusaxctlImport, MalformedCsvAndBadHeaderAreImportFileErrors) {
     CtlRunner ctl;
     auto unterminated = ctl.write_file("q.csv", "aor,jid\n\"sip:a@example.com,a@example.com\n");

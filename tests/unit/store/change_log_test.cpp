@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "change_log_support.hpp"
 #include "shared/store/snapshot.hpp"
 #include "shared/store/sqlite_schema.hpp"
 #include "shared/store/sqlite_store.hpp"
@@ -17,21 +18,12 @@ namespace cusax::store {
 namespace {
 
 using test::binding;
+using test::caught_up;
 using test::expect_same_snapshot;
+using test::full;
 
 class ChangeLog : public ::testing::TestWithParam<test::Engine> {};
 INSTANTIATE_TEST_SUITE_P(Engines, ChangeLog, test::all_engines(), test::engine_name);
-
-std::shared_ptr<const Snapshot> full(BindingStore& store) {
-    const auto generation = store.generation();
-    return Snapshot::build(store.load_all(), generation);
-}
-
-std::shared_ptr<const Snapshot> caught_up(BindingStore& store, const Snapshot& base) {
-    auto changes = store.changes_since(base.generation(), 1'000'000);
-    if (!changes) return nullptr;
-    return Snapshot::apply(base, changes->changes, changes->generation);
-}
 
 TEST_P(ChangeLog, NothingChangedGivesNoChanges) {
     test::StoreTarget target(GetParam());

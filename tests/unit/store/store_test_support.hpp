@@ -12,6 +12,8 @@
 
 #include "postgres_server.hpp"
 #include "shared/store/binding_store.hpp"
+#include "shared/store/pg_handles.hpp"
+#include "shared/store/sqlite_handles.hpp"
 
 namespace cusax::store::test {
 
@@ -113,6 +115,11 @@ class StoreTarget {
         }
     }
     void sql(const std::string& text) const { sql(text, text); }
+    // The first column of the first row of `query` (a count), through a connection of its own.
+    std::int64_t query_int(const std::string& query) const {
+        if (engine_ == Engine::sqlite) return sqlite::Database(path_).query_int(query.c_str());
+        return pg::Connection(conninfo_).query_int(query);
+    }
     const std::string& path() const { return path_; }
     const TempDir& dir() const { return dir_; }
 
