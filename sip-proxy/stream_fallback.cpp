@@ -78,9 +78,17 @@ bool StreamFallback::watch(MsgRef sent, const char* protocol, bool udp_allowed, 
     return true;
 }
 
-void StreamFallback::on_error(tp_stack_t*, tp_client_t* client, tport_t*, msg_t*, int error) {
+void StreamFallback::on_error(tp_stack_t*, tp_client_t* client, tport_t* tp, msg_t*, int error) {
     auto* w = reinterpret_cast<Watched*>(client);
-    if (w->error == 0) w->error = error ? error : ECONNRESET;
+    // tport reports a failure of the connection to every message still registered on it, also
+    // to one written out before the peer went away (reset, closed) and not settled yet: open
+    // with nothing left in its queue, the connection took the request, which was relayed.
+    if (w->error == 0 && !w->left) {
+        if (tp && tport_is_connected(tp) && tport_queuelen(tp) == 0)
+            w->left = true;
+        else
+            w->error = error ? error : ECONNRESET;
+    }
     // Not from inside tport's error report: the resend happens on the loop's next turn.
     if (w->owner->settle_timer_)
         su_timer_set_interval(w->owner->settle_timer_, on_settle_timer,
@@ -95,7 +103,10 @@ void StreamFallback::settle() {
     const auto now = std::chrono::steady_clock::now();
     for (auto it = watched_.begin(); it != watched_.end();) {
         Watched& w = *it;
-        if (w.error == ECONNREFUSED && w.udp_allowed) {
+        if (w.left) {
+            release(w);
+            counters_.requests_relayed.add();
+        } else if (w.error == ECONNREFUSED && w.udp_allowed) {
             release(w);
             resend_over_udp(w);
         } else if (w.error != 0) {

@@ -45,7 +45,8 @@ class StreamFallback {
         MsgRef msg;
         std::string hop, branch_tag, call_id;
         std::chrono::steady_clock::time_point since;
-        int error = 0;  // set by the refusal callback
+        int error = 0;      // set by the refusal callback
+        bool left = false;  // the connection took it before it failed (on_error)
         bool udp_allowed = false;
     };
     static void on_error(tp_stack_t*, tp_client_t* client, tport_t*, msg_t*, int error);
