@@ -7,6 +7,8 @@ and sends each new INVITE to cusax and back (pass 1 and pass 2 of the example). 
   1. alice (verified binding) calls bob: the callee gets exactly one Call-Info impp, alice's,
      and not the forged one the caller sent; the harmless icon value stays;
   2. alice calls +4989123 (PSTN, warn): the caller gets the Warning 399 on the 180 and the 200.
+Both INVITEs reach the callee from Kamailio's main socket (its Via), not from the one pass 2
+came in on.
 The example file is used as written, on this test's ports (sip/kamailio_example.py); cusax's
 next_hop is the port only cusax sends to, over UDP.
 """
@@ -42,6 +44,11 @@ for name, user in (("verified", "bob@example.com"), ("pstn", "+4989123@example.c
     invites = s.received("callee-" + name, "INVITE ")
     if not s.check(len(invites) == 1, name + ": callee received %d INVITEs" % len(invites)):
         continue
+    # Pass 2 came in on the socket only cusax sends to and leaves by the main one, where the
+    # callee's responses then come.
+    vias = header_values(invites[0], "Via")
+    s.check(vias and vias[0].startswith("SIP/2.0/UDP 127.0.0.1:%d;" % kamailio_port),
+            name + ": not sent from Kamailio's main socket: %s" % vias[:1])
     values = ", ".join(header_values(invites[0], "Call-Info"))
     s.check(values.lower().count("purpose=impp") == 1 and
             "<xmpp:alice@xmpp.example.com>;purpose=impp" in values,
