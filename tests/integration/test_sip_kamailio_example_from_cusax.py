@@ -59,7 +59,8 @@ def port_free(port):
     """True when nothing is bound to UDP 127.0.0.1:PORT nor listens on it over TCP."""
     for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
         with socket.socket(socket.AF_INET, kind) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past TIME_WAIT
+            if kind == socket.SOCK_STREAM:  # past TIME_WAIT, never past a listener
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
