@@ -3,9 +3,9 @@
 away as a stateless proxy makes them fail, and succeed again after, with no restart of cusax.
 
 caller (127.0.0.1, trusted, asserting alice) -> cusax-sip-proxy -> Kamailio (the operator's
-example conf/kamailio-cusax.cfg, its pass 2: from cusax to the callee) -> callee (127.0.0.2,
-answers 486). Kamailio and its workers are killed at once with SIGKILL (its own process
-group), as a crash of its host would.
+example conf/kamailio-cusax.cfg, its pass 2: from cusax, on the port only cusax sends to, to
+the callee) -> callee (127.0.0.2, answers 486). Kamailio and its workers are killed at once
+with SIGKILL (its own process group), as a crash of its host would.
 
 While it is away, the proxy relays each INVITE over UDP to a closed port (requests.relayed
 grows) and answers nothing: RFC 3261 §16.11, a stateless proxy keeps no transaction, so it has
@@ -33,14 +33,15 @@ AWAY_WAIT = 1.0  # seconds each call during the outage waits for anything to com
 kamailio_example.skip_unless_installed()
 s = sipkit.Scenario("fault-next-hop-restarted")
 s.bindings()
-kamailio_port, cusax_port = sipkit.free_port(), sipkit.free_port()
+kamailio_port, from_cusax_port = sipkit.free_port(), sipkit.free_port()
+cusax_port = sipkit.free_port()
 callee_port = sipkit.free_port("127.0.0.2")
 s.start_proxy({"listen": "sip:127.0.0.1:%d" % cusax_port,
-               "next_hop": "sip:127.0.0.1:%d;transport=udp" % kamailio_port,
+               "next_hop": "sip:127.0.0.1:%d;transport=udp" % from_cusax_port,
                "trusted_peers": "127.0.0.1"}, log_level="info")
 proxy_pid = s.proxy.pid
 kamailio = kamailio_example.start(s, kamailio_port, cusax_port, "127.0.0.2", callee_port,
-                                  own_group=True)
+                                  from_cusax_port=from_cusax_port, own_group=True)
 load = sip_load.CallLoad(cusax_port, callee_port)
 
 
@@ -55,7 +56,8 @@ try:
 
     os.killpg(kamailio.pid, signal.SIGKILL)
     kamailio.wait(10)
-    s.check(s.wait_until(lambda: not fault_kit.udp_bound("127.0.0.1", kamailio_port), 20),
+    s.check(s.wait_until(lambda: not any(fault_kit.udp_bound("127.0.0.1", port)
+                                     for port in (kamailio_port, from_cusax_port)), 20),
             "Kamailio's workers still hold its port after SIGKILL to its group")
     os.rename(s.path("kamailio.log"), s.path("kamailio-killed.log"))
 
@@ -73,7 +75,7 @@ try:
             (relayed_before, relayed()))
 
     kamailio = kamailio_example.start(s, kamailio_port, cusax_port, "127.0.0.2", callee_port,
-                                      own_group=True)
+                                      from_cusax_port=from_cusax_port, own_group=True)
     after = [load.call(5.0) for _ in range(CALLS)]
     s.check(after == ok, "after Kamailio was back, calls failed: %s" % after)
 finally:

@@ -4,8 +4,8 @@ is away, at once and without reaching the callee, and succeed again after, from 
 process, over a new connection. The TCP variant of test_fault_next_hop_kamailio_restarted.py.
 
 caller (127.0.0.1, trusted, asserting alice) -> cusax-sip-proxy -> Kamailio over TCP
-(next_hop sip:127.0.0.1:PORT;transport=tcp; the operator's example conf/kamailio-cusax.cfg,
-its pass 2, listening on TCP too: kamailio_example.py tcp=True) -> callee (127.0.0.2, UDP,
+(next_hop sip:127.0.0.1:PORT;transport=tcp, PORT the one only cusax sends to; the operator's
+example conf/kamailio-cusax.cfg as shipped, its pass 2) -> callee (127.0.0.2, UDP,
 answers 486). Kamailio and its workers are killed at once with SIGKILL (its own process
 group), as a crash of its host would; the kernel then closes their end of cusax's connection.
 
@@ -64,14 +64,15 @@ TCP_LISTEN = "0A"
 kamailio_example.skip_unless_installed()
 s = sipkit.Scenario("fault-next-hop-restarted-tcp")
 s.bindings()
-kamailio_port, cusax_port = sipkit.free_port(), sipkit.free_port()
+kamailio_port, from_cusax_port = sipkit.free_port(), sipkit.free_port()
+cusax_port = sipkit.free_port()
 callee_port = sipkit.free_port("127.0.0.2")
 s.start_proxy({"listen": "sip:127.0.0.1:%d" % cusax_port,
-               "next_hop": "sip:127.0.0.1:%d;transport=tcp" % kamailio_port,
+               "next_hop": "sip:127.0.0.1:%d;transport=tcp" % from_cusax_port,
                "trusted_peers": "127.0.0.1"}, log_level="info")
 proxy_pid = s.proxy.pid
 kamailio = kamailio_example.start(s, kamailio_port, cusax_port, "127.0.0.2", callee_port,
-                                  own_group=True, tcp=True)
+                                  from_cusax_port=from_cusax_port, own_group=True)
 load = sip_load.CallLoad(cusax_port, callee_port)
 
 
@@ -85,16 +86,19 @@ def tcp_rows():
 
 
 def connections_to_kamailio():
-    """{local port: state} of each open TCP connection to Kamailio's port (ESTABLISHED or
-    CLOSE_WAIT): only cusax connects there in this test."""
-    want = hex_address("127.0.0.1", kamailio_port)
+    """{local port: state} of each open TCP connection to the Kamailio port cusax sends to
+    (ESTABLISHED or CLOSE_WAIT): only cusax connects there."""
+    want = hex_address("127.0.0.1", from_cusax_port)
     return {int(row[1].split(":")[1], 16): TCP_STATES[row[3]] for row in tcp_rows()
             if row[2] == want and row[3] in TCP_STATES}
 
 
-def kamailio_listens_on_tcp():
-    want = hex_address("127.0.0.1", kamailio_port)
-    return any(row[1] == want and row[3] == TCP_LISTEN for row in tcp_rows())
+def kamailio_holds_a_port():
+    """True while a socket is bound to one of Kamailio's ports (UDP) or listens there (TCP)."""
+    ports = (kamailio_port, from_cusax_port)
+    wanted = {hex_address("127.0.0.1", port) for port in ports}
+    return (any(fault_kit.udp_bound("127.0.0.1", port) for port in ports) or
+            any(row[1] in wanted and row[3] == TCP_LISTEN for row in tcp_rows()))
 
 
 def one_connection():
@@ -107,9 +111,8 @@ def kill_kamailio(log_name):
     """SIGKILL to Kamailio's group; returns once its ports are free and its log put aside."""
     os.killpg(kamailio.pid, signal.SIGKILL)
     kamailio.wait(10)
-    s.check(s.wait_until(lambda: not fault_kit.udp_bound("127.0.0.1", kamailio_port)
-                         and not kamailio_listens_on_tcp(), 20),
-            "Kamailio's workers still hold its port after SIGKILL to its group")
+    s.check(s.wait_until(lambda: not kamailio_holds_a_port(), 20),
+            "Kamailio's workers still hold its ports after SIGKILL to its group")
     os.rename(s.path("kamailio.log"), s.path(log_name))
 
 
@@ -134,7 +137,7 @@ def counted(relayed, failed, what):
 
 def kamailio_unread_bytes():
     """Bytes waiting unread in Kamailio's end of its connections (/proc/net/tcp rx_queue)."""
-    want = hex_address("127.0.0.1", kamailio_port)
+    want = hex_address("127.0.0.1", from_cusax_port)
     return sum(int(row[4].split(":")[1], 16) for row in tcp_rows()
                if row[1] == want and row[3] == "01")
 
@@ -185,7 +188,7 @@ try:
     # Frozen at once, before any call: the INVITE opens a new connection, which the kernel
     # completes and fills for the stopped process; it is the only request on it.
     kamailio = kamailio_example.start(s, kamailio_port, cusax_port, "127.0.0.2", callee_port,
-                                      own_group=True, tcp=True)
+                                      from_cusax_port=from_cusax_port, own_group=True)
     os.killpg(kamailio.pid, signal.SIGSTOP)
     load.caller.request("INVITE", "sip:bob@example.com", "fault-tcp-unread", 1,
                         "<sip:alice@example.com>;tag=unread", "<sip:bob@example.com>",
@@ -198,7 +201,7 @@ try:
     counted(relayed, CALLS, "after a reset of a connection that had taken its request")
 
     kamailio = kamailio_example.start(s, kamailio_port, cusax_port, "127.0.0.2", callee_port,
-                                      own_group=True, tcp=True)
+                                      from_cusax_port=from_cusax_port, own_group=True)
     after = [load.call(5.0) for _ in range(CALLS)]
     s.check(after == ok, "after Kamailio was back, calls failed: %s" % after)
     second_connection = one_connection()
@@ -213,7 +216,7 @@ try:
     kill_kamailio("kamailio-killed-idle.log")
     closes_dead_connection("after Kamailio was killed with the connection idle")
     kamailio = kamailio_example.start(s, kamailio_port, cusax_port, "127.0.0.2", callee_port,
-                                      own_group=True, tcp=True)
+                                      from_cusax_port=from_cusax_port, own_group=True)
     idle = [load.call(5.0) for _ in range(CALLS)]
     s.check(idle == ok, "after a restart with the connection idle, calls failed: %s" % idle)
     s.check(one_connection() not in (None, first_connection, second_connection),

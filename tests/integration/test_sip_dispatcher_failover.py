@@ -52,13 +52,13 @@ store.start()
 store.ctl("init")
 store.ctl("add", ALICE, FIRST_JID, "--verified", "admin")
 
-kamailio_port, caller_port = free_port(), free_port()
+kamailio_port, from_cusax_port, caller_port = free_port(), free_port(), free_port()
 callee_port = free_port("127.0.0.2")
 branch_key = s.path("branch.key")
 with open(branch_key, "w") as f:
     f.write(os.urandom(32).hex() + "\n")
 os.chmod(branch_key, 0o600)
-keys = {"next_hop": "sip:127.0.0.1:%d;transport=udp" % kamailio_port,
+keys = {"next_hop": "sip:127.0.0.1:%d;transport=udp" % from_cusax_port,
         "trusted_peers": "127.0.0.1", "local_domains": "example.com",
         "branch_key_file": branch_key}
 proxy_a = ProxyInstance(s, "proxy-a", "127.0.0.1", free_port("127.0.0.1"), keys, store)
@@ -70,6 +70,7 @@ with open(dispatcher_list, "w") as f:
 ctl_socket = "unix:" + s.path("kamailio_ctl")
 kamailio = kamailio_example.start(
     s, kamailio_port, proxy_a.port, "127.0.0.2", callee_port,
+    from_cusax_port=from_cusax_port,
     extra=((r"(?m)^#!define DISPATCHER_LIST .*$",
             '#!define DISPATCHER_LIST "%s"' % dispatcher_list),
            (r"(?m)^#!define DS_PING_INTERVAL .*$", "#!define DS_PING_INTERVAL 1"),

@@ -40,12 +40,14 @@ GENUINE = "<xmpp:alice@xmpp.example.com>;purpose=impp"
 
 s = Scenario("sip-kamailio-every-method")
 s.bindings()
-kamailio_port, cusax_port, caller_port = free_port(), free_port(), free_port()
+kamailio_port, from_cusax_port, cusax_port = free_port(), free_port(), free_port()
+caller_port = free_port()
 callee_port = free_port("127.0.0.2")
 s.start_proxy({"listen": "sip:127.0.0.1:%d" % cusax_port,
-               "next_hop": "sip:127.0.0.1:%d" % kamailio_port, "trusted_peers": "127.0.0.1",
+               "next_hop": "sip:127.0.0.1:%d" % from_cusax_port, "trusted_peers": "127.0.0.1",
                "local_domains": "example.com"})
-kamailio = kamailio_example.start(s, kamailio_port, cusax_port, "127.0.0.2", callee_port)
+kamailio = kamailio_example.start(s, kamailio_port, cusax_port, "127.0.0.2", callee_port,
+                                  from_cusax_port=from_cusax_port)
 if s.failures:
     s.finish("")
 KAMAILIO = ("127.0.0.1", kamailio_port)
@@ -84,6 +86,9 @@ class Dialog:
         self.call_id, self.from_hdr, self.to_hdr = call_id, from_hdr, ok.header("To")
         record_route = ok.values("Record-Route")
         s.check(bool(record_route), "no Record-Route on the 200: the example must record-route")
+        # Both sides reach Kamailio's main socket, never the one only cusax sends to.
+        s.check(all("127.0.0.1:%d;" % kamailio_port in r for r in record_route),
+                "the Record-Route names another socket than the main one: %s" % record_route)
         self.caller_routes = list(reversed(record_route))
         self.callee_routes = list(invite.values("Record-Route"))
         self.callee_target = uri_of(ok.header("Contact"))

@@ -1,14 +1,11 @@
 """Runs the operator's example conf/kamailio-cusax.cfg as written, on a test's own ports.
 
-Only the #!define lines, the listen line and children change (one worker, so a 180 never
-overtakes its 200). The file is checked with `kamailio -c` first; the process is started in
-the foreground (-DD) so that stopping it by its PID stops its workers.
-
-With tcp=True Kamailio also listens on TCP on the same port, for a cusax next_hop with
-;transport=tcp. cusax's TCP connections come from a port of the kernel's choosing (Sofia-SIP
-binds them to the listening address with port 0), never from CUSAX_PORT, so the example's
-pass 2 check by source port cannot hold for them: there the check also takes a request that
-came over TCP from CUSAX_ADDR. Without tcp, the example is run exactly as before.
+Only the #!define lines of ports and paths, the ports of the listen lines and children change
+(one worker per socket, so a 180 never overtakes its 200). The example listens on two ports,
+each over UDP and TCP: the main one (kamailio_port: phones, callees, in-dialog requests) and
+the one only cusax sends to (from_cusax_port: what cusax's next_hop names; pass 2 is a request
+there from cusax's address). The file is checked with `kamailio -c` first; the process is
+started in the foreground (-DD) so that stopping it by its PID stops its workers.
 """
 import os
 import re
@@ -21,35 +18,40 @@ import sipkit
 
 SOURCE = os.environ.get("CUSAX_SOURCE_DIR", os.path.join(sipkit.HERE, "../../.."))
 EXAMPLE = os.path.join(SOURCE, "conf", "kamailio-cusax.cfg")
+# The ports the example's listen lines use, as shipped.
+MAIN_PORT, FROM_CUSAX_PORT = 5060, 5062
 
 
 def skip_unless_installed():
     sipkit.skip_unless(shutil.which("kamailio"), "kamailio not installed")
 
 
-# The example's pass 2 check (from cusax) and the same check also taking cusax's TCP
-# connections (module docstring).
-PASS2_BY_PORT = r"(?m)^    if \(\$si == CUSAX_ADDR && \$sp == CUSAX_PORT\) \{$"
-PASS2_BY_PORT_OR_TCP = '    if ($si == CUSAX_ADDR && ($sp == CUSAX_PORT || $pr == "tcp")) {'
+def listen_lines(port):
+    """The example's listen lines on PORT (UDP and TCP on 127.0.0.1), as a pattern."""
+    return r"(?m)^(listen=(?:udp|tcp):127\.0\.0\.1:)%d$" % port
 
 
-def write_config(s, kamailio_port, cusax_port, callee_host, callee_port, extra=(), tcp=False):
-    """The example with this test's ports; `extra`: more (pattern, line) substitutions; tcp:
-    also listen on TCP (module docstring)."""
+def write_config(s, kamailio_port, from_cusax_port, cusax_port, callee_host, callee_port,
+                 extra=()):
+    """The example with this test's ports; `extra`: more (pattern, line) substitutions, each
+    made once."""
     cfg = open(EXAMPLE).read()
-    listen = "listen=udp:127.0.0.1:%d" % kamailio_port
-    if tcp:
-        listen += "\nlisten=tcp:127.0.0.1:%d" % kamailio_port
-        extra = tuple(extra) + ((PASS2_BY_PORT, PASS2_BY_PORT_OR_TCP),)
-    for pattern, value in tuple(extra) + (
-            (r"(?m)^#!define CUSAX_PORT .*$", "#!define CUSAX_PORT %d" % cusax_port),
-            (r"(?m)^#!define CUSAX_URI .*$", '#!define CUSAX_URI "sip:127.0.0.1:%d"' % cusax_port),
-            (r"(?m)^#!define CALLEE_URI .*$",
-             '#!define CALLEE_URI "sip:%s:%d"' % (callee_host, callee_port)),
-            (r"(?m)^listen=.*$", listen),
-            (r"(?m)^children=.*$", "children=1")):
+    substitutions = [(pattern, value, 1) for pattern, value in extra] + [
+        (r"(?m)^#!define CUSAX_URI .*$", '#!define CUSAX_URI "sip:127.0.0.1:%d"' % cusax_port, 1),
+        (r"(?m)^#!define MAIN_SOCKET .*$",
+         '#!define MAIN_SOCKET "udp:127.0.0.1:%d"' % kamailio_port, 1),
+        (r"(?m)^#!define FROM_CUSAX_PORT .*$", "#!define FROM_CUSAX_PORT %d" % from_cusax_port,
+         1),
+        (r"(?m)^#!define CALLEE_URI .*$",
+         '#!define CALLEE_URI "sip:%s:%d"' % (callee_host, callee_port), 1),
+        (listen_lines(MAIN_PORT), r"\g<1>%d" % kamailio_port, 2),
+        (listen_lines(FROM_CUSAX_PORT), r"\g<1>%d" % from_cusax_port, 2),
+        (r"(?m)^children=.*$", "children=1", 1)]
+    for pattern, value, count in substitutions:
         cfg, n = re.subn(pattern, value, cfg)
-        s.check(n == 1, "example config: %s not found once" % pattern)
+        s.check(n == count, "example config: %s found %d times, not %d" % (pattern, n, count))
+    listens = re.findall(r"(?m)^listen=.*$", cfg)
+    s.check(len(listens) == 4, "example config: listen lines %s" % listens)
     path = s.path("kamailio.cfg")
     with open(path, "w") as f:
         f.write(cfg)
@@ -85,15 +87,15 @@ def wait_until_answering(port, timeout=60):
         probe.close()
 
 
-def start(s, kamailio_port, cusax_port, callee_host, callee_port, extra=(), defines=(),
-          own_group=False, tcp=False):
-    """Starts Kamailio on the example; returns its Popen once it answers (or after a failed
-    check, with the failure recorded in the scenario). `extra`: more substitutions
-    (write_config); `defines`: names defined with -A (WITH_DISPATCHER). own_group: in a
-    process group of its own, whose id is its PID, so that a test can kill it with its workers
-    at once (os.killpg), as a crash of the host would. tcp: also listen on TCP (module
-    docstring); it then returns once the TCP listener is up too."""
-    path = write_config(s, kamailio_port, cusax_port, callee_host, callee_port, extra, tcp)
+def start(s, kamailio_port, cusax_port, callee_host, callee_port, *, from_cusax_port,
+          extra=(), defines=(), own_group=False):
+    """Starts Kamailio on the example; returns its Popen once both ports answer over UDP and
+    listen over TCP (or after a failed check, with the failure recorded in the scenario).
+    `extra`: more substitutions (write_config); `defines`: names defined with -A
+    (WITH_DISPATCHER). own_group: in a process group of its own, whose id is its PID, so that
+    a test can kill it with its workers at once (os.killpg), as a crash of the host would."""
+    path = write_config(s, kamailio_port, from_cusax_port, cusax_port, callee_host,
+                        callee_port, extra)
     defined = [arg for name in defines for arg in ("-A", name)]
     check = subprocess.run(["kamailio", "-c", *defined, "-f", path], capture_output=True,
                            text=True, timeout=30)
@@ -101,9 +103,9 @@ def start(s, kamailio_port, cusax_port, callee_host, callee_port, extra=(), defi
     proc = s.spawn(["kamailio", *defined, "-f", path, "-P", s.path("kamailio.pid"), "-m", "64",
                     "-M", "8", "-DD", "-E", "-Y", s.dir, "-w", s.dir], "kamailio.log",
                    start_new_session=own_group)
-    s.check(wait_until_answering(kamailio_port) and proc.poll() is None,
-            "kamailio did not start answering (see kamailio.log)")
-    if tcp:
-        s.check(s.wait_bound("127.0.0.1", kamailio_port, "tcp", timeout=30),
-                "kamailio does not listen on TCP (see kamailio.log)")
+    s.check(all(wait_until_answering(port) for port in (kamailio_port, from_cusax_port))
+            and proc.poll() is None, "kamailio did not start answering (see kamailio.log)")
+    for port in (kamailio_port, from_cusax_port):
+        s.check(s.wait_bound("127.0.0.1", port, "tcp", timeout=30),
+                "kamailio does not listen on TCP port %d (see kamailio.log)" % port)
     return proc
