@@ -126,10 +126,44 @@ TEST(RoutingSnapshot, RefusesDuplicateAorsAndNumbersAsTheStoreWould) {
     EXPECT_NO_THROW(routing({binding("sip:a@x", "a@x"), binding("sip:b@x", "a@x")}));
 }
 
-TEST(RoutingSnapshot, AFieldTooLongForItsLayoutIsRefusedWithoutLeaking) {
+// The store sets no limit on how many numbers a binding lists (its 256-byte limit per field
+// keeps every field within a routing entry's 16-bit sizes; a snapshot built by hand need not):
+// a binding the routing layout cannot hold is kept whole, in the full layout, and answers the
+// same. Refused, it refused the whole snapshot: the proxy did not start on such a store, and a
+// running one kept its last snapshot for good (snapshot_watcher_test.cpp).
+TEST(RoutingSnapshot, ABindingBeyondTheRoutingLayoutIsKeptWholeAndAnswersTheSame) {
+    std::vector<PhoneNumber> many;
+    for (int i = 0; i < 65'536; ++i) many.push_back({"+1555" + std::to_string(1'000'000 + i)});
     const std::string huge(70'000, '1');
-    EXPECT_THROW(routing({binding("sip:a@x", "a@x", {{huge}})}), BindingError);
-    EXPECT_THROW(routing({binding("sip:" + huge + "@x", "a@x")}), BindingError);
+    const std::vector<Binding> bindings = {
+        binding("sip:pbx@example.com", "pbx@example.com", many),  // unverified
+        binding("sip:" + huge + "@x", "long@x", {{huge}}, Verification::Admin),
+        binding("sip:a@x", "a@x", {{"+1"}}, Verification::Admin),
+    };
+    const auto s = routing(bindings);
+    EXPECT_EQ(s->size(), 3u);
+    for (const auto* number : {"+15551000000", "+15551032768", "+15551065535"}) {
+        const auto pbx = s->route_by_number(number);
+        ASSERT_TRUE(pbx) << number;
+        EXPECT_EQ(pbx->aor, "sip:pbx@example.com");
+        EXPECT_EQ(pbx->jid, "");  // unverified: not announced, whatever the entry's layout
+        EXPECT_EQ(pbx->verification, Verification::Unverified);
+    }
+    EXPECT_FALSE(s->route_by_number("+15551065536"));
+    ASSERT_TRUE(s->route_by_number(huge));
+    EXPECT_EQ(s->route_by_number(huge)->jid, "long@x");
+    EXPECT_EQ(s->route_by_aor("sip:" + huge + "@x")->jid, "long@x");
+    EXPECT_EQ(s->route_by_number("+1")->jid, "a@x");
+    EXPECT_THROW(s->all(), std::logic_error);  // still a routing snapshot
+
+    // Through apply too: the binding verified and given one number more.
+    auto verified = bindings[0];
+    verified.verification = Verification::Admin;
+    verified.numbers.push_back({"+2"});
+    const auto next = Snapshot::apply(*s, {{verified.aor, verified}}, 2);
+    EXPECT_EQ(next->route_by_number("+2")->jid, "pbx@example.com");
+    EXPECT_EQ(next->route_by_number("+15551065535")->jid, "pbx@example.com");
+    EXPECT_EQ(s->route_by_number("+15551065535")->jid, "");  // the base is untouched
 }
 
 TEST(RoutingSnapshot, ApplyKeepsTheProfileAndMatchesAFullBuildOfTheResult) {
