@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <malloc.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -206,6 +207,47 @@ TEST(RoutingSnapshot, ApplyKeepsTheProfileAndMatchesAFullBuildOfTheResult) {
     // The base is untouched.
     EXPECT_EQ(base->route_by_aor("sip:u1@example.com")->jid, "");
     EXPECT_EQ(base->route_by_number("+12")->aor, "sip:u2@example.com");
+}
+
+// A proxy runs through months of changes, each one applied to the last snapshot: bindings
+// that come and go (every one replaced twice over here) and one flipped between verified and
+// unverified each time. The snapshot stays the size of what it holds (removals leave
+// tombstones and free positions, which must be reused or packed away), and answers as a
+// full build of the same bindings.
+TEST(RoutingSnapshot, ThousandsOfGenerationsOfChangesDoNotGrowIt) {
+    constexpr int kCount = 3000;
+    const auto of = [](int i) {
+        const auto n = std::to_string(i);
+        return binding("sip:u" + n + "@example.com", "u" + n + "@example.com", {{"+1" + n}},
+                       Verification::Admin);
+    };
+    std::vector<Binding> bindings;
+    for (int i = 0; i < kCount; ++i) bindings.push_back(of(i));
+    auto s = routing(bindings);
+    const std::size_t start = s->memory_bytes();
+    std::size_t most = start;
+    Binding flipped = of(0);
+    for (int round = 0; round < 2000; ++round) {
+        std::vector<BindingChange> changes;
+        for (int k = 0; k < 3; ++k) {
+            const int gone = 1 + round * 3 + k;  // u0 stays, the one flipped
+            changes.push_back({of(gone).aor, std::nullopt});
+            const Binding next = of(kCount + gone);
+            changes.push_back({next.aor, next});
+        }
+        flipped.verification = round % 2 ? Verification::Admin : Verification::Unverified;
+        changes.push_back({flipped.aor, flipped});
+        s = Snapshot::apply(*s, changes, s->generation() + 1);
+        most = std::max(most, s->memory_bytes());
+    }
+    std::vector<Binding> now = {flipped};
+    for (int i = 6001; i <= 9000; ++i) now.push_back(of(i));  // u3001 to u6000 came and went
+    ASSERT_EQ(s->size(), now.size());
+    expect_same_routes(*s, *Snapshot::build(now, 1), now, {"sip:u1@example.com", "+16000"});
+    EXPECT_EQ(s->route_by_aor("sip:u0@example.com")->jid, "u0@example.com");  // round 1999
+    RecordProperty("start_bytes", std::to_string(start));
+    RecordProperty("most_bytes", std::to_string(most));
+    EXPECT_LT(most, start * 2);
 }
 
 // What the profile is for: the proxy's snapshot of a million bindings in far less memory.

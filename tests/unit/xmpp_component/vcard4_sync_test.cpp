@@ -261,6 +261,42 @@ TEST(ChangedUsers, AfterAnApplyTheUsersWhoseTelsChanged) {
               changes);
 }
 
+// A JID that moves to another AOR, and two AORs that swap JIDs, each in one change (the store
+// takes them in one import): each user is there once, with the binding they had before, so
+// that the tels of their old AOR go.
+TEST(ChangedUsers, AJidMovedOrSwappedBetweenAorsIsOneChangeWithTheOldBinding) {
+    const auto a = user("a");
+    const auto b = user("b");
+    const auto c = user("c");
+    const auto before = store::Snapshot::build({a, b, c, user("z")}, 1);
+    auto d = a;  // a's JID moves to sip:d
+    d.aor = "sip:d@sip.example.com";
+    d.numbers = {{"+4930777", true, false}};
+    auto b2 = b;  // b and c swap JIDs
+    b2.jid = c.jid;
+    auto c2 = c;
+    c2.jid = b.jid;
+    const auto after = store::Snapshot::apply(
+        *before, {{a.aor, std::nullopt}, {d.aor, d}, {b.aor, b2}, {c.aor, c2}}, 2);
+    const auto summary = [](const std::vector<Vcard4Sync::Change>& changes) {
+        std::map<std::string, std::string> out;  // JID: the AOR of the old binding
+        for (const auto& change : changes) {
+            EXPECT_EQ(out.count(change.jid), 0u) << change.jid << " twice";
+            out[change.jid] = change.previous ? change.previous->aor : "(new)";
+        }
+        return out;
+    };
+    const std::vector<std::string> local = {"xmpp.example.com"};
+    const auto changes = summary(changed_users(*before, *after, local));
+    EXPECT_EQ(changes, (std::map<std::string, std::string>{{a.jid, a.aor},
+                                                           {b.jid, b.aor},
+                                                           {c.jid, c.aor}}));
+    std::vector<store::Binding> reloaded;
+    for (const auto& v : after->all()) reloaded.push_back(v.to_binding());
+    EXPECT_EQ(summary(changed_users(*before, *store::Snapshot::build(reloaded, 2), local)),
+              changes);
+}
+
 TEST_F(Sync, LostConnectionDropsWhatWasInFlightAndTheNextGrantRedoesIt) {
     ready();
     answer(std::string(kGrant));
