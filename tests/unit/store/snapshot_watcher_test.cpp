@@ -180,6 +180,30 @@ TEST_F(WatcherTest, ABindingOfMoreNumbersThanARoutingEntryCountsDoesNotStopThePr
     EXPECT_EQ(started.current()->route_by_number("+15551000000")->aor, "sip:pbx@example.com");
 }
 
+// A routing entry's 16-bit sizes could not hold a field of 65,536 bytes; the store's own limit
+// (256 bytes) comes first: it refuses such a field on the way in, and skips one written around
+// it (SQL) when it loads. The rest of the store reaches the proxy's snapshot.
+TEST_F(WatcherTest, AFieldBeyondTheStoresLimitNeverReachesTheProxysSnapshot) {
+    const std::string huge(65'536, 'a');
+    EXPECT_THROW(writer().add(binding("sip:" + huge + "@example.com", "h@example.com")),
+                 BindingError);
+    EXPECT_THROW(writer().add(binding("sip:h@example.com", huge + "@example.com")), BindingError);
+    EXPECT_THROW(writer().add(binding("sip:h@example.com", "h@example.com", {{"+1" + huge}})),
+                 BindingError);
+    // hex(zeroblob(32768)): 65,536 zeros.
+    raw_sql(path(),
+            "INSERT INTO bindings (aor, jid, verification) "
+            "VALUES ('sip:' || hex(zeroblob(32768)) || '@example.com', 'long@example.com', "
+            "'admin');"
+            "INSERT INTO numbers (number, aor) "
+            "VALUES ('+1' || hex(zeroblob(32768)), 'sip:alice@example.com');");
+    SnapshotWatcher watcher(factory(), kInterval, SnapshotProfile::routing);
+    const auto s = watcher.current();
+    EXPECT_EQ(s->size(), 1u);
+    EXPECT_EQ(s->route_by_number("+4930123456")->aor, "sip:alice@example.com");
+    EXPECT_EQ(log_count("store.rows_skipped"), 1u);
+}
+
 TEST_F(WatcherTest, AStoreThatCannotBeReadAtStartIsAStoreError) {
     const auto garbage = path() + ".garbage";
     raw_sql(path(), "SELECT 1;");
