@@ -219,6 +219,39 @@ TEST_F(Sync, ChangedBindingIsSyncedWithItsOldTelsRemoved) {
     EXPECT_EQ(wire.find("publish-options"), std::string::npos);                  // the node exists
 }
 
+// A store file restored from a backup (mv) is read in full whatever its change counter says
+// (docs/binding-snapshot.md): the backup's is usually no higher than the live file's was. A
+// user it unverifies must lose the SIP tels of her vCard4 all the same (RFC 7081 §3.5: only
+// a verified binding is announced), not wait until the counter has passed the old one.
+TEST_F(Sync, ARestoredStoreWithALowerCounterIsSyncedToo) {
+    ready();
+    answer(std::string(kGrant));
+    for (const auto& g : take()) {
+        const store::Binding b = user(std::string(split_jid(g.attr_or("to")).local));
+        answer(found(g, merge_vcard4(nullptr, &b, nullptr, VcardGuard::refuse).vcard));
+    }
+    snapshot_ = store::Snapshot::build(
+        {user("alice"), user("bob"), user("carol", "other.example.com")}, 9);  // the live file
+    sync_->snapshot_published(snapshot_);
+    run_posted();
+    EXPECT_TRUE(take().empty());
+
+    auto alice = user("alice");
+    alice.verification = store::Verification::Unverified;
+    snapshot_ = store::Snapshot::build({alice, user("bob"), user("carol", "other.example.com")},
+                                        4);  // the backup, restored
+    sync_->snapshot_published(snapshot_);
+    run_posted();
+    auto gets = take();
+    ASSERT_EQ(gets.size(), 1u);
+    EXPECT_EQ(gets[0].attr_or("to"), "alice@xmpp.example.com");
+    const store::Binding verified = user("alice");
+    answer(found(gets[0], merge_vcard4(nullptr, &verified, nullptr, VcardGuard::refuse).vcard));
+    auto pub = take();
+    ASSERT_EQ(pub.size(), 1u);
+    EXPECT_EQ(pub[0].serialize().find("tel:" + verified.numbers[0].number), std::string::npos);
+}
+
 // As the store watcher publishes changes (Snapshot::apply): the users whose tels changed, came
 // or went, each with their old binding; a change of name only, a user of another domain and
 // every binding left as it was are not among them. The same as between snapshots loaded in
