@@ -239,7 +239,7 @@ TEST_F(Sync, ARestoredStoreWithALowerCounterIsSyncedToo) {
     auto alice = user("alice");
     alice.verification = store::Verification::Unverified;
     snapshot_ = store::Snapshot::build({alice, user("bob"), user("carol", "other.example.com")},
-                                        4);  // the backup, restored
+                                       4);  // the backup, restored
     sync_->snapshot_published(snapshot_);
     run_posted();
     auto gets = take();
@@ -321,9 +321,8 @@ TEST(ChangedUsers, AJidMovedOrSwappedBetweenAorsIsOneChangeWithTheOldBinding) {
     };
     const std::vector<std::string> local = {"xmpp.example.com"};
     const auto changes = summary(changed_users(*before, *after, local));
-    EXPECT_EQ(changes, (std::map<std::string, std::string>{{a.jid, a.aor},
-                                                           {b.jid, b.aor},
-                                                           {c.jid, c.aor}}));
+    EXPECT_EQ(changes,
+              (std::map<std::string, std::string>{{a.jid, a.aor}, {b.jid, b.aor}, {c.jid, c.aor}}));
     std::vector<store::Binding> reloaded;
     for (const auto& v : after->all()) reloaded.push_back(v.to_binding());
     EXPECT_EQ(summary(changed_users(*before, *store::Snapshot::build(reloaded, 2), local)),
