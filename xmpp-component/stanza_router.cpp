@@ -54,13 +54,15 @@ void StanzaRouter::refresh() {
                      : std::make_shared<const AccountIndex>(std::move(snapshot), settings_.domain);
     const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - started);
+    // The index first, then its log line (as the store watcher publishes a snapshot): whoever
+    // sees the line is answered from that index.
+    index_->store(index);
     log::event(log::Level::debug, "xmpp.accounts_indexed", "",
                {{"accounts", std::to_string(index->account_count())},
                 {"generation", std::to_string(index->snapshot().generation())},
                 {"mode", index->incremental() ? "incremental" : "full"},
                 {"changed", std::to_string(index->changed())},
                 {"took_us", std::to_string(took.count())}});
-    index_->store(std::move(index));
 }
 
 std::shared_ptr<const AccountIndex> StanzaRouter::accounts() const { return index_->load(); }

@@ -216,7 +216,11 @@ void Vcard4Sync::snapshot_published(std::shared_ptr<const store::Snapshot> snaps
             watched_ = std::move(snapshot);
             return;
         }
-        if (snapshot == watched_ || snapshot->generation() <= watched_->generation()) return;
+        // Not by generation: a store file restored from a backup is published with a counter
+        // no higher than the live one's. An older snapshot (main() passes the current one
+        // while the watcher may already have passed a newer one) costs only a look at the
+        // users it differs in, each synced to the current snapshot.
+        if (snapshot == watched_) return;
         changes = changed_users(*watched_, *snapshot, settings_.local_domains);
         watched_ = std::move(snapshot);
     }

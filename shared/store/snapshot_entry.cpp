@@ -1,12 +1,11 @@
 #include "shared/store/snapshot_entry.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <limits>
 #include <new>
 #include <stdexcept>
-
-#include "shared/store/field_error.hpp"
 
 namespace cusax::store {
 
@@ -72,24 +71,29 @@ EntryRef::Header* make_full(const Binding& b) {
     return &block->header;
 }
 
-std::uint16_t size16(std::string_view field, std::string_view value) {
-    if (value.size() > std::numeric_limits<std::uint16_t>::max()) {
-        throw BindingError(field_error(field, value.substr(0, 64), "too long for a snapshot"));
-    }
-    return static_cast<std::uint16_t>(value.size());
+constexpr std::size_t kMax16 = std::numeric_limits<std::uint16_t>::max();
+
+// Whether the routing layout's 16-bit sizes and count hold the binding. The store's limit of
+// 256 bytes a field keeps every field within them, but it sets none on the count of numbers
+// (a PBX's block of DIDs): such a binding is kept in the full layout, which answers the same
+// look-ups (route_of hides an unverified binding's JID from either), rather than refused,
+// which refused the whole snapshot and so stopped the proxy following the store.
+bool fits_routing(const Binding& b) {
+    return b.numbers.size() <= kMax16 && b.aor.size() <= kMax16 && b.jid.size() <= kMax16 &&
+           std::all_of(b.numbers.begin(), b.numbers.end(),
+                       [](const PhoneNumber& n) { return n.number.size() <= kMax16; });
 }
 
+std::uint16_t size16(std::string_view value) { return static_cast<std::uint16_t>(value.size()); }
+
+// Only for a binding that fits_routing().
 EntryRef::Header* make_routing(const Binding& b) {
-    if (b.numbers.size() > std::numeric_limits<std::uint16_t>::max()) {
-        throw BindingError(field_error("aor", b.aor, "has too many numbers for a snapshot"));
-    }
     // The proxy announces only a verified binding's JID; the others are not kept.
     const std::string_view jid = is_verified(b.verification) ? std::string_view(b.jid) : "";
-    // Every size checked before the allocation: a refusal leaks nothing.
-    const std::uint16_t aor_size = size16("aor", b.aor);
-    const std::uint16_t jid_size = size16("jid", jid);
+    const std::uint16_t aor_size = size16(b.aor);
+    const std::uint16_t jid_size = size16(jid);
     std::size_t text = aor_size + jid_size;
-    for (const auto& n : b.numbers) text += size16("number", n.number);
+    for (const auto& n : b.numbers) text += n.number.size();
     const std::size_t bytes =
         sizeof(RoutingBlock) + b.numbers.size() * sizeof(std::uint16_t) + text;
 
@@ -126,7 +130,8 @@ const char* routing_text(const RoutingBlock& r) {
 }  // namespace
 
 EntryRef EntryRef::make(const Binding& b, SnapshotProfile profile) {
-    return EntryRef(profile == SnapshotProfile::routing ? make_routing(b) : make_full(b));
+    const bool routing = profile == SnapshotProfile::routing && fits_routing(b);
+    return EntryRef(routing ? make_routing(b) : make_full(b));
 }
 
 EntryRef::EntryRef(const EntryRef& other) noexcept : block_(other.block_) {

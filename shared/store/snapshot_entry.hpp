@@ -21,8 +21,9 @@ namespace cusax::store {
 class EntryRef {
   public:
     EntryRef() = default;
-    // Throws BindingError when a field is too long for the routing layout (65,535 bytes or
-    // numbers; the store allows 256 bytes per field).
+    // A binding the routing layout cannot hold (a field over 65,535 bytes, or more numbers:
+    // the store limits fields to 256 bytes but sets no limit on numbers) gets the full
+    // layout, which answers the same.
     static EntryRef make(const Binding& binding, SnapshotProfile profile);
 
     EntryRef(const EntryRef& other) noexcept;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <malloc.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -126,10 +127,44 @@ TEST(RoutingSnapshot, RefusesDuplicateAorsAndNumbersAsTheStoreWould) {
     EXPECT_NO_THROW(routing({binding("sip:a@x", "a@x"), binding("sip:b@x", "a@x")}));
 }
 
-TEST(RoutingSnapshot, AFieldTooLongForItsLayoutIsRefusedWithoutLeaking) {
+// The store sets no limit on how many numbers a binding lists (its 256-byte limit per field
+// keeps every field within a routing entry's 16-bit sizes; a snapshot built by hand need not):
+// a binding the routing layout cannot hold is kept whole, in the full layout, and answers the
+// same. Refused, it refused the whole snapshot: the proxy did not start on such a store, and a
+// running one kept its last snapshot for good (snapshot_watcher_test.cpp).
+TEST(RoutingSnapshot, ABindingBeyondTheRoutingLayoutIsKeptWholeAndAnswersTheSame) {
+    std::vector<PhoneNumber> many;
+    for (int i = 0; i < 65'536; ++i) many.push_back({"+1555" + std::to_string(1'000'000 + i)});
     const std::string huge(70'000, '1');
-    EXPECT_THROW(routing({binding("sip:a@x", "a@x", {{huge}})}), BindingError);
-    EXPECT_THROW(routing({binding("sip:" + huge + "@x", "a@x")}), BindingError);
+    const std::vector<Binding> bindings = {
+        binding("sip:pbx@example.com", "pbx@example.com", many),  // unverified
+        binding("sip:" + huge + "@x", "long@x", {{huge}}, Verification::Admin),
+        binding("sip:a@x", "a@x", {{"+1"}}, Verification::Admin),
+    };
+    const auto s = routing(bindings);
+    EXPECT_EQ(s->size(), 3u);
+    for (const auto* number : {"+15551000000", "+15551032768", "+15551065535"}) {
+        const auto pbx = s->route_by_number(number);
+        ASSERT_TRUE(pbx) << number;
+        EXPECT_EQ(pbx->aor, "sip:pbx@example.com");
+        EXPECT_EQ(pbx->jid, "");  // unverified: not announced, whatever the entry's layout
+        EXPECT_EQ(pbx->verification, Verification::Unverified);
+    }
+    EXPECT_FALSE(s->route_by_number("+15551065536"));
+    ASSERT_TRUE(s->route_by_number(huge));
+    EXPECT_EQ(s->route_by_number(huge)->jid, "long@x");
+    EXPECT_EQ(s->route_by_aor("sip:" + huge + "@x")->jid, "long@x");
+    EXPECT_EQ(s->route_by_number("+1")->jid, "a@x");
+    EXPECT_THROW(s->all(), std::logic_error);  // still a routing snapshot
+
+    // Through apply too: the binding verified and given one number more.
+    auto verified = bindings[0];
+    verified.verification = Verification::Admin;
+    verified.numbers.push_back({"+2"});
+    const auto next = Snapshot::apply(*s, {{verified.aor, verified}}, 2);
+    EXPECT_EQ(next->route_by_number("+2")->jid, "pbx@example.com");
+    EXPECT_EQ(next->route_by_number("+15551065535")->jid, "pbx@example.com");
+    EXPECT_EQ(s->route_by_number("+15551065535")->jid, "");  // the base is untouched
 }
 
 TEST(RoutingSnapshot, ApplyKeepsTheProfileAndMatchesAFullBuildOfTheResult) {
@@ -172,6 +207,47 @@ TEST(RoutingSnapshot, ApplyKeepsTheProfileAndMatchesAFullBuildOfTheResult) {
     // The base is untouched.
     EXPECT_EQ(base->route_by_aor("sip:u1@example.com")->jid, "");
     EXPECT_EQ(base->route_by_number("+12")->aor, "sip:u2@example.com");
+}
+
+// A proxy runs through months of changes, each one applied to the last snapshot: bindings
+// that come and go (every one replaced twice over here) and one flipped between verified and
+// unverified each time. The snapshot stays the size of what it holds (removals leave
+// tombstones and free positions, which must be reused or packed away), and answers as a
+// full build of the same bindings.
+TEST(RoutingSnapshot, ThousandsOfGenerationsOfChangesDoNotGrowIt) {
+    constexpr int kCount = 3000;
+    const auto of = [](int i) {
+        const auto n = std::to_string(i);
+        return binding("sip:u" + n + "@example.com", "u" + n + "@example.com", {{"+1" + n}},
+                       Verification::Admin);
+    };
+    std::vector<Binding> bindings;
+    for (int i = 0; i < kCount; ++i) bindings.push_back(of(i));
+    auto s = routing(bindings);
+    const std::size_t start = s->memory_bytes();
+    std::size_t most = start;
+    Binding flipped = of(0);
+    for (int round = 0; round < 2000; ++round) {
+        std::vector<BindingChange> changes;
+        for (int k = 0; k < 3; ++k) {
+            const int gone = 1 + round * 3 + k;  // u0 stays, the one flipped
+            changes.push_back({of(gone).aor, std::nullopt});
+            const Binding next = of(kCount + gone);
+            changes.push_back({next.aor, next});
+        }
+        flipped.verification = round % 2 ? Verification::Admin : Verification::Unverified;
+        changes.push_back({flipped.aor, flipped});
+        s = Snapshot::apply(*s, changes, s->generation() + 1);
+        most = std::max(most, s->memory_bytes());
+    }
+    std::vector<Binding> now = {flipped};
+    for (int i = 6001; i <= 9000; ++i) now.push_back(of(i));  // u3001 to u6000 came and went
+    ASSERT_EQ(s->size(), now.size());
+    expect_same_routes(*s, *Snapshot::build(now, 1), now, {"sip:u1@example.com", "+16000"});
+    EXPECT_EQ(s->route_by_aor("sip:u0@example.com")->jid, "u0@example.com");  // round 1999
+    RecordProperty("start_bytes", std::to_string(start));
+    RecordProperty("most_bytes", std::to_string(most));
+    EXPECT_LT(most, start * 2);
 }
 
 // What the profile is for: the proxy's snapshot of a million bindings in far less memory.

@@ -153,6 +153,57 @@ TEST_F(WatcherTest, AWatcherKeepsItsProfileAcrossIncrementalRefreshes) {
     EXPECT_EQ(log_count("profile=full"), 0u);
 }
 
+// The store sets no limit on the numbers of one binding (a PBX's block of DIDs); a routing
+// entry counts them in 16 bits. A binding of 65,536 numbers must neither stop the proxy's
+// watcher from following the store (a binding unverified afterwards must stop being
+// announced: RFC 7081 §3.5) nor stop a proxy from starting on that store.
+TEST_F(WatcherTest, ABindingOfMoreNumbersThanARoutingEntryCountsDoesNotStopTheProxysSnapshot) {
+    writer().add(binding("sip:bob@example.com", "bob@example.com", {}, Verification::Admin));
+    writer().add(binding("sip:pbx@example.com", "pbx@example.com"));
+    SnapshotWatcher watcher(factory(), kInterval, SnapshotProfile::routing);
+    ASSERT_EQ(watcher.current()->route_by_aor("sip:bob@example.com")->jid, "bob@example.com");
+    // Written as another tool (or a sqlite3 session) would, in one statement.
+    raw_sql(path(),
+            "WITH RECURSIVE i(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM i WHERE n < 65535) "
+            "INSERT INTO numbers (number, aor) "
+            "SELECT printf('+1555%07d', 1000000 + n), 'sip:pbx@example.com' FROM i;");
+    writer().set_verification("sip:bob@example.com", Verification::Unverified);
+    const auto generation = writer().generation();
+    ASSERT_TRUE(eventually([&] { return watcher.current()->generation() == generation; }))
+        << "the proxy's snapshot stopped following the store";
+    const auto now = watcher.current();
+    EXPECT_EQ(now->route_by_aor("sip:bob@example.com")->jid, "");
+    EXPECT_EQ(now->route_by_number("+15551065535")->aor, "sip:pbx@example.com");
+    EXPECT_EQ(log_count("store.refresh_failed"), 0u);
+
+    SnapshotWatcher started(factory(), kInterval, SnapshotProfile::routing);
+    EXPECT_EQ(started.current()->route_by_number("+15551000000")->aor, "sip:pbx@example.com");
+}
+
+// A routing entry's 16-bit sizes could not hold a field of 65,536 bytes; the store's own limit
+// (256 bytes) comes first: it refuses such a field on the way in, and skips one written around
+// it (SQL) when it loads. The rest of the store reaches the proxy's snapshot.
+TEST_F(WatcherTest, AFieldBeyondTheStoresLimitNeverReachesTheProxysSnapshot) {
+    const std::string huge(65'536, 'a');
+    EXPECT_THROW(writer().add(binding("sip:" + huge + "@example.com", "h@example.com")),
+                 BindingError);
+    EXPECT_THROW(writer().add(binding("sip:h@example.com", huge + "@example.com")), BindingError);
+    EXPECT_THROW(writer().add(binding("sip:h@example.com", "h@example.com", {{"+1" + huge}})),
+                 BindingError);
+    // hex(zeroblob(32768)): 65,536 zeros.
+    raw_sql(path(),
+            "INSERT INTO bindings (aor, jid, verification) "
+            "VALUES ('sip:' || hex(zeroblob(32768)) || '@example.com', 'long@example.com', "
+            "'admin');"
+            "INSERT INTO numbers (number, aor) "
+            "VALUES ('+1' || hex(zeroblob(32768)), 'sip:alice@example.com');");
+    SnapshotWatcher watcher(factory(), kInterval, SnapshotProfile::routing);
+    const auto s = watcher.current();
+    EXPECT_EQ(s->size(), 1u);
+    EXPECT_EQ(s->route_by_number("+4930123456")->aor, "sip:alice@example.com");
+    EXPECT_EQ(log_count("store.rows_skipped"), 1u);
+}
+
 TEST_F(WatcherTest, AStoreThatCannotBeReadAtStartIsAStoreError) {
     const auto garbage = path() + ".garbage";
     raw_sql(path(), "SELECT 1;");

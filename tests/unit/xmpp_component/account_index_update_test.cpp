@@ -213,6 +213,40 @@ TEST(AccountIndexUpdate, OneChangedBindingIsAllThatIsTakenIn) {
     EXPECT_EQ(first->account_count(), 5000u);
 }
 
+// The router refreshes from the watcher's current snapshot, which can be several applies past
+// the index's own, and an apply packs its table after many removals (Snapshot::apply): the
+// bindings both snapshots share keep their order all the same (snapshot_diff.hpp), so the
+// index is still made from the changes alone, and a binding that came and went in between is
+// not among them.
+TEST(AccountIndexUpdate, SeveralAppliesLaterAndThroughAPackedTableOnlyTheChanges) {
+    std::vector<store::Binding> bindings;
+    for (int u = 0; u < 6000; ++u) bindings.push_back(binding_of(u, u % 3));
+    auto snapshot = store::Snapshot::build(std::move(bindings), 1);
+    const auto first = std::make_shared<const AccountIndex>(snapshot, kDomain);
+
+    // A binding comes (to go again), one changes.
+    snapshot = store::Snapshot::apply(
+        *snapshot, {{aor_of(7000, 0), binding_of(7000, 0)}, {aor_of(1, 1), binding_of(1, 1, 1)}},
+        2);
+    // 4,000 go, more than stay: the table is packed. The newcomer goes, another comes.
+    std::vector<store::BindingChange> changes;
+    for (int u = 1000; u < 5000; ++u) changes.push_back({aor_of(u, u % 3), std::nullopt});
+    changes.push_back({aor_of(7000, 0), std::nullopt});
+    changes.push_back({aor_of(7001, 0), binding_of(7001, 0)});
+    snapshot = store::Snapshot::apply(*snapshot, changes, 3);
+    snapshot = store::Snapshot::apply(*snapshot, {{aor_of(2, 2), binding_of(2, 2, 1)}}, 4);
+
+    const auto index = first->next(snapshot);
+    EXPECT_TRUE(index->incremental());
+    // 4,000 gone, two changed (each one out, one in), one new.
+    EXPECT_EQ(index->changed(), 4000u + 2 * 2 + 1);
+    expect_as_full_build(*index, 7002);
+    EXPECT_EQ(index->find(*account_jid_for_aor(aor_of(7000, 0), kDomain)), nullptr);
+    ASSERT_NE(index->find(*account_jid_for_aor(aor_of(7001, 0), kDomain)), nullptr);
+    EXPECT_EQ(index->find(*account_jid_for_aor(aor_of(2, 2), kDomain))->display_name, "v1");
+    EXPECT_EQ(index->account_count(), 2001u);
+}
+
 TEST(AccountIndexUpdate, ASnapshotSharingNothingIsIndexedAfresh) {
     std::vector<store::Binding> bindings;
     for (int u = 0; u < 5000; ++u) bindings.push_back(binding_of(u, u % 3));

@@ -219,6 +219,39 @@ TEST_F(Sync, ChangedBindingIsSyncedWithItsOldTelsRemoved) {
     EXPECT_EQ(wire.find("publish-options"), std::string::npos);                  // the node exists
 }
 
+// A store file restored from a backup (mv) is read in full whatever its change counter says
+// (docs/binding-snapshot.md): the backup's is usually no higher than the live file's was. A
+// user it unverifies must lose the SIP tels of her vCard4 all the same (RFC 7081 §3.5: only
+// a verified binding is announced), not wait until the counter has passed the old one.
+TEST_F(Sync, ARestoredStoreWithALowerCounterIsSyncedToo) {
+    ready();
+    answer(std::string(kGrant));
+    for (const auto& g : take()) {
+        const store::Binding b = user(std::string(split_jid(g.attr_or("to")).local));
+        answer(found(g, merge_vcard4(nullptr, &b, nullptr, VcardGuard::refuse).vcard));
+    }
+    snapshot_ = store::Snapshot::build(
+        {user("alice"), user("bob"), user("carol", "other.example.com")}, 9);  // the live file
+    sync_->snapshot_published(snapshot_);
+    run_posted();
+    EXPECT_TRUE(take().empty());
+
+    auto alice = user("alice");
+    alice.verification = store::Verification::Unverified;
+    snapshot_ = store::Snapshot::build({alice, user("bob"), user("carol", "other.example.com")},
+                                       4);  // the backup, restored
+    sync_->snapshot_published(snapshot_);
+    run_posted();
+    auto gets = take();
+    ASSERT_EQ(gets.size(), 1u);
+    EXPECT_EQ(gets[0].attr_or("to"), "alice@xmpp.example.com");
+    const store::Binding verified = user("alice");
+    answer(found(gets[0], merge_vcard4(nullptr, &verified, nullptr, VcardGuard::refuse).vcard));
+    auto pub = take();
+    ASSERT_EQ(pub.size(), 1u);
+    EXPECT_EQ(pub[0].serialize().find("tel:" + verified.numbers[0].number), std::string::npos);
+}
+
 // As the store watcher publishes changes (Snapshot::apply): the users whose tels changed, came
 // or went, each with their old binding; a change of name only, a user of another domain and
 // every binding left as it was are not among them. The same as between snapshots loaded in
@@ -257,6 +290,41 @@ TEST(ChangedUsers, AfterAnApplyTheUsersWhoseTelsChanged) {
     // Snapshots that share no binding (a full reload) give the same.
     std::vector<store::Binding> reloaded;
     for (const auto& b : after->all()) reloaded.push_back(b.to_binding());
+    EXPECT_EQ(summary(changed_users(*before, *store::Snapshot::build(reloaded, 2), local)),
+              changes);
+}
+
+// A JID that moves to another AOR, and two AORs that swap JIDs, each in one change (the store
+// takes them in one import): each user is there once, with the binding they had before, so
+// that the tels of their old AOR go.
+TEST(ChangedUsers, AJidMovedOrSwappedBetweenAorsIsOneChangeWithTheOldBinding) {
+    const auto a = user("a");
+    const auto b = user("b");
+    const auto c = user("c");
+    const auto before = store::Snapshot::build({a, b, c, user("z")}, 1);
+    auto d = a;  // a's JID moves to sip:d
+    d.aor = "sip:d@sip.example.com";
+    d.numbers = {{"+4930777", true, false}};
+    auto b2 = b;  // b and c swap JIDs
+    b2.jid = c.jid;
+    auto c2 = c;
+    c2.jid = b.jid;
+    const auto after = store::Snapshot::apply(
+        *before, {{a.aor, std::nullopt}, {d.aor, d}, {b.aor, b2}, {c.aor, c2}}, 2);
+    const auto summary = [](const std::vector<Vcard4Sync::Change>& changes) {
+        std::map<std::string, std::string> out;  // JID: the AOR of the old binding
+        for (const auto& change : changes) {
+            EXPECT_EQ(out.count(change.jid), 0u) << change.jid << " twice";
+            out[change.jid] = change.previous ? change.previous->aor : "(new)";
+        }
+        return out;
+    };
+    const std::vector<std::string> local = {"xmpp.example.com"};
+    const auto changes = summary(changed_users(*before, *after, local));
+    EXPECT_EQ(changes,
+              (std::map<std::string, std::string>{{a.jid, a.aor}, {b.jid, b.aor}, {c.jid, c.aor}}));
+    std::vector<store::Binding> reloaded;
+    for (const auto& v : after->all()) reloaded.push_back(v.to_binding());
     EXPECT_EQ(summary(changed_users(*before, *store::Snapshot::build(reloaded, 2), local)),
               changes);
 }
