@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cusaxctl/exit_codes.hpp"
-#include "shared/store/sqlite_handles.hpp"
 #include "cusaxctl_test_support.hpp"
+#include "shared/store/sqlite_handles.hpp"
 
 namespace cusax::ctl {
 namespace {
@@ -200,7 +200,8 @@ TEST(CusaxctlImport, VcardWithoutJidIsRefusedWithItsLine) {
 // a number's visual separators (RFC 3966). A user part differing in case is another AOR.
 TEST(CusaxctlImport, RepeatsAreOfTheNormalisedKeys) {
     CtlRunner ctl;
-    const std::string header = "aor,jid,numbers\nsip:alice@example.com,alice@example.com,+4930111\n";
+    const std::string header =
+        "aor,jid,numbers\nsip:alice@example.com,alice@example.com,+4930111\n";
     const auto aor = ctl.write_file("aor.csv", header + "sip:%61lice@Example.COM,b@example.com,\n");
     auto result = ctl.run({"import", aor.string()});
     EXPECT_EQ(result.code, kBadImportFile);
@@ -212,7 +213,8 @@ TEST(CusaxctlImport, RepeatsAreOfTheNormalisedKeys) {
     EXPECT_NE(result.err.find("jid.csv:3: jid alice@example.com is already on line 2"),
               std::string::npos)
         << result.err;
-    const auto number = ctl.write_file("n.csv", header + "sip:b@example.com,b@example.com,+49-30.111\n");
+    const auto number =
+        ctl.write_file("n.csv", header + "sip:b@example.com,b@example.com,+49-30.111\n");
     result = ctl.run({"import", number.string()});
     EXPECT_NE(result.err.find("n.csv:3: number +4930111 is already on line 2"), std::string::npos)
         << result.err;
@@ -243,7 +245,8 @@ TEST(CusaxctlImport, ABulkImportRefusedInItsSecondFileNamesItsLine) {
     }
     const auto first = ctl.write_file("first.csv", rows);
     const auto second = ctl.write_file(
-        "second.csv", "aor,jid\nsip:v1@example.com,v1@example.com\nsip:v2@example.com,u4998@example.com\n");
+        "second.csv",
+        "aor,jid\nsip:v1@example.com,v1@example.com\nsip:v2@example.com,u4998@example.com\n");
     const auto result = ctl.run({"import", first.string(), second.string()});
     EXPECT_EQ(result.code, kRefused) << result.err;
     EXPECT_NE(result.err.find("second.csv:3: "), std::string::npos) << result.err;
@@ -252,7 +255,8 @@ TEST(CusaxctlImport, ABulkImportRefusedInItsSecondFileNamesItsLine) {
     EXPECT_EQ(triggers(), before);
     // Without the repeat, the same files go in.
     const auto fixed = ctl.write_file(
-        "second.csv", "aor,jid\nsip:v1@example.com,v1@example.com\nsip:v2@example.com,v2@example.com\n");
+        "second.csv",
+        "aor,jid\nsip:v1@example.com,v1@example.com\nsip:v2@example.com,v2@example.com\n");
     ASSERT_EQ(ctl.run({"import", first.string(), fixed.string()}).code, kOk);
     EXPECT_EQ(store::sqlite::Database(ctl.store_path()).query_int("SELECT count(*) FROM bindings"),
               40'003);

@@ -72,7 +72,7 @@ TEST(RepeatedKeys, KeysOnTheSameSlotAreComparedNotTakenForRepeats) {
     const auto slot = std::hash<std::string_view>{}("sip:0@x") & 15;
     for (int i = 0; same_slot.size() < 5; ++i) {
         const auto key = "sip:" + std::to_string(i) + "@x";
-        if ((std::hash<std::string_view>{}(key) & 15) == slot) same_slot.push_back(key);
+        if ((std::hash<std::string_view>{}(key)&15) == slot) same_slot.push_back(key);
     }
     std::vector<store::Binding> bindings;
     for (const auto& key : same_slot) bindings.push_back(binding(key, key.substr(4)));

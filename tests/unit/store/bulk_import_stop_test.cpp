@@ -48,8 +48,9 @@ void stop_here() {
 }
 
 int on_trace(unsigned type, void*, void* statement, void* text) {
-    const char* sql = type == SQLITE_TRACE_STMT ? static_cast<const char*>(text)
-                                                : sqlite3_sql(static_cast<sqlite3_stmt*>(statement));
+    const char* sql = type == SQLITE_TRACE_STMT
+                          ? static_cast<const char*>(text)
+                          : sqlite3_sql(static_cast<sqlite3_stmt*>(statement));
     if (!sql || (type == SQLITE_TRACE_PROFILE) != g_stop.finished) return 0;
     while (*sql == ' ' || *sql == '\n') ++sql;
     // "-- TRIGGER name" marks a trigger's statements: not a statement of the import's own.

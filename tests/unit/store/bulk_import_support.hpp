@@ -39,7 +39,8 @@ inline std::string rows_text(sqlite::Database& db, const char* query) {
 // The SQL of SQLite's triggers, one after the other, as stored in the file.
 inline std::string trigger_sql(const std::string& path) {
     sqlite::Database db(path);
-    return rows_text(db, "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name");
+    return rows_text(db,
+                     "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name");
 }
 
 // The whole SQLite store as text: its schema (tables, indexes, triggers) and version, and every
@@ -47,10 +48,12 @@ inline std::string trigger_sql(const std::string& path) {
 inline std::string store_text(const std::string& path) {
     sqlite::Database db(path);
     return rows_text(db, "PRAGMA user_version") +
-           rows_text(db, "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name") +
+           rows_text(db,
+                     "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name") +
            rows_text(db, "SELECT * FROM bindings ORDER BY aor") +
            rows_text(db, "SELECT * FROM numbers ORDER BY number") +
-           rows_text(db, "SELECT * FROM generation") + rows_text(db, "SELECT * FROM changes ORDER BY seq");
+           rows_text(db, "SELECT * FROM generation") +
+           rows_text(db, "SELECT * FROM changes ORDER BY seq");
 }
 
 }  // namespace cusax::store::test
