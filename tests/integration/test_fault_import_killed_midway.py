@@ -9,8 +9,12 @@ it: pages of the open transaction), killed with SIGKILL. Then:
 - neither running daemon ever published a snapshot of the partial import: after one more
   binding is added (an event each must publish), the snapshots each published are of 2 and
   then 3 bindings, nothing else.
+- the same import run again to its end (SQLite's bulk path: more rows than the change log
+  keeps) reaches each daemon as one snapshot of all of it, by one full reload, and the next
+  binding added after it by the log again (snapshots of 2, 3, 100003, 100004 bindings).
 """
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -81,6 +85,34 @@ for log, who in ((s.proxy_log, "proxy"), (component_log, "component")):
             "the %s did not publish the binding added after the kill" % who)
     seen = fault_kit.published_counts(s.read(log))
     s.check(seen == [2, 3], "the %s published snapshots of %s bindings, not [2, 3]" % (who, seen))
+
+
+def modes(log_text):
+    """The mode (full, incremental) of every store.snapshot_published line, in order."""
+    return re.findall(r"store\.snapshot_published .*?mode=(\w+)", log_text)
+
+
+# The same import run to its end with both daemons watching. It takes SQLite's bulk path (more
+# rows than the change log keeps: one gap in the log), so each daemon publishes all of it at
+# once, by one full reload, nothing between; the next change reaches them through the log.
+r = subprocess.run([sipkit.CUSAXCTL, "--store", s.store, "import", big], capture_output=True,
+                   text=True, stdin=subprocess.DEVNULL, timeout=IMPORT_BOUND)
+s.check(r.returncode == 0, "the import run again failed: " + r.stderr)
+for log, who in ((s.proxy_log, "proxy"), (component_log, "component")):
+    s.check(s.wait_until(lambda: ROWS + 3 in fault_kit.published_counts(s.read(log)), WAIT),
+            "the %s did not publish the import" % who)
+s.ctl("add", "sip:erin@example.com", "erin@xmpp.example.com")
+for log, who in ((s.proxy_log, "proxy"), (component_log, "component")):
+    s.check(s.wait_until(lambda: ROWS + 4 in fault_kit.published_counts(s.read(log)), WAIT),
+            "the %s did not publish the import and the binding added after it" % who)
+    seen = fault_kit.published_counts(s.read(log))
+    s.check(seen == [2, 3, ROWS + 3, ROWS + 4],
+            "the %s published snapshots of %s bindings, not [2, 3, %d, %d]" %
+            (who, seen, ROWS + 3, ROWS + 4))
+    s.check(modes(s.read(log))[2:] == ["full", "incremental"],
+            "the %s published the import and the add after it as %s, not one full reload "
+            "then the log" % (who, modes(s.read(log))[2:]))
 s.check(s.proxy_alive() and component.poll() is None, "a daemon died")
 s.stop_proxy()
-s.finish("import killed midway: store as before, neither daemon saw a partial import")
+s.finish("import killed midway: store as before, neither daemon saw a partial import; run "
+         "to its end, one full reload of all of it")

@@ -6,7 +6,9 @@ The SQLite store lives on a tmpfs of 4 MiB that the test mounts in its own direc
 root) and unmounts at the end. With cusax-sip-proxy running on it, a filler file takes every
 free byte. Then `cusaxctl add`, `import` and `remove` each exit with 6 and name the cause
 ("database or disk is full", or the system's "No space left on device" where
-SQLite says only "disk I/O error"); the store holds exactly what it held (every table, row by row);
+SQLite says only "disk I/O error"); so does an import of 70000 rows (SQLite's bulk path, its change
+triggers dropped inside its transaction) with 1 MiB freed, which fills the disk midway; the
+store holds exactly what it held (every table, row by row, its triggers);
 calls through the proxy still carry alice's impp, and neither the proxy nor
 cusax-xmpp-component (watching the same store) published a new snapshot. The filler is
 removed: an add and a remove succeed and both daemons publish each; calls still go through.
@@ -84,6 +86,24 @@ try:
                 (args[0], r.returncode, r.stderr.strip()))
         print("disk full: cusaxctl %s -> %d: %s" % (args[0], r.returncode, r.stderr.strip()))
     s.check(fault_kit.store_dump(s.store) == dump_before, "the store changed on a full disk")
+
+    # A bulk import (more rows than the change log keeps: it drops the change triggers inside
+    # its transaction) that the disk fills up under midway: 1 MiB free, far less than its
+    # 70000 rows take, so it writes pages of its transaction into the WAL until the disk is
+    # full. It fails the same way, and the store, triggers included, is what it was.
+    os.truncate(filler, os.path.getsize(filler) - (1 << 20))
+    big = s.path("big.csv")  # in the test's directory, not on the small disk
+    fault_kit.write_import_csv(big, 70000, prefix="big")
+    r = ctl("import", big)
+    s.check(r.returncode == 6 and FULL.search(r.stderr),
+            "disk full midway: cusaxctl import of 70000 rows: exit %d, not 6 naming the cause: "
+            "%s" % (r.returncode, r.stderr.strip()))
+    wal = os.path.getsize(s.store + "-wal") if os.path.exists(s.store + "-wal") else 0
+    print("disk full midway: cusaxctl import -> %d, %d bytes in the WAL: %s" %
+          (r.returncode, wal, r.stderr.strip()))
+    s.check(wal > 256 * 1024, "the bulk import failed before it wrote (%d bytes in the WAL)" % wal)
+    s.check(fault_kit.store_dump(s.store) == dump_before,
+            "the store changed after a bulk import failed midway on a full disk")
     calls_go_through("disk full")
     for log, who in logs:
         s.check(fault_kit.published_counts(s.read(log)) == [2],

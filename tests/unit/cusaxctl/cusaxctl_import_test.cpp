@@ -5,6 +5,7 @@
 
 #include "cusaxctl/exit_codes.hpp"
 #include "cusaxctl_test_support.hpp"
+#include "shared/store/sqlite_handles.hpp"
 
 namespace cusax::ctl {
 namespace {
@@ -193,6 +194,73 @@ TEST(CusaxctlImport, VcardWithoutJidIsRefusedWithItsLine) {
     EXPECT_NE(result.err.find("nojid.vcf:7: this vCard has no JID"), std::string::npos)
         << result.err;
     EXPECT_EQ(list(ctl).size(), 0u);
+}
+// A repeat is a repeat of the normalised key, as the store and the daemons compare them: a host
+// in capitals and an escaped unreserved character (RFC 3261 §19.1.4), a JID's case (RFC 7622),
+// a number's visual separators (RFC 3966). A user part differing in case is another AOR.
+TEST(CusaxctlImport, RepeatsAreOfTheNormalisedKeys) {
+    CtlRunner ctl;
+    const std::string header =
+        "aor,jid,numbers\nsip:alice@example.com,alice@example.com,+4930111\n";
+    const auto aor = ctl.write_file("aor.csv", header + "sip:%61lice@Example.COM,b@example.com,\n");
+    auto result = ctl.run({"import", aor.string()});
+    EXPECT_EQ(result.code, kBadImportFile);
+    EXPECT_NE(result.err.find("aor.csv:3: aor sip:alice@example.com is already on line 2"),
+              std::string::npos)
+        << result.err;
+    const auto jid = ctl.write_file("jid.csv", header + "sip:b@example.com,ALICE@example.COM,\n");
+    result = ctl.run({"import", jid.string()});
+    EXPECT_NE(result.err.find("jid.csv:3: jid alice@example.com is already on line 2"),
+              std::string::npos)
+        << result.err;
+    const auto number =
+        ctl.write_file("n.csv", header + "sip:b@example.com,b@example.com,+49-30.111\n");
+    result = ctl.run({"import", number.string()});
+    EXPECT_NE(result.err.find("n.csv:3: number +4930111 is already on line 2"), std::string::npos)
+        << result.err;
+    EXPECT_TRUE(list(ctl).empty());
+    const auto user = ctl.write_file("user.csv", header + "sip:Alice@example.com,b@example.com,\n");
+    result = ctl.run({"import", user.string()});
+    EXPECT_EQ(result.code, kOk) << result.err;
+    EXPECT_EQ(list(ctl).size(), 2u);
+}
+
+// On SQLite's bulk path (more rows than the change log keeps), a row of the second file that
+// takes a JID of the first is refused by the store and named by its file and line; nothing is
+// imported, and the change triggers the import dropped are all back.
+TEST(CusaxctlImport, ABulkImportRefusedInItsSecondFileNamesItsLine) {
+    CtlRunner ctl;
+    ASSERT_EQ(ctl.run({"add", "sip:owner@example.com", "owner@example.com"}).code, kOk);
+    const auto triggers = [&] {
+        return store::sqlite::Database(ctl.store_path())
+            .query_int("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'");
+    };
+    const auto before = triggers();
+    EXPECT_EQ(before, 7);  // six change triggers and the log's pruning
+    std::string rows = "aor,jid,numbers\n";
+    for (int i = 0; i < 40'000; ++i) {
+        const auto n = std::to_string(i);
+        const auto digits = std::string(7 - n.size(), '0') + n;
+        rows += "sip:u" + n + "@example.com,u" + n + "@example.com,+49301" + digits + "\n";
+    }
+    const auto first = ctl.write_file("first.csv", rows);
+    const auto second = ctl.write_file(
+        "second.csv",
+        "aor,jid\nsip:v1@example.com,v1@example.com\nsip:v2@example.com,u4998@example.com\n");
+    const auto result = ctl.run({"import", first.string(), second.string()});
+    EXPECT_EQ(result.code, kRefused) << result.err;
+    EXPECT_NE(result.err.find("second.csv:3: "), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("nothing was imported"), std::string::npos) << result.err;
+    EXPECT_EQ(list(ctl).size(), 1u);
+    EXPECT_EQ(triggers(), before);
+    // Without the repeat, the same files go in.
+    const auto fixed = ctl.write_file(
+        "second.csv",
+        "aor,jid\nsip:v1@example.com,v1@example.com\nsip:v2@example.com,v2@example.com\n");
+    ASSERT_EQ(ctl.run({"import", first.string(), fixed.string()}).code, kOk);
+    EXPECT_EQ(store::sqlite::Database(ctl.store_path()).query_int("SELECT count(*) FROM bindings"),
+              40'003);
+    EXPECT_EQ(triggers(), before);
 }
 
 }  // namespace

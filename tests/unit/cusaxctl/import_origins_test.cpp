@@ -1,6 +1,10 @@
 // Where each binding of an import came from, kept as a name per file and a line per binding.
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <string>
+#include <string_view>
+
 #include "cusaxctl/input_files.hpp"
 #include "cusaxctl/repeated_keys.hpp"
 
@@ -59,6 +63,26 @@ TEST(RepeatedKeys, NoneAmongManyDistinctKeys) {
     ASSERT_TRUE(repeated);
     EXPECT_EQ(repeated->first_index, 4999u);
     EXPECT_EQ(repeated->key, "jid 4999@x");
+}
+// Keys that land on the same slot of the table are told apart by comparing them, not taken
+// for a repeat: five distinct AORs (and JIDs) all hashed to one slot of the 16 a table of five
+// keys has, then a real repeat of one of them.
+TEST(RepeatedKeys, KeysOnTheSameSlotAreComparedNotTakenForRepeats) {
+    std::vector<std::string> same_slot;
+    const auto slot = std::hash<std::string_view>{}("sip:0@x") & 15;
+    for (int i = 0; same_slot.size() < 5; ++i) {
+        const auto key = "sip:" + std::to_string(i) + "@x";
+        if ((std::hash<std::string_view>{}(key)&15) == slot) same_slot.push_back(key);
+    }
+    std::vector<store::Binding> bindings;
+    for (const auto& key : same_slot) bindings.push_back(binding(key, key.substr(4)));
+    EXPECT_FALSE(first_repeated_key(bindings, bindings.size()));
+    bindings.push_back(binding("sip:other@x", same_slot[2].substr(4)));
+    const auto repeated = first_repeated_key(bindings, bindings.size());
+    ASSERT_TRUE(repeated);
+    EXPECT_EQ(repeated->index, 5u);
+    EXPECT_EQ(repeated->first_index, 2u);
+    EXPECT_EQ(repeated->key, "jid " + same_slot[2].substr(4));
 }
 
 }  // namespace

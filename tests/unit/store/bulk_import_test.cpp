@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "bulk_import_support.hpp"
 #include "change_log_support.hpp"
 #include "shared/log/log.hpp"
 #include "shared/store/snapshot.hpp"
@@ -21,19 +22,10 @@ namespace {
 
 using namespace std::chrono_literals;
 using test::binding;
+using test::bulk;
 using test::caught_up;
 using test::full;
-
-// 40,000 bindings with a number each: 80,000 log rows row by row, more than the 65,536 kept.
-std::vector<Binding> bulk(std::size_t count = 40'000) {
-    std::vector<Binding> out;
-    out.reserve(count);
-    for (std::size_t i = 0; i < count; ++i) {
-        const auto n = std::to_string(i);
-        out.push_back(binding("sip:u" + n + "@x", "u" + n + "@x", {{"+1" + n}}));
-    }
-    return out;
-}
+using test::trigger_sql;
 
 class BulkImport : public ::testing::TestWithParam<test::Engine> {};
 INSTANTIATE_TEST_SUITE_P(Engines, BulkImport, test::all_engines(), test::engine_name);
@@ -146,18 +138,6 @@ TEST_P(BulkImport, WritesOfAnotherConnectionMeanwhileAreNotLost) {
     }
     ASSERT_EQ(watcher.current()->generation(), want->generation());
     test::expect_same_snapshot(*watcher.current(), *want);
-}
-
-// The SQL of SQLite's triggers, one after the other, as stored in the file.
-std::string trigger_sql(const std::string& path) {
-    sqlite::Database db(path);
-    sqlite::Statement s(db,
-                        "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name");
-    std::string out;
-    while (s.step()) {
-        out += std::string(s.text(0)) + ": " + std::string(s.text(1)) + "\n";
-    }
-    return out;
 }
 
 // SQLite drops the change triggers inside the import's transaction: whether it commits or rolls
