@@ -183,7 +183,7 @@ TEST(ConfigLoader, TheExampleConfigurationIsValid) {
     const auto config =
         load_config_file(CUSAX_SOURCE_DIR "/conf/cusax.ini", every_section, all_sections());
     EXPECT_EQ(config.list("sip-proxy", "listen"), List{"sip:127.0.0.1:5070"});
-    EXPECT_EQ(config.string("sip-proxy", "next_hop"), "sip:127.0.0.1:5060");
+    EXPECT_EQ(config.string("sip-proxy", "next_hop"), "sip:127.0.0.1:5062");
     EXPECT_EQ(config.list("sip-proxy", "trusted_peers"), List{"127.0.0.1"});
     EXPECT_EQ(config.string("xmpp-component", "domain"), "sip.example.com");
     EXPECT_EQ(config.integer("xmpp-component", "server_port"), 5347);

@@ -35,7 +35,7 @@ TEST(ProxyConfig, ExampleFileLoads) {
                                                  config_catalog::all_sections());
     const auto s = proxy_settings(config);
     EXPECT_EQ(s.listen, std::vector<std::string>{"sip:127.0.0.1:5070"});
-    EXPECT_EQ(s.next_hop, "sip:127.0.0.1:5060");
+    EXPECT_EQ(s.next_hop, "sip:127.0.0.1:5062");
 }
 
 TEST(ProxyConfig, EveryKey) {
