@@ -54,10 +54,22 @@ DISCO_INFO = "{http://jabber.org/protocol/disco#info}"
 
 # ---- small helpers ----
 
+# Ports free_port() handed out in this process: the kernel may give the same port to two binds
+# to port 0 in a row once the first socket is closed, and a test whose Prosody got one port for
+# both c2s and its component listener failed at start (seen in a CI run).
+_ports_handed_out = set()
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A TCP port free on 127.0.0.1 now and not handed out before by this process."""
+    for _ in range(100):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _ports_handed_out:
+            _ports_handed_out.add(port)
+            return port
+    raise RuntimeError("no free port not handed out already")
 
 
 def port_open(port):

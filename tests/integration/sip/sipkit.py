@@ -32,10 +32,18 @@ def skip_unless(condition, why):
         sys.exit(SKIP)
 
 
+# Ports free_port() handed out in this process, never handed out twice: two listeners of one
+# test on one port would fail at start (see cusax_xmpp.free_port).
+_ports_handed_out = set()
+
+
 def free_port(host="127.0.0.1", kind=socket.SOCK_DGRAM):
-    """A port free for both UDP and TCP on host (Sofia binds both for sip: URIs)."""
+    """A port free for both UDP and TCP on host (Sofia binds both for sip: URIs), and not
+    handed out before by this process."""
     for _ in range(200):
         port = random.randint(20000, 60000)
+        if port in _ports_handed_out:
+            continue
         ok = True
         for k in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
             with socket.socket(socket.AF_INET, k) as s:
@@ -44,6 +52,7 @@ def free_port(host="127.0.0.1", kind=socket.SOCK_DGRAM):
                 except OSError:
                     ok = False
         if ok:
+            _ports_handed_out.add(port)
             return port
     raise RuntimeError("no free port")
 
