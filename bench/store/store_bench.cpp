@@ -10,6 +10,7 @@
 // Prints one "name value unit" line per figure (bench/store/run-store-bench tabulates them).
 // Uses only the store API that predates the incremental refresh, so the same file measures
 // the code before and after it (the apply-only figure is printed when the API has it).
+#include "../resident_memory.hpp"
 #include <spawn.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -36,14 +37,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-long resident_kib() {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line)) {
-        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-    }
-    return -1;
-}
+using cusax::bench_support::resident_kib;
 
 double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();

@@ -7,6 +7,7 @@
 // The bindings are those bench/store/run-store-bench imports. Uses only the router's public
 // interface, so the same file measures the index before and after a change to it. Prints one
 // "name value unit" line per figure.
+#include "../resident_memory.hpp"
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -33,14 +34,7 @@ using namespace cusax;
 
 constexpr const char* kDomain = "sip.example.com";
 
-long resident_kib() {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line)) {
-        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-    }
-    return -1;
-}
+using cusax::bench_support::resident_kib;
 
 void give_back_freed_pages() {
 #if defined(__GLIBC__)
