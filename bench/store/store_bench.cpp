@@ -10,8 +10,9 @@
 // Prints one "name value unit" line per figure (bench/store/run-store-bench tabulates them).
 // Uses only the store API that predates the incremental refresh, so the same file measures
 // the code before and after it (the apply-only figure is printed when the API has it).
-#include "../resident_memory.hpp"
 #include <spawn.h>
+
+#include "../resident_memory.hpp"
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif

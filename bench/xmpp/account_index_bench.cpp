@@ -7,7 +7,6 @@
 // The bindings are those bench/store/run-store-bench imports. Uses only the router's public
 // interface, so the same file measures the index before and after a change to it. Prints one
 // "name value unit" line per figure.
-#include "../resident_memory.hpp"
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -15,6 +14,8 @@
 #include <fstream>
 #include <string>
 #include <vector>
+
+#include "../resident_memory.hpp"
 
 #if defined(__GLIBC__)
 #include <malloc.h>
