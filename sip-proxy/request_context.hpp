@@ -63,6 +63,7 @@ struct RequestContext {
     // to, whether that hop is the Request-URI itself, and whether it is in the trust domain.
     url_t const* target = nullptr;
     url_t const* destination = nullptr;
+    bool strict_next_hop = false;  // the Request-URI now names a strict router (no ;lr)
     bool by_request_uri = false;
     bool next_hop_trusted = false;
     // charge_warning: the class whose Warning the responses get, carried in our Via.

@@ -8,18 +8,45 @@
 
 namespace cusax::sip_proxy::steps {
 
+namespace {
+
+struct ChargeTarget {
+    RequestTarget target;
+    TargetClass cls;
+};
+
+// The class the policy answers for. Normally the target's. A strict next hop (route.cpp) got
+// the Request-URI and the target went to the end of the Route set; a next hop that drops
+// preloaded Routes on new calls then routes by that Request-URI, so a number put there by the
+// caller is a target too: of the two, the one the policy treats more strictly counts (on a
+// tie, the target's). Without this a Route <sip:+49...;user=phone> would carry a call to the
+// telephone network past `pstn_policy = block`.
+ChargeTarget charge_target(const RequestContext& ctx, ChainParts& parts) {
+    const DialPlan& plan = parts.settings.dial_plan;
+    const ChargePolicy& policy = parts.settings.charge_policy;
+    ChargeTarget chosen{target_of(ctx.target), {}};
+    chosen.cls = classify_target(chosen.target, plan, ctx.snapshot.get());
+    if (ctx.strict_next_hop) {
+        ChargeTarget hop{target_of(ctx.sip->sip_request->rq_url), {}};
+        hop.cls = classify_target(hop.target, plan, ctx.snapshot.get());
+        if (policy.action(hop.cls) > policy.action(chosen.cls)) chosen = std::move(hop);
+    }
+    return chosen;
+}
+
+}  // namespace
+
 StepResult charge_warning(RequestContext& ctx, ChainParts& parts) {
     if (!ctx.initial) return StepResult::next;
     const ChargePolicy& policy = parts.settings.charge_policy;
     if (ctx.method == sip_method_invite) {
-        const RequestTarget target = target_of(ctx.target);
-        const TargetClass cls =
-            classify_target(target, parts.settings.dial_plan, ctx.snapshot.get());
+        const ChargeTarget charged = charge_target(ctx, parts);
+        const TargetClass cls = charged.cls;
         const ChargeAction action = policy.action(cls);
         if (action != ChargeAction::allow || cls == TargetClass::emergency)
             log::event(log::Level::info, "charge.classified", "call target classified",
                        {{"call_id", ctx.call_id},
-                        {"target", target.uri},
+                        {"target", charged.target.uri},
                         {"class", to_string(cls)},
                         {"action", to_string(action)}});
         if (action == ChargeAction::block) {
@@ -32,10 +59,10 @@ StepResult charge_warning(RequestContext& ctx, ChainParts& parts) {
         }
     } else if (ctx.method == sip_method_cancel) {
         // RFC 3261 §9.1: a CANCEL's Via is its INVITE's. Stateless, the proxy rebuilds it: the
-        // same Request-URI gives the same class, so the CANCEL carries the INVITE's marker and
-        // a UAS that builds its 487 from the CANCEL's Via still gets the Warning back.
-        const TargetClass cls =
-            classify_target(target_of(ctx.target), parts.settings.dial_plan, ctx.snapshot.get());
+        // same Request-URI and Route set give the same class, so the CANCEL carries the
+        // INVITE's marker and a UAS that builds its 487 from the CANCEL's Via still gets the
+        // Warning back.
+        const TargetClass cls = charge_target(ctx, parts).cls;
         if (policy.action(cls) == ChargeAction::warn) ctx.warn_class = cls;
     }
     return StepResult::next;

@@ -43,6 +43,7 @@ StepResult route(RequestContext& ctx, ChainParts& parts) {
     ctx.target = url_hdup(msg_home(msg), sip->sip_request->rq_url);
     if (!ctx.target) throw std::runtime_error("out of memory copying the Request-URI");
     const bool strict_next_hop = prepare_for_strict_next_hop(msg, sip);
+    ctx.strict_next_hop = strict_next_hop;
 
     // Where it goes: the next Route, else the configured next hop, else the Request-URI.
     url_t const* destination = strict_next_hop  ? sip->sip_request->rq_url

@@ -10,7 +10,8 @@
 //   a relayed request at most the one the proxy inserted;
 // - that one names a verified binding's JID, never an unverified one's;
 // - a request that asks for privacy (Privacy: id or header, RFC 3323) gets no JID;
-// - an initial INVITE to a PSTN target (blocked by the policy here) is never relayed;
+// - an initial INVITE to a PSTN target (blocked by the policy here) is never relayed, whether
+//   the number is in the Request-URI or in a strict Route that becomes it;
 // - every request ends somewhere on purpose (forwarded, replied or dropped).
 #include <sofia-sip/msg.h>
 #include <sofia-sip/sip.h>
@@ -93,8 +94,11 @@ class RecordingWire : public RequestWire {
     }
     SendOutcome send(RequestContext& ctx, url_t const*, const std::string&) override {
         sent = cusax::sip_proxy::test::encode(ctx.msg.get());
-        // ctx.target lives in the message: read before the message goes.
-        sent_blocked_target = blocked_target(ctx.target, settings);
+        // ctx.target lives in the message: read before the message goes. The Request-URI
+        // as sent counts too: a strict next hop got it, and a next hop that drops preloaded
+        // Routes routes by it.
+        sent_blocked_target = blocked_target(ctx.target, settings) ||
+                              blocked_target(ctx.sip->sip_request->rq_url, settings);
         ctx.msg.reset();
         return SendOutcome::sent;
     }
@@ -274,8 +278,7 @@ void check_relayed_request(std::string_view wire, const RequestContext& ctx, con
         if (blocked) violated("INVITE to a blocked target relayed", wire);
         MsgRef again = cusax::sip_proxy::parse_sip_message(wire.data(), wire.size());
         sip_t const* sip = again ? sip_object(again.get()) : nullptr;
-        if (sip && sip->sip_request && blocked_target(sip->sip_request->rq_url, s) &&
-            !sip->sip_route)
+        if (sip && sip->sip_request && blocked_target(sip->sip_request->rq_url, s))
             violated("INVITE relayed with a blocked Request-URI", wire);
     }
 }

@@ -7,7 +7,9 @@ telephone network. The proxy must class each spelling as the plain number: sipp 
 sends one INVITE per Request-URI through the proxy (local_domains = example.com,
 offnet_number_prefixes = 0 and +, pstn_policy = block) and must get the proxy's 403 (then ACKs
 it); the next hop, a UDP socket on 127.0.0.2, must receive nothing. An emergency number in the
-same spellings, to any host, is relayed (RFC 5031: never blocked). sips: spellings are
+same spellings, to any host, is relayed (RFC 5031: never blocked). A number in a Route without
+;lr (a strict next hop, which gets it as Request-URI: a next hop that drops preloaded Routes
+on new calls then routes by it) is blocked the same, whatever the Request-URI. sips: spellings are
 covered by the unit tests (tests/unit/sip_proxy/dial_plan_test.cpp): over UDP the proxy
 refuses them for their scheme before it classifies them.
 """
@@ -44,6 +46,10 @@ PSTN_URIS = [
 # the rest as a fragment (in no parameter) and writes it back whole.
 PATH_URIS = ["sip:+4989123@gw.example.net/;user=phone", "tel:+49/89123",
              "sip:089/1234@example.com/x", "sip:+4989123@gw.example.net#;user=phone"]
+# Route values without ;lr ahead of a harmless Request-URI: the proxy hands the number on as the
+# Request-URI. {hop} is the next hop's address, so whatever is let through reaches its socket.
+STRICT_ROUTES = ["<sip:+4989123@{hop};user=phone>", "<sip:0891234@example.com>",
+                 "<tel:+49-89-123>"]
 EMERGENCY_URIS = ["sip:112;phone-context=+49@elsewhere.example", "sip:%31%31%32@192.0.2.7",
                   "tel:1-1-2"]
 
@@ -58,7 +64,7 @@ INVITE = """<?xml version="1.0" encoding="ISO-8859-1" ?>
       Call-ID: [call_id]
       CSeq: 1 INVITE
       Contact: <sip:alice@[local_ip]:[local_port];transport=[transport]>
-      Max-Forwards: 70
+      {route}Max-Forwards: 70
       Content-Length: 0
 
     ]]>
@@ -103,11 +109,13 @@ def relayed():
             return got
 
 
-def call_answered(name, i, uri, code):
-    """One INVITE to `uri` from its own sipp; True when the proxy answered it with `code`."""
+def call_answered(name, i, uri, code, route=""):
+    """One INVITE to `uri` (with a Route value `route`, if any) from its own sipp; True when the
+    proxy answered it with `code`."""
     xml = s.path("%s-%d.xml" % (name, i))
     with open(xml, "w") as f:
-        f.write(INVITE.format(uri=uri, code=code))
+        f.write(INVITE.format(uri=uri, code=code,
+                              route="Route: %s\n      " % route if route else ""))
     caller = s.sipp("%s-%d" % (name, i), xml, "127.0.0.1", free_port(),
                     "127.0.0.1:%d" % proxy_port, timeout=5,
                     extra=("-cid_str", "%s-%d-%%u-%%p@%%s" % (name, i)))
@@ -122,6 +130,12 @@ for i, uri in enumerate(PSTN_URIS):
             "%s: not logged as a blocked PSTN call" % uri)
 for i, uri in enumerate(PATH_URIS):
     call_answered("path", i, uri, 400)
+for i, route in enumerate(STRICT_ROUTES):
+    route = route.format(hop="127.0.0.2:%d" % callee_port)
+    call_answered("strict", i, "sip:bob@example.com", 403, route)
+    blocked = re.compile(r"charge\.classified call_id=strict-%d-\S+ \S+ class=pstn action=block" % i)
+    s.check(s.wait_until(lambda: blocked.search(s.read(s.proxy_log)), timeout=5),
+            "Route %s: not logged as a blocked PSTN call" % route)
 s.check(not relayed(), "a blocked INVITE or one with a '/' or '#' in its URI reached the next hop")
 
 # The emergency spellings are relayed: the next hop gets each INVITE (the caller's sipp is
@@ -129,7 +143,7 @@ s.check(not relayed(), "a blocked INVITE or one with a '/' or '#' in its URI rea
 for i, uri in enumerate(EMERGENCY_URIS):
     xml = s.path("emergency-%d.xml" % i)
     with open(xml, "w") as f:
-        f.write(INVITE.format(uri=uri, code=200))
+        f.write(INVITE.format(uri=uri, code=200, route=""))
     s.sipp("emergency-%d" % i, xml, "127.0.0.1", free_port(), "127.0.0.1:%d" % proxy_port,
            timeout=5, extra=("-cid_str", "sos-%d-%%u-%%p@%%s" % i))
     got = []
@@ -139,4 +153,5 @@ for i, uri in enumerate(EMERGENCY_URIS):
 next_hop.close()
 s.stop_proxy()
 s.finish("%d PSTN spellings blocked with 403, %d URIs with a '/' or '#' refused with 400, "
-         "%d emergency spellings relayed" % (len(PSTN_URIS), len(PATH_URIS), len(EMERGENCY_URIS)))
+         "%d numbers in a strict Route blocked with 403, %d emergency spellings relayed"
+         % (len(PSTN_URIS), len(PATH_URIS), len(STRICT_ROUTES), len(EMERGENCY_URIS)))

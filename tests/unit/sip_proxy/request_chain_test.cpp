@@ -183,6 +183,54 @@ TEST(RequestChain, CancelOfAWarnedInviteCarriesTheChargeMarker) {
     EXPECT_NE(header(*invite, "Via")->find(".none."), std::string::npos);
 }
 
+// RFC 7081 §5: a strict next hop (a Route without ;lr) gets the Request-URI, and a next hop
+// that drops preloaded Routes on new calls (as many Kamailio configurations do) then routes by
+// it: a number there is as much the call's target as the Request-URI it replaced. A caller
+// must not reach the telephone network past the policy by naming the number in such a Route.
+TEST(RequestChain, ChargePolicyReadsTheRequestUriAStrictNextHopGets) {
+    UdpPeer caller, strict_hop;
+    ProxySettings settings;
+    settings.dial_plan.local_domains = {"example.com"};
+    settings.charge_policy.pstn = ChargeAction::block;
+    const std::string number_route =
+        "Route: <sip:+4989123@" + strict_hop.host_port() + ";user=phone>\n";
+    {
+        InProcessProxy proxy(settings);
+        proxy.send(caller, request(caller, "INVITE", "sip:bob@example.com", number_route,
+                                   "z9hG4bK-strict-1"));
+        auto answer = proxy.next_datagram(caller);
+        ASSERT_TRUE(answer) << "no answer to an INVITE whose strict Route names a number";
+        EXPECT_EQ(start_line(*answer), "SIP/2.0 403 Forbidden");
+        EXPECT_EQ(proxy.counter("charge.blocked"), 1u);
+        EXPECT_FALSE(strict_hop.receive()) << "the blocked call reached the strict next hop";
+    }
+    {
+        // Warned, the CANCEL as its INVITE.
+        settings.charge_policy.pstn = ChargeAction::warn;
+        InProcessProxy proxy(settings);
+        proxy.send(caller, request(caller, "INVITE", "sip:bob@example.com", number_route,
+                                   "z9hG4bK-strict-2"));
+        auto invite = proxy.next_datagram(strict_hop);
+        ASSERT_TRUE(invite);
+        EXPECT_NE(header(*invite, "Via")->find(".pstn."), std::string::npos);
+        proxy.send(caller, request(caller, "CANCEL", "sip:bob@example.com", number_route,
+                                   "z9hG4bK-strict-2"));
+        auto cancel = proxy.next_datagram(strict_hop);
+        ASSERT_TRUE(cancel);
+        EXPECT_EQ(header(*cancel, "Via"), header(*invite, "Via"));
+    }
+    {
+        // A strict router named by its host alone is no number: the call goes on.
+        settings.charge_policy.pstn = ChargeAction::block;
+        InProcessProxy proxy(settings);
+        proxy.send(caller,
+                   request(caller, "INVITE", "sip:bob@example.com",
+                           "Route: <sip:" + strict_hop.host_port() + ">\n", "z9hG4bK-strict-3"));
+        ASSERT_TRUE(proxy.next_datagram(strict_hop)) << "a plain strict router was refused";
+        EXPECT_EQ(proxy.counter("charge.blocked"), 0u);
+    }
+}
+
 // RFC 3261 §16.6 items 6-7: the next Route, else the configured next hop, else the
 // Request-URI.
 TEST(RequestChain, DestinationIsTheRouteThenTheNextHopThenTheRequestUri) {
