@@ -29,6 +29,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "lib"))
 sys.path.insert(0, os.path.join(HERE, "sip"))
 import sipkit  # noqa: E402
+from stopping import OWN_GROUP, mark_own_group  # noqa: E402
 from cusax_xmpp import (BUILD, COMPONENT, CUSAXCTL, DOMAIN, LOCAL, SECRET, Scenario,  # noqa: E402
                         check, read, stop_process, wait_for)
 
@@ -150,10 +151,13 @@ class Deployment:
         os.chmod(path, 0o600)
         return path
 
-    def spawn(self, args, log):
+    def spawn(self, args, log, own_group=False):
+        """own_group: a server that forks (Kamailio), stopped with its workers (stopping.py)."""
         out = open(os.path.join(self.s.dir, log), "ab")
         proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL)
+                                stdin=subprocess.DEVNULL, **(OWN_GROUP if own_group else {}))
+        if own_group:
+            mark_own_group(proc)
         self.s.procs.append(proc)
         return proc
 
@@ -164,7 +168,7 @@ class Deployment:
         self.kamailio = self.spawn(["kamailio", "-f", cfg, "-P",
                                     os.path.join(self.s.dir, "kamailio.pid"), "-m", "64", "-M",
                                     "8", "-DD", "-E", "-Y", self.s.dir, "-w", self.s.dir],
-                                   "kamailio.log")
+                                   "kamailio.log", own_group=True)
         wait_for(lambda: self.options_answered() or self.kamailio.poll() is not None, 60,
                  "Kamailio answering OPTIONS")
         check(self.kamailio.poll() is None, "Kamailio exited at start (kamailio.log)")

@@ -41,7 +41,7 @@ s.start_proxy({"listen": "sip:127.0.0.1:%d" % cusax_port,
                "trusted_peers": "127.0.0.1"}, log_level="info")
 proxy_pid = s.proxy.pid
 kamailio = kamailio_example.start(s, kamailio_port, cusax_port, "127.0.0.2", callee_port,
-                                  from_cusax_port=from_cusax_port, own_group=True)
+                                  from_cusax_port=from_cusax_port)
 load = sip_load.CallLoad(cusax_port, callee_port)
 
 
@@ -75,7 +75,7 @@ try:
             (relayed_before, relayed()))
 
     kamailio = kamailio_example.start(s, kamailio_port, cusax_port, "127.0.0.2", callee_port,
-                                      from_cusax_port=from_cusax_port, own_group=True)
+                                      from_cusax_port=from_cusax_port)
     after = [load.call(5.0) for _ in range(CALLS)]
     s.check(after == ok, "after Kamailio was back, calls failed: %s" % after)
 finally:

@@ -72,7 +72,7 @@ s.start_proxy({"listen": "sip:127.0.0.1:%d" % cusax_port,
                "trusted_peers": "127.0.0.1"}, log_level="info")
 proxy_pid = s.proxy.pid
 kamailio = kamailio_example.start(s, kamailio_port, cusax_port, "127.0.0.2", callee_port,
-                                  from_cusax_port=from_cusax_port, own_group=True)
+                                  from_cusax_port=from_cusax_port)
 load = sip_load.CallLoad(cusax_port, callee_port)
 
 
@@ -188,7 +188,7 @@ try:
     # Frozen at once, before any call: the INVITE opens a new connection, which the kernel
     # completes and fills for the stopped process; it is the only request on it.
     kamailio = kamailio_example.start(s, kamailio_port, cusax_port, "127.0.0.2", callee_port,
-                                      from_cusax_port=from_cusax_port, own_group=True)
+                                      from_cusax_port=from_cusax_port)
     os.killpg(kamailio.pid, signal.SIGSTOP)
     load.caller.request("INVITE", "sip:bob@example.com", "fault-tcp-unread", 1,
                         "<sip:alice@example.com>;tag=unread", "<sip:bob@example.com>",
@@ -201,7 +201,7 @@ try:
     counted(relayed, CALLS, "after a reset of a connection that had taken its request")
 
     kamailio = kamailio_example.start(s, kamailio_port, cusax_port, "127.0.0.2", callee_port,
-                                      from_cusax_port=from_cusax_port, own_group=True)
+                                      from_cusax_port=from_cusax_port)
     after = [load.call(5.0) for _ in range(CALLS)]
     s.check(after == ok, "after Kamailio was back, calls failed: %s" % after)
     second_connection = one_connection()
@@ -216,7 +216,7 @@ try:
     kill_kamailio("kamailio-killed-idle.log")
     closes_dead_connection("after Kamailio was killed with the connection idle")
     kamailio = kamailio_example.start(s, kamailio_port, cusax_port, "127.0.0.2", callee_port,
-                                      from_cusax_port=from_cusax_port, own_group=True)
+                                      from_cusax_port=from_cusax_port)
     idle = [load.call(5.0) for _ in range(CALLS)]
     s.check(idle == ok, "after a restart with the connection idle, calls failed: %s" % idle)
     s.check(one_connection() not in (None, first_connection, second_connection),

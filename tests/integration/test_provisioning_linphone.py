@@ -28,6 +28,7 @@ import kamailio_example  # noqa: E402
 import sipkit  # noqa: E402
 from cusax_xmpp import check, read, stop_process, wait_for  # noqa: E402
 from provisioning import ProvisioningScenario  # noqa: E402
+from stopping import OWN_GROUP, mark_own_group  # noqa: E402
 
 sipkit.skip_unless(shutil.which("linphonec"), "linphonec (linphone-cli) not installed")
 sipkit.skip_unless(shutil.which("kamailio"), "kamailio not installed")
@@ -141,8 +142,8 @@ def main():
         kamailio = subprocess.Popen(["kamailio", "-f", kamailio_cfg, "-P",
                                      os.path.join(s.dir, "kamailio.pid"), "-m", "64", "-M", "8",
                                      "-DD", "-E", "-Y", s.dir, "-w", s.dir],
-                                    stdout=kamailio_log, stderr=subprocess.STDOUT)
-        s.procs.append(kamailio)
+                                    stdout=kamailio_log, stderr=subprocess.STDOUT, **OWN_GROUP)
+        s.procs.append(mark_own_group(kamailio))
         check(kamailio_example.wait_until_answering(kamailio_port) and kamailio.poll() is None,
               "kamailio answering")
 

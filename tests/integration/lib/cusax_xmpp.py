@@ -30,6 +30,8 @@ import time
 import traceback
 import xml.etree.ElementTree as ET
 
+from stopping import stop_process  # noqa: F401 (tests import it from here)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.environ.get("CUSAX_SOURCE_DIR", os.path.normpath(os.path.join(HERE, "../../..")))
 BUILD = os.environ.get("CUSAX_BUILD_DIR", os.path.join(SOURCE, "build"))
@@ -97,19 +99,6 @@ def read(path):
             return f.read()
     except FileNotFoundError:
         return ""
-
-
-def stop_process(proc, timeout=10, sig=signal.SIGTERM):
-    """Sends sig to the process (by its PID) and waits; SIGKILL after timeout. Returns its
-    exit status."""
-    if proc.poll() is None:
-        proc.send_signal(sig)
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    return proc.returncode
 
 
 # ---- the component ----

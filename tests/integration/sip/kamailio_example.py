@@ -88,12 +88,13 @@ def wait_until_answering(port, timeout=60):
 
 
 def start(s, kamailio_port, cusax_port, callee_host, callee_port, *, from_cusax_port,
-          extra=(), defines=(), own_group=False):
+          extra=(), defines=()):
     """Starts Kamailio on the example; returns its Popen once both ports answer over UDP and
     listen over TCP (or after a failed check, with the failure recorded in the scenario).
     `extra`: more substitutions (write_config); `defines`: names defined with -A
-    (WITH_DISPATCHER). own_group: in a process group of its own, whose id is its PID, so that
-    a test can kill it with its workers at once (os.killpg), as a crash of the host would."""
+    (WITH_DISPATCHER). In a process group of its own, whose id is its PID: s.stop() stops its
+    workers with it, and a test can kill them all at once (os.killpg), as a crash of the host
+    would."""
     path = write_config(s, kamailio_port, from_cusax_port, cusax_port, callee_host,
                         callee_port, extra)
     defined = [arg for name in defines for arg in ("-A", name)]
@@ -102,7 +103,7 @@ def start(s, kamailio_port, cusax_port, callee_host, callee_port, *, from_cusax_
     s.check(check.returncode == 0, "kamailio -c refuses the example: " + check.stderr[-600:])
     proc = s.spawn(["kamailio", *defined, "-f", path, "-P", s.path("kamailio.pid"), "-m", "64",
                     "-M", "8", "-DD", "-E", "-Y", s.dir, "-w", s.dir], "kamailio.log",
-                   start_new_session=own_group)
+                   start_new_session=True)
     s.check(all(wait_until_answering(port) for port in (kamailio_port, from_cusax_port))
             and proc.poll() is None, "kamailio did not start answering (see kamailio.log)")
     for port in (kamailio_port, from_cusax_port):

@@ -19,6 +19,9 @@ import sys
 import tempfile
 import time
 
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from stopping import mark_own_group, stop_process  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD = os.environ.get("CUSAX_BUILD_DIR", os.path.join(HERE, "../../../build"))
 PROXY = os.path.join(BUILD, "sip-proxy", "cusax-sip-proxy")
@@ -98,21 +101,18 @@ class Scenario:
         return os.path.join(self.dir, name)
 
     def spawn(self, args, log_name, **kw):
+        """Starts args with its output in log_name; start_new_session=True puts it in a group
+        of its own, which stop() then stops whole (stopping.py)."""
         log = open(self.path(log_name), "ab")
         proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 **kw)
+        if kw.get("start_new_session"):
+            mark_own_group(proc)
         self.procs.append(proc)
         return proc
 
     def stop(self, proc, sig=signal.SIGTERM, timeout=10):
-        if proc.poll() is None:
-            proc.send_signal(sig)
-            try:
-                proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        return proc.returncode
+        return stop_process(proc, timeout, sig)
 
     def finish(self, summary):
         for proc in self.procs:
