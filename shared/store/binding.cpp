@@ -7,6 +7,7 @@
 #include "shared/address/safe_text.hpp"
 #include "shared/address/sip_address.hpp"
 #include "shared/store/field_error.hpp"
+#include "shared/store/first_repeat.hpp"
 
 namespace cusax::store {
 
@@ -45,6 +46,12 @@ bool is_verified(Verification v) {
     return false;
 }
 
+namespace {
+
+std::string_view number_of(const PhoneNumber& n) { return n.number; }
+
+}  // namespace
+
 Binding make_binding(std::string_view aor, std::string_view jid, std::string_view display_name,
                      const std::vector<PhoneNumber>& numbers, Verification verification) {
     Binding b;
@@ -70,11 +77,11 @@ Binding make_binding(std::string_view aor, std::string_view jid, std::string_vie
         if (!n.voice && !n.video) {
             throw BindingError(field_error("number", n.number, "neither voice nor video"));
         }
-        const bool repeated = std::any_of(b.numbers.begin(), b.numbers.end(),
-                                          [&](const auto& o) { return o.number == *parsed.value; });
-        if (repeated) throw BindingError(field_error("number", n.number, "listed twice"));
         b.numbers.push_back(PhoneNumber{std::move(*parsed.value), n.voice, n.video});
     }
+    // Two spellings of one number are one number: named as the caller spelled the second.
+    if (const auto twice = first_repeat(b.numbers, number_of))
+        throw BindingError(field_error("number", numbers[*twice].number, "listed twice"));
     b.verification = verification;
     return b;
 }
@@ -90,16 +97,15 @@ void check_binding(const Binding& b) {
     check("aor", b.aor, address::kMaxAddressLength);
     check("jid", b.jid, address::kMaxAddressLength);
     check("display name", b.display_name, address::kMaxDisplayNameLength);
-    for (auto it = b.numbers.begin(); it != b.numbers.end(); ++it) {
-        if (it->number.empty()) throw BindingError("number \"\": empty");
-        check("number", it->number, address::kMaxAddressLength);
-        if (!it->voice && !it->video) {
-            throw BindingError(field_error("number", it->number, "neither voice nor video"));
+    for (const PhoneNumber& n : b.numbers) {
+        if (n.number.empty()) throw BindingError("number \"\": empty");
+        check("number", n.number, address::kMaxAddressLength);
+        if (!n.voice && !n.video) {
+            throw BindingError(field_error("number", n.number, "neither voice nor video"));
         }
-        const bool repeated = std::any_of(
-            b.numbers.begin(), it, [&](const PhoneNumber& o) { return o.number == it->number; });
-        if (repeated) throw BindingError(field_error("number", it->number, "listed twice"));
     }
+    if (const auto twice = first_repeat(b.numbers, number_of))
+        throw BindingError(field_error("number", b.numbers[*twice].number, "listed twice"));
 }
 
 }  // namespace cusax::store

@@ -1,12 +1,14 @@
 #include "shared/store/snapshot.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 #include <stdexcept>
 #include <string>
 
 #include "shared/store/cow_array.hpp"
 #include "shared/store/field_error.hpp"
+#include "shared/store/first_repeat.hpp"
 #include "shared/store/flat_index.hpp"
 #include "shared/store/snapshot_entry.hpp"
 
@@ -53,17 +55,6 @@ bool lists_number(const EntryRef& e, std::string_view number) {
     const auto numbers = e.numbers();
     return std::any_of(numbers.begin(), numbers.end(),
                        [&](std::string_view n) { return n == number; });
-}
-
-// The first number (in sorted order) that `numbers` lists twice, if any. The store's key on
-// numbers makes a repeat impossible; a binding built by hand gets the store's refusal.
-std::optional<std::string_view> repeated_number(const EntryRef::Numbers& numbers) {
-    if (numbers.size() < 2) return std::nullopt;
-    std::vector<std::string_view> sorted(numbers.begin(), numbers.end());
-    std::sort(sorted.begin(), sorted.end());
-    const auto twice = std::adjacent_find(sorted.begin(), sorted.end());
-    if (twice == sorted.end()) return std::nullopt;
-    return *twice;
 }
 
 void require_full(const Snapshot::Impl& impl, const char* what) {
@@ -121,8 +112,9 @@ void Snapshot::Impl::index(std::uint32_t i) {
     // A number listed twice in one binding is looked for once, here: a slot holds only a
     // position, so a probe meeting a slot of this same binding could tell only by comparing
     // every earlier number, O(n²) for a binding of many numbers (seconds at 65,536).
-    if (const auto twice = repeated_number(numbers)) {
-        throw BindingError(field_error("number", *twice, "listed twice"));
+    if (const auto twice = first_repeat(numbers, [](std::string_view n) { return n; })) {
+        const auto number = *std::next(numbers.begin(), static_cast<std::ptrdiff_t>(*twice));
+        throw BindingError(field_error("number", number, "listed twice"));
     }
     for (const std::string_view number : numbers) {
         const auto elsewhere = [&](std::uint32_t p) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "shared/store/field_error.hpp"
 
@@ -105,6 +106,23 @@ TEST(MakeBinding, RefusesTheSameNumberTwiceEvenInTwoSpellings) {
     EXPECT_EQ(why, "number \"+49 30 123456\": listed twice");
 }
 
+// A PBX block: many numbers in one binding (the store sets no limit). The repeat found is the
+// first in the caller's order, named as the caller spelled it, in short lists and long ones.
+TEST(MakeBinding, FindsTheFirstRepeatedNumberOfALongList) {
+    std::vector<PhoneNumber> numbers;
+    for (int i = 0; i < 65536; ++i)
+        numbers.push_back({"+4930" + std::to_string(100000 + i), true, false});
+    EXPECT_EQ(refusal("sip:a@example.com", "a@example.com", "", numbers), "(accepted)");
+    numbers.push_back({"+49 30 100017", true, false});
+    numbers.push_back({"+4930100003", true, false});
+    EXPECT_EQ(refusal("sip:a@example.com", "a@example.com", "", numbers),
+              "number \"+49 30 100017\": listed twice");
+    numbers.resize(20);
+    numbers.push_back({"+4930100019", true, false});
+    EXPECT_EQ(refusal("sip:a@example.com", "a@example.com", "", numbers),
+              "number \"+4930100019\": listed twice");
+}
+
 TEST(MakeBinding, RefusesANumberForNeitherVoiceNorVideo) {
     const auto why =
         refusal("sip:a@example.com", "a@example.com", "", {{"+4930123456", false, false}});
@@ -129,6 +147,17 @@ TEST(CheckBinding, RefusesWhatNoStoreMayHold) {
     bad = b;
     bad.numbers = {{"+491", false, false}};
     EXPECT_THROW(check_binding(bad), BindingError);
+    // A repeat far down a long list, named.
+    bad = b;
+    for (int i = 0; i < 40; ++i)
+        bad.numbers.push_back({"+49" + std::to_string(100 + i), true, false});
+    bad.numbers.push_back({"+49139", true, false});
+    try {
+        check_binding(bad);
+        ADD_FAILURE() << "a repeated number was accepted";
+    } catch (const BindingError& e) {
+        EXPECT_STREQ(e.what(), "number \"+49139\": listed twice");
+    }
 }
 
 TEST(FieldError, QuotesEscapesAndCutsTheValue) {
