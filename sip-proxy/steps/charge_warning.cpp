@@ -15,6 +15,15 @@ struct ChargeTarget {
     TargetClass cls;
 };
 
+// A URI a next hop can route a call by: a tel: number, or a sip:/sips: URI with a user part. A
+// strict router's own address (host only, as RFC 2543 Record-Route URIs are) names no call: a
+// call for bob through it is bob's, not one to the router's domain.
+bool names_a_call(url_t const* url) {
+    if (url->url_type == url_tel) return true;
+    return (url->url_type == url_sip || url->url_type == url_sips) && url->url_user &&
+           *url->url_user;
+}
+
 // The class the policy answers for. Normally the target's. A strict next hop (route.cpp) got
 // the Request-URI and the target went to the end of the Route set; a next hop that drops
 // preloaded Routes on new calls then routes by that Request-URI, so a number put there by the
@@ -26,10 +35,10 @@ ChargeTarget charge_target(const RequestContext& ctx, ChainParts& parts) {
     const ChargePolicy& policy = parts.settings.charge_policy;
     ChargeTarget chosen{target_of(ctx.target), {}};
     chosen.cls = classify_target(chosen.target, plan, ctx.snapshot.get());
-    if (ctx.strict_next_hop) {
-        ChargeTarget hop{target_of(ctx.sip->sip_request->rq_url), {}};
-        hop.cls = classify_target(hop.target, plan, ctx.snapshot.get());
-        if (policy.action(hop.cls) > policy.action(chosen.cls)) chosen = std::move(hop);
+    if (url_t const* hop = ctx.sip->sip_request->rq_url; ctx.strict_next_hop && names_a_call(hop)) {
+        ChargeTarget other{target_of(hop), {}};
+        other.cls = classify_target(other.target, plan, ctx.snapshot.get());
+        if (policy.action(other.cls) > policy.action(chosen.cls)) chosen = std::move(other);
     }
     return chosen;
 }

@@ -231,6 +231,36 @@ TEST(RequestChain, ChargePolicyReadsTheRequestUriAStrictNextHopGets) {
     }
 }
 
+// A strict router's own address (host only, as RFC 2543 Record-Route URIs are) names no call:
+// a call for bob through it is bob's, not one to the router's domain, whatever the
+// inter_domain policy. Only the target's class counts.
+TEST(RequestChain, PlainStrictRouterIsNoCallTarget) {
+    UdpPeer caller, strict_hop;
+    ProxySettings settings;
+    settings.dial_plan.local_domains = {"example.com"};
+    const std::string router = "Route: <sip:" + strict_hop.host_port() + ">\n";
+    {
+        settings.charge_policy.inter_domain = ChargeAction::block;
+        InProcessProxy proxy(settings);
+        proxy.send(caller,
+                   request(caller, "INVITE", "sip:bob@example.com", router, "z9hG4bK-router-1"));
+        auto invite = proxy.next_datagram(strict_hop);
+        ASSERT_TRUE(invite) << "an on-net call through a strict router was refused";
+        EXPECT_EQ(start_line(*invite), "INVITE " + hop_uri(strict_hop) + " SIP/2.0");
+        EXPECT_EQ(proxy.counter("charge.blocked"), 0u);
+    }
+    {
+        settings.charge_policy.inter_domain = ChargeAction::warn;
+        InProcessProxy proxy(settings);
+        proxy.send(caller,
+                   request(caller, "INVITE", "sip:bob@example.com", router, "z9hG4bK-router-2"));
+        auto invite = proxy.next_datagram(strict_hop);
+        ASSERT_TRUE(invite);
+        EXPECT_NE(header(*invite, "Via")->find(".none."), std::string::npos) << *invite;
+        EXPECT_EQ(proxy.counter("charge.warned"), 0u);
+    }
+}
+
 // RFC 3261 §16.6 items 6-7: the next Route, else the configured next hop, else the
 // Request-URI.
 TEST(RequestChain, DestinationIsTheRouteThenTheNextHopThenTheRequestUri) {
