@@ -5,6 +5,7 @@
 #include "shared/log/log.hpp"
 #include "sip-proxy/request_facts.hpp"
 #include "sip-proxy/steps/steps.hpp"
+#include "sip-proxy/url_param_value.hpp"
 
 namespace cusax::sip_proxy::steps {
 
@@ -24,22 +25,30 @@ bool names_a_call(url_t const* url) {
            *url->url_user;
 }
 
-// The class the policy answers for. Normally the target's. A strict next hop (route.cpp) got
-// the Request-URI and the target went to the end of the Route set; a next hop that drops
-// preloaded Routes on new calls then routes by that Request-URI, so a number put there by the
-// caller is a target too: of the two, the one the policy treats more strictly counts (on a
-// tie, the target's). Without this a Route <sip:+49...;user=phone> would carry a call to the
-// telephone network past `pstn_policy = block`.
+// The class the policy answers for. Normally the target's. But every Route value without ;lr
+// becomes the Request-URI somewhere: a strict next hop (route.cpp) got it already, the target
+// gone to the end of the Route set; a strict Route further down gets it from the hop before
+// it, when that hop follows the Route set. A next hop that drops preloaded Routes on new calls
+// then routes by that Request-URI, so a number put there by the caller is a target too. Of
+// them all, the one the policy treats most strictly counts (on a tie, the target's). Without
+// this a Route <sip:+49...;user=phone> would carry a call to the telephone network past
+// `pstn_policy = block`. So even an emergency target (never blocked itself) with a blocked
+// number in a strict Route is blocked: relayed, it would reach that number, not emergency
+// services, wherever the Route set is dropped.
 ChargeTarget charge_target(const RequestContext& ctx, ChainParts& parts) {
     const DialPlan& plan = parts.settings.dial_plan;
     const ChargePolicy& policy = parts.settings.charge_policy;
     ChargeTarget chosen{target_of(ctx.target), {}};
     chosen.cls = classify_target(chosen.target, plan, ctx.snapshot.get());
-    if (url_t const* hop = ctx.sip->sip_request->rq_url; ctx.strict_next_hop && names_a_call(hop)) {
-        ChargeTarget other{target_of(hop), {}};
+    const auto consider = [&](url_t const* url) {
+        if (!names_a_call(url)) return;
+        ChargeTarget other{target_of(url), {}};
         other.cls = classify_target(other.target, plan, ctx.snapshot.get());
         if (policy.action(other.cls) > policy.action(chosen.cls)) chosen = std::move(other);
-    }
+    };
+    if (ctx.strict_next_hop) consider(ctx.sip->sip_request->rq_url);
+    for (sip_route_t const* r = ctx.sip->sip_route; r; r = r->r_next)
+        if (!url_has_param_named(r->r_url, "lr")) consider(r->r_url);
     return chosen;
 }
 

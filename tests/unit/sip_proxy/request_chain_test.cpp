@@ -261,6 +261,69 @@ TEST(RequestChain, PlainStrictRouterIsNoCallTarget) {
     }
 }
 
+// A strict Route further down the Route set becomes the Request-URI at the hop before it (a
+// proxy that follows the Route set, §16.6 item 6): a number there reaches a gateway that routes
+// by it as surely as one in the first Route. Behind a loose router, and behind a plain strict
+// router.
+TEST(RequestChain, ChargePolicyReadsEveryStrictRouteOfTheRouteSet) {
+    UdpPeer caller, loose_hop, strict_hop;
+    ProxySettings settings;
+    settings.dial_plan.local_domains = {"example.com"};
+    const std::string number = "<sip:+4989123@gw.example.net;user=phone>";
+    const std::string behind_loose =
+        "Route: <sip:" + loose_hop.host_port() + ";lr>, " + number + "\n";
+    const std::string behind_strict =
+        "Route: <sip:" + strict_hop.host_port() + ">, " + number + "\n";
+    settings.charge_policy.pstn = ChargeAction::block;
+    for (const auto& routes : {behind_loose, behind_strict}) {
+        InProcessProxy proxy(settings);
+        proxy.send(caller,
+                   request(caller, "INVITE", "sip:bob@example.com", routes, "z9hG4bK-later-1"));
+        auto answer = proxy.next_datagram(caller);
+        ASSERT_TRUE(answer) << routes;
+        EXPECT_EQ(start_line(*answer), "SIP/2.0 403 Forbidden") << routes;
+        EXPECT_FALSE(loose_hop.receive()) << routes;
+        EXPECT_FALSE(strict_hop.receive()) << routes;
+    }
+    // Warned, the CANCEL (same Route set, RFC 3261 §9.1) as its INVITE.
+    settings.charge_policy.pstn = ChargeAction::warn;
+    InProcessProxy proxy(settings);
+    proxy.send(caller,
+               request(caller, "INVITE", "sip:bob@example.com", behind_loose, "z9hG4bK-later-2"));
+    auto invite = proxy.next_datagram(loose_hop);
+    ASSERT_TRUE(invite);
+    EXPECT_NE(header(*invite, "Via")->find(".pstn."), std::string::npos) << *invite;
+    proxy.send(caller,
+               request(caller, "CANCEL", "sip:bob@example.com", behind_loose, "z9hG4bK-later-2"));
+    auto cancel = proxy.next_datagram(loose_hop);
+    ASSERT_TRUE(cancel);
+    EXPECT_EQ(header(*cancel, "Via"), header(*invite, "Via"));
+}
+
+// An emergency target is never blocked itself (RFC 5031), but relayed with a blocked number in
+// a strict Route it would reach that number wherever the Route set is dropped: blocked. Through
+// a plain strict router it goes on.
+TEST(RequestChain, EmergencyTargetWithABlockedNumberInAStrictRouteIsBlocked) {
+    UdpPeer caller, strict_hop;
+    ProxySettings settings;
+    settings.dial_plan.local_domains = {"example.com"};
+    settings.charge_policy.pstn = ChargeAction::block;
+    settings.charge_policy.inter_domain = ChargeAction::block;
+    InProcessProxy proxy(settings);
+    proxy.send(caller, request(caller, "INVITE", "sip:112@example.com",
+                               "Route: <sip:+4989123@" + strict_hop.host_port() + ";user=phone>\n",
+                               "z9hG4bK-sos-1"));
+    auto answer = proxy.next_datagram(caller);
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(start_line(*answer), "SIP/2.0 403 Forbidden");
+    EXPECT_FALSE(strict_hop.receive());
+
+    proxy.send(caller, request(caller, "INVITE", "sip:112@example.com",
+                               "Route: <sip:" + strict_hop.host_port() + ">\n", "z9hG4bK-sos-2"));
+    ASSERT_TRUE(proxy.next_datagram(strict_hop)) << "an emergency call through a strict router";
+    EXPECT_EQ(proxy.counter("charge.blocked"), 1u);
+}
+
 // RFC 3261 §16.6 items 6-7: the next Route, else the configured next hop, else the
 // Request-URI.
 TEST(RequestChain, DestinationIsTheRouteThenTheNextHopThenTheRequestUri) {
