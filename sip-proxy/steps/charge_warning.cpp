@@ -4,6 +4,7 @@
 
 #include "shared/log/log.hpp"
 #include "sip-proxy/request_facts.hpp"
+#include "sip-proxy/sent_by.hpp"
 #include "sip-proxy/steps/steps.hpp"
 #include "sip-proxy/url_param_value.hpp"
 
@@ -25,6 +26,18 @@ bool names_a_call(url_t const* url) {
            *url->url_user;
 }
 
+// The dial plan's class of one URI. The configured next hop is the SIP server, which routes a
+// dial string at its host as its own (Kamailio's `myself`: any of its addresses and ports, a
+// number to the gateway whether or not it says ;user=phone): that host is one of our domains.
+ChargeTarget classified(url_t const* url, const RequestContext& ctx, const ChainParts& parts) {
+    ChargeTarget classified{target_of(url), {}};
+    classified.target.server_host =
+        parts.next_hop && url->url_host && is_same_host(parts.next_hop->url_host, url->url_host);
+    classified.cls =
+        classify_target(classified.target, parts.settings.dial_plan, ctx.snapshot.get());
+    return classified;
+}
+
 // The class the policy answers for. Normally the target's. But every Route value without ;lr
 // becomes the Request-URI somewhere: a strict next hop (route.cpp) got it already, the target
 // gone to the end of the Route set; a strict Route further down gets it from the hop before
@@ -36,14 +49,11 @@ bool names_a_call(url_t const* url) {
 // number in a strict Route is blocked: relayed, it would reach that number, not emergency
 // services, wherever the Route set is dropped.
 ChargeTarget charge_target(const RequestContext& ctx, ChainParts& parts) {
-    const DialPlan& plan = parts.settings.dial_plan;
     const ChargePolicy& policy = parts.settings.charge_policy;
-    ChargeTarget chosen{target_of(ctx.target), {}};
-    chosen.cls = classify_target(chosen.target, plan, ctx.snapshot.get());
+    ChargeTarget chosen = classified(ctx.target, ctx, parts);
     const auto consider = [&](url_t const* url) {
         if (!names_a_call(url)) return;
-        ChargeTarget other{target_of(url), {}};
-        other.cls = classify_target(other.target, plan, ctx.snapshot.get());
+        ChargeTarget other = classified(url, ctx, parts);
         if (policy.action(other.cls) > policy.action(chosen.cls)) chosen = std::move(other);
     };
     if (ctx.strict_next_hop) consider(ctx.sip->sip_request->rq_url);

@@ -324,6 +324,45 @@ TEST(RequestChain, EmergencyTargetWithABlockedNumberInAStrictRouteIsBlocked) {
     EXPECT_EQ(proxy.counter("charge.blocked"), 1u);
 }
 
+// The next hop is the SIP server, which routes a dial string at any of its addresses as its
+// own (Kamailio's `myself`: to a gateway for a number, whatever ;user=phone says): its host is
+// one of our domains to the dial plan, as the Request-URI, in a strict Route, and on another of
+// its ports. Its users are on-net.
+TEST(RequestChain, TheNextHopsHostIsALocalDomainToTheDialPlan) {
+    UdpPeer caller;
+    UdpPeer next_hop("127.0.0.2");  // not the proxy's own host
+    ProxySettings settings;
+    settings.next_hop = hop_uri(next_hop);
+    settings.dial_plan.local_domains = {"example.com"};
+    settings.dial_plan.offnet_number_prefixes = {"+"};
+    settings.charge_policy.pstn = ChargeAction::block;
+    const std::string number_at_server = "sip:+4989123@" + next_hop.host_port();
+    {
+        InProcessProxy proxy(settings);
+        int n = 0;
+        for (const auto& [uri, routes] :
+             {std::pair<std::string, std::string>{number_at_server, ""},
+              {"sip:bob@example.com", "Route: <" + number_at_server + ">\n"},
+              {"sip:+4989123@" + next_hop.host() + ":5060", ""}}) {
+            proxy.send(caller, request(caller, "INVITE", uri, routes,
+                                       "z9hG4bK-server-" + std::to_string(++n)));
+            auto answer = proxy.next_datagram(caller);
+            ASSERT_TRUE(answer) << uri << " " << routes;
+            EXPECT_EQ(start_line(*answer), "SIP/2.0 403 Forbidden") << uri << " " << routes;
+            EXPECT_NE(header(*answer, "Warning")->find("telephone network"), std::string::npos);
+        }
+        EXPECT_FALSE(next_hop.receive()) << "a blocked call reached the next hop";
+    }
+    {
+        settings.charge_policy.inter_domain = ChargeAction::block;
+        InProcessProxy proxy(settings);
+        proxy.send(caller, request(caller, "INVITE", "sip:bob@" + next_hop.host_port(), "",
+                                   "z9hG4bK-server-user"));
+        ASSERT_TRUE(proxy.next_datagram(next_hop)) << "a user of the SIP server was refused";
+        EXPECT_EQ(proxy.counter("charge.blocked"), 0u);
+    }
+}
+
 // RFC 3261 §16.6 items 6-7: the next Route, else the configured next hop, else the
 // Request-URI.
 TEST(RequestChain, DestinationIsTheRouteThenTheNextHopThenTheRequestUri) {
