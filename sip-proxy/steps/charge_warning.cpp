@@ -15,6 +15,9 @@ namespace {
 struct ChargeTarget {
     RequestTarget target;
     TargetClass cls;
+    // Logged: "request_uri" for the call's target, "strict_route" for a Route value without
+    // ;lr (or the Request-URI a strict next hop got from one).
+    std::string_view found_in = "request_uri";
 };
 
 // A URI a next hop can route a call by: a tel: number, or a sip:/sips: URI with a user part. A
@@ -54,6 +57,7 @@ ChargeTarget charge_target(const RequestContext& ctx, ChainParts& parts) {
     const auto consider = [&](url_t const* url) {
         if (!names_a_call(url)) return;
         ChargeTarget other = classified(url, ctx, parts);
+        other.found_in = "strict_route";
         if (policy.action(other.cls) > policy.action(chosen.cls)) chosen = std::move(other);
     };
     if (ctx.strict_next_hop) consider(ctx.sip->sip_request->rq_url);
@@ -76,7 +80,8 @@ StepResult charge_warning(RequestContext& ctx, ChainParts& parts) {
                        {{"call_id", ctx.call_id},
                         {"target", charged.target.uri},
                         {"class", to_string(cls)},
-                        {"action", to_string(action)}});
+                        {"action", to_string(action)},
+                        {"found_in", charged.found_in}});
         if (action == ChargeAction::block) {
             parts.counters.charge_blocked.add();
             return parts.wire.reply(ctx, SIP_403_FORBIDDEN, policy.text(cls));
