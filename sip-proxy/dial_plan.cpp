@@ -125,7 +125,7 @@ TargetClass classify_target(const RequestTarget& target, const DialPlan& plan,
     // any host and in any phone-context; no dial plan or store entry may come before it.
     if (is_emergency_number(target, plan)) return TargetClass::emergency;
     const bool local_host = (target.scheme == Scheme::sip || target.scheme == Scheme::sips) &&
-                            is_local_domain(target.host, plan);
+                            (target.server_host || is_local_domain(target.host, plan));
     // A dial string in a foreign domain is that domain's business: only telephone numbers
     // (tel:, user=phone) and dial strings in our own domains are numbers to us.
     const bool is_number = target.scheme == Scheme::tel || target.user_phone || local_host;

@@ -64,13 +64,17 @@ struct RequestTarget {
     // as one (dialled_number.hpp): classed PSTN wherever it would be a number.
     bool unreadable_number = false;
     std::string urn;  // urn: the URN, lower-cased ("urn:service:sos.police")
+    // sip/sips: the host is the SIP server's, the configured next hop's (set by the adapter),
+    // which routes a dial string at any of its addresses as its own: a local domain.
+    bool server_host = false;
 };
 
 // RFC 7081 §5 classification, in this order: emergency (a configured number dialled in any
 // sip, sips or tel URI whatever its host or phone-context, RFC 5031 urn:service:sos), on-net (bound
 // in the store, local number range, local domain), PSTN (tel/user=phone not on-net, off-net dial
 // prefixes, a number that cannot be read), inter-domain (other domains). A local domain
-// matches with or without the trailing dot of an absolute DNS name (RFC 1034 §3.1).
+// matches with or without the trailing dot of an absolute DNS name (RFC 1034 §3.1); the SIP
+// server's host (RequestTarget::server_host) is one.
 TargetClass classify_target(const RequestTarget& target, const DialPlan& plan,
                             const store::Snapshot* snapshot);
 

@@ -102,7 +102,8 @@ const config::SettingsTable<ProxySettings>& table() {
                 "connect to (outgoing), the peers that connect to us (incoming), all or "
                 "none."),
             reloadable(key("local_domains", member(&S::dial_plan, &DialPlan::local_domains),
-                           "SIP domains served here: their URIs are on-net calls.",
+                           "SIP domains served here: their URIs are on-net calls, and a "
+                           "dial string there is a number (next_hop's host is one too).",
                            {.validator = validators::domain_name})),
             reloadable(key("local_number_prefixes",
                            member(&S::dial_plan, &DialPlan::local_number_prefixes),

@@ -46,7 +46,9 @@ bool is_address_of_localhost(std::string_view host) {
     return value && (value == address_value("127.0.0.1") || value == address_value("[::1]"));
 }
 
-bool same_host(std::string_view a, std::string_view b) {
+}  // namespace
+
+bool is_same_host(std::string_view a, std::string_view b) {
     if (text::iequals(a, b)) return true;
     if (is_localhost(a)) return is_localhost(b) || is_address_of_localhost(b);
     if (is_localhost(b)) return is_address_of_localhost(a);
@@ -54,13 +56,11 @@ bool same_host(std::string_view a, std::string_view b) {
     return value_a && value_a == address_value(b);
 }
 
-}  // namespace
-
 bool is_sent_by_us(const std::vector<SentBy>& ours, std::string_view host, std::string_view port,
                    std::string_view default_port) {
     const std::string_view theirs = port.empty() ? default_port : port;
     for (const auto& s : ours) {
-        if (!same_host(s.host, host)) continue;
+        if (!is_same_host(s.host, host)) continue;
         const std::string_view own = s.port.empty() ? kSipDefaultPort : std::string_view(s.port);
         if (own == theirs) return true;
     }

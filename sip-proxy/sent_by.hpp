@@ -22,6 +22,11 @@ struct SentBy {
 inline constexpr std::string_view kSipDefaultPort = "5060";
 inline constexpr std::string_view kSipsDefaultPort = "5061";
 
+// Whether two hosts are the same host: equal without case, IP addresses of the same value
+// ("[::1]", "[0:0::1]"), or "localhost" and the loopback address it resolves to (RFC 6761
+// §6.3: 127.0.0.1, ::1).
+bool is_same_host(std::string_view a, std::string_view b);
+
 // True when host:port names one of ours. An empty port is `default_port` for the address
 // compared, and 5060 for our own sent-by. Hosts are the same host when they are equal
 // without case, when they are IP addresses of the same value ("[::1]", "[0:0::1]"), or when

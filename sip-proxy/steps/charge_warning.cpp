@@ -4,7 +4,9 @@
 
 #include "shared/log/log.hpp"
 #include "sip-proxy/request_facts.hpp"
+#include "sip-proxy/sent_by.hpp"
 #include "sip-proxy/steps/steps.hpp"
+#include "sip-proxy/url_param_value.hpp"
 
 namespace cusax::sip_proxy::steps {
 
@@ -13,24 +15,54 @@ namespace {
 struct ChargeTarget {
     RequestTarget target;
     TargetClass cls;
+    // Logged: "request_uri" for the call's target, "strict_route" for a Route value without
+    // ;lr (or the Request-URI a strict next hop got from one).
+    std::string_view found_in = "request_uri";
 };
 
-// The class the policy answers for. Normally the target's. A strict next hop (route.cpp) got
-// the Request-URI and the target went to the end of the Route set; a next hop that drops
-// preloaded Routes on new calls then routes by that Request-URI, so a number put there by the
-// caller is a target too: of the two, the one the policy treats more strictly counts (on a
-// tie, the target's). Without this a Route <sip:+49...;user=phone> would carry a call to the
-// telephone network past `pstn_policy = block`.
+// A URI a next hop can route a call by: a tel: number, or a sip:/sips: URI with a user part. A
+// strict router's own address (host only, as RFC 2543 Record-Route URIs are) names no call: a
+// call for bob through it is bob's, not one to the router's domain.
+bool names_a_call(url_t const* url) {
+    if (url->url_type == url_tel) return true;
+    return (url->url_type == url_sip || url->url_type == url_sips) && url->url_user &&
+           *url->url_user;
+}
+
+// The dial plan's class of one URI. The configured next hop is the SIP server, which routes a
+// dial string at its host as its own (Kamailio's `myself`: any of its addresses and ports, a
+// number to the gateway whether or not it says ;user=phone): that host is one of our domains.
+ChargeTarget classified(url_t const* url, const RequestContext& ctx, const ChainParts& parts) {
+    ChargeTarget classified{target_of(url), {}};
+    classified.target.server_host =
+        parts.next_hop && url->url_host && is_same_host(parts.next_hop->url_host, url->url_host);
+    classified.cls =
+        classify_target(classified.target, parts.settings.dial_plan, ctx.snapshot.get());
+    return classified;
+}
+
+// The class the policy answers for. Normally the target's. But every Route value without ;lr
+// becomes the Request-URI somewhere: a strict next hop (route.cpp) got it already, the target
+// gone to the end of the Route set; a strict Route further down gets it from the hop before
+// it, when that hop follows the Route set. A next hop that drops preloaded Routes on new calls
+// then routes by that Request-URI, so a number put there by the caller is a target too. Of
+// them all, the one the policy treats most strictly counts (on a tie, the target's). Without
+// this a Route <sip:+49...;user=phone> would carry a call to the telephone network past
+// `pstn_policy = block`. So even an emergency target (never blocked itself) with a blocked
+// number in a strict Route is blocked: relayed, it would reach that number, not emergency
+// services, wherever the Route set is dropped.
 ChargeTarget charge_target(const RequestContext& ctx, ChainParts& parts) {
-    const DialPlan& plan = parts.settings.dial_plan;
     const ChargePolicy& policy = parts.settings.charge_policy;
-    ChargeTarget chosen{target_of(ctx.target), {}};
-    chosen.cls = classify_target(chosen.target, plan, ctx.snapshot.get());
-    if (ctx.strict_next_hop) {
-        ChargeTarget hop{target_of(ctx.sip->sip_request->rq_url), {}};
-        hop.cls = classify_target(hop.target, plan, ctx.snapshot.get());
-        if (policy.action(hop.cls) > policy.action(chosen.cls)) chosen = std::move(hop);
-    }
+    ChargeTarget chosen = classified(ctx.target, ctx, parts);
+    const auto consider = [&](url_t const* url) {
+        if (!names_a_call(url)) return;
+        ChargeTarget other = classified(url, ctx, parts);
+        other.found_in = "strict_route";
+        if (policy.action(other.cls) > policy.action(chosen.cls)) chosen = std::move(other);
+    };
+    if (ctx.strict_next_hop) consider(ctx.sip->sip_request->rq_url);
+    for (sip_route_t const* r = ctx.sip->sip_route; r; r = r->r_next)
+        if (!url_has_param_named(r->r_url, "lr")) consider(r->r_url);
     return chosen;
 }
 
@@ -48,7 +80,8 @@ StepResult charge_warning(RequestContext& ctx, ChainParts& parts) {
                        {{"call_id", ctx.call_id},
                         {"target", charged.target.uri},
                         {"class", to_string(cls)},
-                        {"action", to_string(action)}});
+                        {"action", to_string(action)},
+                        {"found_in", charged.found_in}});
         if (action == ChargeAction::block) {
             parts.counters.charge_blocked.add();
             return parts.wire.reply(ctx, SIP_403_FORBIDDEN, policy.text(cls));

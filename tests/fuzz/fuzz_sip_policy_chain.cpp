@@ -11,7 +11,8 @@
 // - that one names a verified binding's JID, never an unverified one's;
 // - a request that asks for privacy (Privacy: id or header, RFC 3323) gets no JID;
 // - an initial INVITE to a PSTN target (blocked by the policy here) is never relayed, whether
-//   the number is in the Request-URI or in a strict Route that becomes it;
+//   the number is in the Request-URI or in a Route without ;lr (any of them: each becomes the
+//   Request-URI somewhere down the path);
 // - every request ends somewhere on purpose (forwarded, replied or dropped).
 #include <sofia-sip/msg.h>
 #include <sofia-sip/sip.h>
@@ -41,6 +42,7 @@
 #include "sip-proxy/sent_by.hpp"
 #include "sip-proxy/sofia_handles.hpp"
 #include "sip-proxy/unparsed_headers.hpp"
+#include "sip-proxy/url_param_value.hpp"
 
 namespace {
 
@@ -256,6 +258,14 @@ MsgRef parse_as_the_proxy(std::string_view input) {
     return msg;
 }
 
+// A Route value a next hop can route a call by once it is the Request-URI: a tel: number, or a
+// sip:/sips: URI with a user part (a strict router's own address, host only, names no call).
+bool names_a_call(url_t const* url) {
+    if (url->url_type == url_tel) return true;
+    return (url->url_type == url_sip || url->url_type == url_sips) && url->url_user &&
+           *url->url_user;
+}
+
 bool blocked_target(url_t const* url, const ProxySettings& s) {
     if (!url) return false;
     const TargetClass cls = classify_target(target_of(url), s.dial_plan, snapshot().get());
@@ -280,6 +290,11 @@ void check_relayed_request(std::string_view wire, const RequestContext& ctx, con
         sip_t const* sip = again ? sip_object(again.get()) : nullptr;
         if (sip && sip->sip_request && blocked_target(sip->sip_request->rq_url, s))
             violated("INVITE relayed with a blocked Request-URI", wire);
+        // Every Route value without ;lr becomes the Request-URI somewhere down the path.
+        for (sip_route_t const* r = sip ? sip->sip_route : nullptr; r; r = r->r_next)
+            if (!url_has_param_named(r->r_url, "lr") && names_a_call(r->r_url) &&
+                blocked_target(r->r_url, s))
+                violated("INVITE relayed with a blocked number in a strict Route", wire);
     }
 }
 

@@ -7,16 +7,19 @@
    no Route; the call completes (ACK and BYE go by the callee's Contact).
 2. To a strict router: the next Route lacks ;lr. The callee (standing for that router) must
    receive its own URI as Request-URI and the original target as the last Route value.
+3. The same call under inter_domain_policy = block, then warn (reloaded): the router's address
+   (host only) is no call target, so bob's on-net call still completes, without a Warning.
 Everything on 127.0.0.1/2.
 """
-import os, re, sys, time
+import os, re, signal, sys, time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "sip"))
 from sipkit import Scenario, free_port, header_values
 
 s = Scenario("sip-strict-route")
 s.bindings()
 port = free_port()
-s.start_proxy({"listen": "sip:127.0.0.1:%d" % port, "trusted_peers": "127.0.0.1"})
+s.start_proxy({"listen": "sip:127.0.0.1:%d" % port, "trusted_peers": "127.0.0.1",
+               "local_domains": "example.com"})
 
 
 # The INVITE carries the Route; the ACK and BYE go to the callee's Contact (no Record-Route),
@@ -107,7 +110,25 @@ routes = ",".join(header_values(invite, "Route"))
 s.check(re.fullmatch(r"<sip:bob@example\.com>", routes.strip()) is not None,
         "to-strict: Route at the callee: %s" % routes)
 
+# 3. A strict router under a strict inter-domain policy (reloaded with SIGHUP).
+ini = s.read(s.path("cusax.ini"))
+for n, policy in enumerate(("block", "warn"), 1):
+    with open(s.path("cusax.ini"), "w") as f:
+        f.write(ini + "inter_domain_policy = %s\n" % policy)
+    s.proxy.send_signal(signal.SIGHUP)
+    s.check(s.wait_until(lambda: s.read(s.proxy_log).count("config.reloaded") == n, timeout=10),
+            "no config.reloaded for inter_domain_policy = " + policy)
+    name = "to-strict-inter-domain-" + policy
+    callee_port, invite = call(name, "bob@example.com", "Route: <sip:127.0.0.2:@CALLEE@>")
+    s.check(invite.split("\n")[0] == "INVITE sip:127.0.0.2:%d SIP/2.0" % callee_port,
+            "%s: callee's Request-URI: %s" % (name, invite.split("\n")[0]))
+    answers = s.received("caller-" + name, "SIP/2.0 200")
+    s.check(answers and not header_values(answers[0], "Warning"),
+            "%s: Warning on bob's on-net call: %s" %
+            (name, header_values(answers[0], "Warning") if answers else "no 200"))
+
 s.check(s.proxy_alive(), "proxy died")
 s.stop_proxy()
 s.finish("from a strict router: Request-URI restored from the last Route; "
-         "to a strict router: Request-URI is the router, target last in Route")
+         "to a strict router: Request-URI is the router, target last in Route, "
+         "no inter-domain call under inter_domain_policy = block or warn")

@@ -5,7 +5,8 @@ Only the #!define lines of ports and paths, the ports of the listen lines and ch
 each over UDP and TCP: the main one (kamailio_port: phones, callees, in-dialog requests) and
 the one only cusax sends to (from_cusax_port: what cusax's next_hop names; pass 2 is a request
 there from cusax's address). The file is checked with `kamailio -c` first; the process is
-started in the foreground (-DD) so that stopping it by its PID stops its workers.
+started in the foreground (-DD) so that stopping it by its PID stops its workers. run() starts
+Kamailio the same way on a test's own config file.
 """
 import os
 import re
@@ -87,6 +88,24 @@ def wait_until_answering(port, timeout=60):
         probe.close()
 
 
+def run(s, path, udp_ports, defines=()):
+    """Checks the config file PATH with `kamailio -c`, then runs Kamailio on it in the
+    foreground, in a process group of its own (as start's); returns its Popen once each of
+    UDP_PORTS answers (or after a failed check, with the failure recorded in the scenario).
+    `defines`: as start's."""
+    defined = [arg for name in defines for arg in ("-A", name)]
+    check = subprocess.run(["kamailio", "-c", *defined, "-f", path], capture_output=True,
+                           text=True, timeout=30)
+    s.check(check.returncode == 0, "kamailio -c refuses %s: %s" % (os.path.basename(path),
+                                                                  check.stderr[-600:]))
+    proc = s.spawn(["kamailio", *defined, "-f", path, "-P", s.path("kamailio.pid"), "-m", "64",
+                    "-M", "8", "-DD", "-E", "-Y", s.dir, "-w", s.dir], "kamailio.log",
+                   start_new_session=True)
+    s.check(all(wait_until_answering(port) for port in udp_ports) and proc.poll() is None,
+            "kamailio did not start answering (see kamailio.log)")
+    return proc
+
+
 def start(s, kamailio_port, cusax_port, callee_host, callee_port, *, from_cusax_port,
           extra=(), defines=()):
     """Starts Kamailio on the example; returns its Popen once both ports answer over UDP and
@@ -97,15 +116,7 @@ def start(s, kamailio_port, cusax_port, callee_host, callee_port, *, from_cusax_
     would."""
     path = write_config(s, kamailio_port, from_cusax_port, cusax_port, callee_host,
                         callee_port, extra)
-    defined = [arg for name in defines for arg in ("-A", name)]
-    check = subprocess.run(["kamailio", "-c", *defined, "-f", path], capture_output=True,
-                           text=True, timeout=30)
-    s.check(check.returncode == 0, "kamailio -c refuses the example: " + check.stderr[-600:])
-    proc = s.spawn(["kamailio", *defined, "-f", path, "-P", s.path("kamailio.pid"), "-m", "64",
-                    "-M", "8", "-DD", "-E", "-Y", s.dir, "-w", s.dir], "kamailio.log",
-                   start_new_session=True)
-    s.check(all(wait_until_answering(port) for port in (kamailio_port, from_cusax_port))
-            and proc.poll() is None, "kamailio did not start answering (see kamailio.log)")
+    proc = run(s, path, (kamailio_port, from_cusax_port), defines)
     for port in (kamailio_port, from_cusax_port):
         s.check(s.wait_bound("127.0.0.1", port, "tcp", timeout=30),
                 "kamailio does not listen on TCP port %d (see kamailio.log)" % port)

@@ -28,14 +28,16 @@ class DialPlanTest : public ::testing::Test {
         plan.offnet_number_prefixes = {"0", "+"};
     }
 
-    TargetClass classify(std::string_view request_uri) {
+    TargetClass classify(std::string_view request_uri, bool server_host = false) {
         std::string text = "INVITE " + std::string(request_uri) +
                            " SIP/2.0\n"
                            "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK1\n"
                            "To: <sip:x@example.com>\nFrom: <sip:a@example.com>;tag=1\n"
                            "Call-ID: dp\nCSeq: 1 INVITE\nContent-Length: 0\n\n";
         auto p = test::parse(text);
-        return classify_target(target_of(p.sip->sip_request->rq_url), plan, snapshot.get());
+        RequestTarget target = target_of(p.sip->sip_request->rq_url);
+        target.server_host = server_host;
+        return classify_target(target, plan, snapshot.get());
     }
 };
 
@@ -103,6 +105,18 @@ TEST_F(DialPlanTest, InterDomain) {
     // a dial string in a foreign domain is that domain's business, not a PSTN number of ours
     EXPECT_EQ(classify("sip:0891234@elsewhere.example"), TargetClass::inter_domain);
     EXPECT_EQ(classify("sip:0891234;isub=1@elsewhere.example"), TargetClass::inter_domain);
+}
+
+// The SIP server (the next hop) routes a dial string at its own host as its own: a number
+// there leaves by its gateway, a name there is its user.
+TEST_F(DialPlanTest, TheSipServersHostIsALocalDomain) {
+    EXPECT_EQ(classify("sip:+4989123@10.0.0.5", true), TargetClass::pstn);
+    EXPECT_EQ(classify("sip:0891234@10.0.0.5:5062", true), TargetClass::pstn);
+    EXPECT_EQ(classify("sip:+49308001234@10.0.0.5", true), TargetClass::on_net);  // local range
+    EXPECT_EQ(classify("sip:zoe@10.0.0.5", true), TargetClass::on_net);
+    EXPECT_EQ(classify("sip:112@10.0.0.5", true), TargetClass::emergency);
+    // Another host stays foreign.
+    EXPECT_EQ(classify("sip:+4989123@10.0.0.5"), TargetClass::inter_domain);
 }
 
 // RFC 3966 telephone-subscriber spellings a SIP server reads as the same number: each must

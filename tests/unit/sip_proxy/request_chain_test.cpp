@@ -231,6 +231,138 @@ TEST(RequestChain, ChargePolicyReadsTheRequestUriAStrictNextHopGets) {
     }
 }
 
+// A strict router's own address (host only, as RFC 2543 Record-Route URIs are) names no call:
+// a call for bob through it is bob's, not one to the router's domain, whatever the
+// inter_domain policy. Only the target's class counts.
+TEST(RequestChain, PlainStrictRouterIsNoCallTarget) {
+    UdpPeer caller, strict_hop;
+    ProxySettings settings;
+    settings.dial_plan.local_domains = {"example.com"};
+    const std::string router = "Route: <sip:" + strict_hop.host_port() + ">\n";
+    {
+        settings.charge_policy.inter_domain = ChargeAction::block;
+        InProcessProxy proxy(settings);
+        proxy.send(caller,
+                   request(caller, "INVITE", "sip:bob@example.com", router, "z9hG4bK-router-1"));
+        auto invite = proxy.next_datagram(strict_hop);
+        ASSERT_TRUE(invite) << "an on-net call through a strict router was refused";
+        EXPECT_EQ(start_line(*invite), "INVITE " + hop_uri(strict_hop) + " SIP/2.0");
+        EXPECT_EQ(proxy.counter("charge.blocked"), 0u);
+    }
+    {
+        settings.charge_policy.inter_domain = ChargeAction::warn;
+        InProcessProxy proxy(settings);
+        proxy.send(caller,
+                   request(caller, "INVITE", "sip:bob@example.com", router, "z9hG4bK-router-2"));
+        auto invite = proxy.next_datagram(strict_hop);
+        ASSERT_TRUE(invite);
+        EXPECT_NE(header(*invite, "Via")->find(".none."), std::string::npos) << *invite;
+        EXPECT_EQ(proxy.counter("charge.warned"), 0u);
+    }
+}
+
+// A strict Route further down the Route set becomes the Request-URI at the hop before it (a
+// proxy that follows the Route set, §16.6 item 6): a number there reaches a gateway that routes
+// by it as surely as one in the first Route. Behind a loose router, and behind a plain strict
+// router.
+TEST(RequestChain, ChargePolicyReadsEveryStrictRouteOfTheRouteSet) {
+    UdpPeer caller, loose_hop, strict_hop;
+    ProxySettings settings;
+    settings.dial_plan.local_domains = {"example.com"};
+    const std::string number = "<sip:+4989123@gw.example.net;user=phone>";
+    const std::string behind_loose =
+        "Route: <sip:" + loose_hop.host_port() + ";lr>, " + number + "\n";
+    const std::string behind_strict =
+        "Route: <sip:" + strict_hop.host_port() + ">, " + number + "\n";
+    settings.charge_policy.pstn = ChargeAction::block;
+    for (const auto& routes : {behind_loose, behind_strict}) {
+        InProcessProxy proxy(settings);
+        proxy.send(caller,
+                   request(caller, "INVITE", "sip:bob@example.com", routes, "z9hG4bK-later-1"));
+        auto answer = proxy.next_datagram(caller);
+        ASSERT_TRUE(answer) << routes;
+        EXPECT_EQ(start_line(*answer), "SIP/2.0 403 Forbidden") << routes;
+        EXPECT_FALSE(loose_hop.receive()) << routes;
+        EXPECT_FALSE(strict_hop.receive()) << routes;
+    }
+    // Warned, the CANCEL (same Route set, RFC 3261 §9.1) as its INVITE.
+    settings.charge_policy.pstn = ChargeAction::warn;
+    InProcessProxy proxy(settings);
+    proxy.send(caller,
+               request(caller, "INVITE", "sip:bob@example.com", behind_loose, "z9hG4bK-later-2"));
+    auto invite = proxy.next_datagram(loose_hop);
+    ASSERT_TRUE(invite);
+    EXPECT_NE(header(*invite, "Via")->find(".pstn."), std::string::npos) << *invite;
+    proxy.send(caller,
+               request(caller, "CANCEL", "sip:bob@example.com", behind_loose, "z9hG4bK-later-2"));
+    auto cancel = proxy.next_datagram(loose_hop);
+    ASSERT_TRUE(cancel);
+    EXPECT_EQ(header(*cancel, "Via"), header(*invite, "Via"));
+}
+
+// An emergency target is never blocked itself (RFC 5031), but relayed with a blocked number in
+// a strict Route it would reach that number wherever the Route set is dropped: blocked. Through
+// a plain strict router it goes on.
+TEST(RequestChain, EmergencyTargetWithABlockedNumberInAStrictRouteIsBlocked) {
+    UdpPeer caller, strict_hop;
+    ProxySettings settings;
+    settings.dial_plan.local_domains = {"example.com"};
+    settings.charge_policy.pstn = ChargeAction::block;
+    settings.charge_policy.inter_domain = ChargeAction::block;
+    InProcessProxy proxy(settings);
+    proxy.send(caller, request(caller, "INVITE", "sip:112@example.com",
+                               "Route: <sip:+4989123@" + strict_hop.host_port() + ";user=phone>\n",
+                               "z9hG4bK-sos-1"));
+    auto answer = proxy.next_datagram(caller);
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(start_line(*answer), "SIP/2.0 403 Forbidden");
+    EXPECT_FALSE(strict_hop.receive());
+
+    proxy.send(caller, request(caller, "INVITE", "sip:112@example.com",
+                               "Route: <sip:" + strict_hop.host_port() + ">\n", "z9hG4bK-sos-2"));
+    ASSERT_TRUE(proxy.next_datagram(strict_hop)) << "an emergency call through a strict router";
+    EXPECT_EQ(proxy.counter("charge.blocked"), 1u);
+}
+
+// The next hop is the SIP server, which routes a dial string at any of its addresses as its
+// own (Kamailio's `myself`: to a gateway for a number, whatever ;user=phone says): its host is
+// one of our domains to the dial plan, as the Request-URI, in a strict Route, and on another of
+// its ports. Its users are on-net.
+TEST(RequestChain, TheNextHopsHostIsALocalDomainToTheDialPlan) {
+    UdpPeer caller;
+    UdpPeer next_hop("127.0.0.2");  // not the proxy's own host
+    ProxySettings settings;
+    settings.next_hop = hop_uri(next_hop);
+    settings.dial_plan.local_domains = {"example.com"};
+    settings.dial_plan.offnet_number_prefixes = {"+"};
+    settings.charge_policy.pstn = ChargeAction::block;
+    const std::string number_at_server = "sip:+4989123@" + next_hop.host_port();
+    {
+        InProcessProxy proxy(settings);
+        int n = 0;
+        for (const auto& [uri, routes] :
+             {std::pair<std::string, std::string>{number_at_server, ""},
+              {"sip:bob@example.com", "Route: <" + number_at_server + ">\n"},
+              {"sip:+4989123@" + next_hop.host() + ":5060", ""}}) {
+            proxy.send(caller, request(caller, "INVITE", uri, routes,
+                                       "z9hG4bK-server-" + std::to_string(++n)));
+            auto answer = proxy.next_datagram(caller);
+            ASSERT_TRUE(answer) << uri << " " << routes;
+            EXPECT_EQ(start_line(*answer), "SIP/2.0 403 Forbidden") << uri << " " << routes;
+            EXPECT_NE(header(*answer, "Warning")->find("telephone network"), std::string::npos);
+        }
+        EXPECT_FALSE(next_hop.receive()) << "a blocked call reached the next hop";
+    }
+    {
+        settings.charge_policy.inter_domain = ChargeAction::block;
+        InProcessProxy proxy(settings);
+        proxy.send(caller, request(caller, "INVITE", "sip:bob@" + next_hop.host_port(), "",
+                                   "z9hG4bK-server-user"));
+        ASSERT_TRUE(proxy.next_datagram(next_hop)) << "a user of the SIP server was refused";
+        EXPECT_EQ(proxy.counter("charge.blocked"), 0u);
+    }
+}
+
 // RFC 3261 §16.6 items 6-7: the next Route, else the configured next hop, else the
 // Request-URI.
 TEST(RequestChain, DestinationIsTheRouteThenTheNextHopThenTheRequestUri) {
