@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,7 @@ struct Case {
     SnapshotProfile profile;
     std::size_t numbers;
 };
+void PrintTo(const Case& c, std::ostream* out) { *out << to_string(c.profile) << ' ' << c.numbers; }
 
 class ManyNumbers : public ::testing::TestWithParam<Case> {
   protected:
