@@ -8,7 +8,8 @@
 // verified binding, behind a 12-byte header with 16-bit sizes (no BindingView: about a
 // third of the size).
 // An entry of many numbers (a PBX's block) also holds their positions sorted by text, so that
-// lists() answers for it by binary search, not by comparing every number (snapshot_entry.cpp).
+// lists() answers for it by binary search, not by comparing every number (snapshot_entry.cpp,
+// docs/binding-snapshot.md).
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
