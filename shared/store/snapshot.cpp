@@ -1,6 +1,5 @@
 #include "shared/store/snapshot.hpp"
 
-#include <algorithm>
 #include <iterator>
 #include <limits>
 #include <stdexcept>
@@ -51,12 +50,6 @@ namespace {
 
 constexpr std::size_t kMaxPositions = std::numeric_limits<std::uint32_t>::max() - 1;
 
-bool lists_number(const EntryRef& e, std::string_view number) {
-    const auto numbers = e.numbers();
-    return std::any_of(numbers.begin(), numbers.end(),
-                       [&](std::string_view n) { return n == number; });
-}
-
 void require_full(const Snapshot::Impl& impl, const char* what) {
     if (!impl.full()) {
         throw std::logic_error(std::string("snapshot: ") + what +
@@ -73,9 +66,11 @@ std::optional<BindingRoute> route_of(const EntryRef& e) {
 
 }  // namespace
 
+// A slot names only a binding; the entry says whether it lists the number, by a binary search
+// when it lists many (snapshot_entry.cpp), so a PBX's block costs a call no scan of it.
 std::optional<std::uint32_t> Snapshot::Impl::find_number(std::string_view number) const {
     return by_number.find(FlatIndex::hash(number),
-                          [&](std::uint32_t p) { return lists_number(at(p), number); });
+                          [&](std::uint32_t p) { return at(p).lists(number); });
 }
 
 void Snapshot::Impl::index_all() {
@@ -117,9 +112,7 @@ void Snapshot::Impl::index(std::uint32_t i) {
         throw BindingError(field_error("number", number, "listed twice"));
     }
     for (const std::string_view number : numbers) {
-        const auto elsewhere = [&](std::uint32_t p) {
-            return p != i && lists_number(at(p), number);
-        };
+        const auto elsewhere = [&](std::uint32_t p) { return p != i && at(p).lists(number); };
         if (auto other = by_number.insert(FlatIndex::hash(number), i, elsewhere)) {
             throw BindingError(
                 field_error("number", number, "already bound to " + quote_value(at(*other).aor())));

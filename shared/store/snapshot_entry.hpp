@@ -7,6 +7,9 @@
 // text; `routing` holds only the AOR, the numbers, the verification state and the JID of a
 // verified binding, behind a 12-byte header with 16-bit sizes (no BindingView: about a
 // third of the size).
+// An entry of many numbers (a PBX's block) also holds their positions sorted by text, so that
+// lists() answers for it by binary search, not by comparing every number (snapshot_entry.cpp,
+// docs/binding-snapshot.md).
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -48,6 +51,9 @@ class EntryRef {
     // The numbers' text, in the binding's order, for either layout.
     class Numbers;
     Numbers numbers() const;
+    // Whether `number` is one of them (the whole text, not a prefix): what a snapshot's index
+    // of numbers asks of the entry a slot names.
+    bool lists(std::string_view number) const;
 
     // What the entry's allocation asked for (without the allocator's own overhead).
     std::size_t bytes() const;
