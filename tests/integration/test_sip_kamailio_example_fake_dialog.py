@@ -8,9 +8,9 @@ network gateway that trusts Kamailio's address. cusax runs pstn_policy = block: 
 makes up a To tag could send a new call to that number as an in-dialog INVITE: its Route headers
 (a loose one naming the gateway; Kamailio's own, then the gateway; a strict one with the
 number) or, with none, its Request-URI would take it past the charge policy (RFC 7081 §5), from
-Kamailio's address. Each such fake gets a final error response (481, RFC 3261 §12.2.2) and
-reaches neither the gateway nor the callee; so does one that borrows a live dialog's Call-ID
-and From tag with a To tag of its own, and a re-INVITE after the dialog's BYE.
+Kamailio's address. Each such fake gets a final error response (481, RFC 3261 §12.2.2), and
+neither it nor the ACK to that response reaches the gateway or the callee; the same for one
+that borrows a live dialog's Call-ID and From tag with a To tag of its own.
 
 What must keep working: a real call (through cusax: alice's impp proves the way), 200, ACK,
 then re-INVITEs and other in-dialog requests both ways and the BYE; and a SUBSCRIBE dialog,
@@ -67,20 +67,20 @@ def final(call_id, method):
                       and m.header("Call-ID") == call_id)
 
 
-def refused_here(label, call_id, from_hdr, to_hdr, routes, uri=NUMBER, cseq=5):
-    """An INVITE with a To tag for no dialog Kamailio knows: a final error response comes back
-    (ACKed), and the INVITE reached neither the gateway nor the callee."""
-    branch = caller.request("INVITE", uri, call_id, cseq, from_hdr, to_hdr, KAMAILIO, routes,
+def refused_here(label, call_id, from_hdr, to_hdr, routes):
+    """An INVITE with a To tag for no dialog Kamailio knows: a final error response comes back,
+    and neither the INVITE nor the ACK to that response reached the gateway or the callee."""
+    branch = caller.request("INVITE", NUMBER, call_id, 5, from_hdr, to_hdr, KAMAILIO, routes,
                             ["X-Probe: " + label])
     answer = caller.expect(final(call_id, "INVITE"), timeout=5)
     if s.check(answer is not None, label + ": no final response"):
         s.check(answer.status == 481, label + ": answered %s, not 481" % answer.first_line)
         # RFC 3261 §17.1.1.3: the ACK to a non-2xx is hop by hop, with the INVITE's branch.
-        caller.request("ACK", uri, call_id, cseq, from_hdr, answer.header("To"), KAMAILIO,
+        caller.request("ACK", NUMBER, call_id, 5, from_hdr, answer.header("To"), KAMAILIO,
                        routes, ["X-Probe: ACK " + label], branch=branch)
-    s.check(gateway.expect(probe(label), timeout=0.5) is None,
-            label + ": it reached the gateway")
-    s.check(callee.expect(probe(label), timeout=0.5) is None, label + ": it reached the callee")
+    for what in (label, "ACK " + label):
+        s.check(gateway.expect(probe(what), timeout=0.5) is None, what + ": reached the gateway")
+        s.check(callee.expect(probe(what), timeout=0.5) is None, what + ": reached the callee")
 
 
 class Dialog:
@@ -186,9 +186,6 @@ def exercise():
         in_dialog(d, "callee", method)
     in_dialog(d, "caller", "INVITE")
     in_dialog(d, "caller", "BYE")
-    d.cseq["caller"] += 1
-    refused_here("re-INVITE after the BYE", d.call_id, d.from_hdr, d.to_hdr,
-                 d.routes["caller"], uri=d.targets["caller"], cseq=d.cseq["caller"])
     subscription()
 
 
@@ -217,7 +214,7 @@ s.check(gateway.expect(lambda m: True, timeout=1) is None, "a request reached th
 for agent in (caller, callee, gateway):
     agent.close()
 s.stop_proxy()
-s.finish("fake in-dialog INVITEs (%d Route shapes, a live dialog's Call-ID, an ended dialog) "
+s.finish("fake in-dialog INVITEs (%d Route shapes, and a live dialog's Call-ID) "
          "got 481 and reached no one; a real call's in-dialog requests both ways and a "
          "SUBSCRIBE dialog went through, as shipped and with WITH_DISPATCHER"
          % len(FAKE_ROUTES))
