@@ -92,7 +92,8 @@ def nothing_relayed():
         got = gateway.expect(lambda m: True, timeout=1)
         if got is None:
             break
-        s.check(False, "the gateway got %s (X-Probe: %s)" % (got.first_line, got.header("X-Probe")))
+        s.check(False, "the gateway got %s (X-Probe: %s)" % (got.first_line,
+                                                              got.header("X-Probe")))
 
 
 class Dialog:
