@@ -15,7 +15,7 @@ cusax, keeps exactly the impp cusax inserts for her verified binding (RFC 7081 Â
 import os, random, sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "sip"))
 import kamailio_example
-from sipkit import Scenario, free_port
+from sipkit import Scenario
 from udp_agent import UdpAgent, uri_of
 
 kamailio_example.skip_unless_installed()
@@ -40,12 +40,10 @@ GENUINE = "<xmpp:alice@xmpp.example.com>;purpose=impp"
 
 s = Scenario("sip-kamailio-every-method")
 s.bindings()
-kamailio_port, from_cusax_port, cusax_port = free_port(), free_port(), free_port()
-caller_port = free_port()
-callee_port = free_port("127.0.0.2")
-s.start_proxy({"listen": "sip:127.0.0.1:%d" % cusax_port,
-               "next_hop": "sip:127.0.0.1:%d" % from_cusax_port, "trusted_peers": "127.0.0.1",
-               "local_domains": "example.com"})
+ports = kamailio_example.ChainPorts()
+kamailio_port, from_cusax_port, cusax_port = ports.kamailio, ports.from_cusax, ports.cusax
+caller_port, callee_port = ports.caller, ports.callee
+kamailio_example.start_proxy_behind(s, ports)
 kamailio = kamailio_example.start(s, kamailio_port, cusax_port, "127.0.0.2", callee_port,
                                   from_cusax_port=from_cusax_port)
 if s.failures:

@@ -30,14 +30,11 @@ GENUINE = "<xmpp:alice@xmpp.example.com>;purpose=impp"
 
 s = Scenario("sip-kamailio-fake-dialog")
 s.bindings()
-kamailio_port, from_cusax_port, cusax_port = free_port(), free_port(), free_port()
-caller_port = free_port()
-callee_port = free_port("127.0.0.2")
+ports = kamailio_example.ChainPorts()
+kamailio_port, from_cusax_port, cusax_port = ports.kamailio, ports.from_cusax, ports.cusax
+caller_port, callee_port = ports.caller, ports.callee
 gateway_port = free_port("127.0.0.3")
-s.start_proxy({"listen": "sip:127.0.0.1:%d" % cusax_port,
-               "next_hop": "sip:127.0.0.1:%d" % from_cusax_port, "trusted_peers": "127.0.0.1",
-               "local_domains": "example.com", "offnet_number_prefixes": "+",
-               "pstn_policy": "block"})
+kamailio_example.start_proxy_behind(s, ports, offnet_number_prefixes="+", pstn_policy="block")
 KAMAILIO = ("127.0.0.1", kamailio_port)
 KAMAILIO_ROUTE = "<sip:127.0.0.1:%d;lr>" % kamailio_port
 GATEWAY = "127.0.0.3:%d" % gateway_port

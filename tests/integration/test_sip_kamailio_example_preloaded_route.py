@@ -23,13 +23,11 @@ GENUINE = "<xmpp:alice@xmpp.example.com>;purpose=impp"
 
 s = Scenario("sip-kamailio-preloaded-route")
 s.bindings()
-kamailio_port, from_cusax_port, cusax_port = free_port(), free_port(), free_port()
-caller_port = free_port()
-callee_port = free_port("127.0.0.2")
+ports = kamailio_example.ChainPorts()
+kamailio_port, from_cusax_port, cusax_port = ports.kamailio, ports.from_cusax, ports.cusax
+caller_port, callee_port = ports.caller, ports.callee
 elsewhere_port = free_port("127.0.0.3")
-s.start_proxy({"listen": "sip:127.0.0.1:%d" % cusax_port,
-               "next_hop": "sip:127.0.0.1:%d" % from_cusax_port, "trusted_peers": "127.0.0.1",
-               "local_domains": "example.com", "call_info_methods": "INVITE, MESSAGE"})
+kamailio_example.start_proxy_behind(s, ports, call_info_methods="INVITE, MESSAGE")
 kamailio_example.start(s, kamailio_port, cusax_port, "127.0.0.2", callee_port,
                        from_cusax_port=from_cusax_port)
 if s.failures:

@@ -23,6 +23,26 @@ EXAMPLE = os.path.join(SOURCE, "conf", "kamailio-cusax.cfg")
 MAIN_PORT, FROM_CUSAX_PORT = 5060, 5062
 
 
+class ChainPorts:
+    """The ports of a test of the example's chain: Kamailio's main port and the one only cusax
+    sends to, cusax's, a caller on 127.0.0.1 and a callee on 127.0.0.2."""
+
+    def __init__(self):
+        self.kamailio, self.from_cusax, self.cusax = (sipkit.free_port(), sipkit.free_port(),
+                                                      sipkit.free_port())
+        self.caller = sipkit.free_port()
+        self.callee = sipkit.free_port("127.0.0.2")
+
+
+def start_proxy_behind(s, ports, **settings):
+    """cusax-sip-proxy as the example expects it: on ports.cusax, its next hop the port only it
+    sends to, Kamailio's address trusted, example.com local; `settings` add or replace keys."""
+    s.start_proxy(dict({"listen": "sip:127.0.0.1:%d" % ports.cusax,
+                        "next_hop": "sip:127.0.0.1:%d" % ports.from_cusax,
+                        "trusted_peers": "127.0.0.1", "local_domains": "example.com"},
+                       **settings))
+
+
 def skip_unless_installed():
     sipkit.skip_unless(shutil.which("kamailio"), "kamailio not installed")
 
