@@ -2,6 +2,7 @@
 
 #include <sofia-sip/sip_header.h>
 
+#include "sip-proxy/lenient_method.hpp"
 #include "sip-proxy/request_facts.hpp"
 #include "sip-proxy/url_param_value.hpp"
 
@@ -57,6 +58,13 @@ std::optional<Rejection> check_request(sip_t const* sip) {
     if (!sip->sip_from) return Rejection{400, "Missing From", {}, {}};
     if (!sip->sip_call_id) return Rejection{400, "Missing Call-ID", {}, {}};
     if (!sip->sip_cseq) return Rejection{400, "Missing CSeq", {}, {}};
+    // A To tag makes the request one within a dialog, which the proxy relays without its
+    // charge policy (that is for the initial request). RFC 3261 §25.1: tag-param = "tag"
+    // EQUAL token. A tag that is no token (";tag" without a value, a quoted one) may be no tag
+    // to the SIP server in front: Kamailio's has_totag() sees none there, so the example
+    // conf/kamailio-cusax.cfg sent such an INVITE here as a new call, and on, past the policy.
+    if (sip->sip_to->a_tag && !is_rfc3261_token(sip->sip_to->a_tag))
+        return Rejection{400, "Bad To Tag", "the To tag is no token", {}};
     if (sip->sip_cseq->cs_method != sip->sip_request->rq_method ||
         (sip->sip_request->rq_method == sip_method_unknown && sip->sip_cseq->cs_method_name &&
          sip->sip_request->rq_method_name &&

@@ -10,7 +10,11 @@ makes up a To tag could send a new call to that number as an in-dialog INVITE: i
 number) or, with none, its Request-URI would take it past the charge policy (RFC 7081 §5), from
 Kamailio's address. Each such fake gets a final error response (481, RFC 3261 §12.2.2), and
 neither it nor the ACK to that response reaches the gateway or the callee; the same for one
-that borrows a live dialog's Call-ID and From tag with a To tag of its own.
+that borrows a live dialog's Call-ID and From tag with a To tag of its own, and for one in a
+call that is no confirmed dialog: refused by cusax's policy, ringing (with the 180's To tag or
+another), refused by the callee, or ended by a BYE. The dialog module knows each of those (it
+matches one without the callee's To tag by Call-ID and From tag alone, whatever To tag comes),
+so knowing the dialog is not enough: it must be confirmed.
 
 What must keep working: a real call (through cusax: alice's impp proves the way), 200, ACK,
 then re-INVITEs and other in-dialog requests both ways and the BYE; and a SUBSCRIBE dialog,
@@ -125,6 +129,36 @@ def in_dialog(d, side, method, cseq=None, extra=()):
         in_dialog(d, side, "ACK", d.cseq[side])
 
 
+def ringing_call():
+    """A call the callee has not answered yet (180, an early dialog) is no dialog to send an
+    INVITE in (RFC 3261 §14.1: not while the INVITE is in progress), with any To tag, nor is
+    it once the callee has refused it (486)."""
+    call_id, label = new_call_id("ringing"), "ringing INVITE"
+    from_hdr = "<sip:alice@example.com>;tag=r%d" % random.randint(0, 1 << 30)
+    branch = caller.request("INVITE", "sip:bob@example.com", call_id, 1, from_hdr,
+                            "<sip:bob@example.com>", KAMAILIO, [], ["X-Probe: " + label])
+    invite = callee.expect(probe(label), timeout=10)
+    if not s.check(invite is not None, label + ": the callee never got it"):
+        return
+    refused_here("INVITE with an unanswered call's Call-ID and From tag, a To tag of its own",
+                 call_id, from_hdr, "<sip:bob@example.com>;tag=made-up-early",
+                 ["<sip:%s;lr>" % GATEWAY])
+    callee.respond(invite, 180, "Ringing", to_tag="ring%d" % run)
+    s.check(caller.expect(lambda m: m.is_response and m.status == 180
+                          and m.header("Call-ID") == call_id, timeout=10) is not None,
+            label + ": no 180 at the caller")
+    for name, tag in (("the 180's To tag", "ring%d" % run), ("another To tag", "made-up")):
+        refused_here("INVITE in a ringing call (%s)" % name, call_id, from_hdr,
+                     "<sip:bob@example.com>;tag=" + tag, ["<sip:%s;lr>" % GATEWAY])
+    callee.respond(invite, 486, "Busy Here", to_tag="ring%d" % run)
+    busy = caller.expect(final(call_id, "INVITE"), timeout=10)
+    if s.check(busy is not None and busy.status == 486, label + ": no 486 at the caller"):
+        caller.request("ACK", "sip:bob@example.com", call_id, 1, from_hdr, busy.header("To"),
+                       KAMAILIO, branch=branch)
+    refused_here("INVITE in a refused call (the 486's To tag)", call_id, from_hdr,
+                 "<sip:bob@example.com>;tag=ring%d" % run, ["<sip:%s;lr>" % GATEWAY])
+
+
 def real_call():
     """alice calls bob through cusax; answered 200 and ACKed. Returns the dialog."""
     call_id, label = new_call_id("real"), "real INVITE"
@@ -178,6 +212,12 @@ def exercise():
     if s.check(answer is not None and answer.status == 403, label + ": not refused 403"):
         caller.request("ACK", "sip:+4989123@example.com;user=phone", call_id, 1, from_hdr,
                        answer.header("To"), KAMAILIO, branch=branch)
+    # The dialog module knows that call (dlg_manage() on pass 1) without a To tag of the
+    # callee: it failed before one came. Its Call-ID and From tag with any To tag are no dialog.
+    refused_here("INVITE with a refused call's Call-ID and From tag, a To tag of its own",
+                 call_id, from_hdr, "<sip:+4989123@%s;user=phone>;tag=made-up" % GATEWAY,
+                 ["<sip:%s;lr>" % GATEWAY])
+    ringing_call()
 
     for name, routes in FAKE_ROUTES.items():
         refused_here("fake in-dialog INVITE, " + name, new_call_id("fake"),
@@ -196,6 +236,9 @@ def exercise():
         in_dialog(d, "callee", method)
     in_dialog(d, "caller", "INVITE")
     in_dialog(d, "caller", "BYE")
+    # Ended: the dialog module keeps it for end_timeout, but as no dialog to send an INVITE in.
+    refused_here("re-INVITE after the BYE", d.call_id, d.from_hdr, d.to_hdr,
+                 d.routes["caller"] + ["<sip:%s;lr>" % GATEWAY])
     subscription()
 
 
@@ -225,7 +268,7 @@ with_kamailio(defines=("WITH_DISPATCHER",),
 for agent in (caller, callee, gateway):
     agent.close()
 s.stop_proxy()
-s.finish("fake in-dialog INVITEs (%d Route shapes, and a live dialog's Call-ID) "
-         "got 481 and reached no one; a real call's in-dialog requests both ways and a "
+s.finish("fake in-dialog INVITEs (%d Route shapes, a live dialog's Call-ID, a refused, "
+         "ringing, busy or ended call's) got 481 and reached no one; a real call's in-dialog requests both ways and a "
          "SUBSCRIBE dialog went through, as shipped and with WITH_DISPATCHER"
          % len(FAKE_ROUTES))

@@ -68,6 +68,18 @@ TEST(RequestChecks, CSeqMethodMustMatch) {
     EXPECT_EQ(status_of(replaced("CSeq: 1 INVITE", "CSeq: 1 BYE")), 400);
 }
 
+// A To tag makes a request in-dialog, relayed without the charge policy; one that is no token
+// (RFC 3261 §25.1) may be no tag to the SIP server in front, which then sends it as a new call.
+TEST(RequestChecks, AToTagThatIsNoTokenIs400) {
+    for (const char* to :
+         {"To: <sip:bob@example.com>;tag", "To: <sip:bob@example.com>;tag ;x=1",
+          "To: <sip:bob@example.com>;tag=\"\"", "To: <sip:bob@example.com>;tag=\"b1\""})
+        EXPECT_EQ(status_of(replaced("To: <sip:bob@example.com>", to)), 400) << to;
+    for (const char* to : {"To: <sip:bob@example.com>;tag=b1", "To: <sip:bob@example.com>;TAG=b1",
+                           "To: <sip:bob@example.com>;tag=a.b-c!%*_+`'~9"})
+        EXPECT_EQ(status_of(replaced("To: <sip:bob@example.com>", to)), 0) << to;
+}
+
 TEST(MaxForwards, DecrementedOrSeventy) {
     auto p = test::parse(kInvite);
     EXPECT_EQ(forwarded_max_forwards(p.sip), 69u);
