@@ -43,11 +43,7 @@ s.bindings()
 ports = kamailio_example.ChainPorts()
 kamailio_port, from_cusax_port, cusax_port = ports.kamailio, ports.from_cusax, ports.cusax
 caller_port, callee_port = ports.caller, ports.callee
-kamailio_example.start_proxy_behind(s, ports)
-kamailio = kamailio_example.start(s, kamailio_port, cusax_port, "127.0.0.2", callee_port,
-                                  from_cusax_port=from_cusax_port)
-if s.failures:
-    s.finish("")
+kamailio = kamailio_example.start_chain(s, ports)
 KAMAILIO = ("127.0.0.1", kamailio_port)
 caller = UdpAgent("127.0.0.1", caller_port, "caller")
 callee = UdpAgent("127.0.0.2", callee_port, "bob")

@@ -26,11 +26,7 @@ NOT_A_TOKEN = (";tag", ";tag ;x=1", ';tag=""')
 s = Scenario("sip-kamailio-to-tag-spelling")
 s.bindings()
 ports = kamailio_example.ChainPorts()
-kamailio_example.start_proxy_behind(s, ports, offnet_number_prefixes="+", pstn_policy="block")
-kamailio = kamailio_example.start(s, ports.kamailio, ports.cusax, "127.0.0.2", ports.callee,
-                                  from_cusax_port=ports.from_cusax)
-if s.failures:
-    s.finish("")
+kamailio = kamailio_example.start_chain(s, ports, offnet_number_prefixes="+", pstn_policy="block")
 KAMAILIO = ("127.0.0.1", ports.kamailio)
 caller = UdpAgent("127.0.0.1", ports.caller, "alice")
 callee = UdpAgent("127.0.0.2", ports.callee, "bob")

@@ -43,6 +43,18 @@ def start_proxy_behind(s, ports, **settings):
                        **settings))
 
 
+def start_chain(s, ports, **settings):
+    """The example's whole chain on `ports`: cusax behind Kamailio (start_proxy_behind, with
+    `settings`), then Kamailio with its callee on 127.0.0.2; ends the scenario at once when
+    either did not start. Returns Kamailio's Popen."""
+    start_proxy_behind(s, ports, **settings)
+    proc = start(s, ports.kamailio, ports.cusax, "127.0.0.2", ports.callee,
+                 from_cusax_port=ports.from_cusax)
+    if s.failures:
+        s.finish("")
+    return proc
+
+
 def skip_unless_installed():
     sipkit.skip_unless(shutil.which("kamailio"), "kamailio not installed")
 
