@@ -6,14 +6,17 @@ Prosody delegates vcard-temp to the component (XEP-0355), which keeps users' vCa
 vcard_store. juliet queries the vCard of alice's SIP account (sip.example.com, answered by the
 component) 100 times a second, on one session, reconnecting whenever her stream is gone. alice
 sets her own vCard (delegated to the component) again and again, each set a new nickname,
-one after the other; Prosody is stopped (SIGTERM) while they run, and started again.
+one after the other; Prosody is stopped (SIGTERM) while they run and stays away until the
+component has retried twice at its back-off's ceiling (reconnect_max), is started and at once
+stopped again (the component may be connecting or mid-handshake), and is started for good.
 
 Asserted:
 - every query ended within a bound: answered, answered with an error by the server (while
   the component was away), or lost with juliet's own stream (she was told: disconnected);
   none is left waiting (TIMEOUT: 0);
 - the component authenticated again within its back-off (reconnect_max 1 s, plus slack for a
-  loaded machine) of Prosody's component port opening, with no restart of its own;
+  loaded machine) of Prosody's component port opening the last time, with no restart of its
+  own; every reconnection delay it logged (retry_in_ms) is within reconnect_max;
 - the queries of the last second of the flow were all answered by the component;
 - alice's sets were each stored or refused or lost with her stream, and read back after the
   restart her vCard holds the last nickname acknowledged, or the one whose answer her lost
@@ -22,6 +25,7 @@ Asserted:
 import asyncio
 import collections
 import os
+import re
 import sys
 import time
 import xml.etree.ElementTree as ET
@@ -34,9 +38,24 @@ ALICE = "alice@" + xm.LOCAL
 SIP_ALICE = "alice@" + xm.DOMAIN
 RATE = 100  # queries a second
 RECONNECT_MAX = 1.0  # the component's back-off ceiling (Scenario's reconnect_max)
+RECONNECT_MIN = 0.2  # and its first delay's ceiling (reconnect_min)
+# The first attempt whose delay the ceiling caps: the delay before attempt n is at most
+# reconnect_min * 2^(n-1) (xmpp-component/component_protocol.cpp).
+CAPPED_ATTEMPT = next(n for n in range(1, 64) if RECONNECT_MIN * 2 ** (n - 1) > RECONNECT_MAX)
 RECONNECT_SLACK = 5.0  # a loaded 2-core machine
 LAST_SECOND = RATE  # the flow's last queries, sent once the component is back
 SETS_BEFORE_STOP = 3  # sets acknowledged before Prosody is stopped
+
+
+def retries(component):
+    """The delays (ms) before each reconnection attempt, as the component logged them."""
+    return [int(ms) for ms in re.findall(r"xmpp\.disconnected .*retry_in_ms=(\d+)",
+                                         component.text())]
+
+
+def attempts(component):
+    """The attempt number of each reconnection the component logged."""
+    return [int(n) for n in re.findall(r"xmpp\.disconnected .*attempt=(\d+)", component.text())]
 
 
 def nick_vcard(fetched, n):
@@ -63,6 +82,8 @@ async def flow(s, state):
         pending.append(asyncio.ensure_future(
             session.iq("<vCard xmlns='vcard-temp'/>", to=SIP_ALICE)))
         next_at += 1.0 / RATE
+        if len(pending) == RATE:
+            state["flowing"].set()  # a second of the flow before the stop
         await asyncio.sleep(max(0.0, next_at - time.monotonic()))
         if state["component_back"] and state["sent_after_back"] is None:
             state["sent_after_back"] = len(pending)
@@ -96,20 +117,38 @@ async def sets(s, state):
 async def scenario(s, component):
     loop = asyncio.get_running_loop()
     state = {"stop": False, "component_back": False, "sent_after_back": None, "sessions": 0,
-             "sets_started": asyncio.Event()}
+             "sets_started": asyncio.Event(), "flowing": asyncio.Event()}
     flow_task = asyncio.ensure_future(flow(s, state))
     sets_task = asyncio.ensure_future(sets(s, state))
     await asyncio.wait_for(state["sets_started"].wait(), 30)
+    await asyncio.wait_for(state["flowing"].wait(), 30)
 
     await loop.run_in_executor(None, s.stop_prosody)  # SIGTERM, as a restart does
+    # Away for longer than the back-off's ceiling: until the component has waited it twice.
+    await loop.run_in_executor(None, lambda: xm.wait_for(
+        lambda: max(attempts(component), default=0) >= CAPPED_ATTEMPT + 1, 30,
+        "the component retrying at its back-off's ceiling"))
+    # Started, and stopped again at once (a restart that failed, an operator's second try):
+    # the component may be connecting or mid-handshake.
+    await loop.run_in_executor(None, s.start_prosody)
+    await loop.run_in_executor(None, s.stop_prosody)
+    refused = component.count("cannot connect")
+    # Once the component has found the port closed again, it logged any handshake it made
+    # with the short-lived Prosody before: count from there.
+    await loop.run_in_executor(None, lambda: xm.wait_for(
+        lambda: component.count("cannot connect") > refused, 30,
+        "the component finding Prosody gone again"))
+    handshakes = component.handshakes()
+    advertised = component.count("xmpp.delegation_advertised")
     await loop.run_in_executor(None, s.start_prosody)
     port_open = time.monotonic()
-    await loop.run_in_executor(None, lambda: component.wait_connected(times=2, seconds=30))
+    await loop.run_in_executor(None, lambda: component.wait_connected(times=handshakes + 1,
+                                                                      seconds=30))
     reconnected_in = time.monotonic() - port_open
     # alice's read-back must reach the component, not Prosody's own vCards: wait until
     # Prosody has delegated vcard-temp to the new connection too.
     await loop.run_in_executor(None, lambda: xm.wait_for(
-        lambda: component.count("xmpp.delegation_advertised") >= 2, 15,
+        lambda: component.count("xmpp.delegation_advertised") > advertised, 15,
         "Prosody delegating vcard-temp to the reconnected component"))
     state["component_back"] = True
     try:
@@ -159,6 +198,10 @@ def main():
         xm.check(reconnected_in < RECONNECT_MAX + RECONNECT_SLACK,
                  "the component took %.1f s to come back" % reconnected_in)
         xm.check(c.proc.poll() is None and c.proc.pid == pid, "the component was restarted")
+        delays = retries(c)
+        print("the component's reconnection delays (ms): %s" % delays)
+        xm.check(delays and max(delays) <= RECONNECT_MAX * 1000,
+                 "a reconnection delay past the back-off's ceiling: %s" % delays)
 
         xm.check("TIMEOUT" not in set_outcomes, "a set was left without an answer")
         acked = [i + 1 for i, o in enumerate(set_outcomes) if o == "answered"]
