@@ -7,8 +7,8 @@ vcard_store. juliet queries the vCard of alice's SIP account (sip.example.com, a
 component) 100 times a second, on one session, reconnecting whenever her stream is gone. alice
 sets her own vCard (delegated to the component) again and again, each set a new nickname,
 one after the other; Prosody is stopped (SIGTERM) while they run and stays away until the
-component has retried twice at its back-off's ceiling (reconnect_max), is started and at once
-stopped again (the component may be connecting or mid-handshake), and is started for good.
+component has retried twice at its back-off's ceiling (reconnect_max), is started and stopped
+again as soon as it has taken the component's handshake, and is started for good.
 
 Asserted:
 - every query ended within a bound: answered, answered with an error by the server (while
@@ -128,9 +128,13 @@ async def scenario(s, component):
     await loop.run_in_executor(None, lambda: xm.wait_for(
         lambda: max(attempts(component), default=0) >= CAPPED_ATTEMPT + 1, 30,
         "the component retrying at its back-off's ceiling"))
-    # Started, and stopped again at once (a restart that failed, an operator's second try):
-    # the component may be connecting or mid-handshake.
+    # Started, and stopped again as soon as it has taken the component's handshake (a restart
+    # that failed, an operator's second try): the component's new stream dies at once.
+    accepted = s.server_handshakes()
     await loop.run_in_executor(None, s.start_prosody)
+    await loop.run_in_executor(None, lambda: xm.wait_for(
+        lambda: s.server_handshakes() > accepted, 15,
+        "the short-lived Prosody taking the component's handshake"))
     await loop.run_in_executor(None, s.stop_prosody)
     refused = component.count("cannot connect")
     # Once the component has found the port closed again, it logged any handshake it made
