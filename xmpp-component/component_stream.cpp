@@ -124,6 +124,9 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
     bool read_paused = false;
     bool writing = false;
     bool close_after_write = false;
+    // stop() on a ready stream: the handler still owes answers (on_stream_closing); the stream
+    // stays up, at most close_timeout, until it owes none, then closes.
+    bool draining = false;
     State state = State::Idle;
     std::uint64_t generation = 0;        // of the current connection; stale handlers compare it
     std::optional<std::string> failure;  // first reason the current connection is going down
@@ -659,6 +662,7 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
 
     void schedule_reconnect() {
         if (state == State::Stopped) return;
+        if (draining) return finish_stop();  // lost while stopping: nothing to come back for
         ++generation;  // every handler of the old connection is now stale
         notify_lost();
         close_socket();
@@ -686,8 +690,48 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
     }
 
     void stop() {
-        if (state == State::Stopped || state == State::Closing) return;
+        if (state == State::Stopped || state == State::Closing || draining) return;
         retry_timer.cancel();
+        if (state == State::Ready && handler_ready && !close_after_write) {
+            // The server keeps no timer for a request it routed here: those taken are answered
+            // before the stream closes (the handler says when), within close_timeout.
+            draining = true;
+            const auto gen = generation;
+            std::weak_ptr<Impl> weak = weak_from_this();
+            try {
+                handler.on_stream_closing([weak, gen] {
+                    auto s = weak.lock();
+                    if (s && gen == s->generation && s->draining) s->close_stream();
+                });
+            } catch (const std::exception& ex) {
+                counters.handler_failures.add();
+                log::event(log::Level::error, "xmpp.handler_failed", ex.what(),
+                           {{"peer", server()}});
+                return close_stream();
+            }
+            if (!draining || gen != generation) return;  // nothing owed: closing already
+            log::event(log::Level::info, "xmpp.draining",
+                       "answering the requests already taken before closing the stream",
+                       {{"peer", server()}});
+            auto self = shared_from_this();
+            deadline_timer.expires_after(settings.close_timeout);
+            deadline_timer.async_wait([this, self, gen](error_code ec) {
+                if (ec || gen != generation || !draining) return;
+                log::event(log::Level::warn, "xmpp.drain_timeout",
+                           "requests still unanswered after " + ms_text(settings.close_timeout) +
+                               " ms: closing the stream without their answers",
+                           {{"peer", server()}});
+                close_stream();
+            });
+            return;
+        }
+        close_stream();
+    }
+
+    // </stream:stream>, then the server's own within close_timeout; or, before a stream is
+    // up, stopped at once.
+    void close_stream() {
+        draining = false;
         if (state == State::Ready || state == State::AwaitingHandshake ||
             state == State::AwaitingHeader) {
             state = State::Closing;
@@ -715,6 +759,7 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
     }
 
     void finish_stop() {
+        draining = false;
         if (state == State::Stopped) return;
         const bool was_closing = state == State::Closing;
         state = State::Stopped;

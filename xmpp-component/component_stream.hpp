@@ -4,7 +4,8 @@
 // stanza to a StanzaHandler and writes back what it returns. Stream errors and lost connections
 // give one log line and a reconnect with exponential back-off and jitter (reset only once a
 // stream has stayed up for reconnect_max); whitespace keepalives and a read timeout notice a
-// dead server; stop() closes the stream cleanly.
+// dead server; stop() closes the stream cleanly, once the handler has sent the answers it
+// still owes (StanzaHandler::on_stream_closing), within close_timeout.
 //
 // One user must not be able to take this stream, everyone's service, down:
 // - a stanza over max_stanza_size, nested deeper than the parser keeps, or not
@@ -51,8 +52,10 @@ class ComponentStream {
     ComponentStream& operator=(const ComponentStream&) = delete;
 
     void start();
-    // Sends </stream:stream>, waits up to close_timeout for the server's own, closes and does
-    // not reconnect. Once it has, the stream has no work left on the io_context.
+    // On a ready stream, first lets the handler send the answers it still owes (up to
+    // close_timeout; stanzas arriving meanwhile are still handled); then sends
+    // </stream:stream>, waits up to close_timeout for the server's own, closes and does not
+    // reconnect. Once it has, the stream has no work left on the io_context.
     void stop();
 
     // SIGHUP: loads the CA certificates of `tls_ca_file` again (a renewed or replaced file)

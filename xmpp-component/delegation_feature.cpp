@@ -1,6 +1,7 @@
 #include "xmpp-component/delegation_feature.hpp"
 
 #include <stdexcept>
+#include <utility>
 
 #include "shared/log/log.hpp"
 #include "xmpp-component/stanza_reply.hpp"
@@ -126,6 +127,11 @@ bool DelegationFeature::handle(const StanzaContext& c, HandlerOutcome& out) {
         answer_now(r, answer(r, true).outcome, out);
         return true;
     }
+    if (closing_) {  // no new work for a store that is about to be left
+        answer_now(r, try_again(r.inner, "service-unavailable", "the component is stopping"),
+                   out);
+        return true;
+    }
     auto shared = std::make_shared<const Request>(std::move(r));
     const bool queued = stores_.jobs->submit([this, shared](bool store_usable) {
         auto [outcome, unreachable] = answer(*shared, store_usable);
@@ -136,6 +142,7 @@ bool DelegationFeature::handle(const StanzaContext& c, HandlerOutcome& out) {
             unreachable};
     });
     if (queued) {
+        ++pending_;
         out.deferred = true;
         return true;
     }
@@ -205,13 +212,23 @@ XmlElement DelegationFeature::finish(const Request& r, DelegatedVcardOutcome out
 void DelegationFeature::deliver(std::uint64_t connection, XmlElement reply,
                                 std::string_view error) {
     if (counters_) counters_->count(QueryKind::none, error);
-    if (connection != connection_ || !send_) return;  // its connection is gone
-    send_(std::move(reply));
+    if (pending_ > 0) --pending_;
+    // A reply for a connection gone since is dropped: the server forgot the request with it.
+    if (connection == connection_ && send_) send_(std::move(reply));
+    if (closing_done_ && pending_ == 0) std::exchange(closing_done_, nullptr)();
 }
 
 void DelegationFeature::on_stream_ready(Send send) {
     send_ = std::move(send);
     ++connection_;
+    closing_ = false;
+    closing_done_ = nullptr;
+}
+
+void DelegationFeature::on_stream_closing(Done done) {
+    closing_ = true;
+    if (pending_ == 0) return done();
+    closing_done_ = std::move(done);
 }
 
 void DelegationFeature::on_stream_lost() { send_ = nullptr; }

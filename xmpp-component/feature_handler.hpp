@@ -124,6 +124,10 @@ class FeatureHandler {
     virtual void on_stream_ready(Send /*send*/) {}
     // The connection is gone: nothing sent on it will be answered.
     virtual void on_stream_lost() {}
+    // The stream is about to close: `done` once the feature owes no answer to a request it
+    // has taken (StanzaHandler::on_stream_closing).
+    using Done = std::function<void()>;
+    virtual void on_stream_closing(Done done) { done(); }
 };
 
 }  // namespace cusax::xmpp

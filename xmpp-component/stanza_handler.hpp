@@ -23,6 +23,13 @@ class StanzaHandler {
     virtual void on_stream_ready(Send /*send*/) {}
     // The connection is gone (lost or closed): nothing sent on it will be answered.
     virtual void on_stream_lost() {}
+    // stop(): the stream is about to close. A handler that still owes answers to requests it
+    // has taken (replies it sends later, through Send) calls `done` on the stream's thread once
+    // it owes none; until then, at most close_timeout, the stream stays up and goes on handing
+    // it stanzas. The server keeps no timer for a request it routed to the component: one taken
+    // and never answered leaves its sender waiting.
+    using Done = std::function<void()>;
+    virtual void on_stream_closing(Done done) { done(); }
 };
 
 }  // namespace cusax::xmpp

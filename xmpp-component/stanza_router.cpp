@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 
 #include "shared/log/log.hpp"
 #include "shared/text/ascii_case.hpp"
@@ -94,6 +95,17 @@ void StanzaRouter::on_stream_ready(Send send) {
 
 void StanzaRouter::on_stream_lost() {
     for (FeatureHandler* h : handlers_) h->on_stream_lost();
+}
+
+void StanzaRouter::on_stream_closing(Done done) {
+    // One more than the features: the last is this function's own, so that features done at
+    // once do not end it before every one was asked.
+    auto left = std::make_shared<std::size_t>(handlers_.size() + 1);
+    auto one_done = [left, done = std::make_shared<Done>(std::move(done))] {
+        if (--*left == 0 && *done) (*done)();
+    };
+    for (FeatureHandler* h : handlers_) h->on_stream_closing(one_done);
+    one_done();
 }
 
 }  // namespace cusax::xmpp

@@ -44,6 +44,8 @@ class StanzaRouter : public StanzaHandler {
     std::vector<XmlElement> handle(const XmlElement& stanza) override;
     void on_stream_ready(Send send) override;
     void on_stream_lost() override;
+    // done once every feature is.
+    void on_stream_closing(Done done) override;
 
   private:
     std::shared_ptr<const AccountIndex> accounts() const;

@@ -27,6 +27,7 @@ class StreamObserver : public StanzaHandler {
     std::vector<XmlElement> handle(const XmlElement& stanza) override;
     void on_stream_ready(Send send) override;
     void on_stream_lost() override;
+    void on_stream_closing(Done done) override { inner_.on_stream_closing(std::move(done)); }
 
     // From any thread.
     bool stream_up() const { return up_.value() == 1; }

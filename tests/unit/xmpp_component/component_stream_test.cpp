@@ -2,7 +2,8 @@
 // the same read as the first stanza, replies written back, a stream error leads to a
 // reconnect, stop() closes the stream and leaves the io_context without work; an oversize
 // stanza costs only itself; the back-off survives streams that fail right after their
-// handshake; a server that stops reading gets a bounded queue and a closed stream.
+// handshake; a server that stops reading gets a bounded queue and a closed stream; stop() sends
+// the answers the handler still owes before </stream:stream>, within close_timeout.
 #include "xmpp-component/component_stream.hpp"
 
 #include <gtest/gtest.h>
@@ -551,6 +552,98 @@ TEST(ComponentStream, AServerThatStopsReadingGetsABoundedQueueThenAClosedStream)
     const auto lost = log_capture.lines("xmpp.disconnected");
     ASSERT_EQ(lost.size(), 1u);
     EXPECT_NE(lost[0].find("not taking our writes"), std::string::npos) << lost[0];
+}
+
+// Takes each request and answers it later, on the stream's thread, through Send; told that the
+// stream is closing, it answers what it took, then says done (later, as a store job's reply
+// comes) or never (the stream's close_timeout ends it).
+class OwingHandler : public StanzaHandler {
+  public:
+    OwingHandler(boost::asio::io_context& io, bool says_done) : io_(io), says_done_(says_done) {}
+    std::vector<XmlElement> handle(const XmlElement& stanza) override {
+        owed_.push_back(std::string(stanza.attr_or("id")));
+        ++taken;
+        return {};
+    }
+    void on_stream_ready(Send send) override { send_ = std::move(send); }
+    void on_stream_closing(Done done) override {
+        ++closing_calls;
+        if (!says_done_) return;
+        // Later, as a store job's reply comes: the stream must still be up by then.
+        boost::asio::post(io_, [this, done = std::move(done)] {
+            for (const auto& id : owed_) {
+                XmlElement reply("iq", std::string(ns::component));
+                reply.set_attr("type", "result").set_attr("id", id);
+                send_(reply);
+            }
+            owed_.clear();
+            done();
+        });
+    }
+    std::atomic<int> taken = 0;
+    int closing_calls = 0;
+
+  private:
+    boost::asio::io_context& io_;
+    bool says_done_;
+    Send send_;
+    std::vector<std::string> owed_;
+};
+
+// stop() against a server that answers </stream:stream> once it has read it; returns what the
+// component wrote after its handshake, up to its </stream:stream>.
+std::optional<std::string> stop_while_owing(boost::asio::io_context& io, ComponentStream& stream,
+                                            OwingHandler& handler, tcp::acceptor& acceptor) {
+    std::string written;
+    std::thread server([&] {
+        tcp::socket s(acceptor.get_executor());
+        accept_component(acceptor, s, "owing",
+                         "<iq type='set' id='d1' from='xmpp.example.com' to='sip.example.com'>"
+                         "<query xmlns='urn:example:slow'/></iq>");
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (handler.taken.load() == 0 && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::yield();
+        }
+        boost::asio::post(io, [&] { stream.stop(); });
+        written = read_until(s, "</stream:stream>");
+        boost::asio::write(s, boost::asio::buffer(std::string("</stream:stream>")));
+    });
+    if (!run_until_closed(io, stream, acceptor, server)) return std::nullopt;
+    return written;
+}
+
+TEST(ComponentStream, StopSendsWhatTheHandlerStillOwesBeforeClosingTheStream) {
+    LogCapture log_capture;
+    boost::asio::io_context server_io;
+    tcp::acceptor acceptor(server_io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+    boost::asio::io_context io;
+    OwingHandler handler(io, /*says_done=*/true);
+    counters::Registry registry;
+    ComponentStream stream(io, test_settings(acceptor.local_endpoint().port()), handler,
+                           registry);
+    const auto written = stop_while_owing(io, stream, handler, acceptor);
+    ASSERT_TRUE(written) << "the stream did not close";
+    // The answer the handler owed went out first, on the stream that was still up.
+    EXPECT_EQ(*written, "<iq type='result' id='d1'/></stream:stream>");
+    EXPECT_EQ(handler.closing_calls, 1);
+    EXPECT_EQ(log_capture.lines("xmpp.draining").size(), 1u);
+    EXPECT_TRUE(log_capture.lines("xmpp.drain_timeout").empty());
+}
+
+TEST(ComponentStream, StopClosesAfterCloseTimeoutWhenTheHandlerNeverSaysDone) {
+    LogCapture log_capture;
+    boost::asio::io_context server_io;
+    tcp::acceptor acceptor(server_io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+    ComponentSettings settings = test_settings(acceptor.local_endpoint().port());
+    settings.close_timeout = std::chrono::milliseconds(200);
+    boost::asio::io_context io;
+    OwingHandler handler(io, /*says_done=*/false);
+    counters::Registry registry;
+    ComponentStream stream(io, settings, handler, registry);
+    const auto written = stop_while_owing(io, stream, handler, acceptor);
+    ASSERT_TRUE(written) << "the stream did not close";
+    EXPECT_EQ(*written, "</stream:stream>");
+    EXPECT_EQ(log_capture.lines("xmpp.drain_timeout").size(), 1u);
 }
 
 }  // namespace

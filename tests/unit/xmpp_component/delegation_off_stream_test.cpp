@@ -3,7 +3,8 @@
 // unreachable does the same: test_xmpp_vcard_store_unreachable.py) is handed to the store
 // worker, and meanwhile the stanzas of other users are answered at once. The reply follows
 // once the store has answered; when too many requests wait already, the answer is at once
-// resource-constraint; a reply for a connection that is gone is not sent on the next one.
+// resource-constraint; a reply for a connection that is gone is not sent on the next one; a
+// stream about to close is told it may once every set handed over is answered.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -173,6 +174,38 @@ TEST_F(DelegationOffTheStream, AReplyForAConnectionGoneSinceIsNotSentOnTheNextOn
     EXPECT_EQ(answer(carol_sets("s2", "Caroline")), "");
     ASSERT_TRUE(stream_.run_until([&] { return sent_containing("id='s2'"); }));
     EXPECT_FALSE(sent_containing("id='s1'"));
+}
+
+TEST_F(DelegationOffTheStream, ClosingWaitsUntilTheSetsHandedOverAreAnsweredAndRefusesNewOnes) {
+    start();
+    FileLock lock(path_.string());
+    EXPECT_EQ(answer(carol_sets("s1", "Caro")), "");  // under way, waiting for the file
+    EXPECT_EQ(answer(carol_sets("s2", "Caroline")), "");  // queued behind it
+    bool done = false;
+    router_->on_stream_closing([&] {
+        done = true;
+        // Said once every answer has gone out, before the stream writes its close.
+        EXPECT_TRUE(sent_containing("id='s1'"));
+        EXPECT_TRUE(sent_containing("id='s2'"));
+    });
+    EXPECT_FALSE(done);
+    // No new work for the store now: answered at once, an error the client may retry.
+    const std::string late = answer(carol_sets("s3", "Carolyn"));
+    EXPECT_NE(late.find("<iq xmlns='jabber:client' type='error' to='carol@xmpp.example.com/home' "
+                        "id='s3'><error type='wait'><service-unavailable"),
+              std::string::npos)
+        << late;
+    lock.release();
+    ASSERT_TRUE(stream_.run_until([&] { return done; }));
+    store::UserVcardStore rows(path_.string());
+    EXPECT_NE(rows.get("carol@xmpp.example.com")->xml.find("Caroline"), std::string::npos);
+}
+
+TEST_F(DelegationOffTheStream, ClosingWithNothingHandedOverIsDoneAtOnce) {
+    start();
+    bool done = false;
+    router_->on_stream_closing([&] { done = true; });
+    EXPECT_TRUE(done);
 }
 
 }  // namespace
