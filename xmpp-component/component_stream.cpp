@@ -662,7 +662,8 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
 
     void schedule_reconnect() {
         if (state == State::Stopped) return;
-        if (draining) return finish_stop();  // lost while stopping: nothing to come back for
+        // Lost while stopping: nothing to come back for.
+        if (draining) return finish_stop();
         ++generation;  // every handler of the old connection is now stale
         notify_lost();
         close_socket();

@@ -128,8 +128,7 @@ bool DelegationFeature::handle(const StanzaContext& c, HandlerOutcome& out) {
         return true;
     }
     if (closing_) {  // no new work for a store that is about to be left
-        answer_now(r, try_again(r.inner, "service-unavailable", "the component is stopping"),
-                   out);
+        answer_now(r, try_again(r.inner, "service-unavailable", "the component is stopping"), out);
         return true;
     }
     auto shared = std::make_shared<const Request>(std::move(r));

@@ -619,8 +619,7 @@ TEST(ComponentStream, StopSendsWhatTheHandlerStillOwesBeforeClosingTheStream) {
     boost::asio::io_context io;
     OwingHandler handler(io, /*says_done=*/true);
     counters::Registry registry;
-    ComponentStream stream(io, test_settings(acceptor.local_endpoint().port()), handler,
-                           registry);
+    ComponentStream stream(io, test_settings(acceptor.local_endpoint().port()), handler, registry);
     const auto written = stop_while_owing(io, stream, handler, acceptor);
     ASSERT_TRUE(written) << "the stream did not close";
     // The answer the handler owed went out first, on the stream that was still up.

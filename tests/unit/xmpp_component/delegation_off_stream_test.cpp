@@ -179,7 +179,7 @@ TEST_F(DelegationOffTheStream, AReplyForAConnectionGoneSinceIsNotSentOnTheNextOn
 TEST_F(DelegationOffTheStream, ClosingWaitsUntilTheSetsHandedOverAreAnsweredAndRefusesNewOnes) {
     start();
     FileLock lock(path_.string());
-    EXPECT_EQ(answer(carol_sets("s1", "Caro")), "");  // under way, waiting for the file
+    EXPECT_EQ(answer(carol_sets("s1", "Caro")), "");      // under way, waiting for the file
     EXPECT_EQ(answer(carol_sets("s2", "Caroline")), "");  // queued behind it
     bool done = false;
     router_->on_stream_closing([&] {
