@@ -47,7 +47,14 @@ class Session:
         except asyncio.TimeoutError:
             ok = False
         if not ok:
-            await session.close()
+            # Not close(): slixmpp answers a refused connection by trying again on its own
+            # (reschedule_connection_attempt), and a client that never connected has no stream
+            # to close, so close() waited its full 5 s for nothing while that retry went on,
+            # to log in later as a session nobody uses.
+            client.cancel_connection_attempt()
+            client.abort()
+            if client._run_out_filters:  # its send loop, which would outlive it
+                client._run_out_filters.cancel()
             return None
         return session
 
