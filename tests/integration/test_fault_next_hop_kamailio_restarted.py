@@ -65,7 +65,9 @@ try:
     # every one of them.
     relayed_before = relayed()
     load.caller.backlog.clear()  # Kamailio's 100 Trying of the calls before
+    first_away = next(load.ids) + 1  # the Call-IDs CallLoad gives the next calls
     away = [load.call(AWAY_WAIT) for _ in range(CALLS)]
+    away_ids = {"fault-load-%d-%d" % (load.caller.port, first_away + i) for i in range(CALLS)}
     s.check(away == [(False, False, False)] * CALLS,
             "while Kamailio was away, a call reached the callee or got an answer: %s" % away)
     stray = [m.first_line for m in load.caller.backlog if m.is_response]
@@ -78,6 +80,11 @@ try:
                                       from_cusax_port=from_cusax_port)
     after = [load.call(5.0) for _ in range(CALLS)]
     s.check(after == ok, "after Kamailio was back, calls failed: %s" % after)
+    # Nor later: no answer to a call of the outage (say a 503 of the proxy's own, after the
+    # 1 s each waited) came during Kamailio's restart and the calls after.
+    late = [m.first_line for m in load.caller.backlog
+            if m.is_response and m.header("Call-ID") in away_ids]
+    s.check(not late, "the caller got responses to the outage's calls later: %s" % late)
 finally:
     load.close()
 
