@@ -645,5 +645,38 @@ TEST(ComponentStream, StopClosesAfterCloseTimeoutWhenTheHandlerNeverSaysDone) {
     EXPECT_EQ(log_capture.lines("xmpp.drain_timeout").size(), 1u);
 }
 
+TEST(ComponentStream, AStreamLostWhileStoppingStopsInsteadOfReconnecting) {
+    LogCapture log_capture;
+    boost::asio::io_context server_io;
+    tcp::acceptor acceptor(server_io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+    ComponentSettings settings = test_settings(acceptor.local_endpoint().port());
+    settings.close_timeout = std::chrono::milliseconds(10000);  // not what ends it here
+    boost::asio::io_context io;
+    OwingHandler handler(io, /*says_done=*/false);
+    counters::Registry registry;
+    ComponentStream stream(io, settings, handler, registry);
+    std::thread server([&] {
+        tcp::socket s(acceptor.get_executor());
+        accept_component(acceptor, s, "lost",
+                         "<iq type='set' id='d1' from='xmpp.example.com' to='sip.example.com'>"
+                         "<query xmlns='urn:example:slow'/></iq>");
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (handler.taken.load() == 0 && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::yield();
+        }
+        boost::asio::post(io, [&] { stream.stop(); });
+        while (log_capture.lines("xmpp.draining").empty() &&
+               std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::yield();
+        }
+        s.close();  // the server goes away while the component drains
+    });
+    const auto started = std::chrono::steady_clock::now();
+    ASSERT_TRUE(run_until_closed(io, stream, acceptor, server)) << "the stream did not stop";
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+    EXPECT_EQ(stream.counters().reconnects, 0u);
+    EXPECT_TRUE(log_capture.lines("xmpp.disconnected").empty());
+}
+
 }  // namespace
 }  // namespace cusax::xmpp
