@@ -108,7 +108,10 @@ def main():
                  "the store does not hold alice's last set: %s" % (row,))
         xm.check(rc == 0, "exit status %s" % rc)
         xm.check(took < STOP_BOUND, "took %.2f s to stop" % took)
-        xm.check("xmpp.closed" in c.text(), "the stream was not closed cleanly")
+        text = c.text()
+        xm.check("xmpp.draining" in text and "xmpp.drain_timeout" not in text,
+                 "the component did not wait for the sets' answers before closing its stream")
+        xm.check("xmpp.closed" in text, "the stream was not closed cleanly")
 
 
 if __name__ == "__main__":
