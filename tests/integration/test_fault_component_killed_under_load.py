@@ -36,7 +36,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import cusax_xmpp as xm  # noqa: E402
@@ -59,15 +58,6 @@ def stamp(text, event):
         return None
     return datetime.datetime.fromisoformat(m.group(1)).replace(
         tzinfo=datetime.timezone.utc).timestamp()
-
-
-def nick_vcard(fetched, n):
-    """alice's vCard as fetched (with the SIP address vcard_guard keeps), nickname nick-n."""
-    v = ET.fromstring(ET.tostring(fetched))
-    for old in v.findall(xm.VT + "NICKNAME"):
-        v.remove(old)
-    ET.SubElement(v, xm.VT + "NICKNAME").text = "nick-%d" % n
-    return v
 
 
 async def flow(s, state):
@@ -105,7 +95,7 @@ async def sets(s, state):
     xm.check(fetched_as == "answered", "alice's vCard fetch: " + fetched_as)
     outcomes = []
     while session.alive and not state["killed"]:
-        outcome, _ = await session.iq(nick_vcard(fetched, len(outcomes) + 1), to=ALICE,
+        outcome, _ = await session.iq(xm.nick_vcard(fetched, len(outcomes) + 1), to=ALICE,
                                       itype="set")
         outcomes.append(outcome)
         if outcomes.count("answered") == SETS_BEFORE_KILL:

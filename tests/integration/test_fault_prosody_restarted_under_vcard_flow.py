@@ -28,7 +28,6 @@ import os
 import re
 import sys
 import time
-import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import cusax_xmpp as xm  # noqa: E402
@@ -56,16 +55,6 @@ def retries(component):
 def attempts(component):
     """The attempt number of each reconnection the component logged."""
     return [int(n) for n in re.findall(r"xmpp\.disconnected .*attempt=(\d+)", component.text())]
-
-
-def nick_vcard(fetched, n):
-    """alice's vCard as fetched (it lists her SIP address, which vcard_guard keeps), with
-    nickname n: a set as a client makes it."""
-    v = ET.fromstring(ET.tostring(fetched))
-    for old in v.findall(xm.VT + "NICKNAME"):
-        v.remove(old)
-    ET.SubElement(v, xm.VT + "NICKNAME").text = "nick-%d" % n
-    return v
 
 
 async def flow(s, state):
@@ -104,7 +93,7 @@ async def sets(s, state):
     xm.check(fetched_as == "answered", "alice's vCard fetch: " + fetched_as)
     outcomes = []
     while session.alive and len(outcomes) < 10000:
-        outcome, _ = await session.iq(nick_vcard(fetched, len(outcomes) + 1), to=ALICE,
+        outcome, _ = await session.iq(xm.nick_vcard(fetched, len(outcomes) + 1), to=ALICE,
                                       itype="set")
         outcomes.append(outcome)
         if len(outcomes) == SETS_BEFORE_STOP:

@@ -22,7 +22,6 @@ import signal
 import sqlite3
 import sys
 import time
-import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import cusax_xmpp as xm  # noqa: E402
@@ -31,14 +30,6 @@ from xmpp_flow import Session  # noqa: E402
 ALICE = "alice@" + xm.LOCAL
 SETS = 3
 STOP_BOUND = 2.0 + 3.0  # close_timeout, plus slack for a loaded machine
-
-
-def nick_vcard(fetched, n):
-    v = ET.fromstring(ET.tostring(fetched))
-    for old in v.findall(xm.VT + "NICKNAME"):
-        v.remove(old)
-    ET.SubElement(v, xm.VT + "NICKNAME").text = "nick-%d" % n
-    return v
 
 
 def handed_over(component):
@@ -59,7 +50,7 @@ async def scenario(s, c, vcards):
 
     lock = sqlite3.connect(vcards, timeout=5, isolation_level=None)
     lock.execute("BEGIN IMMEDIATE")  # the component's writes wait (busy_timeout)
-    sets = [asyncio.ensure_future(alice.iq(nick_vcard(fetched, n), to=ALICE, itype="set"))
+    sets = [asyncio.ensure_future(alice.iq(xm.nick_vcard(fetched, n), to=ALICE, itype="set"))
             for n in range(1, SETS + 1)]
     await loop.run_in_executor(None, lambda: xm.wait_for(
         lambda: handed_over(c) >= before + SETS, 10,

@@ -444,6 +444,15 @@ def vcard_tels(vcard):
     return out
 
 
+def nick_vcard(fetched, n):
+    """A fetched vcard-temp with its NICKNAME replaced by nick-N: a set as a client makes it
+    (the rest, such as the SIP address vcard_guard keeps, as fetched)."""
+    v = ET.fromstring(ET.tostring(fetched))
+    for old in v.findall(VT + "NICKNAME"):
+        v.remove(old)
+    ET.SubElement(v, VT + "NICKNAME").text = "nick-%d" % n
+    return v
+
 def search_form(var, value):
     return (f"<query xmlns='jabber:iq:search'><x xmlns='jabber:x:data' type='submit'>"
             f"<field var='FORM_TYPE' type='hidden'><value>jabber:iq:search</value></field>"
