@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "cusaxctl/phone_list.hpp"
+#include "cusaxctl/repeated_keys.hpp"
 #include "shared/address/sip_address.hpp"
 #include "shared/text/ascii_case.hpp"
 
@@ -133,6 +134,7 @@ std::vector<store::Binding> read_bindings_vcf(std::istream& in, const std::strin
                                               ImportOrigins* origins) {
     if (origins) origins->start(source_name);
     std::vector<store::Binding> bindings;
+    std::vector<long> begin_lines;  // of each binding's vCard
     std::optional<CardFields> card;
     std::string logical;  // the current unfolded line
     long logical_line = 0;
@@ -161,6 +163,7 @@ std::vector<store::Binding> read_bindings_vcf(std::istream& in, const std::strin
             try {
                 bindings.push_back(store::make_binding(card->aor, card->jid, card->display_name,
                                                        card->numbers, default_verification));
+                begin_lines.push_back(card->begin_line);
                 if (origins) origins->add(card->begin_line);
             } catch (const store::BindingError& e) {
                 throw ImportFileError(where(card->begin_line) + ": " + e.what());
@@ -175,21 +178,39 @@ std::vector<store::Binding> read_bindings_vcf(std::istream& in, const std::strin
         }
     };
 
-    std::string raw;
-    while (std::getline(in, raw)) {
-        ++physical_line;
-        if (!raw.empty() && raw.back() == '\r') raw.pop_back();
-        if (!raw.empty() && (raw.front() == ' ' || raw.front() == '\t')) {
-            logical += raw.substr(1);  // RFC 6350 §3.2 unfolding
-            continue;
+    // No AOR, JID or number twice, as in a CSV file (binding_csv.hpp): the first repeat is
+    // reported, naming the BEGIN lines of both vCards. Checked before any other error too, so
+    // that the error is the first bad vCard's in the file either way.
+    auto refuse_repeated_keys = [&]() {
+        if (const auto repeated = first_repeated_key(bindings, bindings.size())) {
+            throw ImportFileError(where(begin_lines[repeated->index]) + ": " + repeated->key +
+                                  " is already on line " +
+                                  std::to_string(begin_lines[repeated->first_index]));
+        }
+    };
+    try {
+        std::string raw;
+        while (std::getline(in, raw)) {
+            ++physical_line;
+            if (!raw.empty() && raw.back() == '\r') raw.pop_back();
+            if (!raw.empty() && (raw.front() == ' ' || raw.front() == '\t')) {
+                logical += raw.substr(1);  // RFC 6350 §3.2 unfolding
+                continue;
+            }
+            finish_logical();
+            logical = raw;
+            logical_line = physical_line;
         }
         finish_logical();
-        logical = raw;
-        logical_line = physical_line;
+        if (card) {
+            throw ImportFileError(where(card->begin_line) + ": BEGIN:VCARD without END:VCARD");
+        }
+    } catch (const ImportFileError&) {
+        refuse_repeated_keys();
+        throw;
     }
-    finish_logical();
-    if (card) throw ImportFileError(where(card->begin_line) + ": BEGIN:VCARD without END:VCARD");
     if (bindings.empty()) throw ImportFileError(source_name + ": no vCard found");
+    refuse_repeated_keys();
     return bindings;
 }
 

@@ -4,7 +4,8 @@
 //   TEL with a tel: URI or a plain number -> a number; TYPE "video" marks video
 //   TEL or IMPP with a sip:/sips: URI      -> the AOR (the first one)
 //   IMPP with an xmpp: URI (or X-JABBER)  -> the JID
-// A vCard without an AOR or without a JID is an error naming the line of its BEGIN:VCARD.
+// A vCard without an AOR or without a JID is an error naming the line of its BEGIN:VCARD, and
+// so is one repeating an earlier vCard's AOR, JID or number (as in a CSV file).
 #include <istream>
 #include <string>
 #include <vector>

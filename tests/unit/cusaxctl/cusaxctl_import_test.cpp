@@ -195,6 +195,36 @@ TEST(CusaxctlImport, VcardWithoutJidIsRefusedWithItsLine) {
         << result.err;
     EXPECT_EQ(list(ctl).size(), 0u);
 }
+// A vCard file is held to the rule a CSV file is: no AOR, JID or number twice (the fuzzer found
+// a vCard file repeating a JID that was accepted, and refused once written as CSV). The lines
+// named are the vCards' BEGIN lines.
+TEST(CusaxctlImport, VcardFileRepeatingAJidIsRefusedNamingBothVcards) {
+    CtlRunner ctl;
+    const auto file = ctl.write_file(
+        "dup.vcf",
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nIMPP:xmpp:a@example.com\r\nTEL:sip:a@example.com\r\n"
+        "END:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nIMPP:xmpp:A@Example.com\r\nTEL:sip:b@example.com\r\n"
+        "END:VCARD\r\n");
+    const auto result = ctl.run({"import", file.string()});
+    EXPECT_EQ(result.code, kBadImportFile) << result.err;
+    EXPECT_NE(result.err.find("dup.vcf:6: jid a@example.com is already on line 1"),
+              std::string::npos)
+        << result.err;
+    EXPECT_EQ(list(ctl).size(), 0u);
+    const auto numbers = ctl.write_file(
+        "dupnumber.vcf",
+        "BEGIN:VCARD\nIMPP:xmpp:a@example.com\nTEL:sip:a@example.com\nTEL:+4930111\nEND:VCARD\n"
+        "BEGIN:VCARD\nIMPP:xmpp:b@example.com\nTEL:sip:b@example.com\nTEL:+49-30-111\n"
+        "END:VCARD\n");
+    const auto again = ctl.run({"import", numbers.string()});
+    EXPECT_EQ(again.code, kBadImportFile) << again.err;
+    EXPECT_NE(again.err.find("dupnumber.vcf:6: number +4930111 is already on line 1"),
+              std::string::npos)
+        << again.err;
+    EXPECT_EQ(list(ctl).size(), 0u);
+}
+
 // A repeat is a repeat of the normalised key, as the store and the daemons compare them: a host
 // in capitals and an escaped unreserved character (RFC 3261 §19.1.4), a JID's case (RFC 7622),
 // a number's visual separators (RFC 3966). A user part differing in case is another AOR.
