@@ -7,6 +7,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <utility>
 
 #include "shared/log/log.hpp"
 #include "shared/xml/xml_stream_parser.hpp"
@@ -662,8 +663,11 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
 
     void schedule_reconnect() {
         if (state == State::Stopped) return;
-        // Lost while stopping: nothing to come back for.
-        if (draining) return finish_stop();
+        // Lost while stopping (answering what the handler owes, or waiting for the server's
+        // </stream:stream>, which may come as a stream error): nothing to come back for.
+        if (draining || state == State::Closing) {
+            return finish_stop(failure.value_or("connection lost"));
+        }
         ++generation;  // every handler of the old connection is now stale
         notify_lost();
         close_socket();
@@ -759,8 +763,9 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
         finish_stop();
     }
 
-    void finish_stop() {
-        draining = false;
+    // `lost`: why the connection ended before the close was done, for the log line.
+    void finish_stop(const std::optional<std::string>& lost = std::nullopt) {
+        const bool was_draining = std::exchange(draining, false);
         if (state == State::Stopped) return;
         const bool was_closing = state == State::Closing;
         state = State::Stopped;
@@ -769,8 +774,12 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
         close_socket();
         retry_timer.cancel();
         asio::post(io, [p = std::shared_ptr<XmlStreamParser>(std::move(parser))] {});
-        log::event(log::Level::info, "xmpp.closed",
-                   was_closing ? "component stream closed" : "component stopped",
+        std::string text = was_closing ? "component stream closed" : "component stopped";
+        if (lost) {
+            text += ": " + *lost;
+            if (was_draining) text += "; the requests still owed are left unanswered";
+        }
+        log::event(lost ? log::Level::warn : log::Level::info, "xmpp.closed", text,
                    {{"peer", server()}});
     }
 };

@@ -678,5 +678,75 @@ TEST(ComponentStream, AStreamLostWhileStoppingStopsInsteadOfReconnecting) {
     EXPECT_TRUE(log_capture.lines("xmpp.disconnected").empty());
 }
 
+// The operator's one line for a drain cut short: why the stream ended, and that the requests
+// taken were left unanswered.
+TEST(ComponentStream, AStreamLostWhileStoppingSaysWhyInItsClosedLine) {
+    LogCapture log_capture;
+    boost::asio::io_context server_io;
+    tcp::acceptor acceptor(server_io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+    ComponentSettings settings = test_settings(acceptor.local_endpoint().port());
+    settings.close_timeout = std::chrono::milliseconds(10000);  // not what ends it here
+    boost::asio::io_context io;
+    OwingHandler handler(io, /*says_done=*/false);
+    counters::Registry registry;
+    ComponentStream stream(io, settings, handler, registry);
+    std::thread server([&] {
+        tcp::socket s(acceptor.get_executor());
+        accept_component(acceptor, s, "lost-log",
+                         "<iq type='set' id='d1' from='xmpp.example.com' to='sip.example.com'>"
+                         "<query xmlns='urn:example:slow'/></iq>");
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (handler.taken.load() == 0 && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::yield();
+        }
+        boost::asio::post(io, [&] { stream.stop(); });
+        while (log_capture.lines("xmpp.draining").empty() &&
+               std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::yield();
+        }
+        s.close();
+    });
+    ASSERT_TRUE(run_until_closed(io, stream, acceptor, server)) << "the stream did not stop";
+    const auto closed = log_capture.lines("xmpp.closed");
+    ASSERT_EQ(closed.size(), 1u);
+    EXPECT_NE(closed[0].find("the server closed the connection"), std::string::npos) << closed[0];
+    EXPECT_NE(closed[0].find("unanswered"), std::string::npos) << closed[0];
+    EXPECT_NE(closed[0].find("warn"), std::string::npos) << closed[0];
+}
+
+// stop() has sent </stream:stream>; the server answers with a stream error (Prosody going down
+// too: system-shutdown). The stream ends there: a reconnect would leave a component that was
+// told to stop running, its SIGTERM spent.
+TEST(ComponentStream, AStreamErrorAnsweringTheCloseStopsInsteadOfReconnecting) {
+    LogCapture log_capture;
+    boost::asio::io_context server_io;
+    tcp::acceptor acceptor(server_io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+    ComponentSettings settings = test_settings(acceptor.local_endpoint().port());
+    settings.close_timeout = std::chrono::milliseconds(10000);  // not what ends it here
+    boost::asio::io_context io;
+    PingHandler handler;
+    counters::Registry registry;
+    ComponentStream stream(io, settings, handler, registry);
+    std::thread server([&] {
+        tcp::socket s(acceptor.get_executor());
+        accept_component(acceptor, s, "closing-error");
+        boost::asio::post(io, [&] { stream.stop(); });
+        read_until(s, "</stream:stream>");
+        boost::asio::write(
+            s, boost::asio::buffer(std::string(
+                   "<stream:error><system-shutdown xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"
+                   "</stream:error></stream:stream>")));
+        read_until(s, "never sent");  // until the component closes the connection
+    });
+    const auto started = std::chrono::steady_clock::now();
+    ASSERT_TRUE(run_until_closed(io, stream, acceptor, server)) << "the stream did not stop";
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+    EXPECT_EQ(stream.counters().reconnects, 0u);
+    EXPECT_TRUE(log_capture.lines("xmpp.disconnected").empty());
+    const auto closed = log_capture.lines("xmpp.closed");
+    ASSERT_EQ(closed.size(), 1u);
+    EXPECT_NE(closed[0].find("system-shutdown"), std::string::npos) << closed[0];
+}
+
 }  // namespace
 }  // namespace cusax::xmpp
