@@ -7,6 +7,7 @@
 #include "cusaxctl/command_error.hpp"
 #include "cusaxctl/command_options.hpp"
 #include "cusaxctl/input_files.hpp"
+#include "cusaxctl/repeated_keys.hpp"
 #include "cusaxctl/vcard_import.hpp"
 
 namespace cusax::ctl {
@@ -23,6 +24,19 @@ std::vector<store::Binding> read_file(const fs::path& path, const std::string& f
     const bool vcf = format == "vcf" || (format == "auto" && is_vcard_file(path));
     return vcf ? read_bindings_vcf(in, path.string(), verification, &origins)
                : read_bindings_csv(in, path.string(), verification, &origins);
+}
+
+// The files of one import are one set of bindings, held to the rule each file is
+// (binding_csv.hpp): no AOR, JID or number twice. Each reader has checked its own file; this
+// looks across them, once (a directory of a card per person is many files), naming both
+// files and lines.
+void refuse_repeats_across_files(const std::vector<store::Binding>& bindings,
+                                 const ImportOrigins& origins, std::size_t files) {
+    if (files < 2) return;
+    if (const auto repeated = first_repeated_key(bindings, bindings.size())) {
+        throw ImportFileError(origins.at(repeated->index) + ": " + repeated->key +
+                              " is already at " + origins.at(repeated->first_index));
+    }
 }
 
 }  // namespace
@@ -54,16 +68,25 @@ int command_import(const CtlContext& ctx, const CommandArgs& args) {
     const auto started = std::chrono::steady_clock::now();
     std::vector<store::Binding> bindings;
     ImportOrigins origins;  // "file:line" of each binding, for the store's refusals
+    std::size_t files = 0;
     try {
-        for (const auto& path : expand_inputs(inputs, is_vcard_file, ".vcf files")) {
-            auto more = read_file(path, format, verification, origins);
-            if (bindings.empty()) {
-                bindings = std::move(more);  // one file (the usual case) is not moved row by row
-                continue;
+        try {
+            for (const auto& path : expand_inputs(inputs, is_vcard_file, ".vcf files")) {
+                auto more = read_file(path, format, verification, origins);
+                ++files;
+                if (bindings.empty()) {
+                    bindings = std::move(more);  // one file (the usual case): not row by row
+                    continue;
+                }
+                bindings.insert(bindings.end(), std::make_move_iterator(more.begin()),
+                                std::make_move_iterator(more.end()));
             }
-            bindings.insert(bindings.end(), std::make_move_iterator(more.begin()),
-                            std::make_move_iterator(more.end()));
+        } catch (const ImportFileError&) {
+            // A repeat across the files before the bad one comes first in the import.
+            refuse_repeats_across_files(bindings, origins, files);
+            throw;
         }
+        refuse_repeats_across_files(bindings, origins, files);
     } catch (const ImportFileError& e) {
         throw CommandError(kBadImportFile, std::string(e.what()) + "\nnothing was imported");
     }

@@ -1,6 +1,8 @@
 // cusaxctl import/export: CSV and vCard, all or nothing.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "cusaxctl/exit_codes.hpp"
@@ -225,6 +227,45 @@ TEST(CusaxctlImport, VcardFileRepeatingAJidIsRefusedNamingBothVcards) {
     EXPECT_EQ(list(ctl).size(), 0u);
 }
 
+// The files of one import are one set of bindings, held to the rule one file is: an AOR, JID or
+// number of an earlier file is refused (exit 5) naming both files and lines, before the store
+// is opened. A repeated AOR was accepted before, the later binding silently replacing the
+// earlier one ("imported 2 bindings", one stored); a directory of .vcf files (a card per
+// person) and a CSV next to a vCard file alike.
+TEST(CusaxctlImport, AKeyRepeatedAcrossTheFilesOfOneImportIsRefusedNamingBoth) {
+    CtlRunner ctl;
+    const auto vcard = ctl.write_file(
+        "a.vcf", "BEGIN:VCARD\nIMPP:xmpp:a@example.com\nTEL:sip:a@example.com\nEND:VCARD\n");
+    const auto csv = ctl.write_file(
+        "b.csv", "aor,jid\nsip:b@example.com,b@example.com\nsip:a@example.com,z@example.com\n");
+    auto result = ctl.run({"import", vcard.string(), csv.string()});
+    EXPECT_EQ(result.code, kBadImportFile) << result.err;
+    EXPECT_NE(result.err.find("b.csv:3: aor sip:a@example.com is already at "), std::string::npos)
+        << result.err;
+    EXPECT_NE(result.err.find("a.vcf:1"), std::string::npos) << result.err;
+    EXPECT_TRUE(list(ctl).empty());
+
+    const auto dir = ctl.dir() / "cards";
+    std::filesystem::create_directory(dir);
+    std::ofstream(dir / "1.vcf") << "BEGIN:VCARD\nIMPP:xmpp:a@example.com\n"
+                                    "TEL:sip:a@example.com\nTEL:+4930111\nEND:VCARD\n";
+    std::ofstream(dir / "2.vcf") << "BEGIN:VCARD\nIMPP:xmpp:c@example.com\n"
+                                    "TEL:sip:c@example.com\nTEL:+49-30-111\nEND:VCARD\n";
+    result = ctl.run({"import", dir.string()});
+    EXPECT_EQ(result.code, kBadImportFile) << result.err;
+    EXPECT_NE(result.err.find("2.vcf:1: number +4930111 is already at "), std::string::npos)
+        << result.err;
+    EXPECT_TRUE(list(ctl).empty());
+
+    // The first bad thing in the import is reported: a repeat across the first two files comes
+    // before a bad row of the third.
+    const auto bad = ctl.write_file("c.csv", "aor,jid\nsip:d@example.com,d@example.com/x\n");
+    result = ctl.run({"import", vcard.string(), csv.string(), bad.string()});
+    EXPECT_EQ(result.code, kBadImportFile) << result.err;
+    EXPECT_NE(result.err.find("b.csv:3: aor sip:a@example.com"), std::string::npos) << result.err;
+    EXPECT_TRUE(list(ctl).empty());
+}
+
 // A repeat is a repeat of the normalised key, as the store and the daemons compare them: a host
 // in capitals and an escaped unreserved character (RFC 3261 §19.1.4), a JID's case (RFC 7622),
 // a number's visual separators (RFC 3966). A user part differing in case is another AOR.
@@ -256,8 +297,9 @@ TEST(CusaxctlImport, RepeatsAreOfTheNormalisedKeys) {
 }
 
 // On SQLite's bulk path (more rows than the change log keeps), a row of the second file that
-// takes a JID of the first is refused by the store and named by its file and line; nothing is
-// imported, and the change triggers the import dropped are all back.
+// takes the JID of a binding already stored is refused by the store and named by its file and
+// line; nothing is imported, and the change triggers the import dropped are all back. (A JID of
+// the first file is refused before the store: AKeyRepeatedAcrossTheFilesOfOneImport...)
 TEST(CusaxctlImport, ABulkImportRefusedInItsSecondFileNamesItsLine) {
     CtlRunner ctl;
     ASSERT_EQ(ctl.run({"add", "sip:owner@example.com", "owner@example.com"}).code, kOk);
@@ -276,7 +318,7 @@ TEST(CusaxctlImport, ABulkImportRefusedInItsSecondFileNamesItsLine) {
     const auto first = ctl.write_file("first.csv", rows);
     const auto second = ctl.write_file(
         "second.csv",
-        "aor,jid\nsip:v1@example.com,v1@example.com\nsip:v2@example.com,u4998@example.com\n");
+        "aor,jid\nsip:v1@example.com,v1@example.com\nsip:v2@example.com,owner@example.com\n");
     const auto result = ctl.run({"import", first.string(), second.string()});
     EXPECT_EQ(result.code, kRefused) << result.err;
     EXPECT_NE(result.err.find("second.csv:3: "), std::string::npos) << result.err;
