@@ -12,6 +12,7 @@
 #include <functional>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 #include "log_capture.hpp"
@@ -746,6 +747,40 @@ TEST(ComponentStream, AStreamErrorAnsweringTheCloseStopsInsteadOfReconnecting) {
     const auto closed = log_capture.lines("xmpp.closed");
     ASSERT_EQ(closed.size(), 1u);
     EXPECT_NE(closed[0].find("system-shutdown"), std::string::npos) << closed[0];
+}
+
+// A handler that throws when told the stream is closing costs nothing but its own answers: one
+// xmpp.handler_failed line, then the close as without a drain, and no reconnect.
+class ThrowingClosingHandler : public PingHandler {
+  public:
+    void on_stream_closing(Done) override { throw std::runtime_error("on_stream_closing failed"); }
+};
+
+TEST(ComponentStream, AHandlerThrowingWhenTheStreamClosesStillHasItClosedOnce) {
+    LogCapture log_capture;
+    boost::asio::io_context server_io;
+    tcp::acceptor acceptor(server_io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+    boost::asio::io_context io;
+    ThrowingClosingHandler handler;
+    counters::Registry registry;
+    ComponentStream stream(io, test_settings(acceptor.local_endpoint().port()), handler, registry);
+    std::string written;
+    std::thread server([&] {
+        tcp::socket s(acceptor.get_executor());
+        accept_component(acceptor, s, "throwing-closing");
+        boost::asio::post(io, [&] { stream.stop(); });
+        written = read_until(s, "</stream:stream>");
+        boost::asio::write(s, boost::asio::buffer(std::string("</stream:stream>")));
+    });
+    ASSERT_TRUE(run_until_closed(io, stream, acceptor, server));
+    EXPECT_EQ(written, "</stream:stream>");
+    EXPECT_EQ(log_capture.lines("xmpp.handler_failed").size(), 1u);
+    EXPECT_EQ(log_capture.lines("xmpp.closing").size(), 1u);
+    EXPECT_TRUE(log_capture.lines("xmpp.draining").empty());
+    const auto closed = log_capture.lines("xmpp.closed");
+    ASSERT_EQ(closed.size(), 1u);
+    EXPECT_NE(closed[0].find("component stream closed"), std::string::npos) << closed[0];
+    EXPECT_EQ(stream.counters().reconnects, 0u);
 }
 
 }  // namespace
