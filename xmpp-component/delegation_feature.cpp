@@ -211,15 +211,18 @@ XmlElement DelegationFeature::finish(const Request& r, DelegatedVcardOutcome out
 void DelegationFeature::deliver(std::uint64_t connection, XmlElement reply,
                                 std::string_view error) {
     if (counters_) counters_->count(QueryKind::none, error);
+    // A reply for a connection gone since is dropped: the server forgot the request with it,
+    // and it was never counted on this one.
+    if (connection != connection_) return;
     if (pending_ > 0) --pending_;
-    // A reply for a connection gone since is dropped: the server forgot the request with it.
-    if (connection == connection_ && send_) send_(std::move(reply));
+    if (send_) send_(std::move(reply));
     if (closing_done_ && pending_ == 0) std::exchange(closing_done_, nullptr)();
 }
 
 void DelegationFeature::on_stream_ready(Send send) {
     send_ = std::move(send);
     ++connection_;
+    pending_ = 0;  // those of the connection gone owe this one nothing
     closing_ = false;
     closing_done_ = nullptr;
 }

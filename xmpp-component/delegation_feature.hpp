@@ -13,8 +13,8 @@
 // the server forgot the request with it). The stores are used on the jobs' thread alone. When
 // too many requests wait already, or the store is unreachable, the answer is an error the
 // client may retry (resource-constraint, internal-server-error; both of type wait). When the
-// stream is about to close (SIGTERM), it stays up until every request handed to the jobs is
-// answered (ComponentStream bounds this by close_timeout).
+// stream is about to close (SIGTERM), it stays up until every request handed to the jobs on
+// this connection is answered (ComponentStream bounds this by close_timeout).
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -55,9 +55,10 @@ class DelegationFeature final : public FeatureHandler {
     bool handle(const StanzaContext& c, HandlerOutcome& out) override;
     void on_stream_ready(Send send) override;
     void on_stream_lost() override;
-    // done once every request handed to the store jobs has been answered (its reply sent,
-    // when its connection is still up); a delegated request that needs the store and comes
-    // meanwhile is answered at once, service-unavailable (wait): the component is stopping.
+    // done once every request handed to the store jobs on this connection has been answered
+    // (one taken on a connection gone since is not waited for: its reply is dropped); a
+    // delegated request that needs the store and comes meanwhile is answered at once,
+    // service-unavailable (wait): the component is stopping.
     void on_stream_closing(Done done) override;
 
   private:
@@ -78,7 +79,7 @@ class DelegationFeature final : public FeatureHandler {
     // Stream thread only.
     Send send_;
     std::uint64_t connection_ = 0;
-    std::size_t pending_ = 0;  // handed to the store jobs, not yet delivered
+    std::size_t pending_ = 0;  // handed to the store jobs on connection_, not yet delivered
     bool closing_ = false;
     Done closing_done_;  // called once pending_ is 0
 

@@ -208,5 +208,20 @@ TEST_F(DelegationOffTheStream, ClosingWithNothingHandedOverIsDoneAtOnce) {
     EXPECT_TRUE(done);
 }
 
+// A set taken on a connection gone since owes nothing on this one (its reply is dropped): a
+// stream closing now does not wait for it, up to close_timeout with the store locked.
+TEST_F(DelegationOffTheStream, ClosingDoesNotWaitForSetsOfAConnectionGoneSince) {
+    start();
+    FileLock lock(path_.string());
+    EXPECT_EQ(answer(carol_sets("s1", "Caro")), "");
+    router_->on_stream_lost();
+    connect();
+    bool done = false;
+    router_->on_stream_closing([&] { done = true; });
+    EXPECT_TRUE(done);
+    // (A set taken on this connection is waited for: ClosingWaitsUntilTheSetsHandedOver...)
+    lock.release();
+}
+
 }  // namespace
 }  // namespace cusax::xmpp
