@@ -194,6 +194,9 @@ std::vector<store::Binding> read_bindings_vcf(std::istream& in, const std::strin
             ++physical_line;
             if (!raw.empty() && raw.back() == '\r') raw.pop_back();
             if (!raw.empty() && (raw.front() == ' ' || raw.front() == '\t')) {
+                // With no line to continue (the file's first, or after a blank one), it starts
+                // its own, and is named by its own number.
+                if (logical.empty()) logical_line = physical_line;
                 logical += raw.substr(1);  // RFC 6350 §3.2 unfolding
                 continue;
             }

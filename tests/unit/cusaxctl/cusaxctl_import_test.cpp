@@ -266,6 +266,29 @@ TEST(CusaxctlImport, AKeyRepeatedAcrossTheFilesOfOneImportIsRefusedNamingBoth) {
     EXPECT_TRUE(list(ctl).empty());
 }
 
+// A line starting with white space continues the line before it (RFC 6350 section 3.2); one
+// with no line before it (the file's first, or after a blank line) starts its own, and its
+// vCard is named by that line, not by line 0 or the blank line before it.
+TEST(CusaxctlImport, AVcardWhoseBeginLineIsIndentedIsNamedByThatLine) {
+    CtlRunner ctl;
+    const auto first =
+        ctl.write_file("indented.vcf",
+                       " BEGIN:VCARD\nIMPP:xmpp:a@example.com\nTEL:sip:a@example.com\nEND:VCARD\n"
+                       "BEGIN:VCARD\nIMPP:xmpp:a@example.com\nTEL:sip:c@example.com\nEND:VCARD\n");
+    auto result = ctl.run({"import", first.string()});
+    EXPECT_EQ(result.code, kBadImportFile) << result.err;
+    EXPECT_NE(result.err.find("indented.vcf:5: jid a@example.com is already on line 1\n"),
+              std::string::npos)
+        << result.err;
+    const auto after_blank =
+        ctl.write_file("after-blank.vcf", "\n\n BEGIN:VCARD\nTEL:sip:a@example.com\nEND:VCARD\n");
+    result = ctl.run({"import", after_blank.string()});
+    EXPECT_EQ(result.code, kBadImportFile) << result.err;
+    EXPECT_NE(result.err.find("after-blank.vcf:3: this vCard has no JID"), std::string::npos)
+        << result.err;
+    EXPECT_TRUE(list(ctl).empty());
+}
+
 // A repeat is a repeat of the normalised key, as the store and the daemons compare them: a host
 // in capitals and an escaped unreserved character (RFC 3261 §19.1.4), a JID's case (RFC 7622),
 // a number's visual separators (RFC 3966). A user part differing in case is another AOR.
