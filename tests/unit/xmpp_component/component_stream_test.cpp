@@ -694,7 +694,8 @@ TEST(ComponentStream, AStreamLostWhileStoppingStopsInsteadOfReconnecting) {
 // taken were left unanswered.
 TEST(ComponentStream, AStreamLostWhileStoppingSaysWhyInItsClosedLine) {
     LogCapture log_capture;
-    ASSERT_TRUE(lose_the_stream_while_draining(log_capture, "lost-log")) << "the stream did not stop";
+    ASSERT_TRUE(lose_the_stream_while_draining(log_capture, "lost-log"))
+        << "the stream did not stop";
     const auto closed = log_capture.lines("xmpp.closed");
     ASSERT_EQ(closed.size(), 1u);
     EXPECT_NE(closed[0].find("the server closed the connection"), std::string::npos) << closed[0];
