@@ -31,6 +31,12 @@ struct ComponentSettings {
     std::chrono::milliseconds keepalive_interval{60000};
     std::chrono::milliseconds handshake_timeout{10000};
     std::chrono::milliseconds close_timeout{2000};  // wait for the server's </stream:stream>
+    // stop() on a ready stream waits for the answers the handler owes (on_stream_closing) at
+    // most close_timeout plus this: the features start no store call after close_timeout
+    // (DelegationStores::start_wait_when_closing), and one started before it may take the
+    // store's own longest wait to return, its answer owed all the same (main.cpp sets it from
+    // the stores' wait; 0 without a store).
+    std::chrono::milliseconds store_call_wait{0};
 };
 
 }  // namespace cusax::xmpp

@@ -719,11 +719,12 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
                        "answering the requests already taken before closing the stream",
                        {{"peer", server()}});
             auto self = shared_from_this();
-            deadline_timer.expires_after(settings.close_timeout);
-            deadline_timer.async_wait([this, self, gen](error_code ec) {
+            const auto drain_limit = settings.close_timeout + settings.store_call_wait;
+            deadline_timer.expires_after(drain_limit);
+            deadline_timer.async_wait([this, self, gen, drain_limit](error_code ec) {
                 if (ec || gen != generation || !draining) return;
                 log::event(log::Level::warn, "xmpp.drain_timeout",
-                           "requests still unanswered after " + ms_text(settings.close_timeout) +
+                           "requests still unanswered after " + ms_text(drain_limit) +
                                " ms: closing the stream without their answers",
                            {{"peer", server()}});
                 close_stream();

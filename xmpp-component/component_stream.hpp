@@ -5,7 +5,7 @@
 // give one log line and a reconnect with exponential back-off and jitter (reset only once a
 // stream has stayed up for reconnect_max); whitespace keepalives and a read timeout notice a
 // dead server; stop() closes the stream cleanly, once the handler has sent the answers it
-// still owes (StanzaHandler::on_stream_closing), within close_timeout.
+// still owes (StanzaHandler::on_stream_closing), within close_timeout plus store_call_wait.
 //
 // One user must not be able to take this stream, everyone's service, down:
 // - a stanza over max_stanza_size, nested deeper than the parser keeps, or not
@@ -53,7 +53,7 @@ class ComponentStream {
 
     void start();
     // On a ready stream, first lets the handler send the answers it still owes (up to
-    // close_timeout; stanzas arriving meanwhile are still handled); then sends
+    // close_timeout plus store_call_wait; stanzas arriving meanwhile are still handled); then sends
     // </stream:stream>, waits up to close_timeout for the server's own, closes and does not
     // reconnect. Once it has, the stream has no work left on the io_context.
     void stop();

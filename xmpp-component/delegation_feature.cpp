@@ -124,7 +124,7 @@ bool DelegationFeature::handle(const StanzaContext& c, HandlerOutcome& out) {
     r.binding = r.snapshot->by_jid(r.owner);
     out.query = QueryKind::vcard;
     if (!stores_.vcards) {  // no store to wait for: answered here
-        answer_now(r, answer(r, true).outcome, out);
+        answer_now(r, answer(r, StoreJobs::Access::usable).outcome, out);
         return true;
     }
     if (closing_) {  // no new work for a store that is about to be left
@@ -132,8 +132,8 @@ bool DelegationFeature::handle(const StanzaContext& c, HandlerOutcome& out) {
         return true;
     }
     auto shared = std::make_shared<const Request>(std::move(r));
-    const bool queued = stores_.jobs->submit([this, shared](bool store_usable) {
-        auto [outcome, unreachable] = answer(*shared, store_usable);
+    const bool queued = stores_.jobs->submit([this, shared](StoreJobs::Access access) {
+        auto [outcome, unreachable] = answer(*shared, access);
         const std::string_view error = outcome.error;  // a literal: outlives the outcome
         return StoreJobs::Finished{
             [this, connection = shared->connection, reply = finish(*shared, std::move(outcome)),
@@ -160,11 +160,16 @@ void DelegationFeature::answer_now(const Request& r, DelegatedVcardOutcome outco
 }
 
 // On the store jobs' thread (or, without a vCard store, the stream's: nothing is asked then).
-DelegationFeature::Answer DelegationFeature::answer(const Request& r, bool store_usable) {
+DelegationFeature::Answer DelegationFeature::answer(const Request& r, StoreJobs::Access access) {
     const auto& vcards = stores_.vcards;
-    if (vcards && !store_usable) {
+    if (vcards && access == StoreJobs::Access::away) {
         return {try_again(r.inner, "internal-server-error",
                           "the store was unreachable a moment ago: not tried"),
+                false};
+    }
+    if (vcards && access == StoreJobs::Access::stopping) {
+        return {try_again(r.inner, "service-unavailable",
+                          "the component is stopping: the store was not tried"),
                 false};
     }
     Answer a;
@@ -225,12 +230,14 @@ void DelegationFeature::on_stream_ready(Send send) {
     pending_ = 0;  // those of the connection gone owe this one nothing
     closing_ = false;
     closing_done_ = nullptr;
+    if (stores_.jobs) stores_.jobs->stop_using_store_at(StoreJobs::Clock::time_point::max());
 }
 
 void DelegationFeature::on_stream_closing(Done done) {
     closing_ = true;
     if (pending_ == 0) return done();
     closing_done_ = std::move(done);
+    stores_.jobs->stop_using_store_at(StoreJobs::Clock::now() + stores_.start_wait_when_closing);
 }
 
 void DelegationFeature::on_stream_lost() { send_ = nullptr; }

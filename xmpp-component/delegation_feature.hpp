@@ -15,6 +15,7 @@
 // client may retry (resource-constraint, internal-server-error; both of type wait). When the
 // stream is about to close (SIGTERM), it stays up until every request handed to the jobs on
 // this connection is answered (ComponentStream bounds this by close_timeout).
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -41,6 +42,12 @@ struct DelegationStores {
     // Counts the error conditions of the replies sent later (the router counts the request
     // when it is handed over). Optional.
     counters::Registry* registry = nullptr;
+    // When the stream is about to close: how long requests already handed to the jobs may
+    // still wait to be started; those started later are answered service-unavailable (wait)
+    // without the store, so that the stream's drain (close_timeout plus one store call,
+    // ComponentSettings::store_call_wait) ends with every one answered. main.cpp: the
+    // stream's close_timeout.
+    std::chrono::milliseconds start_wait_when_closing{2000};
 };
 
 class DelegationFeature final : public FeatureHandler {
@@ -58,7 +65,8 @@ class DelegationFeature final : public FeatureHandler {
     // done once every request handed to the store jobs on this connection has been answered
     // (one taken on a connection gone since is not waited for: its reply is dropped); a
     // delegated request that needs the store and comes meanwhile is answered at once,
-    // service-unavailable (wait): the component is stopping.
+    // service-unavailable (wait): the component is stopping. Those handed over and not started
+    // within start_wait_when_closing are answered the same, without the store.
     void on_stream_closing(Done done) override;
 
   private:
@@ -67,7 +75,7 @@ class DelegationFeature final : public FeatureHandler {
         DelegatedVcardOutcome outcome;
         bool unreachable = false;
     };
-    Answer answer(const Request& r, bool store_usable);
+    Answer answer(const Request& r, StoreJobs::Access access);
     void drop_mutual(const store::BindingView& binding, const XmlElement& inner);
     XmlElement finish(const Request& r, DelegatedVcardOutcome outcome);
     void answer_now(const Request& r, DelegatedVcardOutcome outcome, HandlerOutcome& out);

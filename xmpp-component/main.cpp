@@ -7,6 +7,8 @@
 // logging, the live bindings snapshot and the counters (shared/runtime), then runs the component
 // stream on one io_context thread until SIGTERM or SIGINT closes it cleanly; /metrics and
 // /health are served from a thread of their own (component_metrics.hpp).
+#include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <iostream>
 #include <optional>
@@ -16,6 +18,7 @@
 #include "shared/log/log.hpp"
 #include "shared/runtime/daemon_runtime.hpp"
 #include "shared/runtime/held_signal.hpp"
+#include "shared/store/user_vcard_store.hpp"
 #include "xmpp-component/asio_include.hpp"
 #include "xmpp-component/component_config.hpp"
 #include "xmpp-component/component_metrics.hpp"
@@ -57,7 +60,15 @@ int run(const config::Config& config, const std::vector<std::string>& needed_sec
             store::open_store(store_settings),
             std::make_unique<xmpp::StoreWorker>(
                 [&io](std::function<void()> f) { boost::asio::post(io, std::move(f)); }),
-            &runtime.counters()});
+            &runtime.counters(), settings.stream.close_timeout});
+        // On SIGTERM a delegated set under way is answered once its store calls return: the
+        // vCard write may wait out the vCard file's lock, then the binding write (a set that
+        // stops listing a mutual AOR) the binding store's; a second more for the rest. A
+        // PostgreSQL store waits its connect_timeout (5 s) instead, within the same bound.
+        settings.stream.store_call_wait =
+            store::kUserVcardBusyWait +
+            std::chrono::milliseconds(std::max(store_settings.busy_timeout_ms, 5000)) +
+            std::chrono::seconds(1);
     }
     boost::asio::steady_timer vcard4_timer(io);
     auto vcard4 = std::make_shared<xmpp::Vcard4Sync>(

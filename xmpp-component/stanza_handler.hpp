@@ -25,9 +25,10 @@ class StanzaHandler {
     virtual void on_stream_lost() {}
     // stop(): the stream is about to close. A handler that still owes answers to requests it
     // has taken (replies it sends later, through Send) calls `done` on the stream's thread once
-    // it owes none; until then, at most close_timeout, the stream stays up and goes on handing
-    // it stanzas. The server keeps no timer for a request it routed to the component: one taken
-    // and never answered leaves its sender waiting.
+    // it owes none; until then, at most close_timeout plus store_call_wait (ComponentSettings),
+    // the stream stays up and goes on handing it stanzas. The server keeps no timer for a
+    // request it routed to the component: one taken and never answered leaves its sender
+    // waiting.
     using Done = std::function<void()>;
     virtual void on_stream_closing(Done done) { done(); }
 };

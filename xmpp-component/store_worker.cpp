@@ -28,19 +28,29 @@ bool StoreWorker::submit(Job job) {
     return true;
 }
 
+void StoreWorker::stop_using_store_at(Clock::time_point when) {
+    std::lock_guard lock(mutex_);
+    store_left_at_ = when;
+}
+
 void StoreWorker::run() {
     while (true) {
         Job job;
+        std::optional<Clock::time_point> left_at;
         {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
             if (stopping_) return;
             job = std::move(queue_.front());
             queue_.pop_front();
+            left_at = store_left_at_;
         }
-        const bool usable = Clock::now() >= retry_at_;
-        Finished finished = job(usable);
-        note(usable, finished.unreachable);
+        const auto now = Clock::now();
+        const Access access = left_at && now >= *left_at ? Access::stopping
+                              : now < retry_at_          ? Access::away
+                                                         : Access::usable;
+        Finished finished = job(access);
+        note(access == Access::usable, finished.unreachable);
         if (finished.then) post_(std::move(finished.then));
     }
 }

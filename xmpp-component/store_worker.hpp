@@ -17,12 +17,18 @@
 // first job after the pause tries again, and the pause doubles, up to max_pause, each time the
 // store is still away. Logged when a pause starts (so at most once per pause) and once when
 // the store answers again.
+//
+// Stopping (SIGTERM): the stream waits for the answers owed, but not for ever. After
+// stop_using_store_at(t), a job that starts at t or later is told the component is stopping
+// and answers without the store, at once; the job under way at t finishes (its store call
+// bounded by the store's own wait), so whatever it stored is answered as stored.
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace cusax::xmpp {
@@ -30,19 +36,26 @@ namespace cusax::xmpp {
 // What a feature hands its store work to (StoreWorker; tests run jobs inline).
 class StoreJobs {
   public:
+    using Clock = std::chrono::steady_clock;
     // What a job leaves: what to run on the stream's thread, and whether it found the store
     // unreachable.
     struct Finished {
         std::function<void()> then;
         bool unreachable = false;
     };
-    // Runs away from the stream's thread. store_usable false: the store was found
-    // unreachable a moment ago: answer without it. Must not throw.
-    using Job = std::function<Finished(bool store_usable)>;
+    // Whether a job may use the store: `away`, it was found unreachable a moment ago;
+    // `stopping`, the component is stopping and will not wait for it. Either way the job
+    // answers without it.
+    enum class Access { usable, away, stopping };
+    // Runs away from the stream's thread. Must not throw.
+    using Job = std::function<Finished(Access access)>;
 
     virtual ~StoreJobs() = default;
     // false: refused (too many waiting), nothing will run; the caller answers at once.
     virtual bool submit(Job job) = 0;
+    // Jobs starting at `when` or later get Access::stopping (those that ran inline already
+    // have: nothing to do).
+    virtual void stop_using_store_at(Clock::time_point /*when*/) {}
 };
 
 struct StoreWorkerSettings {
@@ -63,9 +76,9 @@ class StoreWorker final : public StoreJobs {
     StoreWorker& operator=(const StoreWorker&) = delete;
 
     bool submit(Job job) override;
+    void stop_using_store_at(Clock::time_point when) override;
 
   private:
-    using Clock = std::chrono::steady_clock;
     void run();
     void note(bool tried, bool unreachable);
 
@@ -75,6 +88,7 @@ class StoreWorker final : public StoreJobs {
     std::condition_variable wake_;
     std::deque<Job> queue_;
     bool stopping_ = false;
+    std::optional<Clock::time_point> store_left_at_;  // stop_using_store_at
     // The worker's thread only.
     bool away_ = false;  // the last job that tried the store found it unreachable
     Clock::time_point retry_at_{};

@@ -1,10 +1,12 @@
 // The users' vCard store in a SQLite file of its own ([xmpp-component] vcard_store = a path).
 #include <filesystem>
 #include <map>
+#include <string>
 
 #include "shared/store/sqlite_handles.hpp"
 #include "shared/store/user_vcard_rows.hpp"
 #include "shared/store/user_vcard_schema.hpp"
+#include "shared/store/user_vcard_store.hpp"
 
 namespace cusax::store {
 namespace {
@@ -20,7 +22,11 @@ sql::Database open_file(const std::string& path, bool create) {
                            "server delegates vcard-temp to it)");
     }
     sql::Database db(path);
-    db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000");
+    const std::string settings =
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        "PRAGMA busy_timeout=" +
+        std::to_string(kUserVcardBusyWait.count());
+    db.exec(settings.c_str());
     sql::migrate_user_vcard_schema(db);
     return db;
 }

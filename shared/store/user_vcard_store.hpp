@@ -22,6 +22,7 @@
 // pg_user_vcard_schema.hpp), and an existing store is upgraded in place keeping its rows.
 // Used by the component (its store worker thread) and by cusaxctl; each opens its own
 // connection. Not thread-safe.
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,6 +38,10 @@ struct UserVcard {
     std::string xml;                      // the vCard element, serialised
     std::vector<std::string> listed_sip;  // normalised AORs the user's TELs listed
 };
+
+// How long a call waits for a SQLite vCard file another process holds locked (its
+// busy_timeout) before it fails.
+inline constexpr std::chrono::milliseconds kUserVcardBusyWait{5000};
 
 // The value of [xmpp-component] vcard_store that keeps the users' vCards in the PostgreSQL
 // database of [store] instead of a file.

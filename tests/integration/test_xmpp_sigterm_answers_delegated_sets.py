@@ -9,11 +9,19 @@ for ever (its stream to Prosody stays up), and a set stored without its answer i
 was never told of. Here the vCard store is held locked by another connection (as cusaxctl or a
 backup may hold a SQLite file) while alice sends three sets at once, so that one is under way in
 the store worker and two wait behind it; the component gets SIGTERM, and the lock is released
-once it has logged that it is stopping.
+once it has logged that it is stopping, in three cases, each with a component of its own:
+- at once: every set is stored and answered, within the close timeout (2 s);
+- 3.5 s later: past the close timeout, within the vCard file's busy wait (5 s). The set under
+  way is answered once its write returns; those that had not started by the close timeout are
+  answered service-unavailable (wait), never tried;
+- not while the component runs: the set under way fails when its busy wait runs out and is
+  answered internal-server-error (wait), the others as above.
 
-Asserted: alice gets an answer to each of the three sets (a result: the store came back
-within the close timeout), the last is what the store holds, the component exits 0 within its
-close timeout (2 s) plus slack, having logged xmpp.closed.
+Asserted in each case: alice gets an answer to each of the three sets, no TIMEOUT; an answered
+(result) set is one the store holds (the store holds the last one answered, or what it held
+before when none was), an error is of type wait; the component exits 0 within its close timeout
+plus its store call wait (ComponentSettings::store_call_wait: 11 s here) plus slack, having
+logged xmpp.draining, xmpp.closed and no xmpp.drain_timeout.
 """
 import asyncio
 import os
@@ -29,7 +37,15 @@ from xmpp_flow import Session  # noqa: E402
 
 ALICE = "alice@" + xm.LOCAL
 SETS = 3
-STOP_BOUND = 2.0 + 3.0  # close_timeout, plus slack for a loaded machine
+CLOSE_TIMEOUT = 2.0
+STORE_CALL_WAIT = 5.0 + 5.0 + 1.0  # vCard file busy wait, binding store busy_timeout, 1 s
+SLACK = 3.0  # a loaded machine
+# When the lock goes, in seconds after the component logged daemon.stopping (None: only once
+# it has exited), and how long the stop may take.
+CASES = [(0.0, CLOSE_TIMEOUT + SLACK),
+         (3.5, CLOSE_TIMEOUT + STORE_CALL_WAIT + SLACK),
+         (None, CLOSE_TIMEOUT + STORE_CALL_WAIT + SLACK)]
+WAIT_ERRORS = {"error:service-unavailable", "error:internal-server-error"}
 
 
 def handed_over(component):
@@ -38,7 +54,20 @@ def handed_over(component):
     return int(counts[-1]) if counts else 0
 
 
-async def scenario(s, c, vcards):
+def stored_nick(vcards):
+    """The NICKNAME alice's stored vCard holds, or None."""
+    db = sqlite3.connect("file:%s?mode=ro" % vcards, uri=True)
+    try:
+        row = db.execute("SELECT vcard FROM vcards WHERE jid = ?", (ALICE,)).fetchone()
+    finally:
+        db.close()
+    found = re.search(r"<NICKNAME>([^<]*)</NICKNAME>", row[0]) if row else None
+    return found.group(1) if found else None
+
+
+async def scenario(s, c, vcards, first, release_after):
+    """alice's SETS sets (nick-FIRST...) behind a locked store, then SIGTERM; the lock released
+    release_after seconds after daemon.stopping (None: once the component has exited)."""
     loop = asyncio.get_running_loop()
     alice = await Session.open(s.c2s_port, ALICE, "pw-alice")
     xm.check(alice is not None, "alice could not log in")
@@ -50,8 +79,9 @@ async def scenario(s, c, vcards):
 
     lock = sqlite3.connect(vcards, timeout=5, isolation_level=None)
     lock.execute("BEGIN IMMEDIATE")  # the component's writes wait (busy_timeout)
-    sets = [asyncio.ensure_future(alice.iq(xm.nick_vcard(fetched, n), to=ALICE, itype="set"))
-            for n in range(1, SETS + 1)]
+    sets = [asyncio.ensure_future(alice.iq(xm.nick_vcard(fetched, first + n), to=ALICE,
+                                           itype="set"))
+            for n in range(SETS)]
     await loop.run_in_executor(None, lambda: xm.wait_for(
         lambda: handed_over(c) >= before + SETS, 10,
         "the component taking alice's %d sets" % SETS))
@@ -60,10 +90,15 @@ async def scenario(s, c, vcards):
     c.proc.send_signal(signal.SIGTERM)
     await loop.run_in_executor(None, lambda: xm.wait_for(
         lambda: "daemon.stopping" in c.text(), 10, "the component stopping"))
-    lock.execute("ROLLBACK")
-    lock.close()
+    if release_after is not None:
+        await asyncio.sleep(release_after)
+        lock.execute("ROLLBACK")
+        lock.close()
     rc = await loop.run_in_executor(None, lambda: c.proc.wait(30))
     took = time.monotonic() - started
+    if release_after is None:
+        lock.execute("ROLLBACK")
+        lock.close()
     outcomes = [r[0] for r in await asyncio.gather(*sets)]
     alive = alice.alive
     await alice.close()
@@ -78,31 +113,46 @@ def main():
         s.register("alice", xm.LOCAL, "pw-alice")
         s.example_bindings()
         vcards = os.path.join(s.dir, "vcards.sqlite")
-        c = s.start_component(log={"stats_interval": "100ms"},
-                              component={"vcard_store": vcards})
-        c.wait_connected()
-        xm.wait_for(lambda: "xmpp.delegation_advertised" in c.text(), 10,
-                    "Prosody advertising the delegation")
-
-        outcomes, rc, took, alive = asyncio.run(scenario(s, c, vcards))
-        print("alice's sets: %s; exit %s after %.2f s" % (outcomes, rc, took))
-        xm.check(alive, "alice's own stream to Prosody was lost")
-        xm.check(outcomes == ["answered"] * SETS,
-                 "sets the component took were not all answered before it closed: %s" %
-                 outcomes)
-        db = sqlite3.connect("file:%s?mode=ro" % vcards, uri=True)
-        try:
-            row = db.execute("SELECT vcard FROM vcards WHERE jid = ?", (ALICE,)).fetchone()
-        finally:
-            db.close()
-        xm.check(row and "nick-%d" % SETS in row[0],
-                 "the store does not hold alice's last set: %s" % (row,))
-        xm.check(rc == 0, "exit status %s" % rc)
-        xm.check(took < STOP_BOUND, "took %.2f s to stop" % took)
-        text = c.text()
-        xm.check("xmpp.draining" in text and "xmpp.drain_timeout" not in text,
-                 "the component did not wait for the sets' answers before closing its stream")
-        xm.check("xmpp.closed" in text, "the stream was not closed cleanly")
+        for number, (release_after, stop_bound) in enumerate(CASES):
+            held_before = stored_nick(vcards) if os.path.exists(vcards) else None
+            c = s.start_component(name="component-%d" % number,
+                                  log={"stats_interval": "100ms"},
+                                  component={"vcard_store": vcards})
+            c.wait_connected()
+            xm.wait_for(lambda: "xmpp.delegation_advertised" in c.text(), 10,
+                        "Prosody advertising the delegation")
+            first = 10 * (number + 1)
+            outcomes, rc, took, alive = asyncio.run(
+                scenario(s, c, vcards, first, release_after))
+            case = "lock released %s" % ("at once" if release_after == 0 else
+                                          "%.1f s after daemon.stopping" % release_after
+                                          if release_after else "after the exit")
+            print("%s: alice's sets: %s; exit %s after %.2f s" % (case, outcomes, rc, took))
+            xm.check(alive, case + ": alice's own stream to Prosody was lost")
+            xm.check(all(o == "answered" or o in WAIT_ERRORS for o in outcomes),
+                     case + ": sets the component took were not all answered before it "
+                     "closed: %s" % outcomes)
+            answered = [first + n for n, o in enumerate(outcomes) if o == "answered"]
+            want = "nick-%d" % answered[-1] if answered else held_before
+            xm.check(stored_nick(vcards) == want,
+                     case + ": the store holds %s, the last set answered as stored is %s" %
+                     (stored_nick(vcards), want))
+            if release_after == 0:
+                xm.check(outcomes == ["answered"] * SETS,
+                         case + ": a set was refused although the store came back at once: %s"
+                         % outcomes)
+            else:
+                # Those not started by the close timeout were never tried.
+                xm.check(outcomes[-1] == "error:service-unavailable",
+                         case + ": the last set, queued past the close timeout: %s" %
+                         outcomes[-1])
+            xm.check(rc == 0, case + ": exit status %s" % rc)
+            xm.check(took < stop_bound, case + ": took %.2f s to stop" % took)
+            text = c.text()
+            xm.check("xmpp.draining" in text and "xmpp.drain_timeout" not in text,
+                     case + ": the component did not wait for the sets' answers before "
+                     "closing its stream")
+            xm.check("xmpp.closed" in text, case + ": the stream was not closed cleanly")
 
 
 if __name__ == "__main__":

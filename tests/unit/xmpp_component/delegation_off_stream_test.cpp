@@ -68,10 +68,12 @@ class DelegationOffTheStream : public ::testing::Test {
     }
 
     // The component as main.cpp builds it: the delegation's stores used by a StoreWorker.
-    void start(StoreWorkerSettings worker = {}) {
+    void start(StoreWorkerSettings worker = {},
+               std::chrono::milliseconds start_wait_when_closing = std::chrono::seconds(2)) {
         features_ = std::make_unique<Features>(
             DelegationStores{std::make_shared<VcardStore>(path_.string()), nullptr,
-                             std::make_unique<StoreWorker>(stream_.poster(), worker), &registry_});
+                             std::make_unique<StoreWorker>(stream_.poster(), worker), &registry_,
+                             start_wait_when_closing});
         DirectorySettings s;
         s.domain = "sip.example.com";
         s.local_domains = {"xmpp.example.com"};
@@ -199,6 +201,39 @@ TEST_F(DelegationOffTheStream, ClosingWaitsUntilTheSetsHandedOverAreAnsweredAndR
     ASSERT_TRUE(stream_.run_until([&] { return done; }));
     store::UserVcardStore rows(path_.string());
     EXPECT_NE(rows.get("carol@xmpp.example.com")->xml.find("Caroline"), std::string::npos);
+}
+
+// The store stays locked past the time a closing stream lets sets wait to start: the set
+// under way is answered with what became of it once its store call returns, and the sets that
+// had not started are answered service-unavailable (wait) without the store, so the stream is
+// told it may close with none unanswered and none stored unanswered.
+TEST_F(DelegationOffTheStream, ClosingRefusesTheSetsNotStartedInTimeAndAnswersTheOneUnderWay) {
+    start({}, std::chrono::milliseconds(0));
+    FileLock lock(path_.string());
+    EXPECT_EQ(answer(carol_sets("s1", "Caro")), "");      // under way, waiting for the file
+    EXPECT_EQ(answer(carol_sets("s2", "Caroline")), "");  // queued behind it
+    bool done = false;
+    router_->on_stream_closing([&] { done = true; });
+    // s2 cannot start before s1's store call returns, which the lock holds up: it starts past
+    // the closing stream's wait (none here), so it is refused, never stored.
+    lock.release();
+    ASSERT_TRUE(stream_.run_until([&] { return done; }));
+    ASSERT_EQ(sent_.size(), 2u);
+    const std::string s2 = sent_containing("id='s2'") ? sent_[1] : "";
+    EXPECT_NE(s2.find("type='error' to='carol@xmpp.example.com/home' id='s2'><error "
+                      "type='wait'><service-unavailable"),
+              std::string::npos)
+        << s2;
+    store::UserVcardStore rows(path_.string());
+    const auto stored = rows.get("carol@xmpp.example.com");
+    EXPECT_FALSE(stored && stored->xml.find("Caroline") != std::string::npos);
+    // s1 had started (the worker takes a job at once) unless the machine was slow: either way
+    // its answer says what the store holds.
+    const bool s1_stored = stored && stored->xml.find("Caro") != std::string::npos;
+    EXPECT_EQ(sent_[0].find("type='result' to='carol@xmpp.example.com/home' id='s1'") !=
+                  std::string::npos,
+              s1_stored)
+        << sent_[0];
 }
 
 TEST_F(DelegationOffTheStream, ClosingWithNothingHandedOverIsDoneAtOnce) {

@@ -25,8 +25,8 @@ TEST(StoreWorker, JobsRunInOrderOffTheCallersThreadAndTheirFollowUpIsPosted) {
     {
         StoreWorker worker(stream.poster());
         for (int i = 0; i < 20; ++i) {
-            ASSERT_TRUE(worker.submit([&, i](bool usable) {
-                EXPECT_TRUE(usable);
+            ASSERT_TRUE(worker.submit([&, i](StoreJobs::Access access) {
+                EXPECT_EQ(access, StoreJobs::Access::usable);
                 off_thread = off_thread && std::this_thread::get_id() != caller;
                 ran.push_back(i);
                 return StoreJobs::Finished{[&, i] { followed.push_back(i); }, false};
@@ -49,13 +49,16 @@ TEST(StoreWorker, ASubmitBeyondTheQueuedBoundIsRefusedAtOnce) {
     int done = 0;
     {
         StoreWorker worker(stream.poster(), {.max_queued = 2});
-        ASSERT_TRUE(worker.submit([&](bool) {  // the job under way, waiting for its store
-            started.set_value();
-            released.wait();
-            return StoreJobs::Finished{[&] { ++done; }, false};
-        }));
+        ASSERT_TRUE(
+            worker.submit([&](StoreJobs::Access) {  // the job under way, waiting for its store
+                started.set_value();
+                released.wait();
+                return StoreJobs::Finished{[&] { ++done; }, false};
+            }));
         started.get_future().wait();
-        const auto quick = [&](bool) { return StoreJobs::Finished{[&] { ++done; }, false}; };
+        const auto quick = [&](StoreJobs::Access) {
+            return StoreJobs::Finished{[&] { ++done; }, false};
+        };
         EXPECT_TRUE(worker.submit(quick));
         EXPECT_TRUE(worker.submit(quick));
         EXPECT_FALSE(worker.submit(quick));  // two wait already
@@ -75,7 +78,8 @@ std::vector<bool> after_an_unreachable_store(StoreWorkerSettings settings) {
     {
         StoreWorker worker(stream.poster(), settings);
         for (const bool unreachable : {true, false, false}) {
-            worker.submit([&, unreachable](bool store_usable) {
+            worker.submit([&, unreachable](StoreJobs::Access access) {
+                const bool store_usable = access == StoreJobs::Access::usable;
                 usable.push_back(store_usable);
                 return StoreJobs::Finished{[&] { ++done; }, store_usable && unreachable};
             });
@@ -96,6 +100,43 @@ TEST(StoreWorker, AfterAnUnreachableStoreTheNextJobsDoNotTryItUntilThePauseIsOve
               (std::vector<bool>{true, true, true}));
     EXPECT_EQ(log_capture.lines("xmpp.store_unreachable").size(), 2u);
     EXPECT_EQ(log_capture.lines("xmpp.store_reachable").size(), 1u);
+}
+
+// SIGTERM: the stream waits for the answers owed, not for ever. The job under way when the
+// store is left finishes with the store (its answer is the truth of what it stored); those
+// that start after are told the component is stopping, and answer at once without it.
+TEST(StoreWorker, JobsStartingOnceTheStoreIsLeftAreToldTheComponentIsStopping) {
+    testing::StreamThread stream;
+    std::promise<void> release;
+    std::promise<void> started;
+    auto released = release.get_future().share();
+    std::vector<StoreJobs::Access> told;
+    int done = 0;
+    {
+        StoreWorker worker(stream.poster());
+        const auto job = [&](StoreJobs::Access access) {
+            told.push_back(access);
+            return StoreJobs::Finished{[&] { ++done; }, false};
+        };
+        ASSERT_TRUE(worker.submit([&](StoreJobs::Access access) {  // under way, store locked
+            started.set_value();
+            released.wait();
+            return job(access);
+        }));
+        started.get_future().wait();
+        ASSERT_TRUE(worker.submit(job));
+        ASSERT_TRUE(worker.submit(job));
+        worker.stop_using_store_at(StoreJobs::Clock::now());
+        release.set_value();
+        ASSERT_TRUE(stream.run_until([&] { return done == 3; }));
+        // A later time (a stream that became ready again: DelegationFeature) lets jobs use the
+        // store again.
+        worker.stop_using_store_at(StoreJobs::Clock::time_point::max());
+        ASSERT_TRUE(worker.submit(job));
+        ASSERT_TRUE(stream.run_until([&] { return done == 4; }));
+    }
+    using A = StoreJobs::Access;
+    EXPECT_EQ(told, (std::vector<A>{A::usable, A::stopping, A::stopping, A::usable}));
 }
 
 }  // namespace

@@ -18,7 +18,7 @@ namespace cusax::xmpp::testing {
 class InlineStoreJobs final : public StoreJobs {
   public:
     bool submit(Job job) override {
-        auto finished = job(true);
+        auto finished = job(StoreJobs::Access::usable);
         if (finished.then) finished.then();
         return true;
     }
