@@ -241,7 +241,7 @@ with xm.Scenario("Prometheus scrapes both daemons") as s:
 
     prometheus = Prometheus(s.dir, xm.free_port(),
                             {"127.0.0.1:9464": "127.0.0.1:%d" % proxy_metrics,
-                             "127.0.0.1:9465": "127.0.0.1:%d" % component_metrics})
+                             "127.0.0.1:9463": "127.0.0.1:%d" % component_metrics})
     prometheus.start(s.procs)
     for job in (PROXY_JOB, COMPONENT_JOB):
         prometheus.wait_value('up{job="%s"}' % job, lambda v: v == 1, job + " scraped")

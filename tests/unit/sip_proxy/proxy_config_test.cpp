@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+#include <string>
+
 #include "config-catalog/config_catalog.hpp"
 #include "shared/config/config_loader.hpp"
 
@@ -36,6 +40,27 @@ TEST(ProxyConfig, ExampleFileLoads) {
     const auto s = proxy_settings(config);
     EXPECT_EQ(s.listen, std::vector<std::string>{"sip:127.0.0.1:5070"});
     EXPECT_EQ(s.next_hop, "sip:127.0.0.1:5062");
+}
+
+// The example's comment says one worker per core to spare: raising `workers` alone must not
+// put a worker's metrics port (sip_proxy_listen's + K - 1) on the component's, which would
+// keep that worker from starting.
+TEST(ProxyConfig, TheExampleTakesAWorkerPerCoreWithoutAMetricsPortClash) {
+    std::ifstream file(CUSAX_SOURCE_DIR "/conf/cusax.ini");
+    std::stringstream text;
+    text << file.rdbuf();
+    const std::string example = text.str();
+    const std::string one_worker = "\nworkers = 1\n";
+    const auto at = example.find(one_worker);
+    ASSERT_NE(at, std::string::npos);
+    const std::vector<std::string> needed = {"log", "store", "metrics", "sip-proxy"};
+    for (int workers = 1; workers <= 64; ++workers) {
+        std::string changed = example;
+        changed.replace(at, one_worker.size(), "\nworkers = " + std::to_string(workers) + "\n");
+        const auto warnings = proxy_config_warnings(config::load_config_string(
+            changed, "cusax.ini", needed, config_catalog::all_sections()));
+        EXPECT_TRUE(warnings.empty()) << workers << " workers: " << warnings.front();
+    }
 }
 
 TEST(ProxyConfig, EveryKey) {
