@@ -188,8 +188,13 @@ DelegationFeature::Answer DelegationFeature::answer(const Request& r, StoreJobs:
         if (vcards && !a.outcome.newly_shown.empty()) {
             vcards->remember_shown(r.owner, a.outcome.newly_shown);
         }
-        if (a.outcome.store) vcards->put(r.owner, *a.outcome.store, a.outcome.still_shown);
+        // The binding first: the two stores have no transaction in common, and a set answered
+        // with an error must not have been stored. Should the vCard write fail after the
+        // binding was dropped, the binding is unverified while the stored vCard still lists it
+        // (`cusaxctl verify --mutual` marks it again); the other way round a set told to try
+        // again was stored, and the binding stayed mutual without the listing that made it so.
         if (a.outcome.unlisted) drop_mutual(*r.binding, r.inner);
+        if (a.outcome.store) vcards->put(r.owner, *a.outcome.store, a.outcome.still_shown);
     } catch (const std::exception& e) {
         const auto* store_error = dynamic_cast<const store::StoreError*>(&e);
         a.unreachable = store_error && store_error->unreachable();
