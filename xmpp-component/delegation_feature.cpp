@@ -1,6 +1,8 @@
 #include "xmpp-component/delegation_feature.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "shared/log/log.hpp"
@@ -132,16 +134,19 @@ bool DelegationFeature::handle(const StanzaContext& c, HandlerOutcome& out) {
         return true;
     }
     auto shared = std::make_shared<const Request>(std::move(r));
-    const bool queued = stores_.jobs->submit([this, shared](StoreJobs::Access access) {
+    std::string stanza_id(shared->inner.attr_or("id"));
+    const bool queued = stores_.jobs->submit([this, shared, stanza_id](StoreJobs::Access access) {
         auto [outcome, unreachable] = answer(*shared, access);
         const std::string_view error = outcome.error;  // a literal: outlives the outcome
         return StoreJobs::Finished{
             [this, connection = shared->connection, reply = finish(*shared, std::move(outcome)),
-             error]() mutable { deliver(connection, std::move(reply), error); },
+             error, stanza_id]() mutable {
+                deliver(connection, std::move(reply), error, stanza_id);
+            },
             unreachable};
     });
     if (queued) {
-        ++pending_;
+        owed_.push_back(std::move(stanza_id));
         out.deferred = true;
         return true;
     }
@@ -219,20 +224,32 @@ XmlElement DelegationFeature::finish(const Request& r, DelegatedVcardOutcome out
 
 // On the stream's thread.
 void DelegationFeature::deliver(std::uint64_t connection, XmlElement reply,
-                                std::string_view error) {
+                                std::string_view error, const std::string& stanza_id) {
     if (counters_) counters_->count(QueryKind::none, error);
+    if (connection == connection_) {
+        if (const auto it = std::find(owed_.begin(), owed_.end(), stanza_id); it != owed_.end()) {
+            owed_.erase(it);
+        }
+    }
     // A reply for a connection gone since is dropped: the server forgot the request with it,
-    // and it was never counted on this one.
-    if (connection != connection_) return;
-    if (pending_ > 0) --pending_;
-    if (send_) send_(std::move(reply));
-    if (closing_done_ && pending_ == 0) std::exchange(closing_done_, nullptr)();
+    // and it was never counted on this one. Its xmpp.delegated line, written when the answer
+    // was made, does not say so: this one does.
+    if (connection != connection_ || !send_) {
+        log::event(log::Level::warn, "xmpp.delegated_reply_dropped",
+                   "the stream it came on is gone: the answer was not sent",
+                   {{"stanza_id", stanza_id}, {"error", error}});
+    } else {
+        send_(std::move(reply));
+    }
+    if (connection == connection_ && closing_done_ && owed_.empty()) {
+        std::exchange(closing_done_, nullptr)();
+    }
 }
 
 void DelegationFeature::on_stream_ready(Send send) {
     send_ = std::move(send);
     ++connection_;
-    pending_ = 0;  // those of the connection gone owe this one nothing
+    owed_.clear();  // those of the connection gone owe this one nothing
     closing_ = false;
     closing_done_ = nullptr;
     if (stores_.jobs) stores_.jobs->stop_using_store_at(StoreJobs::Clock::time_point::max());
@@ -240,12 +257,22 @@ void DelegationFeature::on_stream_ready(Send send) {
 
 void DelegationFeature::on_stream_closing(Done done) {
     closing_ = true;
-    if (pending_ == 0) return done();
+    if (owed_.empty()) return done();
     closing_done_ = std::move(done);
     stores_.jobs->stop_using_store_at(StoreJobs::Clock::now() + stores_.start_wait_when_closing);
 }
 
-void DelegationFeature::on_stream_lost() { send_ = nullptr; }
+void DelegationFeature::on_stream_lost() {
+    send_ = nullptr;
+    if (owed_.empty()) return;
+    // The stream ended before these were answered (a lost connection, a drain cut short by
+    // xmpp.drain_timeout): their senders wait for an answer that will not come.
+    std::string ids;
+    for (const auto& id : owed_) ids += (ids.empty() ? "" : ",") + id;
+    log::event(log::Level::warn, "xmpp.delegated_unanswered",
+               "the stream ended before these delegated requests were answered",
+               {{"count", std::to_string(owed_.size())}, {"stanza_ids", ids}});
+}
 
 void DelegationFeature::drop_mutual(const store::BindingView& binding, const XmlElement& inner) {
     // Asked of the store, not of the snapshot, which may be a moment older than a

@@ -19,6 +19,8 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "shared/counters/counters.hpp"
 #include "shared/store/binding_store.hpp"
@@ -79,7 +81,8 @@ class DelegationFeature final : public FeatureHandler {
     void drop_mutual(const store::BindingView& binding, const XmlElement& inner);
     XmlElement finish(const Request& r, DelegatedVcardOutcome outcome);
     void answer_now(const Request& r, DelegatedVcardOutcome outcome, HandlerOutcome& out);
-    void deliver(std::uint64_t connection, XmlElement reply, std::string_view error);
+    void deliver(std::uint64_t connection, XmlElement reply, std::string_view error,
+                 const std::string& stanza_id);
 
     DiscoShare share_ = delegation_nodes();
     DelegationStores stores_;
@@ -87,9 +90,11 @@ class DelegationFeature final : public FeatureHandler {
     // Stream thread only.
     Send send_;
     std::uint64_t connection_ = 0;
-    std::size_t pending_ = 0;  // handed to the store jobs on connection_, not yet delivered
+    // The stanza ids of the requests handed to the store jobs on connection_ and not yet
+    // delivered, in the order they came: named in the log if the stream ends first.
+    std::vector<std::string> owed_;
     bool closing_ = false;
-    Done closing_done_;  // called once pending_ is 0
+    Done closing_done_;  // called once owed_ is empty
 
     static DiscoShare delegation_nodes();
 };

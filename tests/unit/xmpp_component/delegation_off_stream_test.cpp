@@ -11,6 +11,7 @@
 
 #include <filesystem>
 
+#include "log_capture.hpp"
 #include "shared/store/user_vcard_store.hpp"
 #include "stream_thread.hpp"
 #include "temp_sqlite_file.hpp"
@@ -256,6 +257,34 @@ TEST_F(DelegationOffTheStream, ClosingDoesNotWaitForSetsOfAConnectionGoneSince) 
     EXPECT_TRUE(done);
     // (A set taken on this connection is waited for: ClosingWaitsUntilTheSetsHandedOver...)
     lock.release();
+}
+
+// The stream ends with answers still owed (a drain cut short by xmpp.drain_timeout, a lost
+// connection): the operator's log names the requests left unanswered, and a reply built once
+// its connection is gone says it was not sent (its xmpp.delegated line, written when the answer
+// is made, reads "answered" all the same).
+TEST_F(DelegationOffTheStream, AStreamEndingWithAnswersOwedLogsTheirStanzaIds) {
+    testing::LogCapture log_capture;
+    start();
+    FileLock lock(path_.string());
+    EXPECT_EQ(answer(carol_sets("s1", "Caro")), "");
+    EXPECT_EQ(answer(carol_sets("s2", "Caroline")), "");
+    router_->on_stream_lost();
+    const auto owed = log_capture.lines("xmpp.delegated_unanswered");
+    ASSERT_EQ(owed.size(), 1u);
+    EXPECT_NE(owed[0].find("count=2"), std::string::npos) << owed[0];
+    EXPECT_NE(owed[0].find("stanza_ids=s1,s2"), std::string::npos) << owed[0];
+    lock.release();
+    ASSERT_TRUE(stream_.run_until(
+        [&] { return log_capture.lines("xmpp.delegated_reply_dropped").size() == 2; }));
+    EXPECT_TRUE(sent_.empty());
+    const auto dropped = log_capture.lines("xmpp.delegated_reply_dropped");
+    EXPECT_NE(dropped[0].find("stanza_id=s1"), std::string::npos) << dropped[0];
+    EXPECT_NE(dropped[1].find("stanza_id=s2"), std::string::npos) << dropped[1];
+    // A connection with nothing owed says nothing of the kind.
+    connect();
+    router_->on_stream_lost();
+    EXPECT_EQ(log_capture.lines("xmpp.delegated_unanswered").size(), 1u);
 }
 
 }  // namespace
