@@ -140,9 +140,8 @@ bool DelegationFeature::handle(const StanzaContext& c, HandlerOutcome& out) {
         const std::string_view error = outcome.error;  // a literal: outlives the outcome
         return StoreJobs::Finished{
             [this, connection = shared->connection, reply = finish(*shared, std::move(outcome)),
-             error, stanza_id]() mutable {
-                deliver(connection, std::move(reply), error, stanza_id);
-            },
+             error,
+             stanza_id]() mutable { deliver(connection, std::move(reply), error, stanza_id); },
             unreachable};
     });
     if (queued) {
@@ -223,8 +222,8 @@ XmlElement DelegationFeature::finish(const Request& r, DelegatedVcardOutcome out
 }
 
 // On the stream's thread.
-void DelegationFeature::deliver(std::uint64_t connection, XmlElement reply,
-                                std::string_view error, const std::string& stanza_id) {
+void DelegationFeature::deliver(std::uint64_t connection, XmlElement reply, std::string_view error,
+                                const std::string& stanza_id) {
     if (counters_) counters_->count(QueryKind::none, error);
     if (connection == connection_) {
         if (const auto it = std::find(owed_.begin(), owed_.end(), stanza_id); it != owed_.end()) {
