@@ -74,7 +74,6 @@ struct DelegationFeature::Request {
     std::shared_ptr<const store::Snapshot> snapshot;  // keeps `binding` alive
     const store::BindingView* binding = nullptr;      // the owner's, when bound
     VcardGuard guard = VcardGuard::refuse;
-    std::uint64_t connection = 0;  // the stream connection it came on
 };
 
 // XEP-0355 §6 disco nesting: what the server adds to its own disco (main: "::", nothing) and to
@@ -121,8 +120,7 @@ bool DelegationFeature::handle(const StanzaContext& c, HandlerOutcome& out) {
               delegated_vcard_owner(*request.inner),
               c.accounts.snapshot_ptr(),
               nullptr,
-              c.settings.vcard_guard,
-              connection_};
+              c.settings.vcard_guard};
     r.binding = r.snapshot->by_jid(r.owner);
     out.query = QueryKind::vcard;
     if (!stores_.vcards) {  // no store to wait for: answered here
@@ -139,9 +137,9 @@ bool DelegationFeature::handle(const StanzaContext& c, HandlerOutcome& out) {
         auto [outcome, unreachable] = answer(*shared, access);
         const std::string_view error = outcome.error;  // a literal: outlives the outcome
         return StoreJobs::Finished{
-            [this, connection = shared->connection, reply = finish(*shared, std::move(outcome)),
-             error,
-             stanza_id]() mutable { deliver(connection, std::move(reply), error, stanza_id); },
+            [this, reply = finish(*shared, std::move(outcome)), error, stanza_id]() mutable {
+                deliver(std::move(reply), error, stanza_id);
+            },
             unreachable};
     });
     if (queued) {
@@ -222,36 +220,34 @@ XmlElement DelegationFeature::finish(const Request& r, DelegatedVcardOutcome out
 }
 
 // On the stream's thread.
-void DelegationFeature::deliver(std::uint64_t connection, XmlElement reply, std::string_view error,
+void DelegationFeature::deliver(XmlElement reply, std::string_view error,
                                 const std::string& stanza_id) {
     if (counters_) counters_->count(QueryKind::none, error);
-    if (connection == connection_) {
-        if (const auto it = std::find(owed_.begin(), owed_.end(), stanza_id); it != owed_.end()) {
-            owed_.erase(it);
-        }
+    if (const auto it = std::find(owed_.begin(), owed_.end(), stanza_id); it != owed_.end()) {
+        owed_.erase(it);
     }
-    // A reply for a connection gone since is dropped: the server forgot the request with it,
-    // and it was never counted on this one. Its xmpp.delegated line, written when the answer
-    // was made, does not say so: this one does.
-    if (connection != connection_ || !send_) {
-        log::event(log::Level::warn, "xmpp.delegated_reply_dropped",
-                   "the stream it came on is gone: the answer was not sent",
-                   {{"stanza_id", stanza_id}, {"error", error}});
-    } else {
+    if (send_) {
         send_(std::move(reply));
+    } else {
+        held_.emplace_back(stanza_id, std::move(reply));
     }
-    if (connection == connection_ && closing_done_ && owed_.empty()) {
-        std::exchange(closing_done_, nullptr)();
-    }
+    if (closing_done_ && owed_.empty()) std::exchange(closing_done_, nullptr)();
 }
 
 void DelegationFeature::on_stream_ready(Send send) {
     send_ = std::move(send);
-    ++connection_;
-    owed_.clear();  // those of the connection gone owe this one nothing
     closing_ = false;
     closing_done_ = nullptr;
     if (stores_.jobs) stores_.jobs->stop_using_store_at(StoreJobs::Clock::time_point::max());
+    if (held_.empty()) return;
+    // Answers made while the stream was down: the server still waits for them.
+    std::string ids;
+    for (auto& [id, reply] : std::exchange(held_, {})) {
+        ids += (ids.empty() ? "" : ",") + id;
+        send_(std::move(reply));
+    }
+    log::event(log::Level::info, "xmpp.delegated_sent_late",
+               "answers made while the stream was down, sent on this one", {{"stanza_ids", ids}});
 }
 
 void DelegationFeature::on_stream_closing(Done done) {
@@ -264,12 +260,13 @@ void DelegationFeature::on_stream_closing(Done done) {
 void DelegationFeature::on_stream_lost() {
     send_ = nullptr;
     if (owed_.empty()) return;
-    // The stream ended before these were answered (a lost connection, a drain cut short by
-    // xmpp.drain_timeout): their senders wait for an answer that will not come.
+    // The stream ended before these were answered (a lost connection: sent on the next one; a
+    // drain cut short by xmpp.drain_timeout: never).
     std::string ids;
     for (const auto& id : owed_) ids += (ids.empty() ? "" : ",") + id;
     log::event(log::Level::warn, "xmpp.delegated_unanswered",
-               "the stream ended before these delegated requests were answered",
+               "the stream ended before these delegated requests were answered: they are sent "
+               "on the next stream, if one comes up",
                {{"count", std::to_string(owed_.size())}, {"stanza_ids", ids}});
 }
 
