@@ -73,6 +73,7 @@ class DelegationFeature final : public FeatureHandler {
     // component is stopping. Those handed over and not started within start_wait_when_closing
     // are answered the same, without the store.
     void on_stream_closing(Done done) override;
+    bool owes_answers() const override { return !owed_.empty() || !held_.empty(); }
 
   private:
     struct Request;

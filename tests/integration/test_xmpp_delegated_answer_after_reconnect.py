@@ -8,7 +8,7 @@ is passed on to the user. The component used to drop it ("the server forgot the 
 the old connection"), while its store worker still ran the set: the vCard was stored and alice
 waited for ever (TIMEOUT here).
 
-Here the component reaches Prosody through a TCP relay of the test's own, so that its
+Here the component reaches Prosody through a TCP relay of the test's own (lib/tcp_relay.py), so that its
 connection can be cut while Prosody and alice's own stream stay up. The vCard file is held
 locked by another connection while alice sends a set, so that the set waits in the store
 worker; the relay cuts the component's connection; the component connects again; the lock is
@@ -19,77 +19,16 @@ file's busy wait, 5 s, on a loaded machine) an error of type wait with nothing s
 import asyncio
 import os
 import re
-import socket
 import sqlite3
 import sys
-import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import cusax_xmpp as xm  # noqa: E402
+from tcp_relay import Relay  # noqa: E402
 from xmpp_flow import Session  # noqa: E402
 
 ALICE = "alice@" + xm.LOCAL
 WAIT_ERRORS = {"error:internal-server-error", "error:service-unavailable"}
-
-
-class Relay:
-    """127.0.0.1:port -> 127.0.0.1:target, one thread per direction; cut() closes every
-    connection relayed so far (new ones are still accepted)."""
-
-    def __init__(self, target):
-        self.target = target
-        self.listener = socket.socket()
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(8)
-        self.port = self.listener.getsockname()[1]
-        self.lock = threading.Lock()
-        self.sockets = []
-        self.accepted = 0
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            server = socket.create_connection(("127.0.0.1", self.target))
-            with self.lock:
-                self.sockets += [client, server]
-                self.accepted += 1
-            for a, b in ((client, server), (server, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pump(src, dst):
-        try:
-            while True:
-                data = src.recv(65536)
-                if not data:
-                    break
-                dst.sendall(data)
-        except OSError:
-            pass
-        for s in (src, dst):
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-    def cut(self):
-        with self.lock:
-            cut, self.sockets = self.sockets, []
-        for s in cut:
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            s.close()
-
-    def close(self):
-        self.listener.close()
-        self.cut()
 
 
 def stored_nick(vcards):
