@@ -113,6 +113,7 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
     asio::steady_timer keepalive_timer;
     asio::steady_timer deadline_timer;  // handshake or close deadline
     asio::steady_timer drain_timer;     // how long the write queue may stay full
+    asio::steady_timer stop_timer;      // stop_when_ready: how long to wait for the stream
     std::unique_ptr<XmlStreamParser> parser;
     std::array<char, 16384> read_buffer{};
     std::deque<std::string> write_queue;
@@ -128,6 +129,9 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
     // stop() on a ready stream: the handler still owes answers (on_stream_closing); the stream
     // stays up, at most close_timeout, until it owes none, then closes.
     bool draining = false;
+    // stop() while the stream was down with answers owed: connecting once more to send them,
+    // then stopping (stop_timer bounds the wait for the stream).
+    bool stop_when_ready = false;
     State state = State::Idle;
     std::uint64_t generation = 0;        // of the current connection; stale handlers compare it
     std::optional<std::string> failure;  // first reason the current connection is going down
@@ -152,6 +156,7 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
           keepalive_timer(io_),
           deadline_timer(io_),
           drain_timer(io_),
+          stop_timer(io_),
           write_limits(limits),
           backoff(settings.reconnect_min, settings.reconnect_max),
           counters(r) {}
@@ -377,6 +382,11 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
                            {{"peer", server()}, {"domain", settings.domain}});
                 start_keepalive();
                 notify_ready();
+                if (stop_when_ready) {  // back only to send the answers owed (stop())
+                    stop_when_ready = false;
+                    stop_timer.cancel();
+                    stop();
+                }
             } else {
                 failure = "unexpected <" + stanza.name + "> before the handshake answer";
             }
@@ -665,7 +675,7 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
         if (state == State::Stopped) return;
         // Lost while stopping (answering what the handler owes, or waiting for the server's
         // </stream:stream>, which may come as a stream error): nothing to come back for.
-        if (draining || state == State::Closing) {
+        if (draining || state == State::Closing || stop_when_ready) {
             return finish_stop(failure.value_or("connection lost"));
         }
         ++generation;  // every handler of the old connection is now stale
@@ -690,13 +700,17 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
         retry_timer.expires_after(delay);
         auto self = shared_from_this();
         retry_timer.async_wait([this, self](error_code ec) {
-            if (!ec) connect();
+            // Not when stop() connected already (come_back_to_answer) or stopped meanwhile.
+            if (!ec && state == State::Idle) connect();
         });
     }
 
     void stop() {
-        if (state == State::Stopped || state == State::Closing || draining) return;
+        if (state == State::Stopped || state == State::Closing || draining || stop_when_ready) {
+            return;
+        }
         retry_timer.cancel();
+        if (state != State::Ready && handler.owes_answers()) return come_back_to_answer();
         if (state == State::Ready && handler_ready && !close_after_write) {
             // The server keeps no timer for a request it routed here: those taken are answered
             // before the stream closes (the handler says when), within close_timeout.
@@ -734,6 +748,32 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
         close_stream();
     }
 
+    // stop() while the stream is down (waiting to reconnect, or connecting) and the handler
+    // still owes answers to requests taken before: the server still waits for them, so the
+    // stream connects once more (now, rather than after its back-off) and, once up, stops as a
+    // ready one does (answers first). Given up, unanswered, if the stream is not up within
+    // close_timeout plus store_call_wait or its connection fails.
+    void come_back_to_answer() {
+        stop_when_ready = true;
+        const auto limit = settings.close_timeout + settings.store_call_wait;
+        log::event(log::Level::info, "xmpp.reconnecting_to_answer",
+                   "stopping while the stream is down: connecting once more to send the answers "
+                   "still owed",
+                   {{"peer", server()}, {"within_ms", ms_text(limit)}});
+        auto self = shared_from_this();
+        stop_timer.expires_after(limit);
+        stop_timer.async_wait([this, self, limit](error_code ec) {
+            if (ec || !stop_when_ready) return;
+            stop_when_ready = false;
+            log::event(log::Level::warn, "xmpp.drain_timeout",
+                       "the stream was not up again within " + ms_text(limit) +
+                           " ms: stopping without the answers still owed",
+                       {{"peer", server()}});
+            close_stream();
+        });
+        if (state == State::Idle) connect();
+    }
+
     // </stream:stream>, then the server's own within close_timeout; or, before a stream is
     // up, stopped at once.
     void close_stream() {
@@ -766,7 +806,9 @@ struct ComponentStream::Impl : std::enable_shared_from_this<Impl> {
 
     // `lost`: why the connection ended before the close was done, for the log line.
     void finish_stop(const std::optional<std::string>& lost = std::nullopt) {
-        const bool was_draining = std::exchange(draining, false);
+        const bool was_draining = std::exchange(draining, false) || stop_when_ready;
+        stop_when_ready = false;
+        stop_timer.cancel();
         if (state == State::Stopped) return;
         const bool was_closing = state == State::Closing;
         state = State::Stopped;

@@ -55,7 +55,11 @@ class ComponentStream {
     // On a ready stream, first lets the handler send the answers it still owes (up to
     // close_timeout plus store_call_wait; stanzas arriving meanwhile are still handled); then sends
     // </stream:stream>, waits up to close_timeout for the server's own, closes and does not
-    // reconnect. Once it has, the stream has no work left on the io_context.
+    // reconnect. On a stream that is down (waiting to reconnect, or connecting) while the
+    // handler still owes answers (StanzaHandler::owes_answers), connects once more first, at
+    // once, and stops as above once it is up; gives up, the answers unsent, if it is not up
+    // within close_timeout plus store_call_wait or the connection fails. Once it has, the
+    // stream has no work left on the io_context.
     void stop();
 
     // SIGHUP: loads the CA certificates of `tls_ca_file` again (a renewed or replaced file)

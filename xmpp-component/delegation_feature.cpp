@@ -1,6 +1,8 @@
 #include "xmpp-component/delegation_feature.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "shared/log/log.hpp"
@@ -72,7 +74,6 @@ struct DelegationFeature::Request {
     std::shared_ptr<const store::Snapshot> snapshot;  // keeps `binding` alive
     const store::BindingView* binding = nullptr;      // the owner's, when bound
     VcardGuard guard = VcardGuard::refuse;
-    std::uint64_t connection = 0;  // the stream connection it came on
 };
 
 // XEP-0355 §6 disco nesting: what the server adds to its own disco (main: "::", nothing) and to
@@ -119,8 +120,7 @@ bool DelegationFeature::handle(const StanzaContext& c, HandlerOutcome& out) {
               delegated_vcard_owner(*request.inner),
               c.accounts.snapshot_ptr(),
               nullptr,
-              c.settings.vcard_guard,
-              connection_};
+              c.settings.vcard_guard};
     r.binding = r.snapshot->by_jid(r.owner);
     out.query = QueryKind::vcard;
     if (!stores_.vcards) {  // no store to wait for: answered here
@@ -132,16 +132,18 @@ bool DelegationFeature::handle(const StanzaContext& c, HandlerOutcome& out) {
         return true;
     }
     auto shared = std::make_shared<const Request>(std::move(r));
-    const bool queued = stores_.jobs->submit([this, shared](StoreJobs::Access access) {
+    std::string stanza_id(shared->inner.attr_or("id"));
+    const bool queued = stores_.jobs->submit([this, shared, stanza_id](StoreJobs::Access access) {
         auto [outcome, unreachable] = answer(*shared, access);
         const std::string_view error = outcome.error;  // a literal: outlives the outcome
         return StoreJobs::Finished{
-            [this, connection = shared->connection, reply = finish(*shared, std::move(outcome)),
-             error]() mutable { deliver(connection, std::move(reply), error); },
+            [this, reply = finish(*shared, std::move(outcome)), error, stanza_id]() mutable {
+                deliver(std::move(reply), error, stanza_id);
+            },
             unreachable};
     });
     if (queued) {
-        ++pending_;
+        owed_.push_back(std::move(stanza_id));
         out.deferred = true;
         return true;
     }
@@ -188,8 +190,13 @@ DelegationFeature::Answer DelegationFeature::answer(const Request& r, StoreJobs:
         if (vcards && !a.outcome.newly_shown.empty()) {
             vcards->remember_shown(r.owner, a.outcome.newly_shown);
         }
-        if (a.outcome.store) vcards->put(r.owner, *a.outcome.store, a.outcome.still_shown);
+        // The binding first: the two stores have no transaction in common, and a set answered
+        // with an error must not have been stored. Should the vCard write fail after the
+        // binding was dropped, the binding is unverified while the stored vCard still lists it
+        // (`cusaxctl verify --mutual` marks it again); the other way round a set told to try
+        // again was stored, and the binding stayed mutual without the listing that made it so.
         if (a.outcome.unlisted) drop_mutual(*r.binding, r.inner);
+        if (a.outcome.store) vcards->put(r.owner, *a.outcome.store, a.outcome.still_shown);
     } catch (const std::exception& e) {
         const auto* store_error = dynamic_cast<const store::StoreError*>(&e);
         a.unreachable = store_error && store_error->unreachable();
@@ -213,34 +220,55 @@ XmlElement DelegationFeature::finish(const Request& r, DelegatedVcardOutcome out
 }
 
 // On the stream's thread.
-void DelegationFeature::deliver(std::uint64_t connection, XmlElement reply,
-                                std::string_view error) {
+void DelegationFeature::deliver(XmlElement reply, std::string_view error,
+                                const std::string& stanza_id) {
     if (counters_) counters_->count(QueryKind::none, error);
-    // A reply for a connection gone since is dropped: the server forgot the request with it,
-    // and it was never counted on this one.
-    if (connection != connection_) return;
-    if (pending_ > 0) --pending_;
-    if (send_) send_(std::move(reply));
-    if (closing_done_ && pending_ == 0) std::exchange(closing_done_, nullptr)();
+    if (const auto it = std::find(owed_.begin(), owed_.end(), stanza_id); it != owed_.end()) {
+        owed_.erase(it);
+    }
+    if (send_) {
+        send_(std::move(reply));
+    } else {
+        held_.emplace_back(stanza_id, std::move(reply));
+    }
+    if (closing_done_ && owed_.empty()) std::exchange(closing_done_, nullptr)();
 }
 
 void DelegationFeature::on_stream_ready(Send send) {
     send_ = std::move(send);
-    ++connection_;
-    pending_ = 0;  // those of the connection gone owe this one nothing
     closing_ = false;
     closing_done_ = nullptr;
     if (stores_.jobs) stores_.jobs->stop_using_store_at(StoreJobs::Clock::time_point::max());
+    if (held_.empty()) return;
+    // Answers made while the stream was down: the server still waits for them.
+    std::string ids;
+    for (auto& [id, reply] : std::exchange(held_, {})) {
+        ids += (ids.empty() ? "" : ",") + id;
+        send_(std::move(reply));
+    }
+    log::event(log::Level::info, "xmpp.delegated_sent_late",
+               "answers made while the stream was down, sent on this one", {{"stanza_ids", ids}});
 }
 
 void DelegationFeature::on_stream_closing(Done done) {
     closing_ = true;
-    if (pending_ == 0) return done();
+    if (owed_.empty()) return done();
     closing_done_ = std::move(done);
     stores_.jobs->stop_using_store_at(StoreJobs::Clock::now() + stores_.start_wait_when_closing);
 }
 
-void DelegationFeature::on_stream_lost() { send_ = nullptr; }
+void DelegationFeature::on_stream_lost() {
+    send_ = nullptr;
+    if (owed_.empty()) return;
+    // The stream ended before these were answered (a lost connection: sent on the next one; a
+    // drain cut short by xmpp.drain_timeout: never).
+    std::string ids;
+    for (const auto& id : owed_) ids += (ids.empty() ? "" : ",") + id;
+    log::event(log::Level::warn, "xmpp.delegated_unanswered",
+               "the stream ended before these delegated requests were answered: they are sent "
+               "on the next stream, if one comes up",
+               {{"count", std::to_string(owed_.size())}, {"stanza_ids", ids}});
+}
 
 void DelegationFeature::drop_mutual(const store::BindingView& binding, const XmlElement& inner) {
     // Asked of the store, not of the snapshot, which may be a moment older than a

@@ -9,16 +9,21 @@
 // Threads: handle() and the stream's events run on the stream's thread, which never waits for
 // a database: a delegated iq that needs the stores is handed to the store jobs (StoreWorker,
 // store_worker.hpp), answered there, and its reply sent from the stream's thread once that is
-// done, on the connection the request came on (a reply for a connection gone since is dropped:
-// the server forgot the request with it). The stores are used on the jobs' thread alone. When
-// too many requests wait already, or the store is unreachable, the answer is an error the
-// client may retry (resource-constraint, internal-server-error; both of type wait). When the
-// stream is about to close (SIGTERM), it stays up until every request handed to the jobs on
-// this connection is answered (ComponentStream bounds this by close_timeout).
+// done. A reply made while no stream is up is held and sent on the next one: the server keeps a
+// forwarded iq by the component's JID and the iq's id, not by the connection it went out on,
+// and keeps no timer (Prosody's mod_delegation), so the user waits for that answer; a server
+// restarted since ignores a result whose id it does not know. The stores are used on the jobs'
+// thread alone. When too many requests wait already, or the store is unreachable, the answer
+// is an error the client may retry (resource-constraint, internal-server-error; both of type
+// wait). When the stream is about to close (SIGTERM), it stays up until every request handed
+// to the jobs is answered (ComponentStream bounds this by close_timeout plus store_call_wait).
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "shared/counters/counters.hpp"
 #include "shared/store/binding_store.hpp"
@@ -62,12 +67,13 @@ class DelegationFeature final : public FeatureHandler {
     bool handle(const StanzaContext& c, HandlerOutcome& out) override;
     void on_stream_ready(Send send) override;
     void on_stream_lost() override;
-    // done once every request handed to the store jobs on this connection has been answered
-    // (one taken on a connection gone since is not waited for: its reply is dropped); a
-    // delegated request that needs the store and comes meanwhile is answered at once,
-    // service-unavailable (wait): the component is stopping. Those handed over and not started
-    // within start_wait_when_closing are answered the same, without the store.
+    // done once every request handed to the store jobs has been answered (one taken on a
+    // connection gone since too: the server still waits for it); a delegated request that needs
+    // the store and comes meanwhile is answered at once, service-unavailable (wait): the
+    // component is stopping. Those handed over and not started within start_wait_when_closing
+    // are answered the same, without the store.
     void on_stream_closing(Done done) override;
+    bool owes_answers() const override { return !owed_.empty() || !held_.empty(); }
 
   private:
     struct Request;
@@ -79,17 +85,20 @@ class DelegationFeature final : public FeatureHandler {
     void drop_mutual(const store::BindingView& binding, const XmlElement& inner);
     XmlElement finish(const Request& r, DelegatedVcardOutcome outcome);
     void answer_now(const Request& r, DelegatedVcardOutcome outcome, HandlerOutcome& out);
-    void deliver(std::uint64_t connection, XmlElement reply, std::string_view error);
+    void deliver(XmlElement reply, std::string_view error, const std::string& stanza_id);
 
     DiscoShare share_ = delegation_nodes();
     DelegationStores stores_;
     std::optional<DirectoryCounters> counters_;
     // Stream thread only.
     Send send_;
-    std::uint64_t connection_ = 0;
-    std::size_t pending_ = 0;  // handed to the store jobs on connection_, not yet delivered
+    // The stanza ids of the requests handed to the store jobs and not yet answered, in the
+    // order they came: named in the log if the stream ends first.
+    std::vector<std::string> owed_;
+    // Replies made while no stream was up, with their stanza ids: sent on the next one.
+    std::vector<std::pair<std::string, XmlElement>> held_;
     bool closing_ = false;
-    Done closing_done_;  // called once pending_ is 0
+    Done closing_done_;  // called once owed_ is empty
 
     static DiscoShare delegation_nodes();
 };

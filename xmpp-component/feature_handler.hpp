@@ -128,6 +128,8 @@ class FeatureHandler {
     // has taken (StanzaHandler::on_stream_closing).
     using Done = std::function<void()>;
     virtual void on_stream_closing(Done done) { done(); }
+    // StanzaHandler::owes_answers.
+    virtual bool owes_answers() const { return false; }
 };
 
 }  // namespace cusax::xmpp

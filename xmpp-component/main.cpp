@@ -71,10 +71,14 @@ int run(const config::Config& config, const std::vector<std::string>& needed_sec
             std::chrono::seconds(1);
     }
     boost::asio::steady_timer vcard4_timer(io);
+    // Once stopping, nothing new is deferred: a stream up again only to send the answers still
+    // owed (ComponentStream::stop) must not keep the io_context busy with a vCard4 check.
+    bool stopping = false;
     auto vcard4 = std::make_shared<xmpp::Vcard4Sync>(
         [&runtime] { return runtime.snapshot(); }, std::move(vcard4_settings),
         [&io](std::function<void()> f) { boost::asio::post(io, std::move(f)); },
-        [&vcard4_timer](std::chrono::milliseconds after, std::function<void()> f) {
+        [&vcard4_timer, &stopping](std::chrono::milliseconds after, std::function<void()> f) {
+            if (stopping) return;
             vcard4_timer.expires_after(after);
             vcard4_timer.async_wait([f = std::move(f)](const boost::system::error_code& ec) {
                 if (!ec) f();
@@ -125,6 +129,7 @@ int run(const config::Config& config, const std::vector<std::string>& needed_sec
         if (ec) return;
         log::event(log::Level::info, "daemon.stopping",
                    signal_number == SIGTERM ? "SIGTERM received" : "SIGINT received");
+        stopping = true;
         stream.stop();
         metrics.stop();
         vcard4_timer.cancel();

@@ -31,6 +31,10 @@ class StanzaHandler {
     // waiting.
     using Done = std::function<void()>;
     virtual void on_stream_closing(Done done) { done(); }
+    // Whether the handler still owes answers to requests it has taken, those taken on a
+    // connection gone since included (the server still waits for them): stop() while the
+    // stream is down then connects once more to send them.
+    virtual bool owes_answers() const { return false; }
 };
 
 }  // namespace cusax::xmpp

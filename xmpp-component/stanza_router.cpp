@@ -108,4 +108,11 @@ void StanzaRouter::on_stream_closing(Done done) {
     one_done();
 }
 
+bool StanzaRouter::owes_answers() const {
+    for (const FeatureHandler* h : handlers_) {
+        if (h->owes_answers()) return true;
+    }
+    return false;
+}
+
 }  // namespace cusax::xmpp

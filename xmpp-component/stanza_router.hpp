@@ -46,6 +46,7 @@ class StanzaRouter : public StanzaHandler {
     void on_stream_lost() override;
     // done once every feature is.
     void on_stream_closing(Done done) override;
+    bool owes_answers() const override;
 
   private:
     std::shared_ptr<const AccountIndex> accounts() const;

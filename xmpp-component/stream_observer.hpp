@@ -28,6 +28,7 @@ class StreamObserver : public StanzaHandler {
     void on_stream_ready(Send send) override;
     void on_stream_lost() override;
     void on_stream_closing(Done done) override { inner_.on_stream_closing(std::move(done)); }
+    bool owes_answers() const override { return inner_.owes_answers(); }
 
     // From any thread.
     bool stream_up() const { return up_.value() == 1; }

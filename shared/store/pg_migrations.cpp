@@ -36,6 +36,9 @@ void apply_migrations(Connection& db, const NumberedMigrations& m) {
         " (id, version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING";
     while (true) {
         Transaction tx(db, Transaction::Kind::write);
+        // Another process's migration may take long: waited for whatever the session's
+        // lock_timeout (a writer's busy_timeout, pg_store.cpp).
+        db.exec("SET LOCAL lock_timeout = 0");
         db.query("SELECT pg_advisory_xact_lock(?1)", {std::to_string(m.lock_key)});
         // Read again under the lock: another process may have migrated meanwhile.
         db.exec(create.c_str());

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <string>
 #include <unordered_map>
 
 #include "shared/store/binding_conflict.hpp"
@@ -65,7 +66,17 @@ PgStore::~PgStore() = default;
 void PgStore::set_up() {
     listening_ = false;
     // A daemon's connection only reads: the server refuses any write made through it.
-    if (settings_.read_only) db_->exec("SET default_transaction_read_only = on");
+    if (settings_.read_only) {
+        db_->exec("SET default_transaction_read_only = on");
+        return;
+    }
+    // A write waits for another session's lock busy_timeout at most, as with SQLite
+    // (sqlite_store.cpp), rather than for as long as it is held: the component's SIGTERM drain
+    // counts on its call returning within it (xmpp-component/main.cpp). PostgreSQL takes 0 for
+    // no limit. Migrations wait for each other as long as it takes (pg_migrations.cpp).
+    const std::string wait =
+        "SET lock_timeout = " + std::to_string(std::max(1, settings_.busy_timeout_ms));
+    db_->exec(wait.c_str());
 }
 
 pg::Connection& PgStore::db() {

@@ -2,10 +2,12 @@
 // postgresql): tables of their own beside the bindings', so that every component instance on
 // every host reads and writes the same vCards.
 #include <optional>
+#include <string>
 
 #include "shared/store/pg_handles.hpp"
 #include "shared/store/pg_user_vcard_schema.hpp"
 #include "shared/store/user_vcard_rows.hpp"
+#include "shared/store/user_vcard_store.hpp"
 
 namespace cusax::store {
 namespace {
@@ -54,6 +56,12 @@ class PgVcardRows final : public VcardRows {
         if (!db_ || (!db_->in_transaction() && !db_->usable())) {
             db_.reset();
             db_ = std::make_unique<pg::Connection>(conninfo_);
+            // A write waits for another session's lock (an operator's open transaction, an
+            // import) as long as the SQLite file's busy wait, not for as long as it is held:
+            // the component's SIGTERM drain counts on a call returning within it (main.cpp).
+            const std::string wait =
+                "SET lock_timeout = " + std::to_string(kUserVcardBusyWait.count());
+            db_->exec(wait.c_str());
         }
         return *db_;
     }

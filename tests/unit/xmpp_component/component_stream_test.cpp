@@ -567,6 +567,7 @@ class OwingHandler : public StanzaHandler {
         return {};
     }
     void on_stream_ready(Send send) override { send_ = std::move(send); }
+    bool owes_answers() const override { return !owed_.empty(); }
     void on_stream_closing(Done done) override {
         ++closing_calls;
         if (!says_done_) return;
@@ -644,6 +645,102 @@ TEST(ComponentStream, StopClosesAfterCloseTimeoutWhenTheHandlerNeverSaysDone) {
     ASSERT_TRUE(written) << "the stream did not close";
     EXPECT_EQ(*written, "</stream:stream>");
     EXPECT_EQ(log_capture.lines("xmpp.drain_timeout").size(), 1u);
+}
+
+// The connection was lost with a request owed (the server still waits for its answer) and the
+// stream waits out its back-off: stop() connects once more, at once, sends the answer on the
+// new stream, then closes it.
+TEST(ComponentStream, StopWhileReconnectingWithAnswersOwedComesBackToSendThem) {
+    LogCapture log_capture;
+    boost::asio::io_context server_io;
+    tcp::acceptor acceptor(server_io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+    ComponentSettings settings = test_settings(acceptor.local_endpoint().port());
+    settings.reconnect_min = std::chrono::milliseconds(60000);  // not back by itself
+    boost::asio::io_context io;
+    OwingHandler handler(io, /*says_done=*/true);
+    counters::Registry registry;
+    ComponentStream stream(io, settings, handler, registry);
+    std::string written;
+    std::thread server([&] {
+        {
+            tcp::socket s(acceptor.get_executor());
+            accept_component(acceptor, s, "first",
+                             "<iq type='set' id='d1' from='xmpp.example.com' "
+                             "to='sip.example.com'><query xmlns='urn:example:slow'/></iq>");
+            const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+            while (handler.taken.load() == 0 && std::chrono::steady_clock::now() < deadline) {
+                std::this_thread::yield();
+            }
+        }  // closed: the component waits its back-off
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (log_capture.lines("xmpp.disconnected").empty() &&
+               std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::yield();
+        }
+        boost::asio::post(io, [&] { stream.stop(); });
+        // The second connection, if it comes (within a bound: a stream that stopped without it
+        // leaves no one to close the acceptor).
+        acceptor.non_blocking(true);
+        tcp::socket s(acceptor.get_executor());
+        boost::system::error_code ec = boost::asio::error::would_block;
+        while (ec && std::chrono::steady_clock::now() < deadline + std::chrono::seconds(10)) {
+            acceptor.accept(s, ec);
+            if (ec) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        if (ec) return;
+        acceptor.non_blocking(false);
+        s.non_blocking(false);
+        read_until(s, "sip.example.com'>");
+        boost::asio::write(s, boost::asio::buffer(std::string(
+                                  "<stream:stream xmlns:stream='http://etherx.jabber.org/streams' "
+                                  "xmlns='jabber:component:accept' id='second' "
+                                  "from='sip.example.com'>")));
+        read_until(s, "</handshake>");
+        boost::asio::write(s, boost::asio::buffer(std::string("<handshake/>")));
+        written = read_until(s, "</stream:stream>");
+        boost::asio::write(s, boost::asio::buffer(std::string("</stream:stream>")));
+    });
+    const auto started = std::chrono::steady_clock::now();
+    ASSERT_TRUE(run_until_closed(io, stream, acceptor, server)) << "the stream did not close";
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+    EXPECT_EQ(written, "<iq type='result' id='d1'/></stream:stream>");
+    EXPECT_EQ(log_capture.lines("xmpp.reconnecting_to_answer").size(), 1u);
+    EXPECT_TRUE(log_capture.lines("xmpp.drain_timeout").empty());
+}
+
+// The same with the server gone for good: the connection is refused, and the stream stops at
+// once, saying the answers owed were left unanswered.
+TEST(ComponentStream, StopWhileReconnectingToAServerGoneGivesUpAtOnce) {
+    LogCapture log_capture;
+    std::uint16_t port = 0;
+    {
+        boost::asio::io_context server_io;
+        tcp::acceptor gone(server_io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+        port = gone.local_endpoint().port();
+    }
+    ComponentSettings settings = test_settings(port);
+    settings.reconnect_min = std::chrono::milliseconds(60000);
+    boost::asio::io_context io;
+    OwingHandler handler(io, /*says_done=*/true);
+    handler.handle(XmlElement("iq", std::string(ns::component)));  // taken on a stream gone
+    counters::Registry registry;
+    ComponentStream stream(io, settings, handler, registry);
+    stream.start();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (log_capture.lines("xmpp.disconnected").empty() &&
+           std::chrono::steady_clock::now() < deadline) {
+        io.run_for(std::chrono::milliseconds(20));
+    }
+    ASSERT_FALSE(log_capture.lines("xmpp.disconnected").empty());
+    stream.stop();
+    while (!io.stopped() && std::chrono::steady_clock::now() < deadline) {
+        io.run_for(std::chrono::milliseconds(20));
+    }
+    ASSERT_TRUE(io.stopped()) << "the stream did not stop";
+    EXPECT_EQ(log_capture.lines("xmpp.reconnecting_to_answer").size(), 1u);
+    const auto closed = log_capture.lines("xmpp.closed");
+    ASSERT_EQ(closed.size(), 1u);
+    EXPECT_NE(closed[0].find("unanswered"), std::string::npos) << closed[0];
 }
 
 // stop() while a request is owed, then the server goes away during the drain; true once the

@@ -43,6 +43,16 @@ class StreamThread {
         return true;
     }
 
+    // Runs what has been posted so far, without waiting for more.
+    void run_posted() {
+        std::deque<std::function<void()>> now;
+        {
+            std::lock_guard lock(mutex_);
+            now.swap(posted_);
+        }
+        for (auto& f : now) f();
+    }
+
   private:
     std::mutex mutex_;
     std::condition_variable wake_;

@@ -1,0 +1,111 @@
+#!/usr/bin/python3
+"""A delegated vCard set taken just before the component's connection to Prosody is lost is
+answered on the connection that replaces it, and what it says is what the store holds.
+
+Prosody's mod_delegation keeps each forwarded iq by the component's JID and the iq's id, not by
+the connection it went out on, and keeps no timer: an answer that comes on the next connection
+is passed on to the user. The component used to drop it ("the server forgot the request with
+the old connection"), while its store worker still ran the set: the vCard was stored and alice
+waited for ever (TIMEOUT here).
+
+Here the component reaches Prosody through a TCP relay of the test's own (lib/tcp_relay.py), so that its
+connection can be cut while Prosody and alice's own stream stay up. The vCard file is held
+locked by another connection while alice sends a set, so that the set waits in the store
+worker; the relay cuts the component's connection; the component connects again; the lock is
+released. Asserted: alice gets an answer, her stream to Prosody stayed up, and the answer is
+what the store holds: a result with her set stored, or (should the reconnect outlast the vCard
+file's busy wait, 5 s, on a loaded machine) an error of type wait with nothing stored.
+"""
+import asyncio
+import os
+import re
+import sqlite3
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import cusax_xmpp as xm  # noqa: E402
+from tcp_relay import Relay  # noqa: E402
+from xmpp_flow import Session  # noqa: E402
+
+ALICE = "alice@" + xm.LOCAL
+WAIT_ERRORS = {"error:internal-server-error", "error:service-unavailable"}
+
+
+def stored_nick(vcards):
+    db = sqlite3.connect("file:%s?mode=ro" % vcards, uri=True)
+    try:
+        row = db.execute("SELECT vcard FROM vcards WHERE jid = ?", (ALICE,)).fetchone()
+    finally:
+        db.close()
+    found = re.search(r"<NICKNAME>([^<]*)</NICKNAME>", row[0]) if row else None
+    return found.group(1) if found else None
+
+
+def handed_over(component):
+    counts = re.findall(r" stats .*?xmpp\.queries\.vcard=(\d+)", component.text())
+    return int(counts[-1]) if counts else 0
+
+
+async def scenario(s, c, relay, vcards):
+    loop = asyncio.get_running_loop()
+    alice = await Session.open(s.c2s_port, ALICE, "pw-alice")
+    xm.check(alice is not None, "alice could not log in")
+    fetched_as, fetched = await alice.iq("<vCard xmlns='vcard-temp'/>", to=ALICE)
+    xm.check(fetched_as == "answered", "alice's vCard fetch: " + fetched_as)
+    await loop.run_in_executor(None, lambda: xm.wait_for(
+        lambda: handed_over(c) >= 1, 10, "the stats line counting alice's fetch"))
+    before = handed_over(c)
+
+    lock = sqlite3.connect(vcards, timeout=5, isolation_level=None)
+    lock.execute("BEGIN IMMEDIATE")  # the set waits in the store worker (busy_timeout 5 s)
+    try:
+        pending = asyncio.ensure_future(
+            alice.iq(xm.nick_vcard(fetched, 7), to=ALICE, itype="set"))
+        await loop.run_in_executor(None, lambda: xm.wait_for(
+            lambda: handed_over(c) > before, 10, "the component taking alice's set"))
+        relay.cut()
+        await loop.run_in_executor(None, lambda: c.wait_connected(times=2))
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    outcome, _ = await pending
+    alive = alice.alive
+    await alice.close()
+    return outcome, alive
+
+
+def main():
+    with xm.Scenario("a delegated answer after the component reconnected") as s:
+        s.write_prosody_config()
+        s.enable_vcard_delegation()
+        s.start_prosody()
+        s.register("alice", xm.LOCAL, "pw-alice")
+        s.example_bindings()
+        relay = Relay(s.component_port)
+        try:
+            vcards = os.path.join(s.dir, "vcards.sqlite")
+            c = s.start_component(log={"stats_interval": "100ms"},
+                                  component={"vcard_store": vcards,
+                                             "server_port": str(relay.port)})
+            c.wait_connected()
+            xm.wait_for(lambda: "xmpp.delegation_advertised" in c.text(), 10,
+                        "Prosody advertising the delegation")
+            outcome, alive = asyncio.run(scenario(s, c, relay, vcards))
+            held = stored_nick(vcards)
+            print("alice's set: %s; stored nickname %s; relayed connections %d" %
+                  (outcome, held, relay.accepted))
+            xm.check(relay.accepted >= 2, "the component did not connect again")
+            xm.check(alive, "alice's own stream to Prosody was lost")
+            xm.check(outcome == "answered" or outcome in WAIT_ERRORS,
+                     "alice's set, taken before the component's connection was cut: %s (the "
+                     "store holds %s)" % (outcome, held))
+            if outcome == "answered":
+                xm.check(held == "nick-7", "answered as stored, but the store holds %s" % held)
+            else:
+                xm.check(held != "nick-7", "answered %s, but the set was stored" % outcome)
+        finally:
+            relay.close()
+
+
+if __name__ == "__main__":
+    main()
