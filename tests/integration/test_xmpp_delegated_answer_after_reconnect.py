@@ -18,7 +18,6 @@ file's busy wait, 5 s, on a loaded machine) an error of type wait with nothing s
 """
 import asyncio
 import os
-import re
 import sqlite3
 import sys
 
@@ -31,19 +30,6 @@ ALICE = "alice@" + xm.LOCAL
 WAIT_ERRORS = {"error:internal-server-error", "error:service-unavailable"}
 
 
-def stored_nick(vcards):
-    db = sqlite3.connect("file:%s?mode=ro" % vcards, uri=True)
-    try:
-        row = db.execute("SELECT vcard FROM vcards WHERE jid = ?", (ALICE,)).fetchone()
-    finally:
-        db.close()
-    found = re.search(r"<NICKNAME>([^<]*)</NICKNAME>", row[0]) if row else None
-    return found.group(1) if found else None
-
-
-def handed_over(component):
-    counts = re.findall(r" stats .*?xmpp\.queries\.vcard=(\d+)", component.text())
-    return int(counts[-1]) if counts else 0
 
 
 async def scenario(s, c, relay, vcards):
@@ -53,8 +39,8 @@ async def scenario(s, c, relay, vcards):
     fetched_as, fetched = await alice.iq("<vCard xmlns='vcard-temp'/>", to=ALICE)
     xm.check(fetched_as == "answered", "alice's vCard fetch: " + fetched_as)
     await loop.run_in_executor(None, lambda: xm.wait_for(
-        lambda: handed_over(c) >= 1, 10, "the stats line counting alice's fetch"))
-    before = handed_over(c)
+        lambda: xm.vcard_queries_taken(c) >= 1, 10, "the stats line counting alice's fetch"))
+    before = xm.vcard_queries_taken(c)
 
     lock = sqlite3.connect(vcards, timeout=5, isolation_level=None)
     lock.execute("BEGIN IMMEDIATE")  # the set waits in the store worker (busy_timeout 5 s)
@@ -62,7 +48,7 @@ async def scenario(s, c, relay, vcards):
         pending = asyncio.ensure_future(
             alice.iq(xm.nick_vcard(fetched, 7), to=ALICE, itype="set"))
         await loop.run_in_executor(None, lambda: xm.wait_for(
-            lambda: handed_over(c) > before, 10, "the component taking alice's set"))
+            lambda: xm.vcard_queries_taken(c) > before, 10, "the component taking alice's set"))
         relay.cut()
         await loop.run_in_executor(None, lambda: c.wait_connected(times=2))
     finally:
@@ -76,22 +62,14 @@ async def scenario(s, c, relay, vcards):
 
 def main():
     with xm.Scenario("a delegated answer after the component reconnected") as s:
-        s.write_prosody_config()
-        s.enable_vcard_delegation()
-        s.start_prosody()
-        s.register("alice", xm.LOCAL, "pw-alice")
-        s.example_bindings()
+        s.start_with_vcard_delegation()
         relay = Relay(s.component_port)
         try:
             vcards = os.path.join(s.dir, "vcards.sqlite")
-            c = s.start_component(log={"stats_interval": "100ms"},
-                                  component={"vcard_store": vcards,
-                                             "server_port": str(relay.port)})
-            c.wait_connected()
-            xm.wait_for(lambda: "xmpp.delegation_advertised" in c.text(), 10,
-                        "Prosody advertising the delegation")
+            c = s.start_delegated_component(
+                {"vcard_store": vcards, "server_port": str(relay.port)})
             outcome, alive = asyncio.run(scenario(s, c, relay, vcards))
-            held = stored_nick(vcards)
+            held = xm.stored_nick(vcards, ALICE)
             print("alice's set: %s; stored nickname %s; relayed connections %d" %
                   (outcome, held, relay.accepted))
             xm.check(relay.accepted >= 2, "the component did not connect again")

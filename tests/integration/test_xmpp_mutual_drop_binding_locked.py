@@ -26,7 +26,7 @@ import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from cusax_xmpp import (CUSAXCTL, DOMAIN, LOCAL, VT, Scenario, check, fetch_vcard,  # noqa: E402
-                        set_vcard, wait_for)
+                        set_vcard, stored_vcard_text, wait_for)
 
 ALICE = "alice@" + LOCAL
 SIP = "sip:alice@" + DOMAIN
@@ -38,13 +38,9 @@ def state(s):
 
 def stored(vcards):
     """alice's stored vCard: (NICKNAME, whether it lists her SIP address)."""
-    db = sqlite3.connect("file:%s?mode=ro" % vcards, uri=True)
-    try:
-        row = db.execute("SELECT vcard FROM vcards WHERE jid = ?", (ALICE,)).fetchone()
-    finally:
-        db.close()
-    check(row is not None, "no vCard stored for alice")
-    v = ET.fromstring(row[0])
+    text = stored_vcard_text(vcards, ALICE)
+    check(text is not None, "no vCard stored for alice")
+    v = ET.fromstring(text)
     numbers = [(t.findtext(VT + "NUMBER") or "").lower() for t in v.findall(VT + "TEL")]
     return v.findtext(VT + "NICKNAME"), SIP.lower() in numbers
 
@@ -80,17 +76,9 @@ def main():
     with Scenario("a set dropping a mutual binding, binding store locked") as s:
         # The binding write gives up after 2 s, well within the client's wait for the answer.
         s.store_section.append("busy_timeout = 2s")
-        s.write_prosody_config()
-        s.enable_vcard_delegation()
-        s.start_prosody()
-        s.register("alice", LOCAL, "pw-alice")
-        s.register("bob", LOCAL, "pw-bob")
-        s.example_bindings()
+        s.start_with_vcard_delegation(users=("alice", "bob"))
         vcards = os.path.join(s.dir, "vcards.sqlite")
-        c = s.start_component(component={"vcard_store": vcards, "vcard_guard": "correct"})
-        c.wait_connected()
-        wait_for(lambda: "xmpp.delegation_advertised" in c.text(), 10,
-                 "Prosody advertising the delegation")
+        c = s.start_delegated_component({"vcard_store": vcards, "vcard_guard": "correct"})
 
         # Unverified first, seen by the component before alice's get (through bob: what a get of
         # hers shows is remembered as shown to her, and then is no word of hers).

@@ -25,7 +25,6 @@ logged xmpp.draining, xmpp.closed and no xmpp.drain_timeout.
 """
 import asyncio
 import os
-import re
 import signal
 import sqlite3
 import sys
@@ -48,21 +47,8 @@ CASES = [(0.0, CLOSE_TIMEOUT + SLACK),
 WAIT_ERRORS = {"error:service-unavailable", "error:internal-server-error"}
 
 
-def handed_over(component):
-    """vCard requests the component has taken so far, from its latest stats line."""
-    counts = re.findall(r" stats .*?xmpp\.queries\.vcard=(\d+)", component.text())
-    return int(counts[-1]) if counts else 0
 
 
-def stored_nick(vcards):
-    """The NICKNAME alice's stored vCard holds, or None."""
-    db = sqlite3.connect("file:%s?mode=ro" % vcards, uri=True)
-    try:
-        row = db.execute("SELECT vcard FROM vcards WHERE jid = ?", (ALICE,)).fetchone()
-    finally:
-        db.close()
-    found = re.search(r"<NICKNAME>([^<]*)</NICKNAME>", row[0]) if row else None
-    return found.group(1) if found else None
 
 
 async def scenario(s, c, vcards, first, release_after):
@@ -74,8 +60,8 @@ async def scenario(s, c, vcards, first, release_after):
     fetched_as, fetched = await alice.iq("<vCard xmlns='vcard-temp'/>", to=ALICE)
     xm.check(fetched_as == "answered", "alice's vCard fetch: " + fetched_as)
     await loop.run_in_executor(None, lambda: xm.wait_for(
-        lambda: handed_over(c) >= 1, 10, "the stats line counting alice's fetch"))
-    before = handed_over(c)
+        lambda: xm.vcard_queries_taken(c) >= 1, 10, "the stats line counting alice's fetch"))
+    before = xm.vcard_queries_taken(c)
 
     lock = sqlite3.connect(vcards, timeout=5, isolation_level=None)
     lock.execute("BEGIN IMMEDIATE")  # the component's writes wait (busy_timeout)
@@ -83,7 +69,7 @@ async def scenario(s, c, vcards, first, release_after):
                                            itype="set"))
             for n in range(SETS)]
     await loop.run_in_executor(None, lambda: xm.wait_for(
-        lambda: handed_over(c) >= before + SETS, 10,
+        lambda: xm.vcard_queries_taken(c) >= before + SETS, 10,
         "the component taking alice's %d sets" % SETS))
 
     started = time.monotonic()
@@ -107,20 +93,11 @@ async def scenario(s, c, vcards, first, release_after):
 
 def main():
     with xm.Scenario("SIGTERM answers the delegated sets it took") as s:
-        s.write_prosody_config()
-        s.enable_vcard_delegation()
-        s.start_prosody()
-        s.register("alice", xm.LOCAL, "pw-alice")
-        s.example_bindings()
+        s.start_with_vcard_delegation()
         vcards = os.path.join(s.dir, "vcards.sqlite")
         for number, (release_after, stop_bound) in enumerate(CASES):
-            held_before = stored_nick(vcards) if os.path.exists(vcards) else None
-            c = s.start_component(name="component-%d" % number,
-                                  log={"stats_interval": "100ms"},
-                                  component={"vcard_store": vcards})
-            c.wait_connected()
-            xm.wait_for(lambda: "xmpp.delegation_advertised" in c.text(), 10,
-                        "Prosody advertising the delegation")
+            held_before = xm.stored_nick(vcards, ALICE) if os.path.exists(vcards) else None
+            c = s.start_delegated_component({"vcard_store": vcards}, name="component-%d" % number)
             first = 10 * (number + 1)
             outcomes, rc, took, alive = asyncio.run(
                 scenario(s, c, vcards, first, release_after))
@@ -134,9 +111,9 @@ def main():
                      "closed: %s" % outcomes)
             answered = [first + n for n, o in enumerate(outcomes) if o == "answered"]
             want = "nick-%d" % answered[-1] if answered else held_before
-            xm.check(stored_nick(vcards) == want,
+            xm.check(xm.stored_nick(vcards, ALICE) == want,
                      case + ": the store holds %s, the last set answered as stored is %s" %
-                     (stored_nick(vcards), want))
+                     (xm.stored_nick(vcards, ALICE), want))
             if release_after == 0:
                 xm.check(outcomes == ["answered"] * SETS,
                          case + ": a set was refused although the store came back at once: %s"

@@ -19,7 +19,6 @@ slack, without xmpp.drain_timeout; alice has an answer to each set, each an erro
 """
 import asyncio
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -39,10 +38,6 @@ STOP_BOUND = CLOSE_TIMEOUT + STORE_CALL_WAIT + SLACK
 WAIT_ERRORS = {"error:service-unavailable", "error:internal-server-error"}
 
 
-def handed_over(component):
-    """vCard requests the component has taken so far, from its latest stats line."""
-    counts = re.findall(r" stats .*?xmpp\.queries\.vcard=(\d+)", component.text())
-    return int(counts[-1]) if counts else 0
 
 
 class TableLock:
@@ -75,8 +70,8 @@ async def scenario(s, c, pg, conninfo):
     stored_as, _ = await alice.iq(xm.nick_vcard(fetched, 1), to=ALICE, itype="set")
     xm.check(stored_as == "answered", "alice's first set: " + stored_as)
     await loop.run_in_executor(None, lambda: xm.wait_for(
-        lambda: handed_over(c) >= 2, 10, "the stats line counting alice's first set"))
-    before = handed_over(c)
+        lambda: xm.vcard_queries_taken(c) >= 2, 10, "the stats line counting alice's first set"))
+    before = xm.vcard_queries_taken(c)
 
     lock = TableLock(conninfo, "vcards")
     sets = [asyncio.ensure_future(alice.iq(xm.nick_vcard(fetched, 10 + n), to=ALICE,
@@ -84,7 +79,7 @@ async def scenario(s, c, pg, conninfo):
             for n in range(SETS)]
     try:
         await loop.run_in_executor(None, lambda: xm.wait_for(
-            lambda: handed_over(c) >= before + SETS, 10,
+            lambda: xm.vcard_queries_taken(c) >= before + SETS, 10,
             "the component taking alice's %d sets" % SETS))
         started = time.monotonic()
         c.proc.send_signal(signal.SIGTERM)
@@ -111,16 +106,8 @@ def main():
             s.store_section = ["[store]", "backend = postgresql", "conninfo = " + conninfo,
                                "refresh_interval = 250ms"]
             s.ctl_ini = s.write_ini("ctl")
-            s.write_prosody_config()
-            s.enable_vcard_delegation()
-            s.start_prosody()
-            s.register("alice", xm.LOCAL, "pw-alice")
-            s.example_bindings()
-            c = s.start_component(log={"stats_interval": "100ms"},
-                                  component={"vcard_store": "postgresql"})
-            c.wait_connected()
-            xm.wait_for(lambda: "xmpp.delegation_advertised" in c.text(), 10,
-                        "Prosody advertising the delegation")
+            s.start_with_vcard_delegation()
+            c = s.start_delegated_component({"vcard_store": "postgresql"})
             outcomes, rc, took, alive = asyncio.run(scenario(s, c, pg, conninfo))
             held = pg.psql("cusax", "SELECT vcard FROM vcards WHERE jid = '%s'" % ALICE)
             print("alice's sets: %s; exit %s after %.2f s" % (outcomes, rc, took))

@@ -20,7 +20,6 @@ exits 0 within close timeout + store call wait, twice (reconnecting, then draini
 """
 import asyncio
 import os
-import re
 import signal
 import sqlite3
 import sys
@@ -39,19 +38,8 @@ STOP_BOUND = 2 * (CLOSE_TIMEOUT + STORE_CALL_WAIT) + 3.0
 WAIT_ERRORS = {"error:service-unavailable", "error:internal-server-error"}
 
 
-def handed_over(component):
-    counts = re.findall(r" stats .*?xmpp\.queries\.vcard=(\d+)", component.text())
-    return int(counts[-1]) if counts else 0
 
 
-def stored_nick(vcards):
-    db = sqlite3.connect("file:%s?mode=ro" % vcards, uri=True)
-    try:
-        row = db.execute("SELECT vcard FROM vcards WHERE jid = ?", (ALICE,)).fetchone()
-    finally:
-        db.close()
-    found = re.search(r"<NICKNAME>([^<]*)</NICKNAME>", row[0]) if row else None
-    return found.group(1) if found else None
 
 
 async def scenario(s, c, relay, vcards):
@@ -61,8 +49,8 @@ async def scenario(s, c, relay, vcards):
     fetched_as, fetched = await alice.iq("<vCard xmlns='vcard-temp'/>", to=ALICE)
     xm.check(fetched_as == "answered", "alice's vCard fetch: " + fetched_as)
     await loop.run_in_executor(None, lambda: xm.wait_for(
-        lambda: handed_over(c) >= 1, 10, "the stats line counting alice's fetch"))
-    before = handed_over(c)
+        lambda: xm.vcard_queries_taken(c) >= 1, 10, "the stats line counting alice's fetch"))
+    before = xm.vcard_queries_taken(c)
 
     lock = sqlite3.connect(vcards, timeout=5, isolation_level=None)
     lock.execute("BEGIN IMMEDIATE")
@@ -71,7 +59,7 @@ async def scenario(s, c, relay, vcards):
                                                itype="set"))
                 for n in range(SETS)]
         await loop.run_in_executor(None, lambda: xm.wait_for(
-            lambda: handed_over(c) >= before + SETS, 10,
+            lambda: xm.vcard_queries_taken(c) >= before + SETS, 10,
             "the component taking alice's %d sets" % SETS))
         relay.hold()
         relay.cut()
@@ -99,22 +87,14 @@ async def scenario(s, c, relay, vcards):
 
 def main():
     with xm.Scenario("SIGTERM while the component reconnects") as s:
-        s.write_prosody_config()
-        s.enable_vcard_delegation()
-        s.start_prosody()
-        s.register("alice", xm.LOCAL, "pw-alice")
-        s.example_bindings()
+        s.start_with_vcard_delegation()
         relay = Relay(s.component_port)
         try:
             vcards = os.path.join(s.dir, "vcards.sqlite")
-            c = s.start_component(log={"stats_interval": "100ms"},
-                                  component={"vcard_store": vcards,
-                                             "server_port": str(relay.port)})
-            c.wait_connected()
-            xm.wait_for(lambda: "xmpp.delegation_advertised" in c.text(), 10,
-                        "Prosody advertising the delegation")
+            c = s.start_delegated_component(
+                {"vcard_store": vcards, "server_port": str(relay.port)})
             outcomes, rc, took, alive = asyncio.run(scenario(s, c, relay, vcards))
-            held = stored_nick(vcards)
+            held = xm.stored_nick(vcards, ALICE)
             print("alice's sets: %s; stored %s; exit %s after %.2f s" %
                   (outcomes, held, rc, took))
             xm.check(alive, "alice's own stream to Prosody was lost")

@@ -20,9 +20,11 @@ sets them.
 import asyncio
 import json
 import os
+import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -361,6 +363,26 @@ ports = {{}}
         self.components.append(c)
         return c
 
+    def start_with_vcard_delegation(self, users=("alice",)):
+        """Prosody delegating vcard-temp to the component, USERS registered (password pw-USER)
+        and the example bindings stored."""
+        self.write_prosody_config()
+        self.enable_vcard_delegation()
+        self.start_prosody()
+        for user in users:
+            self.register(user, LOCAL, "pw-" + user)
+        self.example_bindings()
+
+    def start_delegated_component(self, component, name="component", log=None):
+        """A component whose [xmpp-component] keys are COMPONENT (a vcard_store among them),
+        counting its queries every 100 ms, once Prosody has advertised the delegation to it."""
+        c = self.start_component(name=name, log={"stats_interval": "100ms", **(log or {})},
+                                 component=component)
+        c.wait_connected()
+        wait_for(lambda: "xmpp.delegation_advertised" in c.text(), 10,
+                 "Prosody advertising the delegation")
+        return c
+
     # -- clients --
     def client(self, jid, password, body):
         """Logs in as jid (plain c2s on 127.0.0.1), runs `await body(client)`, logs out;
@@ -452,6 +474,30 @@ def nick_vcard(fetched, n):
         v.remove(old)
     ET.SubElement(v, VT + "NICKNAME").text = "nick-%d" % n
     return v
+
+def vcard_queries_taken(component):
+    """vCard requests the component has taken so far, from its latest stats line (started with
+    a short [log] stats_interval: Scenario.start_delegated_component)."""
+    counts = re.findall(r" stats .*?xmpp\.queries\.vcard=(\d+)", component.text())
+    return int(counts[-1]) if counts else 0
+
+
+def stored_vcard_text(vcards, jid):
+    """The vCard a SQLite vCard store holds for jid, as stored, or None."""
+    db = sqlite3.connect("file:%s?mode=ro" % vcards, uri=True)
+    try:
+        row = db.execute("SELECT vcard FROM vcards WHERE jid = ?", (jid,)).fetchone()
+    finally:
+        db.close()
+    return row[0] if row else None
+
+
+def stored_nick(vcards, jid):
+    """The NICKNAME of jid's vCard in a SQLite vCard store, or None."""
+    text = stored_vcard_text(vcards, jid)
+    found = re.search(r"<NICKNAME>([^<]*)</NICKNAME>", text) if text else None
+    return found.group(1) if found else None
+
 
 def search_form(var, value):
     return (f"<query xmlns='jabber:iq:search'><x xmlns='jabber:x:data' type='submit'>"
