@@ -87,10 +87,7 @@ async def flow(s, state):
 
 async def sets(s, state):
     """alice's sets, one after the other, until her stream is lost; returns their outcomes."""
-    session = await Session.open(s.c2s_port, ALICE, "pw-alice")
-    xm.check(session is not None, "alice could not log in")
-    fetched_as, fetched = await session.iq("<vCard xmlns='vcard-temp'/>", to=ALICE)
-    xm.check(fetched_as == "answered", "alice's vCard fetch: " + fetched_as)
+    session, fetched = await xm.logged_in_with_own_vcard(s.c2s_port, ALICE, "pw-alice")
     outcomes = []
     while session.alive and len(outcomes) < 10000:
         outcome, _ = await session.iq(xm.nick_vcard(fetched, len(outcomes) + 1), to=ALICE,

@@ -32,7 +32,6 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import cusax_xmpp as xm  # noqa: E402
-from xmpp_flow import Session  # noqa: E402
 
 ALICE = "alice@" + xm.LOCAL
 SETS = 3
@@ -47,18 +46,11 @@ CASES = [(0.0, CLOSE_TIMEOUT + SLACK),
 WAIT_ERRORS = {"error:service-unavailable", "error:internal-server-error"}
 
 
-
-
-
-
 async def scenario(s, c, vcards, first, release_after):
     """alice's SETS sets (nick-FIRST...) behind a locked store, then SIGTERM; the lock released
     release_after seconds after daemon.stopping (None: once the component has exited)."""
     loop = asyncio.get_running_loop()
-    alice = await Session.open(s.c2s_port, ALICE, "pw-alice")
-    xm.check(alice is not None, "alice could not log in")
-    fetched_as, fetched = await alice.iq("<vCard xmlns='vcard-temp'/>", to=ALICE)
-    xm.check(fetched_as == "answered", "alice's vCard fetch: " + fetched_as)
+    alice, fetched = await xm.logged_in_with_own_vcard(s.c2s_port, ALICE, "pw-alice")
     await loop.run_in_executor(None, lambda: xm.wait_for(
         lambda: xm.vcard_queries_taken(c) >= 1, 10, "the stats line counting alice's fetch"))
     before = xm.vcard_queries_taken(c)

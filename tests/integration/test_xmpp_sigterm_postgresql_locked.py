@@ -27,7 +27,6 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import cusax_xmpp as xm  # noqa: E402
 import postgres  # noqa: E402
-from xmpp_flow import Session  # noqa: E402
 
 ALICE = "alice@" + xm.LOCAL
 SETS = 3
@@ -36,8 +35,6 @@ STORE_CALL_WAIT = 5.0 + 5.0 + 1.0  # main.cpp: vCard wait, binding store busy_ti
 SLACK = 3.0  # a loaded machine
 STOP_BOUND = CLOSE_TIMEOUT + STORE_CALL_WAIT + SLACK
 WAIT_ERRORS = {"error:service-unavailable", "error:internal-server-error"}
-
-
 
 
 class TableLock:
@@ -62,10 +59,7 @@ class TableLock:
 
 async def scenario(s, c, pg, conninfo):
     loop = asyncio.get_running_loop()
-    alice = await Session.open(s.c2s_port, ALICE, "pw-alice")
-    xm.check(alice is not None, "alice could not log in")
-    fetched_as, fetched = await alice.iq("<vCard xmlns='vcard-temp'/>", to=ALICE)
-    xm.check(fetched_as == "answered", "alice's vCard fetch: " + fetched_as)
+    alice, fetched = await xm.logged_in_with_own_vcard(s.c2s_port, ALICE, "pw-alice")
     # One set stored first, so that the store holds a vCard of alice's to compare with.
     stored_as, _ = await alice.iq(xm.nick_vcard(fetched, 1), to=ALICE, itype="set")
     xm.check(stored_as == "answered", "alice's first set: " + stored_as)

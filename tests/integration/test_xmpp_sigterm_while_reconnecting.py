@@ -28,7 +28,6 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import cusax_xmpp as xm  # noqa: E402
 from tcp_relay import Relay  # noqa: E402
-from xmpp_flow import Session  # noqa: E402
 
 ALICE = "alice@" + xm.LOCAL
 SETS = 3
@@ -38,16 +37,9 @@ STOP_BOUND = 2 * (CLOSE_TIMEOUT + STORE_CALL_WAIT) + 3.0
 WAIT_ERRORS = {"error:service-unavailable", "error:internal-server-error"}
 
 
-
-
-
-
 async def scenario(s, c, relay, vcards):
     loop = asyncio.get_running_loop()
-    alice = await Session.open(s.c2s_port, ALICE, "pw-alice")
-    xm.check(alice is not None, "alice could not log in")
-    fetched_as, fetched = await alice.iq("<vCard xmlns='vcard-temp'/>", to=ALICE)
-    xm.check(fetched_as == "answered", "alice's vCard fetch: " + fetched_as)
+    alice, fetched = await xm.logged_in_with_own_vcard(s.c2s_port, ALICE, "pw-alice")
     await loop.run_in_executor(None, lambda: xm.wait_for(
         lambda: xm.vcard_queries_taken(c) >= 1, 10, "the stats line counting alice's fetch"))
     before = xm.vcard_queries_taken(c)

@@ -475,6 +475,17 @@ def nick_vcard(fetched, n):
     ET.SubElement(v, VT + "NICKNAME").text = "nick-%d" % n
     return v
 
+async def logged_in_with_own_vcard(c2s_port, jid, password):
+    """A client session of jid (xmpp_flow.Session) and the vcard-temp it fetched of itself: what
+    the sets of a test start from (nick_vcard)."""
+    from xmpp_flow import Session
+    session = await Session.open(c2s_port, jid, password)
+    check(session is not None, jid + " could not log in")
+    fetched_as, fetched = await session.iq("<vCard xmlns='vcard-temp'/>", to=jid)
+    check(fetched_as == "answered", jid + "'s vCard fetch: " + fetched_as)
+    return session, fetched
+
+
 def vcard_queries_taken(component):
     """vCard requests the component has taken so far, from its latest stats line (started with
     a short [log] stats_interval: Scenario.start_delegated_component)."""
