@@ -133,6 +133,9 @@ bool DelegationFeature::handle(const StanzaContext& c, HandlerOutcome& out) {
     }
     auto shared = std::make_shared<const Request>(std::move(r));
     std::string stanza_id(shared->inner.attr_or("id"));
+    // Owed before it is handed over: a StoreJobs may run the job and its follow-up at once,
+    // inside submit() (the unit tests' InlineStoreJobs), and deliver() must find it then.
+    owed_.push_back(stanza_id);
     const bool queued = stores_.jobs->submit([this, shared, stanza_id](StoreJobs::Access access) {
         auto [outcome, unreachable] = answer(*shared, access);
         const std::string_view error = outcome.error;  // a literal: outlives the outcome
@@ -143,10 +146,10 @@ bool DelegationFeature::handle(const StanzaContext& c, HandlerOutcome& out) {
             unreachable};
     });
     if (queued) {
-        owed_.push_back(std::move(stanza_id));
         out.deferred = true;
         return true;
     }
+    owed_.pop_back();  // refused: nothing ran, nothing owed
     answer_now(*shared,
                try_again(shared->inner, "resource-constraint",
                          "too many vCard requests are waiting for the store"),

@@ -2,8 +2,12 @@
 // reader (a daemon) changes nothing and refuses a schema that is not its own.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <string>
+#include <string_view>
 #include <thread>
 
+#include "shared/store/pg_handles.hpp"
 #include "shared/store/pg_schema.hpp"
 #include "shared/store/pg_store.hpp"
 #include "store_test_support.hpp"
@@ -84,6 +88,45 @@ TEST(PgMigration, TwoInitsAtOnceBothSucceed) {
     EXPECT_NO_THROW(open_store(target.settings()));
     other.join();
     EXPECT_FALSE(failed);
+    EXPECT_EQ(PgStore(target.settings()).schema_version(), pg::current_schema_version());
+}
+
+// A writer's lock waits end after busy_timeout (lock_timeout, pg_store.cpp), but a migration
+// waits for another process's as long as it takes (pg_migrations.cpp): the second of two
+// `cusaxctl init`, or a component starting beside one, must not fail because the first took
+// longer than busy_timeout. The first is stood in for by a session holding the migrations'
+// lock; it lets go only once the migration waits for it.
+TEST(PgMigration, AMigrationWaitsForAnotherPastBusyTimeout) {
+    StoreTarget target(Engine::postgresql);
+    StoreSettings settings = target.settings();
+    settings.busy_timeout_ms = 100;
+    pg::Connection holder(settings.conninfo);
+    holder.exec("BEGIN");
+    holder.query("SELECT pg_advisory_xact_lock(435610450296)");  // pg_schema.cpp's key
+    std::string failed;
+    std::thread migrating([&] {
+        try {
+            open_store(settings);
+        } catch (const StoreError& e) {
+            failed = e.what();
+        }
+    });
+    pg::Connection watcher(settings.conninfo);
+    constexpr std::string_view kWaiting =
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = "
+        "(SELECT oid FROM pg_database WHERE datname = current_database())";
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    bool waited = false;
+    while (!waited && std::chrono::steady_clock::now() < deadline) {
+        waited = watcher.query_int(kWaiting) > 0;
+        if (!waited) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    // Longer than busy_timeout past the start of the wait.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    holder.exec("ROLLBACK");
+    migrating.join();
+    EXPECT_TRUE(waited) << "the migration never waited for the lock";
+    EXPECT_EQ(failed, "");
     EXPECT_EQ(PgStore(target.settings()).schema_version(), pg::current_schema_version());
 }
 

@@ -72,6 +72,7 @@ class Router {
         return out;
     }
     void refresh() { router_.refresh(); }
+    bool owes_answers() const { return router_.owes_answers(); }
 
   private:
     Features features_;

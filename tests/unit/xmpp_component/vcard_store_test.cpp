@@ -74,6 +74,34 @@ TEST_F(StoredVcards, ADelegatedGetOfAnUnreadableVcardIsAnsweredWithAnErrorAndLog
     EXPECT_NE(logged[0].find("jid=alice@xmpp.example.com"), std::string::npos) << logged[0];
 }
 
+// A delegated request answered is owed no more, whether its store job ran on a worker or at
+// once inside submit() (InlineStoreJobs, as here): a stream closing then is not held up, nor
+// does a SIGTERM while the stream is down connect again for it (StanzaHandler::owes_answers).
+// The feature counted the request as owed only after submit() returned, once its answer had
+// already gone: it owed it for ever.
+TEST_F(StoredVcards, ADelegatedRequestAnsweredIsOwedNoMore) {
+    counters::Registry registry;
+    DirectorySettings s;
+    s.domain = "sip.example.com";
+    s.local_domains = {"xmpp.example.com"};
+    s.trusted_servers = {"xmpp.example.com"};
+    const auto snapshot = store::Snapshot::build({testing::alice()}, 1);
+    testing::Router router([&] { return snapshot; }, s, SearchLimits{}, registry,
+                           std::make_shared<VcardStore>(path_.string()));
+    EXPECT_FALSE(router.owes_answers());
+    std::string out;
+    for (const auto& r : router.handle(testing::parse_stanza(
+             "<iq type='set' id='d1' from='xmpp.example.com' to='sip.example.com'><delegation "
+             "xmlns='urn:xmpp:delegation:2'><forwarded xmlns='urn:xmpp:forward:0'><iq "
+             "xmlns='jabber:client' type='get' id='q1' from='bob@xmpp.example.com/r' "
+             "to='alice@xmpp.example.com'><vCard xmlns='vcard-temp'/></iq></forwarded>"
+             "</delegation></iq>"))) {
+        out += r.serialize();
+    }
+    EXPECT_NE(out.find("id='q1'"), std::string::npos) << out;  // answered
+    EXPECT_FALSE(router.owes_answers());
+}
+
 TEST_F(StoredVcards, WhatIsStoredReadsBackAsItWas) {
     // A set as a client may send it: an attribute in a namespace holding "}", an element in the
     // xml namespace.
