@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "shared/log/log.hpp"
 #include "xmpp-component/stanza_reply.hpp"
@@ -59,6 +60,28 @@ DelegatedVcardOutcome try_again(const XmlElement& inner, std::string_view condit
     outcome.error = condition;
     outcome.detail = std::move(detail);
     return outcome;
+}
+
+// The stanza ids of a log line listing many requests, comma-separated. The ids are the users'
+// own (up to a stanza's size each) and up to the store jobs' queue of them are listed: at most
+// kListedIds, each cut to kListedIdBytes, so that one line stays a line.
+constexpr std::size_t kListedIds = 16;
+constexpr std::size_t kListedIdBytes = 64;
+
+template <typename Ids>
+std::string listed_ids(const Ids& ids) {
+    std::string out;
+    std::size_t listed = 0;
+    for (const std::string_view id : ids) {
+        if (listed == kListedIds) {
+            out += ",+" + std::to_string(ids.size() - listed) + " more";
+            break;
+        }
+        if (listed++ > 0) out += ',';
+        out += id.substr(0, kListedIdBytes);
+        if (id.size() > kListedIdBytes) out += "...";
+    }
+    return out;
 }
 
 }  // namespace
@@ -244,13 +267,14 @@ void DelegationFeature::on_stream_ready(Send send) {
     if (stores_.jobs) stores_.jobs->stop_using_store_at(StoreJobs::Clock::time_point::max());
     if (held_.empty()) return;
     // Answers made while the stream was down: the server still waits for them.
-    std::string ids;
+    std::vector<std::string> ids;
     for (auto& [id, reply] : std::exchange(held_, {})) {
-        ids += (ids.empty() ? "" : ",") + id;
+        ids.push_back(std::move(id));
         send_(std::move(reply));
     }
     log::event(log::Level::info, "xmpp.delegated_sent_late",
-               "answers made while the stream was down, sent on this one", {{"stanza_ids", ids}});
+               "answers made while the stream was down, sent on this one",
+               {{"count", std::to_string(ids.size())}, {"stanza_ids", listed_ids(ids)}});
 }
 
 void DelegationFeature::on_stream_closing(Done done) {
@@ -265,12 +289,10 @@ void DelegationFeature::on_stream_lost() {
     if (owed_.empty()) return;
     // The stream ended before these were answered (a lost connection: sent on the next one; a
     // drain cut short by xmpp.drain_timeout: never).
-    std::string ids;
-    for (const auto& id : owed_) ids += (ids.empty() ? "" : ",") + id;
     log::event(log::Level::warn, "xmpp.delegated_unanswered",
                "the stream ended before these delegated requests were answered: they are sent "
                "on the next stream, if one comes up",
-               {{"count", std::to_string(owed_.size())}, {"stanza_ids", ids}});
+               {{"count", std::to_string(owed_.size())}, {"stanza_ids", listed_ids(owed_)}});
 }
 
 void DelegationFeature::drop_mutual(const store::BindingView& binding, const XmlElement& inner) {

@@ -305,5 +305,36 @@ TEST_F(DelegationOffTheStream, AStreamEndingWithAnswersOwedLogsTheirStanzaIds) {
     EXPECT_EQ(log_capture.lines("xmpp.delegated_unanswered").size(), 1u);
 }
 
+// The ids are the users' own, each up to a stanza's size, and up to a queue of them may be
+// owed: the line lists a few, each cut short, and says how many more.
+TEST_F(DelegationOffTheStream, TheIdsOfAnswersOwedAreListedWithinALine) {
+    testing::LogCapture log_capture;
+    start();
+    FileLock lock(path_.string());
+    const std::string long_id(2000, 'x');
+    for (int i = 0; i < 40; ++i) {
+        EXPECT_EQ(answer(carol_sets(long_id + std::to_string(i), "Caro")), "");
+    }
+    router_->on_stream_lost();
+    const auto owed = log_capture.lines("xmpp.delegated_unanswered");
+    ASSERT_EQ(owed.size(), 1u);
+    EXPECT_LT(owed[0].size(), 2000u);
+    EXPECT_NE(owed[0].find("count=40"), std::string::npos) << owed[0];
+    EXPECT_NE(owed[0].find(",+24 more"), std::string::npos) << owed[0];
+    EXPECT_NE(owed[0].find(std::string(64, 'x') + "..."), std::string::npos) << owed[0];
+    lock.release();
+    // All 40 answered while no stream is up (held), then sent on the next one.
+    ASSERT_TRUE(
+        stream_.run_until([&] { return log_capture.lines("xmpp.delegated").size() == 40; }));
+    stream_.run_posted();
+    EXPECT_TRUE(sent_.empty());
+    connect();
+    ASSERT_EQ(sent_.size(), 40u);
+    const auto late = log_capture.lines("xmpp.delegated_sent_late");
+    ASSERT_EQ(late.size(), 1u);
+    EXPECT_LT(late[0].size(), 2000u);
+    EXPECT_NE(late[0].find("count=40"), std::string::npos) << late[0];
+}
+
 }  // namespace
 }  // namespace cusax::xmpp
