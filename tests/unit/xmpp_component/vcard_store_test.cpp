@@ -23,6 +23,18 @@ class StoredVcards : public ::testing::Test {
   protected:
     testing::TempSqliteFile file_{"cusax-vcard-store"};
     const std::filesystem::path& path_ = file_.path();
+    const std::shared_ptr<const store::Snapshot> snapshot_ =
+        store::Snapshot::build({testing::alice()}, 1);
+
+    // The component's router over this vCard file, alice bound, Prosody's host trusted.
+    testing::Router router_over_the_store(counters::Registry& registry) {
+        DirectorySettings s;
+        s.domain = "sip.example.com";
+        s.local_domains = {"xmpp.example.com"};
+        s.trusted_servers = {"xmpp.example.com"};
+        return testing::Router([this] { return snapshot_; }, s, SearchLimits{}, registry,
+                               std::make_shared<VcardStore>(path_.string()));
+    }
 };
 
 // What an earlier serialiser wrote for a vCard with an attribute in a namespace whose name
@@ -48,13 +60,7 @@ TEST_F(StoredVcards, ADelegatedGetOfAnUnreadableVcardIsAnsweredWithAnErrorAndLog
     }
     testing::LogCapture log_capture;
     counters::Registry registry;
-    DirectorySettings s;
-    s.domain = "sip.example.com";
-    s.local_domains = {"xmpp.example.com"};
-    s.trusted_servers = {"xmpp.example.com"};
-    const auto snapshot = store::Snapshot::build({testing::alice()}, 1);
-    testing::Router router([&] { return snapshot; }, s, SearchLimits{}, registry,
-                           std::make_shared<VcardStore>(path_.string()));
+    testing::Router router = router_over_the_store(registry);
     std::string out;
     for (const auto& r : router.handle(testing::parse_stanza(
              "<iq type='set' id='d1' from='xmpp.example.com' to='sip.example.com'><delegation "
@@ -81,13 +87,7 @@ TEST_F(StoredVcards, ADelegatedGetOfAnUnreadableVcardIsAnsweredWithAnErrorAndLog
 // already gone: it owed it for ever.
 TEST_F(StoredVcards, ADelegatedRequestAnsweredIsOwedNoMore) {
     counters::Registry registry;
-    DirectorySettings s;
-    s.domain = "sip.example.com";
-    s.local_domains = {"xmpp.example.com"};
-    s.trusted_servers = {"xmpp.example.com"};
-    const auto snapshot = store::Snapshot::build({testing::alice()}, 1);
-    testing::Router router([&] { return snapshot; }, s, SearchLimits{}, registry,
-                           std::make_shared<VcardStore>(path_.string()));
+    testing::Router router = router_over_the_store(registry);
     EXPECT_FALSE(router.owes_answers());
     std::string out;
     for (const auto& r : router.handle(testing::parse_stanza(
